@@ -1,0 +1,104 @@
+package io.openmede.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  enum Mode {
+    PLAIN,
+    OPEN_MEDE
+  }
+
+  static final Setting<Integer> FRAMES = Setting.integer("window.frames", 8, 1, 64, "frames");
+  static final Setting<Duration> DELAY =
+      Setting.duration("batch.max-delay", Duration.ofMillis(50), "delay");
+  static final Setting<Mode> MODE = Setting.choice("train.method", Mode.class, Mode.PLAIN, "m");
+  static final Setting<List<String>> LABELS = Setting.list("labels", List.of(), "labels");
+  static final SettingsGroup GROUP = SettingsGroup.of("test", FRAMES, DELAY, MODE, LABELS);
+
+  @Test
+  void resolve_flagsOverrideEnvironmentOverrideFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.properties");
+    Files.writeString(file, "window.frames = 4\nbatch.max-delay = 2s\ntrain.method = open-mede\n");
+    Settings s =
+        Settings.resolve(
+            List.of(GROUP),
+            Optional.of(file),
+            Map.of("OPENMEDE_WINDOW_FRAMES", "16", "OPENMEDE_BATCH_MAX_DELAY", "250ms"),
+            Map.of("window.frames", "32"));
+    assertThat(s.get(FRAMES)).isEqualTo(32);
+    assertThat(s.get(DELAY)).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.get(MODE)).isEqualTo(Mode.OPEN_MEDE);
+    assertThat(s.get(LABELS)).isEmpty();
+    assertThat(s.origin(FRAMES)).isEqualTo("the command line");
+    assertThat(s.origin(DELAY)).isEqualTo("environment variable OPENMEDE_BATCH_MAX_DELAY");
+    assertThat(s.origin(LABELS)).isEqualTo("default");
+  }
+
+  @Test
+  void resolve_outOfRangeValue_namesSettingValueAndOrigin() {
+    assertThatThrownBy(() -> Settings.of(List.of(GROUP), Map.of("window.frames", "100")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("window.frames")
+        .hasMessageContaining("100")
+        .hasMessageContaining("command line");
+  }
+
+  @Test
+  void resolve_unknownName_suggestsNearOne() {
+    assertThatThrownBy(() -> Settings.of(List.of(GROUP), Map.of("window.frame", "4")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("did you mean window.frames");
+  }
+
+  @Test
+  void parse_badDurationAndChoice_sayWhatIsExpected() {
+    assertThatThrownBy(() -> Settings.of(List.of(GROUP), Map.of("batch.max-delay", "soon")))
+        .hasMessageContaining("250ms");
+    assertThatThrownBy(() -> Settings.of(List.of(GROUP), Map.of("train.method", "sgd")))
+        .hasMessageContaining("plain|open-mede");
+  }
+
+  @Test
+  void secret_isMaskedInDescribe() {
+    Settings s =
+        Settings.of(
+            List.of(ConnectionSettings.GROUP),
+            Map.of(
+                "kafka.security.protocol",
+                "SASL_SSL",
+                "kafka.sasl.jaas.config",
+                "x required password=\"hunter2\";"));
+    assertThat(s.describe().get("kafka.sasl.jaas.config")).isEqualTo("****");
+    assertThat(ConnectionSettings.from(s).kafkaClientConfig())
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void connection_saslWithoutJaas_isRefusedWithTheFix() {
+    Settings s =
+        Settings.of(
+            List.of(ConnectionSettings.GROUP), Map.of("kafka.security.protocol", "SASL_SSL"));
+    assertThatThrownBy(() -> ConnectionSettings.from(s))
+        .hasMessageContaining("needs kafka.sasl.jaas.config");
+  }
+
+  @Test
+  void sampleFile_listsEverySettingWithDefaultAndEnv() {
+    String sample = Settings.sampleFile(List.of(GROUP));
+    assertThat(sample)
+        .contains("#window.frames = 8")
+        .contains("OPENMEDE_BATCH_MAX_DELAY")
+        .contains("#batch.max-delay = 50ms")
+        .contains("#train.method = plain");
+  }
+}
