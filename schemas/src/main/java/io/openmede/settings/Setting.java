@@ -249,7 +249,8 @@ public final class Setting<T> {
 
   /** Formats a value of this setting as it would be written in a configuration file. */
   public String format(T value) {
-    return secret ? "****" : formatter.apply(value);
+    String text = formatter.apply(value);
+    return secret && !text.isEmpty() ? "****" : text;
   }
 
   /**

@@ -1,0 +1,14 @@
+package io.openmede.cli;
+
+import io.openmede.settings.ConnectionSettings;
+import io.openmede.settings.SettingsGroup;
+import java.util.List;
+
+/** Every settings group of every service: the table behind {@code openmede settings}. */
+final class AllSettings {
+  private AllSettings() {}
+
+  static List<SettingsGroup> groups() {
+    return List.of(ConnectionSettings.GROUP);
+  }
+}

@@ -1,0 +1,53 @@
+package io.openmede.cli;
+
+import io.openmede.settings.ConfigOptions;
+import io.openmede.settings.Setting;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsGroup;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Lists every setting, or writes them as a sample configuration file or a Markdown table. */
+@Command(
+    name = "settings",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List every setting with its value and where it came from (flag, environment, file,"
+          + " default).",
+      "Precedence: --set flags > OPENMEDE_* environment variables > --config file > defaults."
+    })
+final class SettingsCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--sample", description = "Print a sample configuration file with every setting.")
+  boolean sample;
+
+  @Option(names = "--markdown", description = "Print every setting as Markdown tables.")
+  boolean markdown;
+
+  @Override
+  public Integer call() {
+    var groups = AllSettings.groups();
+    if (sample) {
+      System.out.print(Settings.sampleFile(groups));
+      return 0;
+    }
+    if (markdown) {
+      System.out.print(Settings.markdownTable(groups));
+      return 0;
+    }
+    Settings s = config.resolve(groups);
+    var values = s.describe();
+    for (SettingsGroup g : groups) {
+      System.out.println("# " + g.title());
+      for (Setting<?> setting : g.settings()) {
+        System.out.printf(
+            "%-40s %-30s (%s)%n", setting.name(), values.get(setting.name()), s.origin(setting));
+      }
+      System.out.println();
+    }
+    return 0;
+  }
+}
