@@ -1,0 +1,90 @@
+package io.openmede.schemas.topic;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The names of the project's topics; {@link #defaults()} are those of DESIGN.md §1, each
+ * overridable with a {@code with...} method.
+ */
+public record TopicNames(
+    String frames,
+    String vocabulary,
+    String recognitions,
+    String labeledClips,
+    String checkpoints,
+    String deadLetters) {
+
+  /** Default name of the frames topic. */
+  public static final String DEFAULT_FRAMES = "openmede.frames";
+
+  /** Default name of the compacted vocabulary topic. */
+  public static final String DEFAULT_VOCABULARY = "openmede.vocabulary";
+
+  /** Default name of the recognitions topic. */
+  public static final String DEFAULT_RECOGNITIONS = "openmede.recognitions";
+
+  /** Default name of the labeled-clips topic. */
+  public static final String DEFAULT_LABELED_CLIPS = "openmede.labeled-clips";
+
+  /** Default name of the compacted checkpoints topic. */
+  public static final String DEFAULT_CHECKPOINTS = "openmede.checkpoints";
+
+  /** Default name of the dead-letters topic. */
+  public static final String DEFAULT_DEAD_LETTERS = "openmede.dead-letters";
+
+  public TopicNames {
+    List<String> all =
+        List.of(
+            Objects.requireNonNull(frames, "frames topic name"),
+            Objects.requireNonNull(vocabulary, "vocabulary topic name"),
+            Objects.requireNonNull(recognitions, "recognitions topic name"),
+            Objects.requireNonNull(labeledClips, "labeled-clips topic name"),
+            Objects.requireNonNull(checkpoints, "checkpoints topic name"),
+            Objects.requireNonNull(deadLetters, "dead-letters topic name"));
+    Set<String> seen = new HashSet<>();
+    for (String name : all) {
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(
+            "topic name \"" + name + "\" is given to two topics; each topic needs its own name");
+      }
+    }
+  }
+
+  /** The default names of DESIGN.md §1 ({@code openmede.frames} and so on). */
+  public static TopicNames defaults() {
+    return new TopicNames(
+        DEFAULT_FRAMES,
+        DEFAULT_VOCABULARY,
+        DEFAULT_RECOGNITIONS,
+        DEFAULT_LABELED_CLIPS,
+        DEFAULT_CHECKPOINTS,
+        DEFAULT_DEAD_LETTERS);
+  }
+
+  public TopicNames withFrames(String name) {
+    return new TopicNames(name, vocabulary, recognitions, labeledClips, checkpoints, deadLetters);
+  }
+
+  public TopicNames withVocabulary(String name) {
+    return new TopicNames(frames, name, recognitions, labeledClips, checkpoints, deadLetters);
+  }
+
+  public TopicNames withRecognitions(String name) {
+    return new TopicNames(frames, vocabulary, name, labeledClips, checkpoints, deadLetters);
+  }
+
+  public TopicNames withLabeledClips(String name) {
+    return new TopicNames(frames, vocabulary, recognitions, name, checkpoints, deadLetters);
+  }
+
+  public TopicNames withCheckpoints(String name) {
+    return new TopicNames(frames, vocabulary, recognitions, labeledClips, name, deadLetters);
+  }
+
+  public TopicNames withDeadLetters(String name) {
+    return new TopicNames(frames, vocabulary, recognitions, labeledClips, checkpoints, name);
+  }
+}
