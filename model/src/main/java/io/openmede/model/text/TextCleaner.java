@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /**
  * The text clean-up OpenAI's tokenizer applies before splitting: {@code
  * whitespace_clean(basic_clean(text)).lower()}, that is ftfy's repair (the part {@link
- * UnicodeRepair} reproduces), HTML unescaping twice, strip, every run of Unicode white space to
- * one space, strip, lower case.
+ * UnicodeRepair} reproduces), HTML unescaping twice, strip, every run of Unicode white space to one
+ * space, strip, lower case.
  *
  * <p>Stateless and thread-safe.
  */
