@@ -1,0 +1,165 @@
+package io.openmede.web;
+
+import io.openmede.schemas.topic.Topic;
+import io.openmede.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the topics the live page shows into a {@link LiveState}, on its own thread. The vocabulary,
+ * checkpoints and dead letters are read from the beginning (they are state); frames and
+ * recognitions from the end (the page shows what happens now). Reads committed records only.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} once; {@code close} waits for the thread. A
+ * record the page cannot decode is counted and logged, and the feed goes on.
+ */
+public final class LiveFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
+
+  private final Map<String, Object> clientConfig;
+  private final Topics topics;
+  private final LiveState state;
+  private final Thread thread;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile boolean stopping;
+
+  public LiveFeed(Map<String, Object> kafkaClientConfig, Topics topics, LiveState state) {
+    this.clientConfig = new HashMap<>(kafkaClientConfig);
+    this.topics = topics;
+    this.state = state;
+    this.thread = new Thread(this::loop, "live-feed");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void loop() {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    config.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    config.put("isolation.level", "read_committed");
+    config.put("enable.auto.commit", "false");
+    config.put("max.partition.fetch.bytes", 16 * 1024 * 1024);
+    config.put("client.id", "openmede-live-page");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config)) {
+      consumer = c;
+      if (stopping) {
+        return;
+      }
+      assign(c);
+      while (!stopping) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          apply(r);
+        }
+      }
+    } catch (WakeupException e) {
+      if (!stopping) {
+        LOG.warn("live feed woken up unexpectedly", e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("live feed stopped: {}", e.toString(), e);
+    }
+  }
+
+  private void assign(KafkaConsumer<byte[], byte[]> c) {
+    List<TopicPartition> fromStart = new ArrayList<>();
+    List<TopicPartition> fromEnd = new ArrayList<>();
+    for (Topic<?, ?> t : List.of(topics.vocabulary(), topics.checkpoints(), topics.deadLetters())) {
+      fromStart.addAll(partitions(c, t.name()));
+    }
+    for (Topic<?, ?> t : List.of(topics.frames(), topics.recognitions())) {
+      fromEnd.addAll(partitions(c, t.name()));
+    }
+    List<TopicPartition> all = new ArrayList<>(fromStart);
+    all.addAll(fromEnd);
+    c.assign(all);
+    c.seekToBeginning(fromStart);
+    c.seekToEnd(fromEnd);
+  }
+
+  private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+    List<TopicPartition> out = new ArrayList<>();
+    List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      LOG.warn("topic {} has no partitions yet; the page will not show it", topic);
+      return out;
+    }
+    for (PartitionInfo p : infos) {
+      out.add(new TopicPartition(topic, p.partition()));
+    }
+    return out;
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> r) {
+    String t = r.topic();
+    try {
+      if (t.equals(topics.frames().name())) {
+        state.onFrames(decode(topics.frames(), r));
+      } else if (t.equals(topics.recognitions().name())) {
+        state.onRecognition(decode(topics.recognitions(), r));
+      } else if (t.equals(topics.vocabulary().name())) {
+        String label =
+            r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+        if (label != null) {
+          state.onVocabulary(label, r.value() == null ? null : decode(topics.vocabulary(), r));
+        }
+      } else if (t.equals(topics.checkpoints().name())) {
+        if (r.value() != null) {
+          state.onCheckpoint(decode(topics.checkpoints(), r));
+        }
+      } else if (t.equals(topics.deadLetters().name())) {
+        state.onDeadLetter(decode(topics.deadLetters(), r));
+      }
+    } catch (RuntimeException e) {
+      state.onUnreadable();
+      LOG.warn(
+          "live page cannot read {}-{}@{}: {} (the services route such records to dead letters)",
+          t,
+          r.partition(),
+          r.offset(),
+          e.getMessage());
+    }
+  }
+
+  private static <V> V decode(Topic<?, V> topic, ConsumerRecord<byte[], byte[]> r) {
+    return topic.valueSerde().deserializer().deserialize(r.topic(), r.headers(), r.value());
+  }
+
+  /** The topics this feed reads. */
+  public Set<String> topicNames() {
+    return Set.of(
+        topics.frames().name(),
+        topics.recognitions().name(),
+        topics.vocabulary().name(),
+        topics.checkpoints().name(),
+        topics.deadLetters().name());
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.openmede.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live page on a port: {@code /} the page, {@code /api/state} everything as JSON, {@code
+ * /api/frame?stream=ID} the latest JPEG of a stream, {@code POST /api/vocabulary} ({@code {"label":
+ * ..., "prompts": [...]}}) and {@code DELETE /api/vocabulary?label=...} to change the vocabulary,
+ * and {@code /metrics} in Prometheus text format.
+ *
+ * <p>Lifecycle: {@link #start(int)} binds (port 0 picks a free one), {@link #close()} stops.
+ */
+public final class LivePage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LivePage.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private final LiveState state;
+  private final Optional<VocabularyWriter> vocabulary;
+  private final PrometheusRegistry metrics;
+  private HttpServer server;
+  private ExecutorService executor;
+
+  /**
+   * @param vocabulary where page changes go; empty makes the page read-only
+   * @param metrics the registry {@code /metrics} exposes
+   */
+  public LivePage(
+      LiveState state, Optional<VocabularyWriter> vocabulary, PrometheusRegistry metrics) {
+    this.state = state;
+    this.vocabulary = vocabulary;
+    this.metrics = metrics;
+  }
+
+  /** Starts serving on 127.0.0.1 unless {@code host} says otherwise; returns the bound port. */
+  public int start(String host, int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(host, port), 32);
+    executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "live-page-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    return server.getAddress().getPort();
+  }
+
+  /** Starts serving on loopback. */
+  public int start(int port) throws IOException {
+    return start("127.0.0.1", port);
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try (x) {
+      String path = x.getRequestURI().getPath();
+      String method = x.getRequestMethod();
+      switch (path) {
+        case "/", "/index.html" -> resource(x, "index.html", "text/html; charset=utf-8");
+        case "/app.js" -> resource(x, "app.js", "text/javascript; charset=utf-8");
+        case "/style.css" -> resource(x, "style.css", "text/css; charset=utf-8");
+        case "/api/state" ->
+            send(x, 200, "application/json", JSON.writeValueAsBytes(state.snapshot()));
+        case "/api/frame" -> frame(x);
+        case "/api/vocabulary" -> vocabulary(x, method);
+        case "/metrics" -> metrics(x);
+        default -> error(x, 404, "no such page: " + path);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("live page request {} failed", x.getRequestURI(), e);
+      try {
+        error(x, 500, e.getMessage());
+      } catch (IOException ignored) {
+        // the client went away
+      }
+    }
+  }
+
+  private void frame(HttpExchange x) throws IOException {
+    String stream = query(x, "stream");
+    Optional<byte[]> jpeg = stream == null ? Optional.empty() : state.frame(stream);
+    if (jpeg.isEmpty()) {
+      error(x, 404, "no frame for stream " + stream);
+      return;
+    }
+    x.getResponseHeaders().add("Cache-Control", "no-store");
+    send(x, 200, "image/jpeg", jpeg.get());
+  }
+
+  private void vocabulary(HttpExchange x, String method) throws IOException {
+    if (vocabulary.isEmpty()) {
+      error(x, 405, "this page is read-only: it was started without a vocabulary writer");
+      return;
+    }
+    try {
+      if (method.equals("POST")) {
+        JsonNode body = JSON.readTree(x.getRequestBody());
+        if (body == null || !body.hasNonNull("label")) {
+          error(x, 400, "expected JSON {\"label\": \"...\", \"prompts\": [\"a video of {}.\"]}");
+          return;
+        }
+        List<String> prompts = new ArrayList<>();
+        if (body.has("prompts")) {
+          body.get("prompts").forEach(p -> prompts.add(p.asText()));
+        }
+        var entry = vocabulary.get().add(body.get("label").asText(), prompts);
+        state.onVocabulary(entry.getLabel(), entry);
+        send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("added", entry.getLabel())));
+      } else if (method.equals("DELETE")) {
+        String label = query(x, "label");
+        vocabulary.get().remove(label);
+        state.onVocabulary(VocabularyWriter.checkLabel(label), null);
+        send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("removed", label)));
+      } else {
+        error(x, 405, "use POST to add a label or DELETE ?label=... to remove one");
+      }
+    } catch (IllegalArgumentException e) {
+      error(x, 400, e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      error(x, 400, "the body is not JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private void metrics(HttpExchange x) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+    send(x, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+  }
+
+  private static String query(HttpExchange x, String name) {
+    String q = x.getRequestURI().getRawQuery();
+    if (q == null) {
+      return null;
+    }
+    for (String part : q.split("&")) {
+      int eq = part.indexOf('=');
+      if (eq > 0 && URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+        return URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  private void resource(HttpExchange x, String name, String type) throws IOException {
+    try (InputStream in = LivePage.class.getResourceAsStream(name)) {
+      if (in == null) {
+        error(x, 404, "missing page resource " + name);
+        return;
+      }
+      send(x, 200, type, in.readAllBytes());
+    }
+  }
+
+  private static void error(HttpExchange x, int status, String message) throws IOException {
+    byte[] body =
+        JSON.writeValueAsBytes(
+            Map.of("error", message == null ? "error" : message, "at", Instant.now().toString()));
+    send(x, status, "application/json", body);
+  }
+
+  private static void send(HttpExchange x, int status, String type, byte[] body)
+      throws IOException {
+    x.getResponseHeaders().set("Content-Type", type);
+    x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream o = x.getResponseBody()) {
+        o.write(body);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.openmede.web;
+
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Frame;
+import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.avro.LabelScore;
+import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.avro.VocabularyEntry;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the live page shows, fed from the topics (and, in the demo, from the trainer in the same
+ * process). Thread-safe: every method synchronises on the instance; readers get copies.
+ *
+ * <p>Memory is bounded: one frame per stream, the last {@value #HISTORY} points of each curve and
+ * the last {@value #HISTORY} swaps and dead letters.
+ */
+public final class LiveState {
+  static final int HISTORY = 500;
+
+  /** The last frame and recognition of one stream. */
+  public record StreamView(
+      String streamId,
+      Optional<byte[]> jpeg,
+      long frameSequence,
+      Instant frameTime,
+      Optional<RecognitionView> recognition,
+      long recognitions) {}
+
+  /** One recognition as the page shows it. */
+  public record RecognitionView(
+      List<LabelView> top,
+      String modelVersion,
+      long vocabularyVersion,
+      double latencyMs,
+      long firstSequence,
+      long lastSequence,
+      Instant at) {}
+
+  /** One label's score. */
+  public record LabelView(String label, double probability, double cosine) {}
+
+  /** A model version seen in recognitions, and when recognitions switched to it. */
+  public record SwapView(String fromVersion, String toVersion, Instant at) {}
+
+  /** A point of a trainer curve. */
+  public record TrainerPoint(long updates, double loss, double learningRate, Instant at) {}
+
+  /** A dead letter as the page lists it. */
+  public record DeadLetterView(String sourceTopic, String service, String error, Instant at) {}
+
+  private final Map<String, StreamView> streams = new TreeMap<>();
+  private final Map<String, VocabularyEntry> vocabulary = new TreeMap<>();
+  private final Map<String, CheckpointAnnouncement> checkpoints = new LinkedHashMap<>();
+  private final Deque<SwapView> swaps = new ArrayDeque<>();
+  private final Deque<TrainerPoint> trainer = new ArrayDeque<>();
+  private final Deque<DeadLetterView> deadLetters = new ArrayDeque<>();
+  private final Map<String, Long> deadLetterCounts = new TreeMap<>();
+  private long unreadable;
+  private String lastModelVersion;
+
+  /** Keeps the last frame of a batch as the stream's picture. */
+  public synchronized void onFrames(FrameBatch batch) {
+    List<Frame> frames = batch.getFrames();
+    if (frames.isEmpty()) {
+      return;
+    }
+    Frame last = frames.get(frames.size() - 1);
+    Optional<byte[]> jpeg =
+        batch.getEncoding() == FrameEncoding.JPEG
+            ? Optional.of(bytes(last.getData()))
+            : Optional.empty();
+    StreamView old = streams.get(batch.getStreamId());
+    streams.put(
+        batch.getStreamId(),
+        new StreamView(
+            batch.getStreamId(),
+            jpeg,
+            last.getSequence(),
+            last.getCaptureTime(),
+            old == null ? Optional.empty() : old.recognition(),
+            old == null ? 0 : old.recognitions()));
+  }
+
+  /** Records a recognition, and a swap when the model version differs from the last one seen. */
+  public synchronized void onRecognition(Recognition r) {
+    List<LabelView> top = new ArrayList<>();
+    for (LabelScore s : r.getTop()) {
+      top.add(new LabelView(s.getLabel(), s.getProbability(), s.getCosine()));
+    }
+    RecognitionView view =
+        new RecognitionView(
+            List.copyOf(top),
+            r.getModelVersion(),
+            r.getVocabularyVersion(),
+            r.getProcessingLatencyMs(),
+            r.getFirstSequence(),
+            r.getLastSequence(),
+            r.getRecognizedAt());
+    StreamView old = streams.get(r.getStreamId());
+    streams.put(
+        r.getStreamId(),
+        new StreamView(
+            r.getStreamId(),
+            old == null ? Optional.empty() : old.jpeg(),
+            old == null ? r.getLastSequence() : old.frameSequence(),
+            old == null ? r.getWindowEnd() : old.frameTime(),
+            Optional.of(view),
+            (old == null ? 0 : old.recognitions()) + 1));
+    if (lastModelVersion != null && !lastModelVersion.equals(r.getModelVersion())) {
+      bounded(swaps, new SwapView(lastModelVersion, r.getModelVersion(), r.getRecognizedAt()));
+    }
+    lastModelVersion = r.getModelVersion();
+  }
+
+  /** Applies a vocabulary record; a null value (tombstone) removes the label. */
+  public synchronized void onVocabulary(String label, VocabularyEntry entry) {
+    if (entry == null) {
+      vocabulary.remove(label);
+    } else {
+      vocabulary.put(label, entry);
+    }
+  }
+
+  /** Records a checkpoint announcement (its evaluation metrics feed the evaluation curves). */
+  public synchronized void onCheckpoint(CheckpointAnnouncement a) {
+    if (a != null) {
+      checkpoints.put(a.getVersion(), a);
+      while (checkpoints.size() > HISTORY) {
+        checkpoints.remove(checkpoints.keySet().iterator().next());
+      }
+    }
+  }
+
+  /** Counts a dead letter by source topic and service, and keeps it in the recent list. */
+  public synchronized void onDeadLetter(DeadLetter d) {
+    deadLetterCounts.merge(d.getSourceTopic() + " (" + d.getService() + ")", 1L, Long::sum);
+    bounded(
+        deadLetters,
+        new DeadLetterView(d.getSourceTopic(), d.getService(), d.getError(), d.getFailedAt()));
+  }
+
+  /** Records a point of the trainer's loss and learning-rate curve. */
+  public synchronized void onTrainerProgress(long updates, double loss, double learningRate) {
+    bounded(trainer, new TrainerPoint(updates, loss, learningRate, Instant.now()));
+  }
+
+  /** Counts a record the page could not read (it is logged by the feed, never hidden). */
+  public synchronized void onUnreadable() {
+    unreadable++;
+  }
+
+  /** A copy of everything, for the page's JSON. */
+  public synchronized Map<String, Object> snapshot() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Map<String, Object>> s = new ArrayList<>();
+    for (StreamView v : streams.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("streamId", v.streamId());
+      m.put("hasFrame", v.jpeg().isPresent());
+      m.put("frameSequence", v.frameSequence());
+      m.put("frameTime", v.frameTime().toEpochMilli());
+      m.put("recognitions", v.recognitions());
+      v.recognition().ifPresent(r -> m.put("recognition", r));
+      s.add(m);
+    }
+    out.put("streams", s);
+    List<Map<String, Object>> vocab = new ArrayList<>();
+    for (VocabularyEntry e : vocabulary.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("label", e.getLabel());
+      m.put("prompts", List.copyOf(e.getPrompts()));
+      m.put("enabled", e.getEnabled());
+      m.put("updatedAt", e.getUpdatedAt().toEpochMilli());
+      vocab.add(m);
+    }
+    out.put("vocabulary", vocab);
+    List<Map<String, Object>> models = new ArrayList<>();
+    for (CheckpointAnnouncement a : checkpoints.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", a.getVersion());
+      m.put("preset", a.getPreset());
+      m.put("parentVersion", a.getParentVersion());
+      m.put("method", a.getTraining().getMethod());
+      m.put("updates", a.getTraining().getUpdates());
+      m.put("clips", a.getTraining().getClips());
+      m.put("createdAt", a.getCreatedAt().toEpochMilli());
+      m.put("metrics", new TreeMap<>(a.getMetrics()));
+      models.add(m);
+    }
+    out.put("checkpoints", models);
+    out.put("servingVersion", lastModelVersion);
+    out.put("swaps", List.copyOf(swaps));
+    out.put("trainer", List.copyOf(trainer));
+    out.put("deadLetterCounts", new TreeMap<>(deadLetterCounts));
+    out.put("deadLetters", List.copyOf(deadLetters));
+    out.put("unreadableRecords", unreadable);
+    return out;
+  }
+
+  /** The last JPEG frame of a stream, if it has one. */
+  public synchronized Optional<byte[]> frame(String streamId) {
+    StreamView v = streams.get(streamId);
+    return v == null ? Optional.empty() : v.jpeg();
+  }
+
+  private static <T> void bounded(Deque<T> deque, T item) {
+    deque.addLast(item);
+    while (deque.size() > HISTORY) {
+      deque.removeFirst();
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+}

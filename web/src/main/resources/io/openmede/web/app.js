@@ -1,0 +1,119 @@
+// The live page: polls /api/state and redraws; vocabulary changes go to /api/vocabulary.
+'use strict';
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v; else if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+};
+const pct = (x) => (100 * x).toFixed(1) + '%';
+
+function drawStreams(streams) {
+  const root = $('streams');
+  const seen = new Set();
+  for (const s of streams) {
+    seen.add(s.streamId);
+    let card = root.querySelector(`[data-stream="${CSS.escape(s.streamId)}"]`);
+    if (!card) {
+      card = el('div', { class: 'stream', 'data-stream': s.streamId },
+        el('div', { class: 'id' }, s.streamId), el('img', { alt: 'latest frame of ' + s.streamId }),
+        el('div', { class: 'labels' }), el('div', { class: 'meta' }));
+      root.append(card);
+    }
+    if (s.hasFrame) card.querySelector('img').src = `/api/frame?stream=${encodeURIComponent(s.streamId)}&seq=${s.frameSequence}`;
+    const labels = card.querySelector('.labels');
+    labels.replaceChildren();
+    const r = s.recognition;
+    if (r) {
+      for (const l of r.top) {
+        labels.append(el('div', { class: 'label' }, el('span', { class: 'name' }, l.label), el('span', {}, pct(l.probability) + ' · cos ' + l.cosine.toFixed(3))));
+        labels.append(el('div', { class: 'bar', style: `width:${Math.max(2, 100 * l.probability)}%` }));
+      }
+      card.querySelector('.meta').textContent = `model ${r.modelVersion} · vocab v${r.vocabularyVersion} · ${r.latencyMs.toFixed(0)} ms · frames ${r.firstSequence}–${r.lastSequence} · ${s.recognitions} recognitions`;
+    } else {
+      card.querySelector('.meta').textContent = `frame ${s.frameSequence} · no recognition yet`;
+    }
+  }
+  for (const card of [...root.children]) if (!seen.has(card.dataset.stream)) card.remove();
+}
+
+function drawVocabulary(vocab) {
+  $('vocab-count').textContent = `(${vocab.length})`;
+  const ul = $('vocabulary');
+  ul.replaceChildren(...vocab.map((v) => el('li', { 'data-label': v.label }, el('span', {}, v.label + (v.enabled ? '' : ' (disabled)')),
+    el('button', { onclick: () => removeLabel(v.label), title: 'remove ' + v.label }, 'remove'))));
+}
+
+function chart(svg, series, color, label) {
+  svg.replaceChildren();
+  const W = svg.width.baseVal.value, H = svg.height.baseVal.value, pad = 24;
+  const ns = 'http://www.w3.org/2000/svg';
+  const text = (x, y, t) => { const e = document.createElementNS(ns, 'text'); e.setAttribute('x', x); e.setAttribute('y', y); e.setAttribute('fill', '#8a96a3'); e.setAttribute('font-size', '10'); e.textContent = t; svg.append(e); };
+  text(4, 12, label);
+  if (series.length < 1) { text(pad, H / 2, 'no data yet'); return; }
+  const xs = series.map((p) => p[0]), ys = series.map((p) => p[1]);
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const sx = (x) => pad + (x1 === x0 ? 0.5 : (x - x0) / (x1 - x0)) * (W - 2 * pad);
+  const sy = (y) => H - pad + (y1 === y0 ? -0.5 * (H - 2 * pad) : -((y - y0) / (y1 - y0)) * (H - 2 * pad));
+  const path = document.createElementNS(ns, 'polyline');
+  path.setAttribute('points', series.map((p) => `${sx(p[0])},${sy(p[1])}`).join(' '));
+  path.setAttribute('fill', 'none'); path.setAttribute('stroke', color); path.setAttribute('stroke-width', '1.5');
+  svg.append(path);
+  text(pad, H - 6, `${x0} … ${x1}`); text(W - 90, 12, `${y0.toFixed(3)} … ${y1.toFixed(3)}`);
+}
+
+function drawModel(state) {
+  $('serving-version').textContent = state.servingVersion || '—';
+  $('swaps').replaceChildren(...state.swaps.slice(-5).map((s) => el('li', { class: 'swap' }, `${s.fromVersion} → ${s.toVersion}`, el('span', {}, new Date(s.at).toLocaleTimeString()))));
+  const tbody = document.querySelector('#checkpoints tbody');
+  tbody.replaceChildren(...state.checkpoints.slice(-6).reverse().map((c) => el('tr', {}, el('td', {}, c.version), el('td', {}, c.method), el('td', {}, c.updates),
+    el('td', {}, Object.entries(c.metrics).map(([k, v]) => `${k}=${Number(v).toFixed(3)}`).join(' ')))));
+  chart($('loss-chart'), state.trainer.map((p) => [p.updates, p.loss]), '#3d7bff', 'training loss');
+  const evalSeries = state.checkpoints.filter((c) => c.metrics['eval.top1'] !== undefined || c.metrics['eval.gwa.top1'] !== undefined)
+    .map((c) => [c.updates, c.metrics['eval.gwa.top1'] ?? c.metrics['eval.top1']]);
+  chart($('eval-chart'), evalSeries, '#4caf50', 'evaluation top-1 of published checkpoints');
+}
+
+function drawDeadLetters(state) {
+  const counts = Object.entries(state.deadLetterCounts);
+  $('dead-total').textContent = `(${counts.reduce((a, [, n]) => a + n, 0)})`;
+  $('dead-counts').replaceChildren(...counts.map(([k, n]) => el('li', {}, el('span', {}, k), el('b', {}, n))));
+  $('dead-recent').replaceChildren(...state.deadLetters.slice(-8).reverse().map((d) => el('li', {}, `${d.service}: ${d.error}`)));
+}
+
+async function refresh() {
+  try {
+    const res = await fetch('/api/state', { cache: 'no-store' });
+    const state = await res.json();
+    drawStreams(state.streams);
+    drawVocabulary(state.vocabulary);
+    drawModel(state);
+    drawDeadLetters(state);
+    $('status').textContent = `updated ${new Date().toLocaleTimeString()}` + (state.unreadableRecords ? ` · ${state.unreadableRecords} unreadable records` : '');
+  } catch (e) {
+    $('status').textContent = 'disconnected: ' + e;
+  }
+}
+
+async function removeLabel(label) {
+  const res = await fetch('/api/vocabulary?label=' + encodeURIComponent(label), { method: 'DELETE' });
+  const body = await res.json();
+  $('vocab-message').textContent = res.ok ? `removed “${label}”` : body.error;
+  refresh();
+}
+
+$('vocab-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const label = $('vocab-label').value.trim();
+  const res = await fetch('/api/vocabulary', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ label, prompts: [] }) });
+  const body = await res.json();
+  $('vocab-message').textContent = res.ok ? `added “${body.added}”: it is used from the next window` : body.error;
+  if (res.ok) $('vocab-label').value = '';
+  refresh();
+});
+
+refresh();
+setInterval(refresh, 1000);
