@@ -141,7 +141,13 @@ public final class VideoFileSource implements FrameSource {
       throw new IllegalArgumentException("frame index " + index + " is negative");
     }
     open();
-    if (input == null || frameRate <= 0) {
+    if (closed) {
+      throw new SourceException("cannot seek in " + file + ": the source is closed");
+    }
+    if (input == null) {
+      input = openInput(); // reached the end before: open again to seek backwards
+    }
+    if (frameRate <= 0) {
       throw new SourceException("cannot seek in " + file + ": the frame rate is unknown");
     }
     double duration = 1_000_000.0 / frameRate;
