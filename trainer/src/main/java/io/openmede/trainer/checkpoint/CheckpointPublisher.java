@@ -1,0 +1,89 @@
+package io.openmede.trainer.checkpoint;
+
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.TrainingSummary;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Publishes a checkpoint by claim-check: the weights are written completely (and atomically) to the
+ * {@link CheckpointStore} first, and only then is the {@link CheckpointAnnouncement} with their
+ * URI, SHA-256 and size sent. A reader acting on an announcement never sees a partial file. Not
+ * thread-safe.
+ */
+public final class CheckpointPublisher {
+
+  private final CheckpointStore store;
+  private final AnnouncementSink sink;
+  private final String modelName;
+  private final String preset;
+
+  /**
+   * @param modelName the model line (the announcement's key)
+   * @param preset architecture preset of the weights
+   */
+  public CheckpointPublisher(
+      CheckpointStore store, AnnouncementSink sink, String modelName, String preset) {
+    this.store = store;
+    this.sink = sink;
+    this.modelName = modelName;
+    this.preset = preset;
+  }
+
+  /**
+   * Stores the weights, then announces them.
+   *
+   * @return the announcement that was sent
+   */
+  public CheckpointAnnouncement publish(
+      String version,
+      WeightsWriter weights,
+      Optional<String> parentVersion,
+      TrainingSummary training,
+      Map<String, Double> metrics)
+      throws IOException {
+    Instant now = Instant.now();
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("modelName", modelName);
+    manifest.put("preset", preset);
+    manifest.put("parentVersion", parentVersion.orElse(null));
+    manifest.put("training", summaryMap(training));
+    manifest.put("metrics", metrics);
+    manifest.put("createdAt", now.toString());
+    StoredCheckpoint stored = store.put(version, weights, manifest);
+    CheckpointAnnouncement a =
+        CheckpointAnnouncement.newBuilder()
+            .setModelName(modelName)
+            .setVersion(version)
+            .setUri(stored.uri().toString())
+            .setSha256(stored.sha256())
+            .setSizeBytes(stored.sizeBytes())
+            .setPreset(preset)
+            .setParentVersion(parentVersion.orElse(null))
+            .setTraining(training)
+            .setMetrics(new LinkedHashMap<>(metrics))
+            .setCreatedAt(now)
+            .build();
+    sink.send(a);
+    return a;
+  }
+
+  private static Map<String, Object> summaryMap(TrainingSummary t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", t.getMethod());
+    m.put("updates", t.getUpdates());
+    m.put("clips", t.getClips());
+    m.put("offsets", t.getOffsets());
+    m.put("mu", t.getMu());
+    m.put("sigma", t.getSigma());
+    m.put("cycleSnapshots", t.getCycleSnapshots());
+    m.put("snapshotInterval", t.getSnapshotInterval());
+    m.put("alpha", t.getAlpha());
+    m.put("beta", t.getBeta());
+    m.put("delta", t.getDelta());
+    return m;
+  }
+}

@@ -1,0 +1,21 @@
+package io.openmede.trainer.meta;
+
+/**
+ * What one call of {@link MetaOptimizer#update} did.
+ *
+ * @param loss mean training loss over all batches of the call (support and query)
+ * @param clips clips consumed
+ * @param correct top-1 correct clips among them (at the parameters each loss was taken at)
+ * @param beta outer learning rate used
+ * @param alpha inner step used (0 for plain fine-tuning)
+ * @param gradientNorm global L2 norm of the (last) gradient before clipping
+ * @param optimizerSteps AdamW steps taken by the call
+ */
+public record UpdateReport(
+    double loss,
+    int clips,
+    int correct,
+    double beta,
+    double alpha,
+    double gradientNorm,
+    int optimizerSteps) {}
