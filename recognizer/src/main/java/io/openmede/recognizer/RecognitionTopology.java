@@ -1,0 +1,135 @@
+package io.openmede.recognizer;
+
+import io.openmede.recognizer.score.ScoreWindowsProcessor;
+import io.openmede.recognizer.score.ScorerPool;
+import io.openmede.recognizer.vocabulary.VocabularyBook;
+import io.openmede.recognizer.vocabulary.VocabularyStoreUpdater;
+import io.openmede.recognizer.window.FrameWindowProcessor;
+import io.openmede.recognizer.window.WindowCodec;
+import io.openmede.schemas.avro.VocabularyEntry;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The recognizer's topology, built by a pure function of topics, settings and scorers.
+ *
+ * <pre>
+ * frames-source ─▶ window-frames [window-state] ─▶ score-windows [scoring-buffer, vocabulary] ─▶ recognitions-sink
+ *                        └──────────────┬──────────────────┘
+ *                                       ▼
+ *                               dead-letters-sink
+ * vocabulary-source ─▶ vocabulary-apply [vocabulary: global]
+ * </pre>
+ *
+ * Processor and store names are stable (changelog topics are named after the stores).
+ */
+public final class RecognitionTopology {
+
+  public static final String FRAMES_SOURCE = "frames-source";
+  public static final String WINDOW_PROCESSOR = "window-frames";
+  public static final String WINDOW_STORE = "window-state";
+  public static final String SCORE_PROCESSOR = "score-windows";
+  public static final String BUFFER_STORE = "scoring-buffer";
+  public static final String RECOGNITIONS_SINK = "recognitions-sink";
+  public static final String DEAD_LETTER_SINK = "dead-letters-sink";
+  public static final String VOCABULARY_SOURCE = "vocabulary-source";
+  public static final String VOCABULARY_PROCESSOR = "vocabulary-apply";
+  public static final String VOCABULARY_STORE = "vocabulary";
+
+  private RecognitionTopology() {}
+
+  /** The topology with fresh metrics (tests). */
+  public static Topology build(
+      RecognizerTopics topics, RecognizerSettings settings, ScorerPool scorers) {
+    return build(topics, settings, scorers, new RecognizerMetrics());
+  }
+
+  /**
+   * The recognizer's topology.
+   *
+   * @param scorers gives each stream thread its scorer
+   * @param metrics where the processors count
+   */
+  public static Topology build(
+      RecognizerTopics topics,
+      RecognizerSettings settings,
+      ScorerPool scorers,
+      RecognizerMetrics metrics) {
+    VocabularyBook book = new VocabularyBook();
+    Topology t = new Topology();
+    t.addSource(
+        FRAMES_SOURCE,
+        new StringDeserializer(),
+        topics.frameSerde().deserializer(),
+        topics.frames());
+    t.addProcessor(
+        WINDOW_PROCESSOR,
+        () ->
+            new FrameWindowProcessor(
+                WINDOW_STORE,
+                settings.window(),
+                SCORE_PROCESSOR,
+                DEAD_LETTER_SINK,
+                topics.frameSerde().serializer(),
+                metrics),
+        FRAMES_SOURCE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(WINDOW_STORE),
+            Serdes.String(),
+            WindowCodec.stateSerde()),
+        WINDOW_PROCESSOR);
+    t.addProcessor(
+        SCORE_PROCESSOR,
+        () ->
+            new ScoreWindowsProcessor(
+                BUFFER_STORE,
+                VOCABULARY_STORE,
+                book,
+                scorers,
+                settings.maxBatchSize(),
+                settings.maxBatchDelay(),
+                settings.topK(),
+                RECOGNITIONS_SINK,
+                DEAD_LETTER_SINK,
+                topics.frames(),
+                metrics),
+        WINDOW_PROCESSOR);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(BUFFER_STORE),
+            Serdes.String(),
+            WindowCodec.windowSerde()),
+        SCORE_PROCESSOR);
+    t.addSink(
+        RECOGNITIONS_SINK,
+        topics.recognitions(),
+        new StringSerializer(),
+        topics.recognitionSerde().serializer(),
+        SCORE_PROCESSOR);
+    t.addSink(
+        DEAD_LETTER_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        topics.deadLetterSerde().serializer(),
+        WINDOW_PROCESSOR,
+        SCORE_PROCESSOR);
+    t.addGlobalStore(
+        Stores.<String, VocabularyEntry>keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(VOCABULARY_STORE),
+                Serdes.String(),
+                topics.vocabularySerde())
+            .withLoggingDisabled(),
+        VOCABULARY_SOURCE,
+        new StringDeserializer(),
+        topics.vocabularySerde().deserializer(),
+        topics.vocabulary(),
+        VOCABULARY_PROCESSOR,
+        () -> new VocabularyStoreUpdater(VOCABULARY_STORE, book));
+    return t;
+  }
+}

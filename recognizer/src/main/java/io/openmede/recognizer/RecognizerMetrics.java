@@ -1,0 +1,137 @@
+package io.openmede.recognizer;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The recognizer's Prometheus metrics, registered in their own {@link PrometheusRegistry} (so that
+ * several instances, e.g. in tests, do not collide). Rates ("records per second") come from the
+ * counters with PromQL's {@code rate()}.
+ *
+ * <p>Thread-safe.
+ */
+public final class RecognizerMetrics {
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  /** Frame batches read from the frames topic. */
+  public final Counter frameBatches =
+      counter("openmede_recognizer_frame_batches", "Frame batches read.");
+
+  /** Frame batches ignored because their batch sequence number was seen before. */
+  public final Counter duplicateBatches =
+      counter("openmede_recognizer_duplicate_batches", "Frame batches ignored as duplicates.");
+
+  /** Frames dropped because they arrived after their window had moved on. */
+  public final Counter lateFrames =
+      counter("openmede_recognizer_late_frames", "Frames that arrived after their window.");
+
+  /** Gaps beyond the reorder bound that restarted a stream's windowing. */
+  public final Counter windowGaps =
+      counter("openmede_recognizer_window_gaps", "Gaps in frame sequence that restarted a window.");
+
+  /** Windows completed and queued for scoring. */
+  public final Counter windows = counter("openmede_recognizer_windows", "Windows completed.");
+
+  /** Windows not scored because the vocabulary was empty. */
+  public final Counter unscoredWindows =
+      counter(
+          "openmede_recognizer_unscored_windows", "Windows not scored: the vocabulary was empty.");
+
+  /** Recognitions produced. */
+  public final Counter recognitions =
+      counter("openmede_recognizer_recognitions", "Recognitions produced.");
+
+  /** Records sent to dead letters, by reason. */
+  public final Counter deadLetters =
+      Counter.builder()
+          .name("openmede_recognizer_dead_letters")
+          .help("Records sent to the dead-letter topic.")
+          .labelNames("reason")
+          .register(registry);
+
+  /** Windows per scored micro-batch. */
+  public final Histogram batchSize =
+      Histogram.builder()
+          .name("openmede_recognizer_batch_size")
+          .help("Windows per scored micro-batch.")
+          .classicOnly()
+          .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
+          .register(registry);
+
+  /** Seconds from the arrival of a window's last batch to its recognition. */
+  public final Histogram latency =
+      Histogram.builder()
+          .name("openmede_recognizer_latency_seconds")
+          .help("Arrival of a window's last frame batch to its recognition.")
+          .classicOnly()
+          .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+          .register(registry);
+
+  /** Seconds spent scoring one micro-batch (decode, embed, rank). */
+  public final Histogram batchSeconds =
+      Histogram.builder()
+          .name("openmede_recognizer_batch_seconds")
+          .help("Time to score one micro-batch.")
+          .classicOnly()
+          .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+          .register(registry);
+
+  /** Windows waiting in scoring buffers. */
+  public final Gauge queueDepth =
+      Gauge.builder()
+          .name("openmede_recognizer_queue_depth")
+          .help("Windows waiting in the scoring buffers.")
+          .register(registry);
+
+  /** The vocabulary version in use. */
+  public final Gauge vocabularyVersion =
+      Gauge.builder()
+          .name("openmede_recognizer_vocabulary_version")
+          .help("Vocabulary changes applied by this instance.")
+          .register(registry);
+
+  /** The number of enabled labels. */
+  public final Gauge vocabularySize =
+      Gauge.builder()
+          .name("openmede_recognizer_vocabulary_size")
+          .help("Enabled labels in the vocabulary.")
+          .register(registry);
+
+  /** The model version served. */
+  public final Info modelVersion =
+      Info.builder()
+          .name("openmede_recognizer_model")
+          .help("The model version served.")
+          .labelNames("version")
+          .register(registry);
+
+  /** Checkpoints installed. */
+  public final Counter checkpointsInstalled =
+      counter("openmede_recognizer_checkpoints_installed", "Checkpoints installed.");
+
+  /** Checkpoints refused, by reason (hash, size, architecture, unreadable, fetch). */
+  public final Counter checkpointsRefused =
+      Counter.builder()
+          .name("openmede_recognizer_checkpoints_refused")
+          .help("Checkpoints refused; the current model kept serving.")
+          .labelNames("reason")
+          .register(registry);
+
+  /** The registry holding these metrics (for an exporter). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Records the model version served now. */
+  public void servingModel(String version) {
+    modelVersion.setLabelValues(version);
+  }
+
+  private Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).register(registry);
+  }
+}

@@ -1,0 +1,273 @@
+package io.openmede.recognizer;
+
+import io.openmede.recognizer.window.WindowConfig;
+import io.openmede.recognizer.window.WindowSpacing;
+import io.openmede.settings.Setting;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsException;
+import io.openmede.settings.SettingsGroup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The recognizer's settings, declared once and converted once into this immutable record.
+ *
+ * @param applicationId Kafka Streams application id (consumer group, state and internal topics)
+ * @param window how frames are cut into clips
+ * @param maxBatchSize windows per micro-batch at most
+ * @param maxBatchDelay how long a ready window may wait for a fuller batch
+ * @param topK labels per recognition
+ * @param guarantee the processing guarantee
+ * @param streamThreads Kafka Streams threads
+ * @param commitInterval Kafka Streams commit interval (transaction length under exactly-once)
+ * @param stateDir where state stores live
+ * @param devices one model replica per device ({@code cpu}, {@code gpu}, {@code gpu:N})
+ * @param preset the architecture of the initial model
+ * @param weights the initial weights; empty means a random model of the preset (tests, demos)
+ * @param seed the seed of the random initial model
+ * @param modelName which model line of the checkpoints topic to follow
+ * @param followCheckpoints whether to follow the checkpoints topic at all
+ * @param checkpointCache where verified checkpoint copies are kept
+ * @param metricsPort port of the Prometheus endpoint, 0 for none
+ */
+public record RecognizerSettings(
+    String applicationId,
+    WindowConfig window,
+    int maxBatchSize,
+    Duration maxBatchDelay,
+    int topK,
+    ProcessingGuarantee guarantee,
+    int streamThreads,
+    Duration commitInterval,
+    Path stateDir,
+    List<String> devices,
+    String preset,
+    Optional<Path> weights,
+    long seed,
+    String modelName,
+    boolean followCheckpoints,
+    Path checkpointCache,
+    int metricsPort) {
+
+  /** Kafka Streams' processing guarantees. */
+  public enum ProcessingGuarantee {
+    EXACTLY_ONCE_V2,
+    AT_LEAST_ONCE;
+
+    /** The value of {@code processing.guarantee}. */
+    public String streamsValue() {
+      return this == EXACTLY_ONCE_V2 ? "exactly_once_v2" : "at_least_once";
+    }
+  }
+
+  public static final Setting<String> APPLICATION_ID =
+      Setting.string(
+          "recognizer.application.id",
+          "openmede-recognizer",
+          "Kafka Streams application id: consumer group and prefix of internal topics.");
+  public static final Setting<Integer> WINDOW_FRAMES =
+      Setting.integer(
+          "recognizer.window.frames", 8, 1, WindowConfig.MAX_FRAMES, "Frames per clip (T).");
+  public static final Setting<WindowSpacing> WINDOW_SPACING =
+      Setting.choice(
+          "recognizer.window.spacing",
+          WindowSpacing.class,
+          WindowSpacing.FRAMES,
+          "Unit of window hop and stride: frames (by sequence) or time (ms of capture time).");
+  public static final Setting<Long> WINDOW_HOP =
+      Setting.longInteger(
+          "recognizer.window.hop",
+          8L,
+          1L,
+          Long.MAX_VALUE,
+          "Distance between consecutive windows' first frames, in frames or ms.");
+  public static final Setting<Long> WINDOW_STRIDE =
+      Setting.longInteger(
+          "recognizer.window.stride",
+          1L,
+          1L,
+          Long.MAX_VALUE,
+          "Distance between sampled frames within a window, in frames or ms.");
+  public static final Setting<Integer> WINDOW_REORDER_BOUND =
+      Setting.integer(
+          "recognizer.window.reorder.bound",
+          32,
+          0,
+          1_000_000,
+          "Frames that may arrive after a missing frame before it is given up (a gap).");
+  public static final Setting<Integer> MAX_BATCH_SIZE =
+      Setting.integer("recognizer.batch.max.size", 16, 1, 4096, "Windows per micro-batch at most.");
+  public static final Setting<Duration> MAX_BATCH_DELAY =
+      Setting.duration(
+          "recognizer.batch.max.delay",
+          Duration.ofMillis(20),
+          "How long a ready window may wait for a fuller micro-batch (0 scores at once).");
+  public static final Setting<Integer> TOP_K =
+      Setting.integer("recognizer.top.k", 5, 1, 1000, "Labels per recognition.");
+  public static final Setting<ProcessingGuarantee> GUARANTEE =
+      Setting.choice(
+          "recognizer.processing.guarantee",
+          ProcessingGuarantee.class,
+          ProcessingGuarantee.EXACTLY_ONCE_V2,
+          "Kafka Streams processing guarantee.");
+  public static final Setting<Integer> STREAM_THREADS =
+      Setting.integer("recognizer.stream.threads", 1, 1, 256, "Kafka Streams threads.");
+  public static final Setting<Duration> COMMIT_INTERVAL =
+      Setting.duration(
+          "recognizer.commit.interval",
+          Duration.ofMillis(100),
+          "Commit interval; under exactly-once the length of a transaction.");
+  public static final Setting<String> STATE_DIR =
+      Setting.string(
+          "recognizer.state.dir",
+          System.getProperty("java.io.tmpdir") + "/openmede-recognizer",
+          "Directory of the state stores.");
+  public static final Setting<List<String>> DEVICES =
+      Setting.list(
+          "recognizer.devices",
+          List.of("cpu"),
+          "Devices, one model replica each: cpu, gpu, gpu:N; stream threads spread over them.");
+  public static final Setting<String> PRESET =
+      Setting.string(
+          "recognizer.model.preset", "tiny", "Architecture preset of the initial model.");
+  public static final Setting<Optional<String>> WEIGHTS =
+      Setting.optionalString(
+          "recognizer.model.weights",
+          "Initial weights (safetensors or TorchScript); unset: a random model of the preset.");
+  public static final Setting<Long> SEED =
+      Setting.longInteger(
+          "recognizer.model.seed",
+          0L,
+          Long.MIN_VALUE,
+          Long.MAX_VALUE,
+          "Seed of the random initial model.");
+  public static final Setting<String> MODEL_NAME =
+      Setting.string(
+          "recognizer.model.name", "openmede", "Model line followed on the checkpoints topic.");
+  public static final Setting<Boolean> FOLLOW_CHECKPOINTS =
+      Setting.bool(
+          "recognizer.checkpoints.follow", true, "Swap in checkpoints announced on the topic.");
+  public static final Setting<String> CHECKPOINT_CACHE =
+      Setting.string(
+          "recognizer.checkpoints.cache",
+          System.getProperty("java.io.tmpdir") + "/openmede-recognizer-checkpoints",
+          "Directory of verified checkpoint copies.");
+  public static final Setting<Integer> METRICS_PORT =
+      Setting.integer(
+          "recognizer.metrics.port", 0, 0, 65535, "Prometheus endpoint port; 0 for none.");
+
+  /** Every recognizer setting. */
+  public static final SettingsGroup GROUP =
+      SettingsGroup.of(
+          "Recognizer",
+          APPLICATION_ID,
+          WINDOW_FRAMES,
+          WINDOW_SPACING,
+          WINDOW_HOP,
+          WINDOW_STRIDE,
+          WINDOW_REORDER_BOUND,
+          MAX_BATCH_SIZE,
+          MAX_BATCH_DELAY,
+          TOP_K,
+          GUARANTEE,
+          STREAM_THREADS,
+          COMMIT_INTERVAL,
+          STATE_DIR,
+          DEVICES,
+          PRESET,
+          WEIGHTS,
+          SEED,
+          MODEL_NAME,
+          FOLLOW_CHECKPOINTS,
+          CHECKPOINT_CACHE,
+          METRICS_PORT);
+
+  public RecognizerSettings {
+    Objects.requireNonNull(window, "window");
+    if (applicationId.isBlank()) {
+      throw new SettingsException(APPLICATION_ID.name() + " must not be blank");
+    }
+    if (maxBatchSize < 1) {
+      throw new SettingsException(
+          MAX_BATCH_SIZE.name() + " " + maxBatchSize + " must be at least 1");
+    }
+    if (maxBatchDelay.isNegative()) {
+      throw new SettingsException(
+          MAX_BATCH_DELAY.name() + " " + maxBatchDelay + " must not be negative");
+    }
+    if (topK < 1) {
+      throw new SettingsException(TOP_K.name() + " " + topK + " must be at least 1");
+    }
+    if (devices.isEmpty()) {
+      throw new SettingsException(DEVICES.name() + " is empty; name at least one device (cpu)");
+    }
+    devices = List.copyOf(devices);
+  }
+
+  /** Converts resolved settings, once. */
+  public static RecognizerSettings from(Settings s) {
+    WindowConfig window;
+    try {
+      window =
+          new WindowConfig(
+              s.get(WINDOW_FRAMES),
+              s.get(WINDOW_SPACING),
+              s.get(WINDOW_HOP),
+              s.get(WINDOW_STRIDE),
+              s.get(WINDOW_REORDER_BOUND));
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(
+          e.getMessage()
+              + " (settings "
+              + WINDOW_HOP.name()
+              + ", "
+              + WINDOW_FRAMES.name()
+              + ", "
+              + WINDOW_STRIDE.name()
+              + ")");
+    }
+    return new RecognizerSettings(
+        s.get(APPLICATION_ID),
+        window,
+        s.get(MAX_BATCH_SIZE),
+        s.get(MAX_BATCH_DELAY),
+        s.get(TOP_K),
+        s.get(GUARANTEE),
+        s.get(STREAM_THREADS),
+        s.get(COMMIT_INTERVAL),
+        Path.of(s.get(STATE_DIR)),
+        s.get(DEVICES),
+        s.get(PRESET),
+        s.get(WEIGHTS).map(Path::of),
+        s.get(SEED),
+        s.get(MODEL_NAME),
+        s.get(FOLLOW_CHECKPOINTS),
+        Path.of(s.get(CHECKPOINT_CACHE)),
+        s.get(METRICS_PORT));
+  }
+
+  /** Defaults with another window and batching (tests, benchmarks). */
+  public RecognizerSettings with(WindowConfig newWindow, int newMaxBatch, Duration newDelay) {
+    return new RecognizerSettings(
+        applicationId,
+        newWindow,
+        newMaxBatch,
+        newDelay,
+        topK,
+        guarantee,
+        streamThreads,
+        commitInterval,
+        stateDir,
+        devices,
+        preset,
+        weights,
+        seed,
+        modelName,
+        followCheckpoints,
+        checkpointCache,
+        metricsPort);
+  }
+}

@@ -1,0 +1,123 @@
+package io.openmede.recognizer.swap;
+
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs an announced checkpoint on every replica: fetch and verify once, load one copy per
+ * replica (device), check that it has the serving architecture, warm it up, and only then swap all
+ * slots. Runs on the caller's thread, which must not be a stream thread: loading and warming take
+ * seconds. If anything fails, every loaded copy is closed and the serving models stay.
+ *
+ * <p>Not thread-safe: one installer thread (the {@link CheckpointFollower}).
+ *
+ * @param <M> the model type
+ */
+public final class CheckpointInstaller<M extends AutoCloseable> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointInstaller.class);
+
+  /** How a model is loaded, checked and warmed. */
+  public interface Loader<M> {
+    /** Loads the weights for replica {@code replica} (its device). */
+    M load(Path weights, int replica) throws IOException;
+
+    /** Why {@code candidate} cannot replace {@code serving}, or empty when it can. */
+    Optional<String> incompatibility(M candidate, M serving);
+
+    /** Runs one dummy batch so that the first real batch does not pay for lazy set-up. */
+    void warm(M model);
+  }
+
+  /** Told about each outcome (metrics, logs, tests). */
+  public interface Listener {
+    void installed(String version);
+
+    void refused(String version, String reason);
+  }
+
+  private final CheckpointFetcher fetcher;
+  private final List<ModelSlot<M>> slots;
+  private final Loader<M> loader;
+  private final Listener listener;
+
+  public CheckpointInstaller(
+      CheckpointFetcher fetcher, List<ModelSlot<M>> slots, Loader<M> loader, Listener listener) {
+    this.fetcher = fetcher;
+    this.slots = List.copyOf(slots);
+    this.loader = loader;
+    this.listener = listener;
+  }
+
+  /** The version the replicas serve now. */
+  public String servingVersion() {
+    return slots.get(0).version();
+  }
+
+  /**
+   * Verifies, loads, warms and swaps in the announced checkpoint.
+   *
+   * @throws CheckpointRefusedException when it cannot be served; nothing changed then
+   */
+  public void install(CheckpointAnnouncement a) throws CheckpointRefusedException {
+    String version = a.getVersion();
+    long t0 = System.nanoTime();
+    try {
+      Path file = fetcher.fetch(a);
+      List<M> loaded = new ArrayList<>();
+      try {
+        for (int i = 0; i < slots.size(); i++) {
+          M candidate;
+          try {
+            candidate = loader.load(file, i);
+          } catch (IOException | RuntimeException e) {
+            throw new CheckpointRefusedException(version, "unreadable", e);
+          }
+          loaded.add(candidate);
+          Optional<String> problem = loader.incompatibility(candidate, slots.get(i).peek());
+          if (problem.isPresent()) {
+            throw new CheckpointRefusedException(
+                version, "architecture", new IOException(problem.get()));
+          }
+          loader.warm(candidate);
+        }
+      } catch (CheckpointRefusedException | RuntimeException e) {
+        for (M m : loaded) {
+          closeQuietly(m);
+        }
+        throw e;
+      }
+      for (int i = 0; i < slots.size(); i++) {
+        slots.get(i).swap(loaded.get(i), version);
+      }
+    } catch (CheckpointRefusedException e) {
+      LOG.warn("{}; still serving {}", e.getMessage(), servingVersion());
+      listener.refused(version, e.reason());
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warn("checkpoint {} refused: {}; still serving {}", version, e, servingVersion());
+      listener.refused(version, "unreadable");
+      throw new CheckpointRefusedException(version, "unreadable", e);
+    }
+    LOG.info(
+        "now serving model version {} on {} replica(s) (verified, loaded and warmed in {} ms)",
+        version,
+        slots.size(),
+        (System.nanoTime() - t0) / 1_000_000);
+    listener.installed(version);
+  }
+
+  private static void closeQuietly(AutoCloseable m) {
+    try {
+      m.close();
+    } catch (Exception e) {
+      LOG.warn("closing a refused model failed", e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.openmede.recognizer.swap;
+
+import io.openmede.model.ClipModel;
+import io.openmede.model.ComputeDevice;
+import io.openmede.model.VideoBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loads CLIP checkpoints for the replicas: replica {@code i} lives on {@code devices.get(i)}; a
+ * candidate must have exactly the serving architecture ({@link io.openmede.model.ClipConfig}),
+ * since the windows and the class embeddings are made for it; warming runs one clip of {@code
+ * frames} zero frames.
+ */
+public final class ClipModelLoader implements CheckpointInstaller.Loader<ClipModel> {
+
+  private final List<ComputeDevice> devices;
+  private final int frames;
+
+  public ClipModelLoader(List<ComputeDevice> devices, int frames) {
+    this.devices = List.copyOf(devices);
+    this.frames = frames;
+  }
+
+  @Override
+  public ClipModel load(Path weights, int replica) throws IOException {
+    return ClipModel.load(weights, devices.get(replica));
+  }
+
+  @Override
+  public Optional<String> incompatibility(ClipModel candidate, ClipModel serving) {
+    if (!candidate.config().equals(serving.config())) {
+      return Optional.of(
+          "architecture " + candidate.config() + " differs from the serving " + serving.config());
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void warm(ClipModel model) {
+    warmUp(model, frames);
+  }
+
+  /** Runs one clip of zero frames through {@code model}. */
+  public static void warmUp(ClipModel model, int frames) {
+    int r = model.config().imageResolution();
+    model.embedVideos(new VideoBatch(new float[frames * 3 * r * r], 1, frames, r));
+  }
+}

@@ -1,0 +1,102 @@
+package io.openmede.recognizer.vocabulary;
+
+import io.openmede.model.ClassEmbeddings;
+import io.openmede.model.ClassTextEncoder;
+import io.openmede.model.ClipModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Class embeddings of the vocabulary, computed once per (entry, model version) and never per
+ * window: {@link #embeddings} encodes only classes it has not seen under that model version, and
+ * returns the previous result unchanged while neither the vocabulary nor the model changed.
+ *
+ * <p>Thread-safe. Entries of model versions other than the two most recent are dropped.
+ */
+public final class ClassEmbeddingCache {
+
+  private record Key(String label, List<String> prompts, String modelVersion) {}
+
+  private record Memo(long vocabularyVersion, String modelVersion, ClassEmbeddings value) {}
+
+  private final ClassTextEncoder.Tokenizer tokenizer;
+  private final List<String> defaultTemplates;
+  private final Map<Key, float[]> vectors = new ConcurrentHashMap<>();
+  private final Map<List<String>, ClassTextEncoder> encoders = new ConcurrentHashMap<>();
+  private final List<String> recentVersions = new ArrayList<>();
+  private final AtomicLong encoded = new AtomicLong();
+  private volatile Memo memo;
+
+  /**
+   * @param tokenizer CLIP's tokenizer
+   * @param defaultTemplates templates for entries that name none
+   */
+  public ClassEmbeddingCache(ClassTextEncoder.Tokenizer tokenizer, List<String> defaultTemplates) {
+    this.tokenizer = tokenizer;
+    this.defaultTemplates = List.copyOf(defaultTemplates);
+  }
+
+  /** How many class embeddings were computed so far (for tests and metrics). */
+  public long encodedCount() {
+    return encoded.get();
+  }
+
+  /** Class embeddings of {@code vocabulary} under {@code model}, in the vocabulary's order. */
+  public ClassEmbeddings embeddings(
+      VocabularySnapshot vocabulary, ClipModel model, String modelVersion) {
+    Memo m = memo;
+    if (m != null
+        && m.vocabularyVersion() == vocabulary.version()
+        && m.modelVersion().equals(modelVersion)) {
+      return m.value();
+    }
+    forgetOldVersions(modelVersion);
+    Map<List<String>, List<VocabularyClass>> missingByTemplates = new LinkedHashMap<>();
+    for (VocabularyClass c : vocabulary.classes()) {
+      if (!vectors.containsKey(new Key(c.label(), c.prompts(), modelVersion))) {
+        missingByTemplates.computeIfAbsent(templatesOf(c), t -> new ArrayList<>()).add(c);
+      }
+    }
+    for (Map.Entry<List<String>, List<VocabularyClass>> e : missingByTemplates.entrySet()) {
+      ClassTextEncoder encoder =
+          encoders.computeIfAbsent(e.getKey(), t -> new ClassTextEncoder(tokenizer, t));
+      List<VocabularyClass> missing = e.getValue();
+      ClassEmbeddings fresh =
+          encoder.encode(model, missing.stream().map(VocabularyClass::label).toList());
+      for (int i = 0; i < missing.size(); i++) {
+        VocabularyClass c = missing.get(i);
+        vectors.put(new Key(c.label(), c.prompts(), modelVersion), fresh.vectors()[i]);
+      }
+      encoded.addAndGet(missing.size());
+    }
+    List<String> labels = new ArrayList<>();
+    float[][] out = new float[vocabulary.classes().size()][];
+    int i = 0;
+    for (VocabularyClass c : vocabulary.classes()) {
+      labels.add(c.label());
+      out[i++] = vectors.get(new Key(c.label(), c.prompts(), modelVersion));
+    }
+    ClassEmbeddings result = new ClassEmbeddings(labels, out);
+    memo = new Memo(vocabulary.version(), modelVersion, result);
+    return result;
+  }
+
+  private List<String> templatesOf(VocabularyClass c) {
+    return c.prompts().isEmpty() ? defaultTemplates : c.prompts();
+  }
+
+  private synchronized void forgetOldVersions(String modelVersion) {
+    if (recentVersions.contains(modelVersion)) {
+      return;
+    }
+    recentVersions.add(modelVersion);
+    while (recentVersions.size() > 2) {
+      String old = recentVersions.remove(0);
+      vectors.keySet().removeIf(k -> k.modelVersion().equals(old));
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.openmede.recognizer.window;
+
+import io.openmede.schemas.avro.FrameEncoding;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Binary forms of {@link StreamWindowState} and {@link ClipWindow} for the recognizer's own state
+ * stores and their changelogs. Internal to the recognizer (never on a public topic), versioned by a
+ * leading format byte.
+ */
+public final class WindowCodec {
+
+  private static final byte FORMAT = 1;
+
+  private WindowCodec() {}
+
+  /** Serde of a stream's window state. */
+  public static Serde<StreamWindowState> stateSerde() {
+    return Serdes.serdeFrom(
+        (topic, s) -> s == null ? null : encodeState(s),
+        (topic, b) -> b == null ? null : decodeState(b));
+  }
+
+  /** Serde of a ready clip window. */
+  public static Serde<ClipWindow> windowSerde() {
+    return Serdes.serdeFrom(
+        (topic, w) -> w == null ? null : encodeWindow(w),
+        (topic, b) -> b == null ? null : decodeWindow(b));
+  }
+
+  static byte[] encodeState(StreamWindowState s) {
+    return write(
+        out -> {
+          out.writeByte(FORMAT);
+          writeOptional(out, s.nextStartSequence);
+          writeOptional(out, s.nextStartTimeMs);
+          writeOptional(out, s.lastEmittedFirstSequence);
+          out.writeLong(s.highestSequence);
+          out.writeInt(s.seenBatches.size());
+          for (long b : s.seenBatches) {
+            out.writeLong(b);
+          }
+          out.writeInt(s.pending.size());
+          for (WindowFrame f : s.pending.values()) {
+            writeFrame(out, f);
+          }
+        });
+  }
+
+  static StreamWindowState decodeState(byte[] bytes) {
+    return read(
+        bytes,
+        in -> {
+          checkFormat(in);
+          StreamWindowState s = new StreamWindowState();
+          s.nextStartSequence = readOptional(in);
+          s.nextStartTimeMs = readOptional(in);
+          s.lastEmittedFirstSequence = readOptional(in);
+          s.highestSequence = in.readLong();
+          int seen = in.readInt();
+          for (int i = 0; i < seen; i++) {
+            s.seenBatches.add(in.readLong());
+          }
+          int pending = in.readInt();
+          for (int i = 0; i < pending; i++) {
+            WindowFrame f = readFrame(in);
+            s.pending.put(f.sequence(), f);
+          }
+          return s;
+        });
+  }
+
+  static byte[] encodeWindow(ClipWindow w) {
+    return write(
+        out -> {
+          out.writeByte(FORMAT);
+          out.writeUTF(w.streamId());
+          out.writeLong(w.firstSequence());
+          out.writeLong(w.lastSequence());
+          out.writeLong(w.startTimeMs());
+          out.writeLong(w.endTimeMs());
+          out.writeLong(w.readyAtMs());
+          out.writeInt(w.frames().size());
+          for (WindowFrame f : w.frames()) {
+            writeFrame(out, f);
+          }
+        });
+  }
+
+  static ClipWindow decodeWindow(byte[] bytes) {
+    return read(
+        bytes,
+        in -> {
+          checkFormat(in);
+          String stream = in.readUTF();
+          long first = in.readLong();
+          long last = in.readLong();
+          long start = in.readLong();
+          long end = in.readLong();
+          long ready = in.readLong();
+          int n = in.readInt();
+          List<WindowFrame> frames = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            frames.add(readFrame(in));
+          }
+          return new ClipWindow(stream, first, last, start, end, ready, frames);
+        });
+  }
+
+  private static void writeFrame(DataOutputStream out, WindowFrame f) throws IOException {
+    out.writeLong(f.sequence());
+    out.writeLong(f.captureTimeMs());
+    out.writeByte(f.encoding().ordinal());
+    out.writeInt(f.width());
+    out.writeInt(f.height());
+    out.writeInt(f.data().length);
+    out.write(f.data());
+  }
+
+  private static WindowFrame readFrame(DataInputStream in) throws IOException {
+    long seq = in.readLong();
+    long t = in.readLong();
+    FrameEncoding enc = FrameEncoding.values()[in.readByte()];
+    int w = in.readInt();
+    int h = in.readInt();
+    byte[] data = new byte[in.readInt()];
+    in.readFully(data);
+    return new WindowFrame(seq, t, enc, w, h, data);
+  }
+
+  private static void writeOptional(DataOutputStream out, OptionalLong v) throws IOException {
+    out.writeBoolean(v.isPresent());
+    out.writeLong(v.orElse(0));
+  }
+
+  private static OptionalLong readOptional(DataInputStream in) throws IOException {
+    boolean present = in.readBoolean();
+    long v = in.readLong();
+    return present ? OptionalLong.of(v) : OptionalLong.empty();
+  }
+
+  private static void checkFormat(DataInputStream in) throws IOException {
+    byte f = in.readByte();
+    if (f != FORMAT) {
+      throw new IOException("unknown window state format " + f + "; expected " + FORMAT);
+    }
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] bytes, Reader<T> r) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      return r.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
