@@ -31,7 +31,97 @@ final class TextCleaner {
   String clean(String text) {
     String basic = pythonStrip(html.unescape(html.unescape(repair.fix(text))));
     String collapsed = pythonStrip(WHITE_SPACE_RUN.matcher(basic).replaceAll(" "));
-    return collapsed.toLowerCase(Locale.ROOT);
+    return pythonLower(collapsed);
+  }
+
+  /**
+   * Python's {@code str.lower()}. Java's {@code toLowerCase(Locale.ROOT)} agrees except for the
+   * capital sigma, whose final form Java chooses by word boundaries and Python by Unicode's
+   * Final_Sigma rule: a cased letter before it and none after it, skipping case-ignorable
+   * characters.
+   */
+  static String pythonLower(String text) {
+    int sigma = text.indexOf('\u03A3');
+    if (sigma < 0) {
+      return text.toLowerCase(Locale.ROOT);
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int start = 0;
+    while (sigma >= 0) {
+      out.append(text.substring(start, sigma).toLowerCase(Locale.ROOT));
+      out.append(isFinalSigma(text, sigma) ? '\u03C2' : '\u03C3');
+      start = sigma + 1;
+      sigma = text.indexOf('\u03A3', start);
+    }
+    return out.append(text.substring(start).toLowerCase(Locale.ROOT)).toString();
+  }
+
+  private static boolean isFinalSigma(String text, int index) {
+    int before = index;
+    int cp = 0;
+    while (before > 0) {
+      cp = text.codePointBefore(before);
+      if (!isCaseIgnorable(cp)) {
+        break;
+      }
+      before -= Character.charCount(cp);
+    }
+    if (before == 0 || isCaseIgnorable(cp) || !isCased(cp)) {
+      return false;
+    }
+    int after = index + 1;
+    while (after < text.length()) {
+      cp = text.codePointAt(after);
+      if (!isCaseIgnorable(cp)) {
+        return !isCased(cp);
+      }
+      after += Character.charCount(cp);
+    }
+    return true;
+  }
+
+  /** Unicode's Cased property: lower case, upper case or title case. */
+  static boolean isCased(int cp) {
+    return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+  }
+
+  /**
+   * Unicode's Case_Ignorable property: marks, format characters, modifier letters and symbols, and
+   * the word-break MidLetter, MidNumLet and Single_Quote characters.
+   */
+  static boolean isCaseIgnorable(int cp) {
+    switch (Character.getType(cp)) {
+      case Character.NON_SPACING_MARK:
+      case Character.ENCLOSING_MARK:
+      case Character.FORMAT:
+      case Character.MODIFIER_LETTER:
+      case Character.MODIFIER_SYMBOL:
+        return true;
+      default:
+        break;
+    }
+    switch (cp) {
+      case 0x0027: // Single_Quote
+      case 0x002E: // MidNumLet
+      case 0x2018:
+      case 0x2019:
+      case 0x2024:
+      case 0xFE52:
+      case 0xFF07:
+      case 0xFF0E:
+      case 0x003A: // MidLetter
+      case 0x00B7:
+      case 0x0387:
+      case 0x055F:
+      case 0x05F4:
+      case 0x2027:
+      case 0xFE13:
+      case 0xFE55:
+      case 0xFF1A:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /**

@@ -34,6 +34,21 @@ class TextCleanerTest {
   }
 
   @Test
+  void pythonLower_sigmaAfterUncasedLetter_isNotFinal() {
+    // Java's toLowerCase would pick the final form here (it looks at word boundaries)
+    assertThat(TextCleaner.pythonLower("\uD835\uDC8C\uAC73\u03A3\u308D"))
+        .isEqualTo("\uD835\uDC8C\uAC73\u03C3\u308D");
+  }
+
+  @Test
+  void pythonLower_sigmaAfterCasedLetterAndIgnorables_isFinal() {
+    assertThat(TextCleaner.pythonLower("\u0391\u03A3.")).isEqualTo("\u03B1\u03C2.");
+    assertThat(TextCleaner.pythonLower("\u0391.\u03A3")).isEqualTo("\u03B1.\u03C2");
+    assertThat(TextCleaner.pythonLower("\u0391\u03A3'\u0391")).isEqualTo("\u03B1\u03C3'\u03B1");
+    assertThat(TextCleaner.pythonLower("\u03A3")).isEqualTo("\u03C3");
+  }
+
+  @Test
   void pythonStrip_removesFileSeparatorsButNotZeroWidthSpace() {
     assertThat(TextCleaner.pythonStrip("\u001c\u001f a \u00a0")).isEqualTo("a");
     assertThat(TextCleaner.pythonStrip("\u200ba\u200b")).isEqualTo("\u200ba\u200b");
