@@ -1,0 +1,111 @@
+package io.openmede.trainer.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openmede.model.ImagePreprocessor;
+import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.avro.LabeledClip;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ClipDecoderTest {
+
+  static LabeledClip rgbClip(String id, String label, int frames, int w, int h) {
+    List<ByteBuffer> f = new ArrayList<>();
+    for (int t = 0; t < frames; t++) {
+      byte[] b = new byte[w * h * 3];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) (i * 7 + t * 31);
+      }
+      f.add(ByteBuffer.wrap(b));
+    }
+    return LabeledClip.newBuilder()
+        .setClipId(id)
+        .setLabel(label)
+        .setWidth(w)
+        .setHeight(h)
+        .setEncoding(FrameEncoding.RGB)
+        .setFrames(f)
+        .setSource("test")
+        .setSplit("train")
+        .build();
+  }
+
+  private final ClipDecoder decoder =
+      new ClipDecoder(
+          2, new ImagePreprocessor(8), TrainingVocabulary.fixed(List.of("wave", "jump")));
+
+  @Test
+  void decode_rgbClip_givesNormalisedFramesAndLabelIndex() throws Exception {
+    DecodedClip c = decoder.decode(rgbClip("c1", "jump", 2, 8, 8));
+    assertThat(c.labelIndex()).isEqualTo(1);
+    assertThat(c.pixels()).hasSize(2 * 3 * 8 * 8);
+    float[] first =
+        new ImagePreprocessor(8)
+            .apply(rgbClip("c1", "jump", 2, 8, 8).getFrames().get(0).array(), 8, 8);
+    assertThat(java.util.Arrays.copyOf(c.pixels(), first.length)).containsExactly(first);
+  }
+
+  @Test
+  void decode_jpegClip_decodesFrames() throws Exception {
+    BufferedImage img = new BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(3, 3, 0xff0000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "jpg", out);
+    LabeledClip clip = rgbClip("c2", "wave", 2, 16, 12);
+    clip.setEncoding(FrameEncoding.JPEG);
+    clip.setFrames(List.of(ByteBuffer.wrap(out.toByteArray()), ByteBuffer.wrap(out.toByteArray())));
+    assertThat(decoder.decode(clip).pixels()).hasSize(2 * 3 * 64);
+  }
+
+  @Test
+  void decode_labelOutsideVocabulary_isRejectedWithReason() {
+    assertThatThrownBy(() -> decoder.decode(rgbClip("c3", "dance", 2, 8, 8)))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("label 'dance'")
+        .hasMessageContaining("not in the training vocabulary");
+  }
+
+  @Test
+  void decode_wrongFrameCount_isRejectedWithReason() {
+    assertThatThrownBy(() -> decoder.decode(rgbClip("c4", "wave", 3, 8, 8)))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("has 3 frames, expected 2");
+  }
+
+  @Test
+  void decode_undecodableJpeg_isRejectedWithReason() {
+    LabeledClip clip = rgbClip("c5", "wave", 2, 8, 8);
+    clip.setEncoding(FrameEncoding.JPEG);
+    assertThatThrownBy(() -> decoder.decode(clip))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("not a decodable JPEG");
+  }
+
+  @Test
+  void decode_rgbOfWrongSize_isRejectedWithReason() {
+    LabeledClip clip = rgbClip("c6", "wave", 2, 8, 8);
+    clip.setWidth(9);
+    assertThatThrownBy(() -> decoder.decode(clip))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("RGB frame needs 216");
+  }
+
+  @Test
+  void openVocabulary_growsWithEveryTrainingLabel_heldOutClipsDoNotTouchIt() throws Exception {
+    TrainingVocabulary v = TrainingVocabulary.open(List.of());
+    ClipDecoder d = new ClipDecoder(2, new ImagePreprocessor(8), v);
+    d.decode(rgbClip("a", "wave", 2, 8, 8));
+    LabeledClip held = rgbClip("b", "novel", 2, 8, 8);
+    held.setSplit("eval");
+    assertThat(d.decode(held).labelIndex()).isEqualTo(-1);
+    d.decode(rgbClip("c", "jump", 2, 8, 8));
+    assertThat(v.labels()).containsExactly("wave", "jump");
+  }
+}
