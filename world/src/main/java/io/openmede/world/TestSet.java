@@ -1,0 +1,47 @@
+package io.openmede.world;
+
+import java.util.List;
+
+/**
+ * The evaluation sets of the world (DESIGN.md §6). Each holds the same number of clips per action.
+ */
+public enum TestSet {
+  /** Base actions, scenes drawn as in training (home scene with probability ρ). */
+  BASE_IN_CONTEXT(Action.base(), Scene.Family.IN_CONTEXT, true),
+  /** Novel actions, scenes drawn as in training (home scene with probability ρ). */
+  NOVEL_IN_CONTEXT(Action.novel(), Scene.Family.IN_CONTEXT, true),
+  /** Base actions over out-of-context scenes only, uniformly. */
+  BASE_OUT_OF_CONTEXT(Action.base(), Scene.Family.OUT_OF_CONTEXT, true),
+  /** Novel actions over out-of-context scenes only, uniformly (like UCF-SCUBA). */
+  NOVEL_OUT_OF_CONTEXT(Action.novel(), Scene.Family.OUT_OF_CONTEXT, true),
+  /**
+   * Every action's home scene without the actor, labelled with that action (like UCF-HAT): a model
+   * free of static bias should give none of them an action with confidence.
+   */
+  SCENE_ONLY(List.of(Action.values()), Scene.Family.IN_CONTEXT, false);
+
+  private final List<Action> actions;
+  private final Scene.Family family;
+  private final boolean actorVisible;
+
+  TestSet(List<Action> actions, Scene.Family family, boolean actorVisible) {
+    this.actions = actions;
+    this.family = family;
+    this.actorVisible = actorVisible;
+  }
+
+  /** The actions (labels) in this set, in declaration order. */
+  public List<Action> actions() {
+    return actions;
+  }
+
+  /** The scene family of this set. */
+  public Scene.Family family() {
+    return family;
+  }
+
+  /** Whether clips show the actor (false only for {@link #SCENE_ONLY}). */
+  public boolean actorVisible() {
+    return actorVisible;
+  }
+}
