@@ -9,12 +9,15 @@ import java.util.regex.Pattern;
  * The part of {@code ftfy.fix_text} (default settings) that OpenAI's tokenizer relies on and that
  * can be reproduced without ftfy's mojibake tables.
  *
- * <p>Reproduced, in ftfy's order and repeated until the text stops changing, line by line: HTML
- * entity decoding (only complete {@code &name;} / {@code &#n;} references, and only while no line
- * so far contained {@code <}), C1 control characters read as Windows-1252, Latin ligatures spelled
- * out ({@code ﬁ} to {@code fi}), full-width and half-width forms made normal width, curly quotes
- * made straight, lone surrogates replaced by U+FFFD, terminal colour escapes removed, control and
- * format characters ftfy considers junk removed, NFC normalisation.
+ * <p>Reproduced, in ftfy's order and repeated until the text stops changing, line by line, as in
+ * ftfy 6's {@code fix_and_explain} (checked against its source): HTML entity decoding (only
+ * complete {@code &name;} / {@code &#n;} references, upper-cased names such as {@code &EACUTE;}
+ * too, and only while no line so far contained {@code <}), C1 control characters read as
+ * Windows-1252, Latin ligatures spelled out ({@code ﬁ} to {@code fi}), full-width and half-width
+ * forms made normal width, curly quotes made straight, lone surrogates replaced by U+FFFD, terminal
+ * colour escapes removed, control and format characters ftfy considers junk removed, NFC
+ * normalisation. (ftfy's line-break fix is left out: it only turns white space into other white
+ * space, which the tokenizer collapses anyway.)
  *
  * <p>Not reproduced: ftfy's {@code fix_encoding} family (undoing mojibake such as {@code cafÃ©} to
  * {@code café}, restoring byte 0xA0, lossy sequences, inconsistent UTF-8), which needs ftfy's
