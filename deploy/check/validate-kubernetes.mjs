@@ -12,8 +12,10 @@
 //      formats such as quantities), from the `kubernetes-models` package, offline;
 //   2. for fields the schema does not know (a typo like `resource:` for `resources:`), as
 //      `kubectl apply` does with strict field validation;
-//   3. for references inside the bundle: selectors that match their pod template, a
-//      StatefulSet's governing Service, ConfigMaps and PersistentVolumeClaims that pods mount.
+//   3. for references inside the bundle: selectors that match their pod template, Services
+//      that select a workload and name its ports, probes on named ports, a StatefulSet's
+//      governing Service, ConfigMaps and PersistentVolumeClaims that pods mount, volumes that
+//      containers mount.
 // Plain manifest files (not kustomizations) given directly are checked the same way, and a YAML
 // file under a checked directory that no kustomization references is an error: nothing escapes
 // the check by being forgotten.
@@ -368,6 +370,34 @@ function checkReferences(resources) {
         message: `governing Service '${v.spec.serviceName}' is not in the bundle`,
       });
     }
+    if (v.kind === "Service" && isObject(v.spec?.selector)) {
+      const selected = resources.filter((o) => {
+        const labels = podTemplateLabels(o.value);
+        return (
+          labels &&
+          (o.value.metadata?.namespace ?? "") === ns &&
+          Object.entries(v.spec.selector).every(([key, value]) => labels[key] === value)
+        );
+      });
+      if (selected.length === 0) {
+        problems.push({ r, keys: ["spec", "selector"], message: "selects no workload in the bundle" });
+      }
+      (v.spec.ports ?? []).forEach((port, i) => {
+        if (typeof port.targetPort !== "string") return;
+        const named = selected.some((o) =>
+          (podSpecOf(o.value)?.containers ?? []).some((c) =>
+            (c.ports ?? []).some((cp) => cp.name === port.targetPort),
+          ),
+        );
+        if (selected.length > 0 && !named) {
+          problems.push({
+            r,
+            keys: ["spec", "ports", i, "targetPort"],
+            message: `targetPort '${port.targetPort}' is not a named port of the selected pods`,
+          });
+        }
+      });
+    }
     if (!pod) continue;
     const claimTemplates = new Set(
       (v.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name),
@@ -394,6 +424,17 @@ function checkReferences(resources) {
             });
           }
         });
+        const portNames = new Set((c.ports ?? []).map((port) => port.name).filter(Boolean));
+        for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+          const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
+          if (typeof port === "string" && !portNames.has(port)) {
+            problems.push({
+              r,
+              keys: [...podPath(v), group, ci, probe],
+              message: `${probe} uses port '${port}', which the container does not name`,
+            });
+          }
+        }
         (c.envFrom ?? []).forEach((e, ei) => {
           const cm = e.configMapRef;
           if (cm && !cm.optional && !has("ConfigMap", ns, cm.name)) {
@@ -408,6 +449,12 @@ function checkReferences(resources) {
     }
   }
   return problems;
+}
+
+function podTemplateLabels(resource) {
+  if (resource.kind === "Pod") return resource.metadata?.labels ?? {};
+  if (!podSpecOf(resource) || resource.kind === "CronJob") return null;
+  return resource.spec?.template?.metadata?.labels ?? {};
 }
 
 function podPath(resource) {
@@ -552,6 +599,7 @@ async function selfTest() {
     ["bad-quantity.yaml", /resources\.limits\.memory: must match format "quantity"/],
     ["selector-mismatch.yaml", /selector app=recognizer does not match/],
     ["unknown-kind.yaml", /no schema for apiVersion apps\/v1 kind Deploymnet/],
+    ["probe-port.yaml", /livenessProbe uses port 'http'[^]*targetPort 'http' is not a named port/],
     ["bad-patch", /bad-patch\/patch\.yaml:6: .*spec\.replicas: must be integer/],
     ["orphan", /forgotten\.yaml:1: not referenced by any kustomization/],
     ["unsupported-kustomize", /kustomization field 'commonLabels' is not supported/],
