@@ -19,7 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -123,7 +123,7 @@ public final class ClipModel implements AutoCloseable {
    * PyTorch's defaults for the image tower's linear layers), reproducible by seed.
    */
   public static ClipModel random(ClipConfig config, long seed, ComputeDevice device) {
-    Random rnd = new Random(seed);
+    SplittableRandom rnd = new SplittableRandom(seed);
     LinkedHashMap<String, long[]> shapes = CheckpointReader.openAiShapes(config);
     LinkedHashMap<String, float[]> values = new LinkedHashMap<>();
     double tw = config.transformerWidth();
@@ -189,13 +189,13 @@ public final class ClipModel implements AutoCloseable {
     return w == null ? 1 : w[1];
   }
 
-  private static void fillNormal(Random rnd, float[] v, double std) {
+  private static void fillNormal(SplittableRandom rnd, float[] v, double std) {
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (rnd.nextGaussian() * std);
     }
   }
 
-  private static void fillUniform(Random rnd, float[] v, double bound) {
+  private static void fillUniform(SplittableRandom rnd, float[] v, double bound) {
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
     }
@@ -213,7 +213,7 @@ public final class ClipModel implements AutoCloseable {
 
   /** {@code exp(logit_scale)}: the factor applied to cosine similarities (100 for OpenAI's). */
   public double logitScale() {
-    return Math.exp(weights.get("logit_scale").toFloatArray()[0]);
+    return Math.exp(floats(weights.get("logit_scale"))[0]);
   }
 
   private ClipForward forward(NDManager step, Map<String, NDArray> overrides) {

@@ -74,6 +74,51 @@ public final class Safetensors {
     return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
   }
 
+  /** Float to IEEE 754 half precision bits, rounding to nearest even. */
+  public static short floatToHalf(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    int sign = (bits >>> 16) & 0x8000;
+    int exp = (bits >>> 23) & 0xff;
+    int mant = bits & 0x7fffff;
+    if (exp == 0xff) {
+      return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
+    }
+    int e = exp - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00);
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign;
+      }
+      mant |= 0x800000;
+      int shift = 14 - e;
+      int half = mant >> shift;
+      int rem = mant & ((1 << shift) - 1);
+      int mid = 1 << (shift - 1);
+      if (rem > mid || (rem == mid && (half & 1) != 0)) {
+        half++;
+      }
+      return (short) (sign | half);
+    }
+    int half = (e << 10) | (mant >> 13);
+    int rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
+      half++;
+    }
+    return (short) (sign | half);
+  }
+
+  /** Float to bfloat16 bits (the high half of the float), rounding to nearest even. */
+  public static short floatToBfloat16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+    return (short) (rounded >>> 16);
+  }
+
   /** Opens a safetensors file for reading; close it when done. */
   public static Reader open(Path file) throws IOException {
     return new Reader(file);
@@ -251,6 +296,22 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, metadata, "F32");
+  }
+
+  /**
+   * Writes tensors stored as {@code dtype}: {@code F32}, {@code F16} or {@code BF16} (rounded to
+   * nearest even).
+   */
+  public static void write(
+      Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype)
+      throws IOException {
+    int bytesPer =
+        switch (dtype) {
+          case "F32" -> 4;
+          case "F16", "BF16" -> 2;
+          default -> throw new IllegalArgumentException("cannot write dtype " + dtype);
+        };
     ObjectNode header = JSON.createObjectNode();
     if (metadata != null && !metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
@@ -259,12 +320,12 @@ public final class Safetensors {
     long offset = 0;
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       ObjectNode t = header.putObject(e.getKey());
-      t.put("dtype", "F32");
+      t.put("dtype", dtype);
       var shape = t.putArray("shape");
       for (long d : e.getValue().shape()) {
         shape.add(d);
       }
-      long size = 4L * e.getValue().data().length;
+      long size = (long) bytesPer * e.getValue().data().length;
       t.putArray("data_offsets").add(offset).add(offset + size);
       offset += size;
     }
@@ -291,8 +352,15 @@ public final class Safetensors {
         for (int i = 0; i < d.length; i += 65536) {
           chunk.clear();
           int m = Math.min(65536, d.length - i);
-          chunk.asFloatBuffer().put(d, i, m);
-          out.write(chunk.array(), 0, 4 * m);
+          if (bytesPer == 4) {
+            chunk.asFloatBuffer().put(d, i, m);
+          } else {
+            for (int j = 0; j < m; j++) {
+              chunk.putShort(
+                  dtype.equals("F16") ? floatToHalf(d[i + j]) : floatToBfloat16(d[i + j]));
+            }
+          }
+          out.write(chunk.array(), 0, bytesPer * m);
         }
       }
     }
