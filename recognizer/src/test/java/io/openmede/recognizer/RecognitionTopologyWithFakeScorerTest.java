@@ -1,0 +1,390 @@
+package io.openmede.recognizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.recognizer.score.ClipScorer;
+import io.openmede.recognizer.score.RankedLabel;
+import io.openmede.recognizer.score.ScoredBatch;
+import io.openmede.recognizer.score.ScorerPool;
+import io.openmede.recognizer.score.WindowScore;
+import io.openmede.recognizer.swap.ModelSlot;
+import io.openmede.recognizer.testing.Frames;
+import io.openmede.recognizer.testing.PlainAvroSerde;
+import io.openmede.recognizer.vocabulary.VocabularySnapshot;
+import io.openmede.recognizer.window.ClipWindow;
+import io.openmede.recognizer.window.WindowConfig;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Frame;
+import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.avro.LabelScore;
+import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.settings.Settings;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The topology end to end in a {@link TopologyTestDriver}, with a FAKE scorer (deterministic
+ * scores, records its batches) so that windowing, batching, vocabulary and swap behaviour can be
+ * asserted exactly. The real model is covered by {@code RecognitionTopologyWithTinyModelTest}.
+ */
+class RecognitionTopologyWithFakeScorerTest {
+
+  static final RecognizerTopics TOPICS =
+      new RecognizerTopics(
+          "openmede.frames",
+          new PlainAvroSerde<>(FrameBatch.class),
+          "openmede.vocabulary",
+          new PlainAvroSerde<>(VocabularyEntry.class),
+          "openmede.recognitions",
+          new PlainAvroSerde<>(Recognition.class),
+          "openmede.checkpoints",
+          new PlainAvroSerde<>(CheckpointAnnouncement.class),
+          "openmede.dead-letters",
+          new PlainAvroSerde<>(DeadLetter.class));
+
+  /** A model stand-in that knows whether it was closed. */
+  static final class FakeModel implements AutoCloseable {
+    volatile boolean closed;
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** Scores every label equally, cosine by label order; records each batch. */
+  static final class FakeScorer implements ClipScorer {
+    final ModelSlot<FakeModel> slot;
+    final List<Integer> batchSizes = new ArrayList<>();
+    final List<String> batchVersions = new ArrayList<>();
+
+    FakeScorer(ModelSlot<FakeModel> slot) {
+      this.slot = slot;
+    }
+
+    @Override
+    public ScoredBatch score(List<ClipWindow> windows, VocabularySnapshot vocab, int topK) {
+      try (ModelSlot.Lease<FakeModel> lease = slot.acquire()) {
+        assertThat(lease.model().closed).isFalse();
+        batchSizes.add(windows.size());
+        batchVersions.add(lease.version());
+        List<WindowScore> out = new ArrayList<>();
+        List<String> labels = vocab.labels();
+        for (int w = 0; w < windows.size(); w++) {
+          List<RankedLabel> top = new ArrayList<>();
+          for (int i = 0; i < Math.min(topK, labels.size()); i++) {
+            top.add(new RankedLabel(labels.get(i), 1.0 / labels.size(), 1.0 - 0.1 * i));
+          }
+          out.add(WindowScore.of(top));
+        }
+        return new ScoredBatch(lease.version(), out);
+      }
+    }
+  }
+
+  @TempDir Path stateDir;
+
+  private TopologyTestDriver driver;
+  private final ModelSlot<FakeModel> slot = new ModelSlot<>(new FakeModel(), "v1");
+  private final FakeScorer scorer = new FakeScorer(slot);
+  private final RecognizerMetrics metrics = new RecognizerMetrics();
+  private TestInputTopic<String, FrameBatch> frames;
+  private TestInputTopic<String, byte[]> rawFrames;
+  private TestInputTopic<String, VocabularyEntry> vocabulary;
+  private TestOutputTopic<String, Recognition> recognitions;
+  private TestOutputTopic<byte[], DeadLetter> deadLetters;
+
+  static RecognizerSettings settings(WindowConfig window, int maxBatch, Duration delay) {
+    return RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP)))
+        .with(window, maxBatch, delay);
+  }
+
+  private void start(RecognizerSettings settings) {
+    Properties p = new Properties();
+    p.put("application.id", "recognizer-test");
+    p.put("bootstrap.servers", "unused:9092");
+    p.put("state.dir", stateDir.toString());
+    Map<Object, Object> handlers = new HashMap<>();
+    DeadLetterExceptionHandlers.configure(handlers, TOPICS, metrics);
+    p.putAll(handlers);
+    driver =
+        new TopologyTestDriver(
+            RecognitionTopology.build(TOPICS, settings, ScorerPool.of(scorer), metrics),
+            p,
+            Instant.ofEpochMilli(5_000_000));
+    frames =
+        driver.createInputTopic(
+            TOPICS.frames(), new StringSerializer(), TOPICS.frameSerde().serializer());
+    rawFrames =
+        driver.createInputTopic(TOPICS.frames(), new StringSerializer(), new ByteArraySerializer());
+    vocabulary =
+        driver.createInputTopic(
+            TOPICS.vocabulary(), new StringSerializer(), TOPICS.vocabularySerde().serializer());
+    recognitions =
+        driver.createOutputTopic(
+            TOPICS.recognitions(),
+            new StringDeserializer(),
+            TOPICS.recognitionSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            TOPICS.deadLetters(),
+            new ByteArrayDeserializer(),
+            TOPICS.deadLetterSerde().deserializer());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private void addLabel(String label) {
+    vocabulary.pipeInput(
+        label, new VocabularyEntry(label, List.of(), true, Instant.ofEpochMilli(1)));
+  }
+
+  private void send(String stream, long batch, long from, long to) {
+    frames.pipeInput(stream, Frames.batch(stream, batch, from, to, FrameEncoding.RGB));
+  }
+
+  private static List<String> labels(Recognition r) {
+    return r.getTop().stream().map(LabelScore::getLabel).toList();
+  }
+
+  @Test
+  void frames_twoFullWindows_yieldTwoRecognitionsWithRangesAndVersions() {
+    start(settings(WindowConfig.ofFrames(4, 4), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 3);
+    send("cam-1", 1, 4, 7);
+    List<Recognition> out = recognitions.readValuesToList();
+    assertThat(out).hasSize(2);
+    Recognition first = out.get(0);
+    assertThat(first.getStreamId()).isEqualTo("cam-1");
+    assertThat(first.getFirstSequence()).isZero();
+    assertThat(first.getLastSequence()).isEqualTo(3);
+    assertThat(first.getWindowStart().toEpochMilli()).isEqualTo(Frames.captureTime(0));
+    assertThat(first.getWindowEnd().toEpochMilli()).isEqualTo(Frames.captureTime(3));
+    assertThat(first.getModelVersion()).isEqualTo("v1");
+    assertThat(first.getVocabularyVersion()).isEqualTo(1);
+    assertThat(labels(first)).containsExactly("waving");
+    assertThat(out.get(1).getFirstSequence()).isEqualTo(4);
+    assertThat(out.get(1).getLastSequence()).isEqualTo(7);
+    assertThat(metrics.recognitions.get()).isEqualTo(2.0);
+  }
+
+  @Test
+  void frames_hopSmallerThanWindow_overlapAcrossBatches() {
+    start(settings(WindowConfig.ofFrames(4, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 4);
+    send("cam-1", 1, 5, 7);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(0L, 2L, 4L);
+  }
+
+  @Test
+  void frames_duplicateAndReorderedBatches_eachWindowOnce() {
+    start(settings(WindowConfig.ofFrames(4, 4).withReorderBound(8), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    send("cam-1", 2, 4, 5);
+    send("cam-1", 1, 2, 3);
+    send("cam-1", 1, 2, 3); // duplicate
+    send("cam-1", 3, 6, 7);
+    send("cam-1", 3, 6, 7); // duplicate
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(0L, 4L);
+    assertThat(metrics.duplicateBatches.get()).isEqualTo(2.0);
+  }
+
+  @Test
+  void frames_gapBeyondBound_restartsAfterTheGap() {
+    start(settings(WindowConfig.ofFrames(4, 4).withReorderBound(2), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    send("cam-1", 1, 6, 9); // 2..5 lost
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(6L);
+    assertThat(metrics.windowGaps.get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void streams_areWindowedIndependently() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-a", 0, 0, 0);
+    send("cam-b", 0, 0, 1);
+    send("cam-a", 1, 1, 1);
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-b:0", "cam-a:0");
+  }
+
+  @Test
+  void vocabulary_addAndRemoveBetweenWindows_laterWindowsUseTheChange() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    addLabel("jumping");
+    send("cam-1", 1, 2, 3);
+    vocabulary.pipeInput("waving", (VocabularyEntry) null);
+    send("cam-1", 2, 4, 5);
+    List<Recognition> out = recognitions.readValuesToList();
+    assertThat(out).hasSize(3);
+    assertThat(labels(out.get(0))).containsExactly("waving");
+    assertThat(out.get(0).getVocabularyVersion()).isEqualTo(1);
+    assertThat(labels(out.get(1))).containsExactly("jumping", "waving");
+    assertThat(out.get(1).getVocabularyVersion()).isEqualTo(2);
+    assertThat(labels(out.get(2))).containsExactly("jumping");
+    assertThat(out.get(2).getVocabularyVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void vocabulary_disabledEntry_isNotScored() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    vocabulary.pipeInput(
+        "jumping", new VocabularyEntry("jumping", List.of(), false, Instant.ofEpochMilli(1)));
+    send("cam-1", 0, 0, 1);
+    assertThat(labels(recognitions.readValue())).containsExactly("waving");
+  }
+
+  @Test
+  void vocabulary_empty_yieldsNoRecognitionAndNoDeadLetter() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    send("cam-1", 0, 0, 3);
+    assertThat(recognitions.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(metrics.unscoredWindows.get()).isEqualTo(2.0);
+    assertThat(scorer.batchSizes).isEmpty();
+  }
+
+  @Test
+  void swap_betweenBatches_laterWindowsNameTheNewVersionAndOldModelIsClosed() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    FakeModel first = slot.peek();
+    send("cam-1", 0, 0, 1);
+    slot.swap(new FakeModel(), "v2");
+    assertThat(first.closed).isTrue(); // no batch held it
+    send("cam-1", 1, 2, 3);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getModelVersion)
+        .containsExactly("v1", "v2");
+  }
+
+  @Test
+  void batching_fullBatchScoresAtOnce_restWaitsForTheDelay() {
+    start(settings(WindowConfig.ofFrames(2, 2), 3, Duration.ofMinutes(1)));
+    addLabel("waving");
+    send("cam-a", 0, 0, 3); // 2 windows
+    send("cam-b", 0, 0, 1); // 1 window: batch of 3 is full
+    assertThat(scorer.batchSizes).containsExactly(3);
+    send("cam-c", 0, 0, 1); // waits
+    assertThat(scorer.batchSizes).containsExactly(3);
+    assertThat(metrics.queueDepth.get()).isEqualTo(1.0);
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+    assertThat(scorer.batchSizes).containsExactly(3, 1);
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-a:0", "cam-a:2", "cam-b:0", "cam-c:0");
+    assertThat(metrics.queueDepth.get()).isZero();
+  }
+
+  @Test
+  void batching_latencyCountsFromTheLastBatchArrival() {
+    start(settings(WindowConfig.ofFrames(2, 2), 8, Duration.ofSeconds(10)));
+    addLabel("waving");
+    send("cam-a", 0, 0, 1);
+    driver.advanceWallClockTime(Duration.ofSeconds(12));
+    Recognition r = recognitions.readValue();
+    assertThat(r.getProcessingLatencyMs()).isEqualTo(12_000.0);
+  }
+
+  @Test
+  void deadLetters_undecodableJpeg_isRefusedWithReasonAndTheStreamGoesOn() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    FrameBatch bad = Frames.batch("cam-1", 0, 0, 1, FrameEncoding.JPEG);
+    bad.getFrames().get(1).setData(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5}));
+    frames.pipeInput("cam-1", bad);
+    frames.pipeInput("cam-1", Frames.batch("cam-1", 1, 2, 3, FrameEncoding.JPEG));
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getError()).contains("frame 1").contains("not a JPEG");
+    assertThat(letter.getSourceTopic()).isEqualTo(TOPICS.frames());
+    assertThat(letter.getOffset()).isZero();
+    assertThat(letter.getService()).isEqualTo("recognizer");
+    assertThat(letter.getOriginalValue()).isNotNull();
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(2L);
+  }
+
+  @Test
+  void deadLetters_wrongFrameSize_isRefused() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    FrameBatch bad = Frames.batch("cam-1", 0, 0, 1, FrameEncoding.RGB);
+    bad.setWidth(16);
+    frames.pipeInput("cam-1", bad);
+    assertThat(deadLetters.readValue().getError())
+        .isEqualTo("frame 0 has 3072 RGB bytes; a 16x32 frame needs 1536");
+  }
+
+  @Test
+  void deadLetters_jpegOfAnotherSize_isRefused() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    FrameBatch bad = Frames.batch("cam-1", 0, 0, 1, FrameEncoding.JPEG);
+    bad.setHeight(64);
+    frames.pipeInput("cam-1", bad);
+    assertThat(deadLetters.readValue().getError())
+        .isEqualTo("frame 0: JPEG is 32x32 but the batch says 32x64");
+  }
+
+  @Test
+  void deadLetters_emptyBatch_isRefused() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    FrameBatch empty = Frames.batch("cam-1", 0, 0, 1, FrameEncoding.RGB);
+    empty.setFrames(new ArrayList<Frame>());
+    frames.pipeInput("cam-1", empty);
+    assertThat(deadLetters.readValue().getError()).isEqualTo("empty frame batch 0: no frames");
+  }
+
+  @Test
+  void deadLetters_undeserializableRecord_goesThroughTheHandlerAndTheStreamGoesOn() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    byte[] garbage = {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef};
+    rawFrames.pipeInput("cam-1", garbage);
+    send("cam-1", 0, 0, 1);
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getError()).startsWith("deserialization: ");
+    assertThat(letter.getOriginalValue()).isEqualTo(ByteBuffer.wrap(garbage));
+    assertThat(letter.getOriginalKey()).isEqualTo(ByteBuffer.wrap("cam-1".getBytes()));
+    assertThat(recognitions.readValuesToList()).hasSize(1);
+  }
+}
