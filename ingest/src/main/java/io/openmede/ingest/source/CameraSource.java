@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.bytedeco.ffmpeg.global.avdevice;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * A V4L2 camera ({@code /dev/video0}, ...) read with FFmpeg's {@code video4linux2} input. Live:
@@ -15,6 +17,7 @@ import java.util.Optional;
 public final class CameraSource implements FrameSource {
   private final Path device;
   private final LiveFfmpegSource live;
+  private static boolean devicesRegistered;
   private volatile boolean checked;
 
   /**
@@ -51,6 +54,27 @@ public final class CameraSource implements FrameSource {
     live.open();
   }
 
+  /**
+   * Registers FFmpeg's device inputs ({@code video4linux2}), which live in libavdevice. That
+   * library links PulseAudio: without {@code libpulse.so.0} it does not load.
+   */
+  private static synchronized void registerDevices() throws SourceException {
+    if (devicesRegistered) {
+      return;
+    }
+    try {
+      Loader.load(avdevice.class);
+      avdevice.avdevice_register_all();
+      devicesRegistered = true;
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new SourceException(
+          "camera capture needs FFmpeg's libavdevice, which failed to load ("
+              + e.getMessage()
+              + "); on Debian or Ubuntu install libpulse0",
+          e);
+    }
+  }
+
   private void checkDevice() throws SourceException {
     checked = true;
     if (!Files.exists(device)) {
@@ -66,6 +90,7 @@ public final class CameraSource implements FrameSource {
               + device
               + " is not readable by this user; add the user to the 'video' group");
     }
+    registerDevices();
   }
 
   @Override

@@ -41,6 +41,9 @@ public final class UrlSource implements FrameSource {
     Map<String, String> ffmpeg = new HashMap<>();
     long micros = ioTimeout.toNanos() / 1000;
     ffmpeg.put("rw_timeout", Long.toString(micros));
+    // FFmpeg probes 5 s of a stream by default before the first frame; 1 s finds the codec
+    // parameters of ordinary streams and halves the wait on every reconnection.
+    ffmpeg.put("analyzeduration", "1000000");
     if (scheme.startsWith("rtsp")) {
       ffmpeg.put("timeout", Long.toString(micros));
       if (listen) {
