@@ -24,8 +24,9 @@ import java.util.Objects;
  *
  * <p><b>Distribution.</b> Item i shows action {@code Action.values()[i % 20]}, so any {@code n >=
  * 20} covers every action; scenes follow the in-context distribution (home scene with probability
- * ρ, else another in-context scene), so the corpus carries the same static bias as the videos;
- * out-of-context scenes never occur. Shape, colour and clip seed are uniform.
+ * ρ, else another in-context scene), so the corpus carries the same static bias as the videos (the
+ * world's ρ: build the corpus from a world with another ρ for more or less bias); out-of-context
+ * scenes never occur. Shape, colour and clip seed are uniform.
  *
  * <p>Immutable and thread-safe.
  */
