@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.SettingsGroup;
 import java.util.List;
@@ -9,6 +10,6 @@ final class AllSettings {
   private AllSettings() {}
 
   static List<SettingsGroup> groups() {
-    return List.of(ConnectionSettings.GROUP);
+    return List.of(ConnectionSettings.GROUP, Cluster.TOPICS_GROUP);
   }
 }

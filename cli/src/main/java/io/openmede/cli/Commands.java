@@ -1,5 +1,7 @@
 package io.openmede.cli;
 
+import io.openmede.embedded.cli.BrokerCommand;
+import io.openmede.model.cli.TokenizeCommand;
 import picocli.CommandLine;
 
 /** Every subcommand of {@code openmede}, in the order {@code --help} lists them. */
@@ -8,6 +10,8 @@ final class Commands {
 
   static void register(CommandLine cl) {
     cl.addSubcommand(new DemoCommand());
+    cl.addSubcommand(new BrokerCommand());
+    cl.addSubcommand(new TokenizeCommand());
     cl.addSubcommand(new SettingsCommand());
   }
 }

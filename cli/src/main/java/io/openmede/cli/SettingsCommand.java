@@ -7,7 +7,9 @@ import io.openmede.settings.SettingsGroup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Lists every setting, or writes them as a sample configuration file or a Markdown table. */
 @Command(
@@ -19,6 +21,8 @@ import picocli.CommandLine.Option;
       "Precedence: --set flags > OPENMEDE_* environment variables > --config file > defaults."
     })
 final class SettingsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin ConfigOptions config;
 
   @Option(names = "--sample", description = "Print a sample configuration file with every setting.")
@@ -31,23 +35,27 @@ final class SettingsCommand implements Callable<Integer> {
   public Integer call() {
     var groups = AllSettings.groups();
     if (sample) {
-      System.out.print(Settings.sampleFile(groups));
+      spec.commandLine().getOut().print(Settings.sampleFile(groups));
+      spec.commandLine().getOut().flush();
       return 0;
     }
     if (markdown) {
-      System.out.print(Settings.markdownTable(groups));
+      spec.commandLine().getOut().print(Settings.markdownTable(groups));
+      spec.commandLine().getOut().flush();
       return 0;
     }
     Settings s = config.resolve(groups);
     var values = s.describe();
+    var out = spec.commandLine().getOut();
     for (SettingsGroup g : groups) {
-      System.out.println("# " + g.title());
+      out.println("# " + g.title());
       for (Setting<?> setting : g.settings()) {
-        System.out.printf(
+        out.printf(
             "%-40s %-30s (%s)%n", setting.name(), values.get(setting.name()), s.origin(setting));
       }
-      System.out.println();
+      out.println();
     }
+    out.flush();
     return 0;
   }
 }
