@@ -179,6 +179,81 @@ class RoundTripIT {
     roundTrip(topics.deadLetters(), key, letter);
   }
 
+  @Test
+  void badBytes_consumerWrapsBadRecordWithPosition_deadLetterKeepsIt() throws Exception {
+    byte[] garbage = "{\"streamId\":\"cam-9\"}".getBytes(StandardCharsets.UTF_8);
+    RecordMetadata meta;
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
+            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      meta =
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topics.recognitions().name(),
+                      "cam-9".getBytes(StandardCharsets.UTF_8),
+                      garbage))
+              .get();
+    }
+    TopicPartition tp = new TopicPartition(topics.recognitions().name(), meta.partition());
+    try (KafkaConsumer<String, Recognition> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
+            topics.recognitions().keySerde().deserializer(),
+            topics.recognitions().valueSerde().deserializer())) {
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, meta.offset());
+      Throwable thrown = null;
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (thrown == null && System.currentTimeMillis() < deadline) {
+        try {
+          consumer.poll(Duration.ofMillis(200));
+        } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+          thrown = e;
+        }
+      }
+      assertThat(thrown).isNotNull();
+      org.apache.kafka.common.errors.RecordDeserializationException rde =
+          (org.apache.kafka.common.errors.RecordDeserializationException) thrown;
+      assertThat(rde.topicPartition()).isEqualTo(tp);
+      assertThat(rde.offset()).isEqualTo(meta.offset());
+      io.openmede.schemas.serde.BadRecordException bad =
+          io.openmede.schemas.serde.BadRecordException.findIn(rde)
+              .orElseThrow()
+              .withPosition(rde.topicPartition().partition(), rde.offset());
+      assertThat(bad.getMessage())
+          .isEqualTo(
+              "bad record on topic openmede.recognitions partition "
+                  + tp.partition()
+                  + " offset "
+                  + meta.offset()
+                  + ": magic byte 0x7b, expected 0x00 (Confluent wire format: magic byte 0, 4-byte"
+                  + " schema id, Avro binary) — was this written by an Avro serializer with a"
+                  + " schema registry?");
+      DeadLetter letter =
+          DeadLetterRecords.of(
+              tp.topic(),
+              OptionalInt.of(tp.partition()),
+              OptionalLong.of(rde.offset()),
+              rde.keyBuffer() == null ? null : bytes(rde.keyBuffer()),
+              bytes(rde.valueBuffer()),
+              bad,
+              "test",
+              T);
+      assertThat(letter.getOriginalValue()).isEqualTo(ByteBuffer.wrap(garbage));
+      assertThat(letter.getError()).isEqualTo(bad.getMessage());
+      roundTrip(topics.deadLetters(), "cam-9".getBytes(StandardCharsets.UTF_8), letter);
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] b = new byte[buffer.remaining()];
+    buffer.duplicate().get(b);
+    return b;
+  }
+
   private static <K, V> void roundTrip(Topic<K, V> topic, K key, V value) {
     try (KafkaProducer<K, V> producer =
         new KafkaProducer<>(
