@@ -1,0 +1,372 @@
+package io.openmede.trainer;
+
+import io.openmede.model.ComputeDevice;
+import io.openmede.model.train.AdamW;
+import io.openmede.settings.Setting;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsException;
+import io.openmede.settings.SettingsGroup;
+import io.openmede.trainer.meta.InnerStep;
+import io.openmede.trainer.meta.LearningRateSchedule;
+import io.openmede.trainer.meta.OptimizerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The trainer's settings, declared once, converted once into this immutable, validated record.
+ *
+ * @param method training method
+ * @param optimizer N, B, α, β schedule, δ, AdamW, clipping
+ * @param frames T, frames per clip
+ * @param modelPreset architecture preset (for random weights and announcements)
+ * @param weights starting weights; empty for random weights from {@code seed}
+ * @param seed seed of random starting weights
+ * @param device where the model runs
+ * @param modelName the model line announced on the checkpoints topic
+ * @param vocabulary fixed training vocabulary; empty for every label seen
+ * @param gwaMu μ
+ * @param gwaSigma σ
+ * @param cycleSnapshots R
+ * @param snapshotInterval l, updates between snapshots
+ * @param includeInitial θ0 in the average
+ * @param emaDecay decay of the EMA baseline
+ * @param stateDir trainer state directory
+ * @param stateInterval K, updates between state saves
+ * @param checkpointDir checkpoint store directory
+ * @param heldOutClips most held-out clips kept for evaluation
+ * @param evaluate whether to evaluate at each publication
+ * @param progressInterval time between progress lines
+ * @param stopAfterUpdates stop after this many updates in total; empty to run until stopped
+ */
+public record TrainerSettings(
+    TrainingMethod method,
+    OptimizerSettings optimizer,
+    int frames,
+    String modelPreset,
+    Optional<Path> weights,
+    long seed,
+    ComputeDevice device,
+    String modelName,
+    List<String> vocabulary,
+    double gwaMu,
+    double gwaSigma,
+    int cycleSnapshots,
+    int snapshotInterval,
+    boolean includeInitial,
+    double emaDecay,
+    Path stateDir,
+    int stateInterval,
+    Path checkpointDir,
+    int heldOutClips,
+    boolean evaluate,
+    Duration progressInterval,
+    Optional<Long> stopAfterUpdates) {
+
+  /** Hyper-parameter presets. */
+  public enum Preset {
+    /** Every value from its own setting. */
+    CUSTOM,
+    /**
+     * The paper's ViT-B/16 values (N = 4, B = 8, α = β from 3.33e-6 to 3.33e-8 on a cosine after 2
+     * warm-up epochs, δ = 1.67e-3, AdamW); settings given explicitly still win.
+     */
+    PAPER_VIT_B_16
+  }
+
+  /** Alpha modes. */
+  public enum AlphaMode {
+    /** α = β(step), as the paper. */
+    TIED,
+    /** α = trainer.alpha. */
+    FIXED
+  }
+
+  public static final Setting<TrainingMethod> METHOD =
+      Setting.choice(
+          "trainer.method",
+          TrainingMethod.class,
+          TrainingMethod.OPEN_MEDE,
+          "Training method: open-mede (meta-update + GWA), open-mede-no-gwa, plain (one AdamW step"
+              + " per batch), plain-ema or plain-swa (averaging baselines).");
+  public static final Setting<Preset> PRESET =
+      Setting.choice(
+          "trainer.preset",
+          Preset.class,
+          Preset.CUSTOM,
+          "Hyper-parameter preset: custom, or paper-vit-b-16 (the paper's values; explicit settings"
+              + " still win).");
+  public static final Setting<Integer> TASKS =
+      Setting.integer("trainer.tasks-per-update", 4, 1, 1024, "N: tasks per meta-update.");
+  public static final Setting<Integer> BATCH =
+      Setting.integer("trainer.batch-size", 8, 1, 4096, "B: clips per support or query batch.");
+  public static final Setting<Integer> FRAMES =
+      Setting.integer("trainer.frames", 8, 1, 256, "T: frames every labeled clip must have.");
+  public static final Setting<Double> DELTA =
+      Setting.decimal(
+          "trainer.delta",
+          OptimizerSettings.PAPER_DELTA,
+          0,
+          1e6,
+          "δ: weight of the query gradient (paper text 1.67e-3; Eq. 8 reads as 1).");
+  public static final Setting<AlphaMode> ALPHA_MODE =
+      Setting.choice(
+          "trainer.alpha.mode",
+          AlphaMode.class,
+          AlphaMode.TIED,
+          "tied: α = β(step) as in the paper; fixed: α = trainer.alpha.");
+  public static final Setting<Double> ALPHA =
+      Setting.decimal("trainer.alpha", 1e-5, 0, 10, "α when trainer.alpha.mode is fixed.");
+  public static final Setting<Double> LR_PEAK =
+      Setting.decimal("trainer.lr.peak", 1e-5, 0, 10, "β after warm-up (AdamW learning rate).");
+  public static final Setting<Double> LR_FINAL =
+      Setting.decimal("trainer.lr.final", 1e-7, 0, 10, "β at the end of the cosine.");
+  public static final Setting<Long> LR_WARMUP =
+      Setting.longInteger(
+          "trainer.lr.warmup-updates", 100, 0, Long.MAX_VALUE, "Updates of linear warm-up.");
+  public static final Setting<Long> LR_TOTAL =
+      Setting.longInteger(
+          "trainer.lr.total-updates",
+          10_000,
+          0,
+          Long.MAX_VALUE,
+          "Update at which the cosine reaches trainer.lr.final (constant afterwards).");
+  public static final Setting<Long> UPDATES_PER_EPOCH =
+      Setting.longInteger(
+          "trainer.updates-per-epoch",
+          100,
+          1,
+          Long.MAX_VALUE,
+          "Updates per 'epoch' of the paper preset (its warm-up is 2 epochs, its cosine"
+              + " trainer.gwa.cycle-snapshots epochs).");
+  public static final Setting<Double> ADAM_BETA1 =
+      Setting.decimal("trainer.adamw.beta1", 0.9, 0, 0.999999, "AdamW β1.");
+  public static final Setting<Double> ADAM_BETA2 =
+      Setting.decimal("trainer.adamw.beta2", 0.999, 0, 0.999999, "AdamW β2.");
+  public static final Setting<Double> ADAM_EPS =
+      Setting.decimal("trainer.adamw.epsilon", 1e-8, 1e-30, 1, "AdamW epsilon.");
+  public static final Setting<Double> WEIGHT_DECAY =
+      Setting.decimal(
+          "trainer.adamw.weight-decay",
+          0.001,
+          0,
+          10,
+          "Decoupled weight decay (none on tensors of at most 1 dimension).");
+  public static final Setting<Optional<String>> MAX_GRAD_NORM =
+      Setting.optionalString(
+          "trainer.max-grad-norm", "Clip the summed gradient to this global L2 norm; empty: none.");
+  public static final Setting<String> MODEL_PRESET =
+      Setting.string("trainer.model.preset", "tiny", "CLIP architecture preset of the model.");
+  public static final Setting<Optional<String>> WEIGHTS =
+      Setting.optionalString(
+          "trainer.model.weights",
+          "Starting weights (safetensors or TorchScript); empty: random weights from"
+              + " trainer.model.seed.");
+  public static final Setting<Long> SEED =
+      Setting.longInteger("trainer.model.seed", 1, 0, Long.MAX_VALUE, "Seed of random weights.");
+  public static final Setting<String> DEVICE =
+      Setting.string("trainer.device", "cpu", "Device: cpu, gpu or gpu:N.");
+  public static final Setting<Optional<String>> MODEL_NAME =
+      Setting.optionalString(
+          "trainer.model.name",
+          "Model line on the checkpoints topic; empty: openmede-<trainer.model.preset>.");
+  public static final Setting<List<String>> VOCABULARY =
+      Setting.list(
+          "trainer.vocabulary",
+          List.of(),
+          "Fixed training vocabulary (comma-separated labels); empty: every label seen so far.");
+  public static final Setting<Double> GWA_MU =
+      Setting.decimal("trainer.gwa.mu", 15, -1e6, 1e6, "GWA μ, in snapshots.");
+  public static final Setting<Double> GWA_SIGMA =
+      Setting.decimal("trainer.gwa.sigma", 10, 1e-9, 1e6, "GWA σ, in snapshots.");
+  public static final Setting<Integer> GWA_R =
+      Setting.integer(
+          "trainer.gwa.cycle-snapshots",
+          22,
+          1,
+          1_000_000,
+          "R: snapshots per cycle; the average is published at each cycle's end.");
+  public static final Setting<Integer> GWA_L =
+      Setting.integer(
+          "trainer.gwa.snapshot-interval",
+          50,
+          1,
+          Integer.MAX_VALUE,
+          "l: updates between snapshots (the paper's epoch).");
+  public static final Setting<Boolean> GWA_INCLUDE_INITIAL =
+      Setting.bool(
+          "trainer.gwa.include-initial",
+          false,
+          "Include θ0 (the weights at the start of a cycle) as t = 0; the paper excludes it.");
+  public static final Setting<Double> EMA_DECAY =
+      Setting.decimal("trainer.ema.decay", 0.999, 0, 0.999999999, "Decay of the EMA baseline.");
+  public static final Setting<String> STATE_DIR =
+      Setting.string("trainer.state.dir", "data/trainer/state", "Trainer state directory.");
+  public static final Setting<Integer> STATE_INTERVAL =
+      Setting.integer(
+          "trainer.state.interval", 10, 1, Integer.MAX_VALUE, "K: updates between state saves.");
+  public static final Setting<String> CHECKPOINT_DIR =
+      Setting.string(
+          "trainer.checkpoint.dir", "data/checkpoints", "Checkpoint store directory (weights).");
+  public static final Setting<Integer> HELD_OUT =
+      Setting.integer(
+          "trainer.eval.max-clips",
+          256,
+          0,
+          1_000_000,
+          "Held-out clips (split other than 'train') kept for evaluation; 0 disables it.");
+  public static final Setting<Boolean> EVALUATE =
+      Setting.bool("trainer.eval.enabled", true, "Evaluate θ and the average at each publication.");
+  public static final Setting<Duration> PROGRESS =
+      Setting.duration(
+          "trainer.progress.interval", Duration.ofSeconds(10), "Progress line period.");
+  public static final Setting<Long> STOP_AFTER =
+      Setting.longInteger(
+          "trainer.stop-after-updates",
+          0,
+          0,
+          Long.MAX_VALUE,
+          "Stop (saving state) after this many updates in total; 0 runs until stopped.");
+
+  /** Every trainer setting, for --help, the sample config and the README. */
+  public static final SettingsGroup GROUP =
+      SettingsGroup.of(
+          "Trainer",
+          METHOD,
+          PRESET,
+          TASKS,
+          BATCH,
+          FRAMES,
+          DELTA,
+          ALPHA_MODE,
+          ALPHA,
+          LR_PEAK,
+          LR_FINAL,
+          LR_WARMUP,
+          LR_TOTAL,
+          UPDATES_PER_EPOCH,
+          ADAM_BETA1,
+          ADAM_BETA2,
+          ADAM_EPS,
+          WEIGHT_DECAY,
+          MAX_GRAD_NORM,
+          MODEL_PRESET,
+          WEIGHTS,
+          SEED,
+          DEVICE,
+          MODEL_NAME,
+          VOCABULARY,
+          GWA_MU,
+          GWA_SIGMA,
+          GWA_R,
+          GWA_L,
+          GWA_INCLUDE_INITIAL,
+          EMA_DECAY,
+          STATE_DIR,
+          STATE_INTERVAL,
+          CHECKPOINT_DIR,
+          HELD_OUT,
+          EVALUATE,
+          PROGRESS,
+          STOP_AFTER);
+
+  /** Validates cross-field rules, naming the bad value. */
+  public TrainerSettings {
+    if (modelName.isBlank()) {
+      throw new SettingsException("trainer.model.name must not be blank");
+    }
+    if (method.isAveraging() && method != TrainingMethod.PLAIN_EMA && cycleSnapshots < 1) {
+      throw new SettingsException("trainer.gwa.cycle-snapshots must be >= 1");
+    }
+    vocabulary = List.copyOf(vocabulary);
+  }
+
+  /** Converts resolved settings once. */
+  public static TrainerSettings from(Settings s) {
+    boolean paper = s.get(PRESET) == Preset.PAPER_VIT_B_16;
+    long epoch = s.get(UPDATES_PER_EPOCH);
+    int r = s.get(GWA_R);
+    OptimizerSettings base = OptimizerSettings.paperVitB16(epoch, r);
+    int n = pick(s, TASKS, paper, base.tasksPerUpdate());
+    int b = pick(s, BATCH, paper, base.batchSize());
+    double delta = pick(s, DELTA, paper, base.delta());
+    double peak = pick(s, LR_PEAK, paper, base.schedule().peak());
+    double fin = pick(s, LR_FINAL, paper, base.schedule().floor());
+    long warm = pick(s, LR_WARMUP, paper, base.schedule().warmupSteps());
+    long total = pick(s, LR_TOTAL, paper, base.schedule().totalSteps());
+    double wd = pick(s, WEIGHT_DECAY, paper, base.adamw().weightDecay());
+    AlphaMode mode = pick(s, ALPHA_MODE, paper, AlphaMode.TIED);
+    InnerStep alpha =
+        mode == AlphaMode.TIED ? InnerStep.tiedToLearningRate() : InnerStep.fixed(s.get(ALPHA));
+    OptionalDouble clip = OptionalDouble.empty();
+    if (s.get(MAX_GRAD_NORM).isPresent()) {
+      String text = s.get(MAX_GRAD_NORM).get();
+      try {
+        double v = Double.parseDouble(text.trim());
+        if (!(v > 0)) {
+          throw new NumberFormatException();
+        }
+        clip = OptionalDouble.of(v);
+      } catch (NumberFormatException e) {
+        throw new SettingsException(
+            "trainer.max-grad-norm '" + text + "' must be a number > 0, or empty for no clipping");
+      }
+    }
+    if (fin > peak) {
+      throw new SettingsException(
+          "trainer.lr.final " + fin + " exceeds trainer.lr.peak " + peak + "; lower it");
+    }
+    if (total < warm) {
+      throw new SettingsException(
+          "trainer.lr.total-updates " + total + " is below trainer.lr.warmup-updates " + warm);
+    }
+    OptimizerSettings opt;
+    try {
+      opt =
+          new OptimizerSettings(
+              n,
+              b,
+              delta,
+              alpha,
+              new LearningRateSchedule(peak, fin, warm, total),
+              new AdamW.Settings(s.get(ADAM_BETA1), s.get(ADAM_BETA2), s.get(ADAM_EPS), wd),
+              clip);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("invalid trainer settings: " + e.getMessage());
+    }
+    String preset = s.get(MODEL_PRESET);
+    long stop = s.get(STOP_AFTER);
+    return new TrainerSettings(
+        s.get(METHOD),
+        opt,
+        s.get(FRAMES),
+        preset,
+        s.get(WEIGHTS).map(Path::of),
+        s.get(SEED),
+        ComputeDevice.parse(s.get(DEVICE)),
+        s.get(MODEL_NAME).orElse("openmede-" + preset),
+        s.get(VOCABULARY),
+        s.get(GWA_MU),
+        s.get(GWA_SIGMA),
+        r,
+        s.get(GWA_L),
+        s.get(GWA_INCLUDE_INITIAL),
+        s.get(EMA_DECAY),
+        Path.of(s.get(STATE_DIR)),
+        s.get(STATE_INTERVAL),
+        Path.of(s.get(CHECKPOINT_DIR)),
+        s.get(HELD_OUT),
+        s.get(EVALUATE),
+        s.get(PROGRESS),
+        stop == 0 ? Optional.empty() : Optional.of(stop));
+  }
+
+  private static <T> T pick(Settings s, Setting<T> setting, boolean paper, T paperValue) {
+    if (paper && "default".equals(s.origin(setting))) {
+      return paperValue;
+    }
+    return s.get(setting);
+  }
+}

@@ -1,0 +1,138 @@
+package io.openmede.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.model.ClipConfig;
+import io.openmede.model.ClipModel;
+import io.openmede.model.ComputeDevice;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.settings.Settings;
+import io.openmede.trainer.checkpoint.CheckpointPublisher;
+import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
+import io.openmede.trainer.meta.ClipModelGradientSource;
+import io.openmede.trainer.state.TrainerStateStore;
+import io.openmede.trainer.stream.DeadLetterSink;
+import io.openmede.trainer.stream.RawClipRecord;
+import io.openmede.trainer.stream.TextTowerClassEmbeddings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop on the real tiny model, fed records directly (no broker). */
+class TrainingLoopTest {
+
+  @TempDir Path temp;
+
+  static final Function<RawClipRecord, LabeledClip> AVRO =
+      r -> {
+        try {
+          return LabeledClip.getDecoder().decode(r.value());
+        } catch (IOException e) {
+          throw new UncheckedIOException("not a LabeledClip: " + e.getMessage(), e);
+        }
+      };
+
+  static byte[] bytes(LabeledClip c) {
+    try {
+      ByteBuffer b = LabeledClip.getEncoder().encode(c);
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static RawClipRecord record(long offset, byte[] value) {
+    return new RawClipRecord("openmede.labeled-clips", 0, offset, null, value);
+  }
+
+  @Test
+  void badInput_goesToDeadLettersWithReason_andTrainingContinues() throws Exception {
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(
+                List.of(TrainerSettings.GROUP),
+                TestClips.tinySettings(
+                    temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100)));
+    List<DeadLetterSink.Refused> dead = new ArrayList<>();
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {
+      ClipModelGradientSource source = new ClipModelGradientSource(model);
+      DirectoryCheckpointStore store = new DirectoryCheckpointStore(temp.resolve("ckpt"));
+      try (TrainingLoop loop =
+          new TrainingLoop(
+              settings,
+              source,
+              new TextTowerClassEmbeddings(model),
+              dead::add,
+              Optional.of(new CheckpointPublisher(store, announced::add, "openmede-tiny", "tiny")),
+              new TrainerStateStore(temp.resolve("state")),
+              AVRO,
+              Optional.empty())) {
+        assertThat(loop.start()).isEmpty();
+        LabeledClip outside = TestClips.clip(90, "dancing", 2);
+        LabeledClip threeFrames = TestClips.clip(91, "waving", 3);
+        LabeledClip badJpeg = TestClips.clip(92, "waving", 2);
+        badJpeg.setEncoding(io.openmede.schemas.avro.FrameEncoding.JPEG);
+        List<byte[]> stream = new ArrayList<>();
+        stream.add(bytes(TestClips.streamClip(0)));
+        stream.add(bytes(outside));
+        stream.add(bytes(TestClips.streamClip(1)));
+        stream.add(new byte[] {1, 2, 3, 4, 5});
+        stream.add(bytes(threeFrames));
+        stream.add(bytes(TestClips.streamClip(2)));
+        stream.add(bytes(badJpeg));
+        stream.add(bytes(TestClips.streamClip(3)));
+        stream.add(null);
+        for (int i = 4; i < 8; i++) {
+          stream.add(bytes(TestClips.streamClip(i)));
+        }
+        float[] before = model.parameters().values(model.parameters().names().get(0));
+        for (int i = 0; i < stream.size(); i++) {
+          loop.accept(record(i, stream.get(i)));
+        }
+        Map<Long, String> reasons = new HashMap<>();
+        dead.forEach(d -> reasons.put(d.offset().getAsLong(), d.reason()));
+        assertThat(reasons).containsOnlyKeys(1L, 3L, 4L, 6L, 8L);
+        assertThat(reasons.get(1L))
+            .contains("label 'dancing'")
+            .contains("not in the training vocabulary");
+        assertThat(reasons.get(3L)).startsWith("malformed record");
+        assertThat(reasons.get(4L)).contains("has 3 frames, expected 2");
+        assertThat(reasons.get(6L)).contains("not a decodable JPEG");
+        assertThat(reasons.get(8L)).contains("no value");
+        assertThat(dead.get(0).value()).isEqualTo(stream.get(1));
+        // 8 good clips = 2 updates of 2·N·B = 4 clips; training went on past every bad record
+        assertThat(loop.progress().updates()).isEqualTo(2);
+        assertThat(loop.progress().clips()).isEqualTo(8);
+        assertThat(loop.progress().offsets()).containsEntry(0, 13L);
+        assertThat(model.parameters().values(model.parameters().names().get(0)))
+            .isNotEqualTo(before);
+        // R = 2 snapshots, one per update: the GWA was published after update 2
+        assertThat(announced).hasSize(1);
+        CheckpointAnnouncement a = announced.get(0);
+        assertThat(a.getVersion()).isEqualTo("openmede-tiny-u000000002-open-mede");
+        assertThat(a.getTraining().getMethod()).isEqualTo("open-mede");
+        assertThat(a.getTraining().getUpdates()).isEqualTo(2);
+        assertThat(a.getSha256())
+            .isEqualTo(DirectoryCheckpointStore.sha256Of(Path.of(URI.create(a.getUri()))));
+        try (ClipModel loaded =
+            ClipModel.load(Path.of(URI.create(a.getUri())), ComputeDevice.CPU)) {
+          assertThat(loaded.config()).isEqualTo(model.config());
+        }
+      }
+    }
+  }
+}
