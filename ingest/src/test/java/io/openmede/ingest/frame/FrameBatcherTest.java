@@ -90,8 +90,8 @@ class FrameBatcherTest {
   void add_frameFillingTheLimitExactly_isAccepted_oneByteMoreIsNot() throws Exception {
     int max = 10_000;
     FrameBatcher probe = new FrameBatcher("cam-1", Optional.empty(), 8, max, 0);
-    probe.add(jpegOfSize(0, 1000));
-    long overhead = FrameBatcher.messageBytes(probe.flush().orElseThrow()) - 1000;
+    probe.add(jpegOfSize(0, 9000)); // same length-prefix size (3 bytes) as the frame below
+    long overhead = FrameBatcher.messageBytes(probe.flush().orElseThrow()) - 9000;
     int fits = (int) (max - overhead);
     FrameBatcher batcher = new FrameBatcher("cam-1", Optional.empty(), 8, max, 0);
     batcher.add(jpegOfSize(0, fits));
