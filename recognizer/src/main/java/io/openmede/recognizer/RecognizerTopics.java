@@ -5,6 +5,7 @@ import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.topic.Topics;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -36,5 +37,20 @@ public record RecognizerTopics(
     Objects.requireNonNull(checkpointSerde, "checkpointSerde");
     Objects.requireNonNull(deadLetters, "deadLetters");
     Objects.requireNonNull(deadLetterSerde, "deadLetterSerde");
+  }
+
+  /** The recognizer's view of the project's topic catalog. */
+  public static RecognizerTopics from(Topics t) {
+    return new RecognizerTopics(
+        t.frames().name(),
+        t.frames().valueSerde(),
+        t.vocabulary().name(),
+        t.vocabulary().valueSerde(),
+        t.recognitions().name(),
+        t.recognitions().valueSerde(),
+        t.checkpoints().name(),
+        t.checkpoints().valueSerde(),
+        t.deadLetters().name(),
+        t.deadLetters().valueSerde());
   }
 }

@@ -1,0 +1,249 @@
+package io.openmede.recognizer;
+
+import io.openmede.model.ClassTextEncoder;
+import io.openmede.model.ClipConfig;
+import io.openmede.model.ClipModel;
+import io.openmede.model.ComputeDevice;
+import io.openmede.model.text.ClipTokenizer;
+import io.openmede.recognizer.score.ModelClipScorer;
+import io.openmede.recognizer.score.ScorerPool;
+import io.openmede.recognizer.swap.CheckpointFetcher;
+import io.openmede.recognizer.swap.CheckpointFollower;
+import io.openmede.recognizer.swap.CheckpointInstaller;
+import io.openmede.recognizer.swap.ClipModelLoader;
+import io.openmede.recognizer.swap.ModelSlot;
+import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.Topics;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running recognizer: one model replica per configured device, the topology in Kafka Streams, a
+ * checkpoint follower, and the Prometheus endpoint.
+ *
+ * <p>Lifecycle: {@link #start} builds and starts everything; {@link #close()} stops the follower,
+ * closes Kafka Streams (committing the last transaction), then the models and the endpoint.
+ * Thread-safe to close from a shutdown hook.
+ */
+public final class RecognizerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecognizerService.class);
+
+  private final KafkaStreams streams;
+  private final List<ModelSlot<ClipModel>> slots;
+  private final Optional<CheckpointFollower> follower;
+  private final Optional<HTTPServer> http;
+  private final RecognizerMetrics metrics;
+  private boolean closed;
+
+  private RecognizerService(
+      KafkaStreams streams,
+      List<ModelSlot<ClipModel>> slots,
+      Optional<CheckpointFollower> follower,
+      Optional<HTTPServer> http,
+      RecognizerMetrics metrics) {
+    this.streams = streams;
+    this.slots = slots;
+    this.follower = follower;
+    this.http = http;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Starts the recognizer.
+   *
+   * @param streamsOverrides extra Kafka Streams properties (e.g. {@code
+   *     consumer.session.timeout.ms} in tests); they win over the derived ones
+   * @throws IOException when the initial weights cannot be read
+   */
+  public static RecognizerService start(
+      Cluster cluster, RecognizerSettings settings, Map<String, Object> streamsOverrides)
+      throws IOException {
+    RecognizerMetrics metrics = new RecognizerMetrics();
+    List<ComputeDevice> devices = settings.devices().stream().map(ComputeDevice::parse).toList();
+    String version = initialVersion(settings);
+    List<ModelSlot<ClipModel>> slots = new ArrayList<>();
+    try {
+      for (ComputeDevice d : devices) {
+        ClipModel m =
+            settings.weights().isPresent()
+                ? ClipModel.load(settings.weights().get(), d)
+                : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d);
+        ClipModelLoader.warmUp(m, settings.window().frames());
+        slots.add(new ModelSlot<>(m, version));
+      }
+    } catch (IOException | RuntimeException e) {
+      slots.forEach(ModelSlot::close);
+      throw e;
+    }
+    metrics.servingModel(version);
+    ClassEmbeddingCache classes =
+        new ClassEmbeddingCache(
+            ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES);
+    List<ModelClipScorer> scorers =
+        slots.stream().map(s -> new ModelClipScorer(s, classes)).toList();
+    RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
+    Topology topology =
+        RecognitionTopology.build(topics, settings, ScorerPool.roundRobin(scorers), metrics);
+
+    Properties props = new Properties();
+    props.putAll(cluster.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.guarantee().streamsValue());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+    props.put(
+        StreamsConfig.producerPrefix("max.request.size"),
+        Topics.FRAME_TOPIC_MAX_MESSAGE_BYTES + Topics.SMALL_TOPIC_MAX_MESSAGE_BYTES);
+    props.put(
+        StreamsConfig.consumerPrefix("max.partition.fetch.bytes"),
+        Topics.FRAME_TOPIC_MAX_MESSAGE_BYTES + 64 * 1024);
+    Map<Object, Object> handlers = new java.util.HashMap<>();
+    DeadLetterExceptionHandlers.configure(handlers, topics, metrics);
+    props.putAll(handlers);
+    props.putAll(streamsOverrides);
+
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+
+    Optional<CheckpointFollower> follower = Optional.empty();
+    if (settings.followCheckpoints()) {
+      CheckpointInstaller<ClipModel> installer =
+          new CheckpointInstaller<>(
+              new CheckpointFetcher(settings.checkpointCache()),
+              slots,
+              new ClipModelLoader(devices, settings.window().frames()),
+              new CheckpointInstaller.Listener() {
+                @Override
+                public void installed(String v) {
+                  metrics.checkpointsInstalled.inc();
+                  metrics.servingModel(v);
+                }
+
+                @Override
+                public void refused(String v, String reason) {
+                  metrics.checkpointsRefused.labelValues(reason).inc();
+                }
+              });
+      Map<String, Object> cc = cluster.consumerConfig(settings.applicationId() + "-checkpoints");
+      cc.remove("group.id");
+      KafkaConsumer<String, CheckpointAnnouncement> consumer =
+          new KafkaConsumer<>(
+              cc, new StringDeserializer(), topics.checkpointSerde().deserializer());
+      follower =
+          Optional.of(
+              new CheckpointFollower(
+                  consumer, topics.checkpoints(), settings.modelName(), installer));
+    }
+    Optional<HTTPServer> http = Optional.empty();
+    if (settings.metricsPort() > 0) {
+      http =
+          Optional.of(
+              HTTPServer.builder()
+                  .port(settings.metricsPort())
+                  .registry(metrics.registry())
+                  .buildAndStart());
+      LOG.info("Prometheus metrics on http://0.0.0.0:{}/metrics", settings.metricsPort());
+    }
+    RecognizerService service = new RecognizerService(streams, slots, follower, http, metrics);
+    streams.start();
+    follower.ifPresent(CheckpointFollower::start);
+    LOG.info(
+        "recognizer {} started: model {} on {}, window {}, batch <= {} within {} ms, {}",
+        settings.applicationId(),
+        version,
+        devices,
+        settings.window(),
+        settings.maxBatchSize(),
+        settings.maxBatchDelay().toMillis(),
+        settings.guarantee().streamsValue());
+    return service;
+  }
+
+  /** The version name of the configured initial weights. */
+  static String initialVersion(RecognizerSettings s) throws IOException {
+    if (s.weights().isEmpty()) {
+      return "random-" + s.preset() + "-seed-" + s.seed();
+    }
+    Path w = s.weights().get();
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(w), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return w.getFileName()
+          + "@"
+          + HexFormat.of()
+              .formatHex(((DigestInputStream) in).getMessageDigest().digest())
+              .substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The Kafka Streams instance. */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The metrics. */
+  public RecognizerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The model version served (by the first replica). */
+  public String servingVersion() {
+    return slots.get(0).version();
+  }
+
+  /** Waits until Kafka Streams is running. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    follower.ifPresent(CheckpointFollower::close);
+    streams.close(Duration.ofSeconds(30));
+    slots.forEach(ModelSlot::close);
+    http.ifPresent(HTTPServer::close);
+    LOG.info("recognizer stopped");
+  }
+}
