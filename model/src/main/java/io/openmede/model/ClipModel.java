@@ -482,9 +482,12 @@ public final class ClipModel implements AutoCloseable {
       LinkedHashMap<String, NDArray> params = new LinkedHashMap<>();
       for (String name : at.names()) {
         NDArray src = at.array(name);
-        NDArray copy = src.toDevice(DjlDevices.toDjl(device), true).toType(dtype, true);
-        copy.attach(step);
-        NDArray leaf = copy.duplicate();
+        // every intermediate lands in the source's manager: attach each to this step
+        NDArray moved = src.toDevice(DjlDevices.toDjl(device), true);
+        moved.attach(step);
+        NDArray typed = moved.toType(dtype, true);
+        typed.attach(step);
+        NDArray leaf = typed.duplicate();
         leaf.attach(step);
         leaf.setRequiresGradient(true);
         params.put(name, leaf);

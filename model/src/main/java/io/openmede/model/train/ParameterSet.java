@@ -196,9 +196,11 @@ public final class ParameterSet implements AutoCloseable {
       for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
         NDArray target = e.getValue();
         NDArray src = other.arrays.get(e.getKey());
-        NDArray moved = src.toDevice(target.getDevice(), true).toType(target.getDataType(), true);
+        NDArray moved = src.toDevice(target.getDevice(), true);
         moved.attach(tmp);
-        target.set(new NDIndex("..."), moved);
+        NDArray typed = moved.toType(target.getDataType(), true);
+        typed.attach(tmp);
+        target.set(new NDIndex("..."), typed);
       }
     }
   }
