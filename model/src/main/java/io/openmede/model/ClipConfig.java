@@ -92,6 +92,34 @@ public record ClipConfig(
     return gridSize() * gridSize() + 1;
   }
 
+  /** Number of scalars in the image tower, including its projection. */
+  public long visionParameterCount() {
+    long d = visionWidth;
+    long perBlock = 12 * d * d + 13 * d;
+    return d // class embedding
+        + (long) visionTokens() * d
+        + d * embedDim
+        + d * 3 * visionPatchSize * visionPatchSize
+        + 4 * d // ln_pre, ln_post
+        + visionLayers * perBlock;
+  }
+
+  /** Number of scalars in the text tower, including its projection. */
+  public long textParameterCount() {
+    long w = transformerWidth;
+    long perBlock = 12 * w * w + 13 * w;
+    return (long) contextLength * w
+        + w * embedDim
+        + (long) vocabSize * w
+        + 2 * w
+        + transformerLayers * perBlock;
+  }
+
+  /** Number of scalars in the whole model: both towers and the logit scale. */
+  public long parameterCount() {
+    return visionParameterCount() + textParameterCount() + 1;
+  }
+
   /**
    * A named architecture (weights come from the user, except for {@code tiny}, which the project
    * pretrains).
