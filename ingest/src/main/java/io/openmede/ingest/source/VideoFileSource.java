@@ -30,6 +30,7 @@ public final class VideoFileSource implements FrameSource {
   private long lastTimestamp;
   private long passOffsetMicros;
   private double frameRate;
+  private int declaredFrames;
   private FfmpegInput.Raw pending;
 
   public VideoFileSource(Path file) {
@@ -68,6 +69,7 @@ public final class VideoFileSource implements FrameSource {
   private FfmpegInput openInput() throws SourceException {
     FfmpegInput in = FfmpegInput.open(file.toString(), Optional.empty(), Map.of(), options.size());
     frameRate = in.frameRate();
+    declaredFrames = in.lengthInFrames();
     return in;
   }
 
@@ -121,6 +123,15 @@ public final class VideoFileSource implements FrameSource {
 
   private long frameDurationMicros() {
     return frameRate > 0 ? Math.round(1_000_000 / frameRate) : 0;
+  }
+
+  /**
+   * The number of video frames the container declares (from its duration and frame rate where it
+   * keeps no count), 0 when unknown; valid after {@link #open()}. Only decoding gives the exact
+   * count.
+   */
+  public synchronized int declaredFrameCount() {
+    return declaredFrames;
   }
 
   /** Frames per second the file declares; valid after {@link #open()}, 0 when unknown. */
