@@ -1,0 +1,68 @@
+package io.openmede.recognizer.bench;
+
+import io.openmede.embedded.EmbeddedPlatform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code openmede bench recognizer}: the recognizer benchmark on a temporary embedded platform. */
+@Command(
+    name = "recognizer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Throughput of the whole topology against the bare model, latency p50/p99, vocabulary"
+            + " apply time and latency during a model swap; last line RESULT ...")
+public final class BenchRecognizerCommand implements Callable<Integer> {
+
+  @Option(names = "--streams", defaultValue = "4", description = "Synthetic cameras (N).")
+  int streams;
+
+  @Option(names = "--windows", defaultValue = "40", description = "Windows per camera.")
+  int windows;
+
+  @Option(names = "--frames", defaultValue = "8", description = "Frames per window (T).")
+  int frames;
+
+  @Option(names = "--batch", defaultValue = "8", description = "Windows per micro-batch.")
+  int batch;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Paced windows per second; 0: half the measured end-to-end throughput.")
+  double rate;
+
+  @Option(names = "--seconds", defaultValue = "12", description = "Length of the paced phase (s).")
+  int seconds;
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("openmede-bench-recognizer");
+    try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
+      RecognizerBenchmark.Result r =
+          new RecognizerBenchmark(
+                  new RecognizerBenchmark.Options(streams, windows, frames, batch, rate, seconds),
+                  System.out)
+              .run(platform.bootstrapServers(), platform.registryUrl(), work);
+      System.out.printf(
+          "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
+              + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during swap %.1f ms%n",
+          r.bareWindowsPerSecond(),
+          r.e2eWindowsPerSecond(),
+          r.p50Ms(),
+          r.p99Ms(),
+          r.vocabApplyMs(),
+          r.steadyP99Ms(),
+          r.swapP99Ms());
+      System.out.println(r.resultLine());
+    }
+    return 0;
+  }
+
+  /** Runs the benchmark from a plain {@code java} command line. */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BenchRecognizerCommand()).execute(args));
+  }
+}

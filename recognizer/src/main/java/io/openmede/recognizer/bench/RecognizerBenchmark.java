@@ -1,0 +1,500 @@
+package io.openmede.recognizer.bench;
+
+import io.openmede.model.ClassTextEncoder;
+import io.openmede.model.ClipConfig;
+import io.openmede.model.ClipModel;
+import io.openmede.model.ComputeDevice;
+import io.openmede.model.text.ClipTokenizer;
+import io.openmede.recognizer.RecognizerService;
+import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.recognizer.cli.RecognizeCommand;
+import io.openmede.recognizer.score.ModelClipScorer;
+import io.openmede.recognizer.swap.ModelSlot;
+import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
+import io.openmede.recognizer.vocabulary.VocabularyClass;
+import io.openmede.recognizer.vocabulary.VocabularySnapshot;
+import io.openmede.recognizer.window.ClipWindow;
+import io.openmede.recognizer.window.FrameBatchCheck;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.Frame;
+import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.avro.LabelScore;
+import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.avro.TrainingSummary;
+import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.settings.ConnectionSettings;
+import io.openmede.settings.Settings;
+import io.openmede.world.Action;
+import io.openmede.world.CameraFrame;
+import io.openmede.world.CameraSettings;
+import io.openmede.world.SyntheticCamera;
+import io.openmede.world.SyntheticWorld;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The recognizer benchmark, in one run on a cluster (the embedded platform by default):
+ *
+ * <ol>
+ *   <li><b>bare</b>: the tiny model's scorer alone (JPEG decode, preprocessing, embedding, ranking;
+ *       no Kafka) on the clips of N synthetic-world cameras, in micro-batches of the configured
+ *       size: windows per second;
+ *   <li><b>end to end</b>: the same clips as frame batches through the whole topology (exactly-once
+ *       v2, read_committed reader): windows per second from the first send to the last recognition;
+ *       {@code e2e_vs_bare} is their ratio;
+ *   <li><b>paced</b>: the streams at a fixed rate below capacity: production of a window's frame
+ *       batch to the read of its recognition, p50 and p99; a vocabulary message mid-way and the
+ *       time to the first recognition that uses it; a checkpoint announcement later and the p99
+ *       latency of windows produced during the swap against the steady state before it.
+ * </ol>
+ *
+ * The last line printed is {@code RESULT e2e_vs_bare=... p50_ms=... p99_ms=... vocab_apply_ms=...
+ * swap_p99_ratio=...}.
+ */
+public final class RecognizerBenchmark {
+
+  /**
+   * What to run.
+   *
+   * @param streams N cameras
+   * @param windowsPerStream windows per camera in the throughput phase
+   * @param frames T frames per window (= frames per batch; hop T)
+   * @param maxBatch windows per micro-batch
+   * @param pacedRate windows per second over all streams in the paced phase; 0 or less: half the
+   *     measured end-to-end throughput
+   * @param pacedSeconds length of the paced phase
+   */
+  public record Options(
+      int streams,
+      int windowsPerStream,
+      int frames,
+      int maxBatch,
+      double pacedRate,
+      int pacedSeconds) {}
+
+  /** The figures. */
+  public record Result(
+      double bareWindowsPerSecond,
+      double e2eWindowsPerSecond,
+      double p50Ms,
+      double p99Ms,
+      double vocabApplyMs,
+      double steadyP99Ms,
+      double swapP99Ms) {
+    public double e2eVsBare() {
+      return e2eWindowsPerSecond / bareWindowsPerSecond;
+    }
+
+    public double swapP99Ratio() {
+      return swapP99Ms / steadyP99Ms;
+    }
+
+    public String resultLine() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "RESULT e2e_vs_bare=%.3f p50_ms=%.1f p99_ms=%.1f vocab_apply_ms=%.1f"
+              + " swap_p99_ratio=%.2f",
+          e2eVsBare(),
+          p50Ms,
+          p99Ms,
+          vocabApplyMs,
+          swapP99Ratio());
+    }
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public RecognizerBenchmark(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Runs every phase against the broker and registry of {@code connection}. */
+  public Result run(String bootstrap, String registryUrl, Path workDir) throws Exception {
+    String prefix = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put(ConnectionSettings.BOOTSTRAP_SERVERS.name(), bootstrap);
+    values.put(ConnectionSettings.REGISTRY_URL.name(), registryUrl);
+    values.put(Cluster.FRAMES.name(), prefix + ".frames");
+    values.put(Cluster.VOCABULARY.name(), prefix + ".vocabulary");
+    values.put(Cluster.RECOGNITIONS.name(), prefix + ".recognitions");
+    values.put(Cluster.LABELED_CLIPS.name(), prefix + ".labeled-clips");
+    values.put(Cluster.CHECKPOINTS.name(), prefix + ".checkpoints");
+    values.put(Cluster.DEAD_LETTERS.name(), prefix + ".dead-letters");
+    values.put(Cluster.PARTITIONS.name(), "2");
+    values.put(RecognizerSettings.APPLICATION_ID.name(), prefix);
+    values.put(RecognizerSettings.STATE_DIR.name(), workDir.resolve("state").toString());
+    values.put(RecognizerSettings.CHECKPOINT_CACHE.name(), workDir.resolve("ckpt").toString());
+    values.put(RecognizerSettings.WINDOW_FRAMES.name(), String.valueOf(options.frames()));
+    values.put(RecognizerSettings.WINDOW_HOP.name(), String.valueOf(options.frames()));
+    values.put(RecognizerSettings.MAX_BATCH_SIZE.name(), String.valueOf(options.maxBatch()));
+    values.put(RecognizerSettings.MAX_BATCH_DELAY.name(), "10ms");
+    values.put(RecognizerSettings.COMMIT_INTERVAL.name(), "100ms");
+    Settings settings = Settings.of(RecognizeCommand.groups(), values);
+    RecognizerSettings rs = RecognizerSettings.from(settings);
+    Cluster cluster = Cluster.from(settings);
+    cluster.ensureTopics();
+
+    List<String> labels = Action.labels();
+    List<List<FrameBatch>> clips = generate(options.streams(), options.windowsPerStream() + 1);
+    out.printf(
+        "%d streams x %d windows of %d frames, micro-batch %d, tiny model on cpu%n",
+        options.streams(), options.windowsPerStream(), options.frames(), options.maxBatch());
+
+    double bare = bare(rs, clips, labels);
+    out.printf("bare scorer: %.1f windows/s%n", bare);
+
+    publishVocabulary(cluster, labels);
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    List<long[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    Map<String, Recognition> byKey = new ConcurrentHashMap<>();
+    AtomicBoolean reading = new AtomicBoolean(true);
+    AtomicLong newLabelSeenAt = new AtomicLong();
+    String newLabel = "bench new label";
+    Thread reader =
+        new Thread(
+            () -> read(cluster, sentAt, received, byKey, reading, newLabel, newLabelSeenAt),
+            "bench-reader");
+    try (RecognizerService service = RecognizerService.start(cluster, rs, Map.of());
+        KafkaProducer<String, FrameBatch> producer =
+            new KafkaProducer<>(
+                cluster.producerConfig(prefix + "-producer"),
+                new StringSerializer(),
+                cluster.topics().frames().valueSerde().serializer())) {
+      if (!service.awaitRunning(Duration.ofSeconds(120))) {
+        throw new IllegalStateException("the recognizer did not start");
+      }
+      reader.start();
+      // warm-up: window 0 of every stream
+      for (List<FrameBatch> s : clips) {
+        send(producer, cluster, s.get(0), sentAt);
+      }
+      producer.flush();
+      waitFor(() -> byKey.size() >= clips.size(), Duration.ofSeconds(120));
+
+      // throughput: everything at once
+      int total = options.streams() * options.windowsPerStream();
+      int before = byKey.size();
+      long t0 = System.nanoTime();
+      for (int w = 1; w <= options.windowsPerStream(); w++) {
+        for (List<FrameBatch> s : clips) {
+          send(producer, cluster, s.get(w), sentAt);
+        }
+      }
+      producer.flush();
+      waitFor(() -> byKey.size() >= before + total, Duration.ofSeconds(600));
+      double e2e = total / ((System.nanoTime() - t0) / 1e9);
+      out.printf("end to end: %.1f windows/s (%.3f of bare)%n", e2e, e2e / bare);
+
+      // paced: steady state, vocabulary change, checkpoint swap
+      Path weights = workDir.resolve("bench-ckpt.safetensors");
+      try (ClipModel m =
+          ClipModel.random(ClipConfig.preset(rs.preset()), 4242, ComputeDevice.CPU)) {
+        m.saveSafetensors(weights);
+      }
+      received.clear();
+      double rate = options.pacedRate() > 0 ? options.pacedRate() : Math.max(1, e2e / 2);
+      long periodNanos = (long) (1e9 / rate);
+      long steps = (long) (rate * options.pacedSeconds());
+      long vocabAt = steps / 3;
+      long swapAt = 2 * steps / 3;
+      long vocabSentAt = 0;
+      long swapSentAt = 0;
+      long next = System.nanoTime();
+      long batchSeq = options.windowsPerStream() + 1;
+      for (long i = 0; i < steps; i++) {
+        int stream = (int) (i % options.streams());
+        long seq = batchSeq + i / options.streams();
+        FrameBatch b = batchFor(clips.get(stream).get((int) (seq % clips.get(stream).size())), seq);
+        send(producer, cluster, b, sentAt);
+        producer.flush();
+        if (i == vocabAt) {
+          vocabSentAt = System.nanoTime();
+          publishVocabulary(cluster, List.of(newLabel));
+        }
+        if (i == swapAt) {
+          swapSentAt = System.nanoTime();
+          announce(cluster, rs.modelName(), weights);
+        }
+        next += periodNanos;
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) {
+          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+        }
+      }
+      int pacedTotal = (int) steps;
+      waitFor(() -> received.size() >= pacedTotal, Duration.ofSeconds(120));
+      reading.set(false);
+      reader.join(10_000);
+      long vocabSent = vocabSentAt;
+      long swapSent = swapSentAt;
+      List<long[]> all;
+      synchronized (received) {
+        all = new ArrayList<>(received);
+      }
+      double[] lat = all.stream().mapToDouble(r -> (r[1] - r[0]) / 1e6).toArray();
+      double[] steady =
+          all.stream()
+              .filter(r -> r[0] < vocabSent)
+              .mapToDouble(r -> (r[1] - r[0]) / 1e6)
+              .toArray();
+      double swapWindowNanos = 3e9;
+      double[] swap =
+          all.stream()
+              .filter(r -> r[0] >= swapSent && r[0] < swapSent + swapWindowNanos)
+              .mapToDouble(r -> (r[1] - r[0]) / 1e6)
+              .toArray();
+      double vocabApply =
+          newLabelSeenAt.get() == 0 ? Double.NaN : (newLabelSeenAt.get() - vocabSent) / 1e6;
+      out.printf(
+          "paced %.0f windows/s for %d s: %d recognitions, model now %s%n",
+          rate, options.pacedSeconds(), all.size(), service.servingVersion());
+      return new Result(
+          bare,
+          e2e,
+          percentile(lat, 50),
+          percentile(lat, 99),
+          vocabApply,
+          percentile(steady, 99),
+          percentile(swap, 99));
+    } finally {
+      reading.set(false);
+    }
+  }
+
+  private static String key(String stream, long firstSequence) {
+    return stream + ":" + firstSequence;
+  }
+
+  private void send(
+      KafkaProducer<String, FrameBatch> p, Cluster c, FrameBatch b, Map<String, Long> sentAt) {
+    sentAt.put(key(b.getStreamId(), b.getFrames().get(0).getSequence()), System.nanoTime());
+    p.send(new ProducerRecord<>(c.topics().frames().name(), b.getStreamId(), b));
+  }
+
+  private void read(
+      Cluster cluster,
+      Map<String, Long> sentAt,
+      List<long[]> received,
+      Map<String, Recognition> byKey,
+      AtomicBoolean reading,
+      String newLabel,
+      AtomicLong newLabelSeenAt) {
+    Map<String, Object> cc = cluster.consumerConfig("bench-reader");
+    cc.remove("group.id");
+    String topic = cluster.topics().recognitions().name();
+    try (KafkaConsumer<String, Recognition> c =
+        new KafkaConsumer<>(
+            cc,
+            new StringDeserializer(),
+            cluster.topics().recognitions().valueSerde().deserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int p = 0; p < cluster.topics().recognitions().partitions(); p++) {
+        parts.add(new TopicPartition(topic, p));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      while (reading.get()) {
+        for (ConsumerRecord<String, Recognition> r : c.poll(Duration.ofMillis(20))) {
+          long now = System.nanoTime();
+          Recognition v = r.value();
+          String k = key(v.getStreamId(), v.getFirstSequence());
+          byKey.put(k, v);
+          Long sent = sentAt.get(k);
+          if (sent != null) {
+            received.add(new long[] {sent, now});
+          }
+          if (newLabelSeenAt.get() == 0
+              && v.getTop().stream().map(LabelScore::getLabel).anyMatch(newLabel::equals)) {
+            newLabelSeenAt.set(now);
+          }
+        }
+      }
+    }
+  }
+
+  private double bare(RecognizerSettings rs, List<List<FrameBatch>> clips, List<String> labels) {
+    ClassEmbeddingCache cache =
+        new ClassEmbeddingCache(
+            ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES);
+    List<VocabularyClass> classes =
+        labels.stream().map(l -> new VocabularyClass(l, List.of())).toList();
+    VocabularySnapshot vocab = new VocabularySnapshot(1, classes);
+    List<ClipWindow> windows = new ArrayList<>();
+    for (int w = 1; w <= options.windowsPerStream(); w++) {
+      for (List<FrameBatch> s : clips) {
+        FrameBatch b = s.get(w);
+        windows.add(new ClipWindow(b.getStreamId(), 0, 0, 0, 0, 0, FrameBatchCheck.frames(b)));
+      }
+    }
+    try (ModelSlot<ClipModel> slot =
+        new ModelSlot<>(
+            ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU),
+            "bare")) {
+      ModelClipScorer scorer = new ModelClipScorer(slot, cache);
+      scorer.score(windows.subList(0, Math.min(options.maxBatch(), windows.size())), vocab, 5);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < windows.size(); i += options.maxBatch()) {
+        scorer.score(
+            windows.subList(i, Math.min(windows.size(), i + options.maxBatch())), vocab, 5);
+      }
+      return windows.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** Per stream, {@code count} batches of T JPEG frames from a synthetic-world camera. */
+  private List<List<FrameBatch>> generate(int streams, int count) {
+    SyntheticWorld world = SyntheticWorld.withDefaults();
+    List<List<FrameBatch>> out = new ArrayList<>();
+    for (int s = 0; s < streams; s++) {
+      SyntheticCamera cam = new SyntheticCamera(world, CameraSettings.of("bench-cam-" + s, s));
+      List<FrameBatch> batches = new ArrayList<>();
+      for (int b = 0; b < count; b++) {
+        List<Frame> frames = new ArrayList<>();
+        int w = 0;
+        int h = 0;
+        for (int f = 0; f < options.frames(); f++) {
+          CameraFrame cf = cam.next();
+          w = cf.width();
+          h = cf.height();
+          frames.add(
+              new Frame(
+                  (long) b * options.frames() + f,
+                  Instant.ofEpochMilli(cf.timestampMicros() / 1000),
+                  ByteBuffer.wrap(jpeg(cf))));
+        }
+        batches.add(
+            FrameBatch.newBuilder()
+                .setStreamId("bench-cam-" + s)
+                .setBatchSequence(b)
+                .setWidth(w)
+                .setHeight(h)
+                .setEncoding(FrameEncoding.JPEG)
+                .setFrames(frames)
+                .setSource("synthetic")
+                .build());
+      }
+      out.add(batches);
+    }
+    return out;
+  }
+
+  /** A copy of {@code template}'s frames renumbered as batch {@code seq}. */
+  private FrameBatch batchFor(FrameBatch template, long seq) {
+    List<Frame> frames = new ArrayList<>();
+    for (int f = 0; f < template.getFrames().size(); f++) {
+      Frame t = template.getFrames().get(f);
+      frames.add(new Frame(seq * options.frames() + f, Instant.now(), t.getData()));
+    }
+    return FrameBatch.newBuilder(template).setBatchSequence(seq).setFrames(frames).build();
+  }
+
+  private static byte[] jpeg(CameraFrame f) {
+    BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_INT_RGB);
+    byte[] rgb = f.rgb();
+    for (int i = 0; i < f.width() * f.height(); i++) {
+      img.setRGB(
+          i % f.width(),
+          i / f.width(),
+          ((rgb[3 * i] & 0xff) << 16) | ((rgb[3 * i + 1] & 0xff) << 8) | (rgb[3 * i + 2] & 0xff));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, "jpeg", bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void publishVocabulary(Cluster cluster, List<String> labels) throws Exception {
+    try (KafkaProducer<String, VocabularyEntry> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("bench-vocab"),
+            new StringSerializer(),
+            cluster.topics().vocabulary().valueSerde().serializer())) {
+      for (String l : labels) {
+        p.send(
+            new ProducerRecord<>(
+                cluster.topics().vocabulary().name(),
+                l,
+                new VocabularyEntry(l, List.of(), true, Instant.now())));
+      }
+      p.flush();
+    }
+  }
+
+  private static void announce(Cluster cluster, String modelName, Path weights) throws Exception {
+    byte[] bytes = Files.readAllBytes(weights);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    CheckpointAnnouncement a =
+        CheckpointAnnouncement.newBuilder()
+            .setModelName(modelName)
+            .setVersion("bench-ckpt")
+            .setUri(weights.toUri().toString())
+            .setSha256(sha)
+            .setSizeBytes(bytes.length)
+            .setPreset("tiny")
+            .setTraining(
+                new TrainingSummary("plain", 0L, 0L, Map.of(), 0.0, 1.0, 1, 1, 0.0, 0.0, 0.0))
+            .setCreatedAt(Instant.now())
+            .build();
+    try (KafkaProducer<String, CheckpointAnnouncement> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("bench-ckpt"),
+            new StringSerializer(),
+            cluster.topics().checkpoints().valueSerde().serializer())) {
+      p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), modelName, a)).get();
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("benchmark phase timed out after " + timeout);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  static double percentile(double[] values, double p) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] v = values.clone();
+    Arrays.sort(v);
+    int i = (int) Math.ceil(p / 100.0 * v.length) - 1;
+    return v[Math.max(0, Math.min(v.length - 1, i))];
+  }
+}
