@@ -1,0 +1,74 @@
+package io.openmede.ingest.produce;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters of one ingestion run, updated from the reading, encoding and producer callback threads.
+ * Thread-safe.
+ */
+public final class IngestMetrics {
+  private final long startNanos = System.nanoTime();
+  final AtomicLong framesRead = new AtomicLong();
+  final AtomicLong framesSent = new AtomicLong();
+  final AtomicLong framesDropped = new AtomicLong();
+  final AtomicLong batchesSent = new AtomicLong();
+  final AtomicLong recordsAcked = new AtomicLong();
+  final AtomicLong bytesSent = new AtomicLong();
+  final AtomicLong clips = new AtomicLong();
+  final AtomicLong errors = new AtomicLong();
+
+  /** A consistent-enough view of the counters for display. */
+  public record Snapshot(
+      double seconds,
+      long framesRead,
+      long framesSent,
+      long framesDropped,
+      long batchesSent,
+      long recordsAcked,
+      long bytesSent,
+      long clips,
+      long errors) {
+
+    /** Frames read per second of wall time since the run started. */
+    public double framesPerSecond() {
+      return seconds > 0 ? framesRead / seconds : 0;
+    }
+
+    /** One line: frames, rate, batches, clips, dropped, errors, megabytes. */
+    public String line() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "frames %d (%.1f/s) sent %d in %d batches, clips %d, dropped %d, errors %d, %.1f MB, %.0f s",
+          framesRead,
+          framesPerSecond(),
+          framesSent,
+          batchesSent,
+          clips,
+          framesDropped,
+          errors,
+          bytesSent / 1e6,
+          seconds);
+    }
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(
+        (System.nanoTime() - startNanos) / 1e9,
+        framesRead.get(),
+        framesSent.get(),
+        framesDropped.get(),
+        batchesSent.get(),
+        recordsAcked.get(),
+        bytesSent.get(),
+        clips.get(),
+        errors.get());
+  }
+
+  public void clipDone() {
+    clips.incrementAndGet();
+  }
+
+  public void error() {
+    errors.incrementAndGet();
+  }
+}
