@@ -81,6 +81,23 @@ public final class TrainingLoop implements AutoCloseable {
   private long deadLettered;
   private Optional<String> lastCheckpoint = Optional.empty();
   private UpdateReport lastReport;
+  private UpdateListener listener = (u, ids, report) -> {};
+
+  /** Told about every finished update (after any publication and state save it caused). */
+  @FunctionalInterface
+  public interface UpdateListener {
+    /**
+     * @param updates updates so far
+     * @param clipIds the clips of this update, in the order they were used
+     * @param report what the update did
+     */
+    void afterUpdate(long updates, List<String> clipIds, UpdateReport report);
+  }
+
+  /** Sets the update listener (called on the loop's thread). */
+  public void setUpdateListener(UpdateListener listener) {
+    this.listener = listener;
+  }
 
   /**
    * @param valueDecoder bytes to clip; throws a RuntimeException (e.g. {@code BadRecordException})
@@ -275,6 +292,12 @@ public final class TrainingLoop implements AutoCloseable {
     if (updates % settings.stateInterval() == 0) {
       saveState();
     }
+    List<String> ids = new ArrayList<>();
+    for (SupportQueryPair<DecodedClip> p : pairs) {
+      p.support().forEach(c -> ids.add(c.clipId()));
+      p.query().forEach(c -> ids.add(c.clipId()));
+    }
+    listener.afterUpdate(updates, ids, lastReport);
   }
 
   private void publish(ParameterSet weights, boolean averaged) throws IOException {

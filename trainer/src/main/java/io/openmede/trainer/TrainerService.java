@@ -1,0 +1,202 @@
+package io.openmede.trainer;
+
+import io.openmede.model.ClipConfig;
+import io.openmede.model.ClipModel;
+import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.registry.RestSchemaRegistryClient;
+import io.openmede.schemas.registry.SchemaRegistryClient;
+import io.openmede.schemas.topic.TopicNames;
+import io.openmede.schemas.topic.TopicProvisioner;
+import io.openmede.schemas.topic.Topics;
+import io.openmede.settings.ConnectionSettings;
+import io.openmede.trainer.checkpoint.CheckpointPublisher;
+import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
+import io.openmede.trainer.checkpoint.KafkaAnnouncementSink;
+import io.openmede.trainer.meta.ClipModelGradientSource;
+import io.openmede.trainer.meta.UpdateReport;
+import io.openmede.trainer.state.TrainerStateStore;
+import io.openmede.trainer.stream.KafkaClipSource;
+import io.openmede.trainer.stream.KafkaDeadLetterSink;
+import io.openmede.trainer.stream.RawClipRecord;
+import io.openmede.trainer.stream.TextTowerClassEmbeddings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer service: wires the model, the labeled-clips consumer, the dead-letter and
+ * announcement producers, the checkpoint store and the state store around a {@link TrainingLoop},
+ * and runs it until stopped (or until trainer.stop-after-updates), printing a progress line.
+ *
+ * <p>Lifecycle: {@link #create}, {@link #run()} on one thread, {@link #stop()} from any thread
+ * (e.g. a shutdown hook; it waits until the state is saved), {@link #close()}.
+ */
+public final class TrainerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
+  private final TrainerSettings settings;
+  private final ClipModel model;
+  private final KafkaClipSource source;
+  private final KafkaDeadLetterSink deadLetters;
+  private final KafkaAnnouncementSink announcements;
+  private final TrainingLoop loop;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile boolean stopping;
+
+  private TrainerService(
+      TrainerSettings settings,
+      ClipModel model,
+      KafkaClipSource source,
+      KafkaDeadLetterSink deadLetters,
+      KafkaAnnouncementSink announcements,
+      TrainingLoop loop) {
+    this.settings = settings;
+    this.model = model;
+    this.source = source;
+    this.deadLetters = deadLetters;
+    this.announcements = announcements;
+    this.loop = loop;
+  }
+
+  /** Loads the model, connects to Kafka and the registry, provisions missing topics. */
+  public static TrainerService create(TrainerSettings settings, ConnectionSettings connection)
+      throws IOException {
+    ClipModel model =
+        settings.weights().isPresent()
+            ? ClipModel.load(settings.weights().get(), settings.device())
+            : ClipModel.random(
+                ClipConfig.preset(settings.modelPreset()), settings.seed(), settings.device());
+    try {
+      RestSchemaRegistryClient.Builder rb =
+          RestSchemaRegistryClient.builder(connection.registryUrl());
+      connection.registryBasicAuth().ifPresent(rb::optBasicAuth);
+      SchemaRegistryClient registry = rb.build();
+      Topics topics = Topics.create(TopicNames.defaults(), registry, Map.of());
+      Map<String, Object> client = connection.kafkaClientConfig();
+      try (Admin admin = Admin.create(client)) {
+        new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(topics);
+      }
+      KafkaClipSource source =
+          new KafkaClipSource(
+              client, topics.labeledClips().name(), topics.labeledClips().maxMessageBytes());
+      KafkaDeadLetterSink dead = new KafkaDeadLetterSink(client, topics.deadLetters());
+      KafkaAnnouncementSink ann = new KafkaAnnouncementSink(client, topics.checkpoints());
+      Deserializer<LabeledClip> des = topics.labeledClips().valueSerde().deserializer();
+      Function<RawClipRecord, LabeledClip> decode = r -> des.deserialize(r.topic(), r.value());
+      ClipModelGradientSource trainable = new ClipModelGradientSource(model);
+      CheckpointPublisher publisher =
+          new CheckpointPublisher(
+              new DirectoryCheckpointStore(settings.checkpointDir()),
+              ann,
+              settings.modelName(),
+              settings.modelPreset());
+      TrainingLoop loop =
+          new TrainingLoop(
+              settings,
+              trainable,
+              new TextTowerClassEmbeddings(model),
+              dead,
+              Optional.of(publisher),
+              new TrainerStateStore(settings.stateDir()),
+              decode,
+              settings.weights().map(p -> p.getFileName().toString()));
+      return new TrainerService(settings, model, source, dead, ann, loop);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Runs until {@link #stop()} or trainer.stop-after-updates; saves the state on the way out. */
+  public void run() throws IOException {
+    try {
+      Map<Integer, Long> offsets = loop.start();
+      source.seek(offsets);
+      LOG.info(
+          "trainer running: method {}, N={} B={} T={}, delta={}, alpha {}, resuming at {}",
+          settings.method().summaryName(),
+          settings.optimizer().tasksPerUpdate(),
+          settings.optimizer().batchSize(),
+          settings.frames(),
+          settings.optimizer().delta(),
+          settings.optimizer().innerStep(),
+          offsets.isEmpty() ? "the beginning" : offsets);
+      long startNanos = System.nanoTime();
+      long startUpdates = loop.progress().updates();
+      long startClips = loop.progress().clips();
+      long nextProgress = System.nanoTime() + settings.progressInterval().toNanos();
+      outer:
+      while (!stopping && !loop.finished()) {
+        List<RawClipRecord> records = source.poll(Duration.ofMillis(200));
+        for (RawClipRecord r : records) {
+          if (stopping) {
+            break outer;
+          }
+          loop.accept(r);
+          if (loop.finished()) {
+            break outer;
+          }
+        }
+        if (System.nanoTime() >= nextProgress) {
+          LOG.info(progressLine(startNanos, startUpdates, startClips));
+          nextProgress = System.nanoTime() + settings.progressInterval().toNanos();
+        }
+      }
+      loop.saveState();
+      LOG.info("trainer stopped; state saved: {}", loop.progress());
+    } finally {
+      done.countDown();
+    }
+  }
+
+  private String progressLine(long startNanos, long startUpdates, long startClips) {
+    double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+    var p = loop.progress();
+    Optional<UpdateReport> r = loop.lastReport();
+    return String.format(
+        "progress: updates=%d updates/s=%.3f clips/s=%.1f loss=%s lr=%s cycle=%s dead-letters=%d"
+            + " last-checkpoint=%s",
+        p.updates(),
+        (p.updates() - startUpdates) / secs,
+        (p.clips() - startClips) / secs,
+        r.map(x -> String.format("%.4f", x.loss())).orElse("-"),
+        r.map(x -> String.format("%.3g", x.beta())).orElse("-"),
+        loop.cyclePosition(),
+        loop.deadLettered(),
+        p.lastCheckpoint().orElse("none"));
+  }
+
+  /** Asks {@link #run()} to finish and waits (up to {@code timeout}) until the state is saved. */
+  public void stop(Duration timeout) {
+    stopping = true;
+    source.wakeup();
+    try {
+      done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The loop (for its progress). */
+  public TrainingLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    source.close();
+    deadLetters.close();
+    announcements.close();
+    model.close();
+  }
+}
