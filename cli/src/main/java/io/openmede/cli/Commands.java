@@ -1,7 +1,15 @@
 package io.openmede.cli;
 
 import io.openmede.embedded.cli.BrokerCommand;
+import io.openmede.model.bench.BenchModelCommand;
+import io.openmede.model.cli.ModelCommand;
 import io.openmede.model.cli.TokenizeCommand;
+import io.openmede.recognizer.bench.BenchRecognizerCommand;
+import io.openmede.recognizer.cli.RecognizeCommand;
+import io.openmede.recognizer.cli.VocabCommand;
+import io.openmede.trainer.bench.BenchTrainerCommand;
+import io.openmede.trainer.cli.TrainCommand;
+import io.openmede.trainer.pretrain.PretrainCommand;
 import picocli.CommandLine;
 
 /** Every subcommand of {@code openmede}, in the order {@code --help} lists them. */
@@ -11,7 +19,17 @@ final class Commands {
   static void register(CommandLine cl) {
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new BrokerCommand());
+    cl.addSubcommand(new RecognizeCommand());
+    cl.addSubcommand(new VocabCommand());
+    cl.addSubcommand(new TrainCommand());
+    cl.addSubcommand(new PretrainCommand());
+    cl.addSubcommand(new ModelCommand());
     cl.addSubcommand(new TokenizeCommand());
+    CommandLine bench = new CommandLine(new BenchCommand());
+    bench.addSubcommand(new BenchModelCommand());
+    bench.addSubcommand(new BenchRecognizerCommand());
+    bench.addSubcommand(new BenchTrainerCommand());
+    cl.addSubcommand(bench);
     cl.addSubcommand(new SettingsCommand());
   }
 }
