@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -110,27 +112,31 @@ public final class BrokerCommand implements Callable<Integer> {
     if (!freePorts) {
       kafka.optPort(port);
     }
-    EmbeddedPlatform platform;
-    try {
-      platform = EmbeddedPlatform.start(kafka, freePorts ? 0 : registryPort);
-    } catch (RuntimeException e) {
-      err.println("broker failed to start: " + e.getMessage());
-      err.flush();
-      return 1;
-    }
+    // The hook goes in before the broker starts, so a SIGTERM during start-up stops it too.
+    AtomicReference<EmbeddedPlatform> running = new AtomicReference<>();
+    AtomicBoolean ready = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              platform.close();
-              out.println("broker stopped");
-              out.flush();
+              EmbeddedPlatform started = running.getAndSet(null);
+              if (started != null) {
+                started.close();
+                out.println("broker stopped");
+                out.flush();
+              }
               stopped.countDown();
-              // A signal makes the JVM exit with 128+signal; a clean stop is success.
-              Runtime.getRuntime().halt(0);
+              if (ready.get()) {
+                // A signal makes the JVM exit with 128+signal; a clean stop is success.
+                Runtime.getRuntime().halt(0);
+              }
             },
             "broker-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    EmbeddedPlatform platform;
     try {
+      platform = EmbeddedPlatform.start(kafka, freePorts ? 0 : registryPort);
+      running.set(platform);
       Topics topics =
           Topics.create(
               TopicNames.defaults(),
@@ -144,13 +150,17 @@ public final class BrokerCommand implements Callable<Integer> {
       if (!created.isEmpty()) {
         err.println("created topics " + String.join(", ", created));
       }
-      Runtime.getRuntime().addShutdownHook(hook);
     } catch (RuntimeException e) {
-      platform.close();
+      EmbeddedPlatform started = running.getAndSet(null);
+      if (started != null) {
+        started.close();
+      }
+      Runtime.getRuntime().removeShutdownHook(hook);
       err.println("broker failed to start: " + e.getMessage());
       err.flush();
       return 1;
     }
+    ready.set(true);
     out.println(
         READY_PREFIX
             + "bootstrap="
@@ -163,7 +173,10 @@ public final class BrokerCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       Runtime.getRuntime().removeShutdownHook(hook);
-      platform.close();
+      EmbeddedPlatform started = running.getAndSet(null);
+      if (started != null) {
+        started.close();
+      }
     }
     return 0;
   }
