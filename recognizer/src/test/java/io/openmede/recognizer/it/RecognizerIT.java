@@ -234,6 +234,8 @@ class RecognizerIT {
           h.sendBatch("cam-b", b);
           h.flush();
           if (b == 4) {
+            // the initial model has scored some windows; swap while the rest flow
+            h.pollUntil(got, 4, Duration.ofSeconds(30));
             h.announce(announcement("ckpt-2", weights, sha256(weights), Files.size(weights)));
           }
           Thread.sleep(120);
