@@ -1,0 +1,58 @@
+package io.openmede.ingest.command;
+
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.settings.ConfigOptions;
+import io.openmede.settings.ConnectionSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Where records go: Kafka and the schema registry, from flags, settings file or environment. */
+final class KafkaOptions {
+  @Mixin ConfigOptions config;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT,...",
+      description = "Kafka bootstrap servers; overrides the setting kafka.bootstrap.servers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description = "Schema registry URL (Confluent REST API).")
+  String registryUrl;
+
+  @Option(
+      names = "--max-message-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "1048576",
+      description =
+          "Largest record value to produce; batches are split below it (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxMessageBytes;
+
+  /** The cluster from settings, with the flags above taking precedence. */
+  Cluster cluster() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    if (bootstrapServers != null) {
+      flags.put(ConnectionSettings.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+    }
+    if (registryUrl != null) {
+      flags.put(ConnectionSettings.REGISTRY_URL.name(), registryUrl);
+    }
+    return Cluster.from(config.resolve(Cluster.GROUPS, flags));
+  }
+
+  /** Producer properties: the cluster's client settings plus idempotent, acks=all, lz4. */
+  Map<String, Object> producerConfig(Cluster cluster, String clientId) {
+    Map<String, Object> c = cluster.producerConfig(clientId);
+    Map<String, Object> ours =
+        io.openmede.ingest.produce.FrameProducer.producerConfig(
+            cluster.connection().bootstrapServers(), maxMessageBytes);
+    ours.remove("bootstrap.servers");
+    c.putAll(ours);
+    return c;
+  }
+}
