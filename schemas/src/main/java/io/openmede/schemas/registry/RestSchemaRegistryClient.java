@@ -219,7 +219,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       if (status / 100 == 2) {
         throw SchemaRegistryException.unexpectedAnswer(call, status, response.body(), e);
       }
-      throw SchemaRegistryException.refused(call, status, status, abbreviate(response.body()));
+      json = null;
     }
     if (status / 100 == 2 && json != null) {
       return json;
@@ -234,6 +234,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
           status,
           status,
           "not authorised — check schema.registry.basic.auth.user.info (user:password)");
+    }
+    if (status / 100 != 2) {
+      throw SchemaRegistryException.refused(call, status, status, abbreviate(response.body()));
     }
     throw SchemaRegistryException.unexpectedAnswer(call, status, abbreviate(response.body()), null);
   }
