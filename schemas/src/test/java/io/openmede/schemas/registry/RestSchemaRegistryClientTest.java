@@ -42,6 +42,38 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void deserialize_registryUnreachable_badRecordExceptionWithTopicAndReason() throws IOException {
+    String url = "http://127.0.0.1:" + closedPort();
+    io.openmede.schemas.serde.AvroSerde<VocabularyEntry> serde =
+        io.openmede.schemas.serde.AvroSerde.of(
+            VocabularyEntry.class, RestSchemaRegistryClient.builder(url).build());
+    byte[] bytes = {0, 0, 0, 0, 1, 2, 3};
+    assertThatThrownBy(() -> serde.deserializer().deserialize("openmede.vocabulary", bytes))
+        .isInstanceOfSatisfying(
+            io.openmede.schemas.serde.BadRecordException.class,
+            e -> {
+              assertThat(e.topic()).isEqualTo("openmede.vocabulary");
+              assertThat(e.reason())
+                  .startsWith(
+                      "cannot fetch writer schema id 1: registry unreachable at URL: " + url);
+            });
+  }
+
+  @Test
+  void serialize_registryUnreachable_serializationExceptionNamingTopicAndUrl() throws IOException {
+    String url = "http://127.0.0.1:" + closedPort();
+    io.openmede.schemas.serde.AvroSerde<VocabularyEntry> serde =
+        io.openmede.schemas.serde.AvroSerde.of(
+            VocabularyEntry.class, RestSchemaRegistryClient.builder(url).build());
+    VocabularyEntry entry =
+        new VocabularyEntry("x", java.util.List.of(), true, java.time.Instant.EPOCH);
+    assertThatThrownBy(() -> serde.serializer().serialize("openmede.vocabulary", entry))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+        .hasMessageStartingWith(
+            "cannot write to topic openmede.vocabulary: registry unreachable at URL: " + url);
+  }
+
+  @Test
   void builder_notAnHttpUrl_refusedWithExpectedForm() {
     assertThatThrownBy(() -> RestSchemaRegistryClient.builder("localhost:8081"))
         .isInstanceOf(IllegalArgumentException.class)
