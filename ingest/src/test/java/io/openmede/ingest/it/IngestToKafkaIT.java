@@ -1,0 +1,140 @@
+package io.openmede.ingest.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.ingest.command.IngestCommand;
+import io.openmede.ingest.frame.FrameBatcher;
+import io.openmede.ingest.source.TestVideos;
+import io.openmede.schemas.avro.Frame;
+import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.Topic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The ingest commands against the embedded broker and schema registry: every frame arrives exactly
+ * once and in order, batches split under a small message limit, and a dataset list with a missing
+ * file still delivers the clips of the others.
+ */
+class IngestToKafkaIT {
+  static EmbeddedPlatform platform;
+  static Cluster cluster;
+
+  @BeforeAll
+  static void start() {
+    platform = EmbeddedPlatform.startTemporary();
+    cluster = Cluster.local(platform.bootstrapServers(), platform.registryUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+  }
+
+  private static int ingest(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--bootstrap-servers", platform.bootstrapServers(),
+            "--registry-url", platform.registryUrl()));
+    return new CommandLine(new IngestCommand()).execute(all.toArray(String[]::new));
+  }
+
+  private static <V> List<ConsumerRecord<String, V>> readUntil(
+      Topic<String, V> topic, Predicate<List<ConsumerRecord<String, V>>> done) {
+    Map<String, Object> config = cluster.consumerConfig("it-" + System.nanoTime());
+    List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), topic.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!done.test(records) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      // anything more (a duplicate) would arrive now
+      consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
+    }
+    return records;
+  }
+
+  @Test
+  void ingestFile_smallMaxMessageSize_everyFrameArrivesOnceInOrder_inSplitBatches() {
+    int max = 20_000;
+    int rc =
+        ingest(
+            "file",
+            TestVideos.path(TestVideos.TEST_AVI).toString(),
+            "--stream-id",
+            "it-cam",
+            "--size",
+            "160x120",
+            "--max-message-bytes",
+            Integer.toString(max));
+    assertThat(rc).isZero();
+    List<ConsumerRecord<String, FrameBatch>> records =
+        readUntil(
+            cluster.topics().frames(),
+            r -> r.stream().mapToInt(c -> c.value().getFrames().size()).sum() >= 164);
+    List<Long> sequences = new ArrayList<>();
+    long batch = 0;
+    for (ConsumerRecord<String, FrameBatch> r : records) {
+      assertThat(r.key()).isEqualTo("it-cam");
+      assertThat(r.value().getBatchSequence()).isEqualTo(batch++);
+      assertThat(r.serializedValueSize()).isLessThanOrEqualTo(max);
+      assertThat((long) r.serializedValueSize()).isEqualTo(FrameBatcher.messageBytes(r.value()));
+      assertThat(r.value().getWidth()).isEqualTo(160);
+      for (Frame f : r.value().getFrames()) {
+        sequences.add(f.getSequence());
+      }
+    }
+    assertThat(sequences).hasSize(164);
+    for (int i = 0; i < 164; i++) {
+      assertThat(sequences.get(i)).isEqualTo(i);
+    }
+    assertThat(records.size()).isGreaterThan(164 / 8); // the size limit split the batches
+  }
+
+  @Test
+  void ingestList_missingVideo_isReported_andTheOthersArrive(@TempDir Path dir) throws Exception {
+    Files.copy(TestVideos.path(TestVideos.TEST_AVI), dir.resolve("a.avi"));
+    Files.copy(TestVideos.path(TestVideos.TEST_MP4), dir.resolve("b.mp4"));
+    Path list = dir.resolve("list.txt");
+    Files.writeString(list, "a.avi 0\nmissing.mp4 1\nb.mp4 1\n");
+    Path labels = dir.resolve("labels.csv");
+    Files.writeString(labels, "id,name\n0,arm wrestling\n1,juggling\n");
+    int rc =
+        ingest(
+            "list", list.toString(),
+            "--labels", labels.toString(),
+            "--sampling", "segments:8",
+            "--clips-per-video", "2",
+            "--size", "112x112");
+    assertThat(rc).isZero();
+    List<ConsumerRecord<String, LabeledClip>> records =
+        readUntil(cluster.topics().labeledClips(), r -> r.size() >= 4);
+    assertThat(records)
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrder("a.avi#0", "a.avi#1", "b.mp4#0", "b.mp4#1");
+    for (ConsumerRecord<String, LabeledClip> r : records) {
+      assertThat(r.value().getFrames()).hasSize(8);
+      assertThat(r.value().getLabel())
+          .isEqualTo(r.key().startsWith("a.avi") ? "arm wrestling" : "juggling");
+    }
+  }
+}
