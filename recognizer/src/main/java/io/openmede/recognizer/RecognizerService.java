@@ -140,7 +140,7 @@ public final class RecognizerService implements AutoCloseable {
           new CheckpointInstaller<>(
               new CheckpointFetcher(settings.checkpointCache()),
               slots,
-              new ClipModelLoader(devices, settings.window().frames()),
+              new ClipModelLoader(devices, settings.window().frames(), classes::prepare),
               new CheckpointInstaller.Listener() {
                 @Override
                 public void installed(String v) {

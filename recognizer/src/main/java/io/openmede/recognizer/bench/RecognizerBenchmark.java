@@ -19,7 +19,6 @@ import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
-import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.avro.VocabularyEntry;
@@ -132,6 +131,8 @@ public final class RecognizerBenchmark {
 
   private final Options options;
   private final PrintStream out;
+  private final AtomicLong maxVocabulary = new AtomicLong(-1);
+  private final AtomicLong vocabularyBaseline = new AtomicLong(-1);
 
   public RecognizerBenchmark(Options options, PrintStream out) {
     this.options = options;
@@ -182,8 +183,7 @@ public final class RecognizerBenchmark {
     String newLabel = "bench new label";
     Thread reader =
         new Thread(
-            () -> read(cluster, sentAt, received, byKey, reading, newLabel, newLabelSeenAt),
-            "bench-reader");
+            () -> read(cluster, sentAt, received, byKey, reading, newLabelSeenAt), "bench-reader");
     try (RecognizerService service = RecognizerService.start(cluster, rs, Map.of());
         KafkaProducer<String, FrameBatch> producer =
             new KafkaProducer<>(
@@ -238,6 +238,7 @@ public final class RecognizerBenchmark {
         send(producer, cluster, b, sentAt);
         producer.flush();
         if (i == vocabAt) {
+          vocabularyBaseline.set(maxVocabulary.get());
           vocabSentAt = System.nanoTime();
           publishVocabulary(cluster, List.of(newLabel));
         }
@@ -307,7 +308,6 @@ public final class RecognizerBenchmark {
       List<long[]> received,
       Map<String, Recognition> byKey,
       AtomicBoolean reading,
-      String newLabel,
       AtomicLong newLabelSeenAt) {
     Map<String, Object> cc = cluster.consumerConfig("bench-reader");
     cc.remove("group.id");
@@ -333,8 +333,9 @@ public final class RecognizerBenchmark {
           if (sent != null) {
             received.add(new long[] {sent, now});
           }
-          if (newLabelSeenAt.get() == 0
-              && v.getTop().stream().map(LabelScore::getLabel).anyMatch(newLabel::equals)) {
+          maxVocabulary.accumulateAndGet(v.getVocabularyVersion(), Math::max);
+          long base = vocabularyBaseline.get();
+          if (base >= 0 && newLabelSeenAt.get() == 0 && v.getVocabularyVersion() > base) {
             newLabelSeenAt.set(now);
           }
         }

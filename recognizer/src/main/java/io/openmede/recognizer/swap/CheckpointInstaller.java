@@ -31,8 +31,11 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
     /** Why {@code candidate} cannot replace {@code serving}, or empty when it can. */
     Optional<String> incompatibility(M candidate, M serving);
 
-    /** Runs one dummy batch so that the first real batch does not pay for lazy set-up. */
-    void warm(M model);
+    /**
+     * Runs one dummy batch and prepares what the first real batch would otherwise compute (class
+     * embeddings of the current vocabulary under {@code version}), off the stream threads.
+     */
+    void warm(M model, String version);
   }
 
   /** Told about each outcome (metrics, logs, tests). */
@@ -85,7 +88,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
             throw new CheckpointRefusedException(
                 version, "architecture", new IOException(problem.get()));
           }
-          loader.warm(candidate);
+          loader.warm(candidate, version);
         }
       } catch (CheckpointRefusedException | RuntimeException e) {
         for (M m : loaded) {

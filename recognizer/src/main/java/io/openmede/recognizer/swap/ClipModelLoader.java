@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Loads CLIP checkpoints for the replicas: replica {@code i} lives on {@code devices.get(i)}; a
@@ -18,10 +19,17 @@ public final class ClipModelLoader implements CheckpointInstaller.Loader<ClipMod
 
   private final List<ComputeDevice> devices;
   private final int frames;
+  private final BiConsumer<ClipModel, String> prepare;
 
-  public ClipModelLoader(List<ComputeDevice> devices, int frames) {
+  /**
+   * @param prepare called with each warmed candidate and its version before the swap (e.g. to
+   *     compute the class embeddings of the current vocabulary)
+   */
+  public ClipModelLoader(
+      List<ComputeDevice> devices, int frames, BiConsumer<ClipModel, String> prepare) {
     this.devices = List.copyOf(devices);
     this.frames = frames;
+    this.prepare = prepare;
   }
 
   @Override
@@ -39,8 +47,9 @@ public final class ClipModelLoader implements CheckpointInstaller.Loader<ClipMod
   }
 
   @Override
-  public void warm(ClipModel model) {
+  public void warm(ClipModel model, String version) {
     warmUp(model, frames);
+    prepare.accept(model, version);
   }
 
   /** Runs one clip of zero frames through {@code model}. */

@@ -30,6 +30,7 @@ public final class ClassEmbeddingCache {
   private final List<String> recentVersions = new ArrayList<>();
   private final AtomicLong encoded = new AtomicLong();
   private volatile Memo memo;
+  private volatile VocabularySnapshot lastVocabulary;
 
   /**
    * @param tokenizer CLIP's tokenizer
@@ -48,12 +49,39 @@ public final class ClassEmbeddingCache {
   /** Class embeddings of {@code vocabulary} under {@code model}, in the vocabulary's order. */
   public ClassEmbeddings embeddings(
       VocabularySnapshot vocabulary, ClipModel model, String modelVersion) {
+    lastVocabulary = vocabulary;
     Memo m = memo;
     if (m != null
         && m.vocabularyVersion() == vocabulary.version()
         && m.modelVersion().equals(modelVersion)) {
       return m.value();
     }
+    encodeMissing(vocabulary, model, modelVersion);
+    List<String> labels = new ArrayList<>();
+    float[][] out = new float[vocabulary.classes().size()][];
+    int i = 0;
+    for (VocabularyClass c : vocabulary.classes()) {
+      labels.add(c.label());
+      out[i++] = vectors.get(new Key(c.label(), c.prompts(), modelVersion));
+    }
+    ClassEmbeddings result = new ClassEmbeddings(labels, out);
+    memo = new Memo(vocabulary.version(), modelVersion, result);
+    return result;
+  }
+
+  /**
+   * Computes the class embeddings of the most recently scored vocabulary under a model about to be
+   * swapped in, so that the first batch after the swap finds them cached. Call off the stream
+   * threads (the checkpoint installer does).
+   */
+  public void prepare(ClipModel model, String modelVersion) {
+    VocabularySnapshot v = lastVocabulary;
+    if (v != null && !v.isEmpty()) {
+      encodeMissing(v, model, modelVersion);
+    }
+  }
+
+  private void encodeMissing(VocabularySnapshot vocabulary, ClipModel model, String modelVersion) {
     forgetOldVersions(modelVersion);
     Map<List<String>, List<VocabularyClass>> missingByTemplates = new LinkedHashMap<>();
     for (VocabularyClass c : vocabulary.classes()) {
@@ -73,16 +101,6 @@ public final class ClassEmbeddingCache {
       }
       encoded.addAndGet(missing.size());
     }
-    List<String> labels = new ArrayList<>();
-    float[][] out = new float[vocabulary.classes().size()][];
-    int i = 0;
-    for (VocabularyClass c : vocabulary.classes()) {
-      labels.add(c.label());
-      out[i++] = vectors.get(new Key(c.label(), c.prompts(), modelVersion));
-    }
-    ClassEmbeddings result = new ClassEmbeddings(labels, out);
-    memo = new Memo(vocabulary.version(), modelVersion, result);
-    return result;
   }
 
   private List<String> templatesOf(VocabularyClass c) {

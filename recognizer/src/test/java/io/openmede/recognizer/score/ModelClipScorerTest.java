@@ -113,7 +113,10 @@ class ModelClipScorerTest extends ClipScorerContract {
       more.add(new VocabularyClass("zooming", List.of()));
       sc.score(ws, new VocabularySnapshot(4, more), 1);
       assertThat(own.encodedCount()).isEqualTo(4);
-      s.swap(ClipModel.random(ClipConfig.preset("tiny"), 8, ComputeDevice.CPU), "b");
+      ClipModel next = ClipModel.random(ClipConfig.preset("tiny"), 8, ComputeDevice.CPU);
+      own.prepare(next, "b"); // as the checkpoint installer does before swapping
+      assertThat(own.encodedCount()).isEqualTo(8);
+      s.swap(next, "b");
       sc.score(ws, new VocabularySnapshot(4, more), 1);
       assertThat(own.encodedCount()).isEqualTo(8);
     }

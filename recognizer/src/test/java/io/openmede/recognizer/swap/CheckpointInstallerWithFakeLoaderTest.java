@@ -48,7 +48,7 @@ class CheckpointInstallerWithFakeLoaderTest {
         }
 
         @Override
-        public void warm(FakeModel model) {
+        public void warm(FakeModel model, String version) {
           log.add("warmed " + model.arch());
         }
       };
