@@ -57,6 +57,15 @@ public final class BenchModelCommand implements Callable<Integer> {
       description = "Timed vit-b-16 iterations (default: ${DEFAULT-VALUE}).")
   private int vitb16Iterations;
 
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = {
+        "libtorch intra-op threads; 0 keeps DJL's default (one per core).",
+        "On a busy machine 1 avoids OpenMP spin-waiting. Effective only before the engine starts."
+      })
+  private int threads;
+
   @Option(names = "--skip-vitb16", description = "Measure only the tiny model.")
   private boolean skipVitb16;
 
@@ -88,6 +97,14 @@ public final class BenchModelCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("bench model: " + e.getMessage());
       return 2;
+    }
+    if (threads < 0) {
+      System.err.println("bench model: --threads must be >= 0, got " + threads);
+      return 2;
+    }
+    if (threads > 0) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
     ModelBenchmark.run(out, s);
     return 0;
