@@ -3,6 +3,7 @@ package io.openmede.ingest.command;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.ConnectionSettings;
+import io.openmede.settings.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -33,7 +34,10 @@ final class KafkaOptions {
               + " ${DEFAULT-VALUE}).")
   int maxMessageBytes;
 
-  /** The cluster from settings, with the flags above taking precedence. */
+  /**
+   * The cluster from settings, with the flags above taking precedence; creates missing topics
+   * unless the setting topics.create is false.
+   */
   Cluster cluster() {
     Map<String, String> flags = new LinkedHashMap<>();
     if (bootstrapServers != null) {
@@ -42,7 +46,12 @@ final class KafkaOptions {
     if (registryUrl != null) {
       flags.put(ConnectionSettings.REGISTRY_URL.name(), registryUrl);
     }
-    return Cluster.from(config.resolve(Cluster.GROUPS, flags));
+    Settings settings = config.resolve(Cluster.GROUPS, flags);
+    Cluster cluster = Cluster.from(settings);
+    if (settings.get(Cluster.CREATE_TOPICS)) {
+      cluster.ensureTopics();
+    }
+    return cluster;
   }
 
   /** Producer properties: the cluster's client settings plus idempotent, acks=all, lz4. */

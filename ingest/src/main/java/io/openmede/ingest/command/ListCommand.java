@@ -88,7 +88,6 @@ public final class ListCommand implements Callable<Integer> {
     Optional<LabelMap> map = labels == null ? Optional.empty() : Optional.of(LabelMap.load(labels));
     DatasetList parsed = DatasetList.read(list, base, map);
     Cluster cluster = kafka.cluster();
-    cluster.ensureTopics();
     IngestMetrics metrics = new IngestMetrics();
     AtomicBoolean stop = new AtomicBoolean();
     Thread hook = new Thread(() -> stop.set(true), "ingest-list-shutdown");

@@ -21,7 +21,6 @@ final class StreamRun {
   static int run(FrameSource source, String defaultStreamId, StreamOptions s, KafkaOptions k)
       throws InterruptedException {
     Cluster cluster = k.cluster();
-    cluster.ensureTopics();
     IngestMetrics metrics = new IngestMetrics();
     FramePipeline.Options options = s.pipelineOptions(defaultStreamId, k.maxMessageBytes);
     KafkaProducer<String, FrameBatch> kafka =
