@@ -97,6 +97,51 @@ class FramePipelineTest {
     assertThat(file.snapshot().framesSent()).isEqualTo(200);
   }
 
+  @Test
+  void run_realtime_pacesAFileAtItsCaptureTimes() throws Exception {
+    IngestMetrics metrics = new IngestMetrics();
+    FramePipeline.Options opts =
+        new FramePipeline.Options(
+            "s", Optional.empty(), Optional.empty(), FrameEncoding.RGB, 80, 8, 1 << 20, 4, true);
+    long start = System.nanoTime();
+    try (FrameSource source = new CountingSourceFake(201, false); // 1 ms apart: 200 ms of video
+        FrameProducer producer = new FrameProducer(mock(), "frames", metrics)) {
+      new FramePipeline(source, producer, opts, metrics).run();
+    }
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(200);
+    assertThat(metrics.snapshot().framesSent()).isEqualTo(201);
+  }
+
+  @Test
+  void stop_fromAnotherThread_endsAnEndlessLiveSource_andFlushesWhatWasRead() throws Exception {
+    MockProducer<String, FrameBatch> kafka = mock();
+    IngestMetrics metrics = new IngestMetrics();
+    FramePipeline.Options opts =
+        new FramePipeline.Options(
+            "s", Optional.empty(), Optional.empty(), FrameEncoding.RGB, 80, 8, 1 << 20, 16, false);
+    try (FrameSource source = new CountingSourceFake(Integer.MAX_VALUE, true);
+        FrameProducer producer = new FrameProducer(kafka, "frames", metrics)) {
+      FramePipeline pipeline = new FramePipeline(source, producer, opts, metrics);
+      Thread stopper =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                pipeline.stop();
+              });
+      stopper.start();
+      pipeline.run();
+      stopper.join();
+    }
+    IngestMetrics.Snapshot s = metrics.snapshot();
+    assertThat(s.framesRead()).isPositive();
+    assertThat(s.framesSent() + s.framesDropped()).isEqualTo(s.framesRead());
+    assertThat(sequences(kafka)).hasSize((int) s.framesSent()).isSorted();
+  }
+
   private static IngestMetrics runWithSlowKafka(boolean liveSource) throws Exception {
     MockProducer<String, FrameBatch> slowKafka =
         new MockProducer<>(true, null, new StringSerializer(), (topic, value) -> new byte[0]) {
