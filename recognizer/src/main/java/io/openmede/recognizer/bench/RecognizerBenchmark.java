@@ -213,6 +213,10 @@ public final class RecognizerBenchmark {
       producer.flush();
       waitFor(() -> byKey.size() >= before + total, Duration.ofSeconds(600));
       double e2e = total / ((System.nanoTime() - t0) / 1e9);
+      // the machine is shared: measure the bare scorer again and compare with its better run
+      double bareAgain = bare(rs, clips, labels);
+      out.printf("bare scorer again: %.1f windows/s%n", bareAgain);
+      bare = Math.max(bare, bareAgain);
       out.printf("end to end: %.1f windows/s (%.3f of bare)%n", e2e, e2e / bare);
 
       // paced: steady state, vocabulary change, checkpoint swap
