@@ -12,6 +12,7 @@ import io.openmede.world.Action;
 import io.openmede.world.CaptionCorpus;
 import io.openmede.world.CaptionedStill;
 import io.openmede.world.Clip;
+import io.openmede.world.ClipSpec;
 import io.openmede.world.SyntheticWorld;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,6 +71,14 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--corpus", defaultValue = "12000", description = "Captioned stills.")
   int corpus;
 
+  @Option(
+      names = "--scene-free-share",
+      defaultValue = "0.5",
+      description =
+          "Share of pairs whose caption omits the scene (\"a photo of a red disc moving left\"),"
+              + " drawn by the seed: teaches the text tower action phrases without a scene.")
+  double sceneFreeShare;
+
   @Option(names = "--preset", defaultValue = "tiny", description = "Architecture preset.")
   String preset;
 
@@ -111,7 +120,8 @@ public final class PretrainCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "openmede pretrain --seed %d --steps %d --batch %d --lr %s --final-lr %s --warmup %d"
-            + " --weight-decay %s --corpus %d --preset %s --dtype %s --eval-per-action %d",
+            + " --weight-decay %s --corpus %d --scene-free-share %s --preset %s --dtype %s"
+            + " --eval-per-action %d",
         seed,
         steps,
         batch,
@@ -120,6 +130,7 @@ public final class PretrainCommand implements Callable<Integer> {
         warmup,
         weightDecay,
         corpus,
+        sceneFreeShare,
         preset,
         dtype,
         evalPerAction);
@@ -173,7 +184,7 @@ public final class PretrainCommand implements Callable<Integer> {
         }
         List<String> text = new ArrayList<>(batch);
         for (CaptionedStill c : part) {
-          text.add(c.caption());
+          text.add(order.nextDouble() < sceneFreeShare ? sceneFreeCaption(c) : c.caption());
         }
         ContrastivePretraining.StepReport r = trainer.step(WorldData.stillPixels(part, pre), text);
         lossSum += r.loss();
@@ -253,6 +264,7 @@ public final class PretrainCommand implements Callable<Integer> {
     manifest.put("adamw_betas", List.of(0.9, 0.98));
     manifest.put("corpus_size", corpus);
     manifest.put("corpus_style", "motion-trail stills, CaptionCorpus.stills(corpus, seed)");
+    manifest.put("scene_free_caption_share", sceneFreeShare);
     manifest.put("dtype", dtype);
     manifest.put("command", commandLine());
     manifest.put("final_loss", finalLoss);
@@ -269,6 +281,20 @@ public final class PretrainCommand implements Callable<Integer> {
         .writeValue(manifestFile.toFile(), manifest);
     stdout.printf(Locale.ROOT, "wrote %s%n", manifestFile);
     return 0;
+  }
+
+  /**
+   * The caption without its scene: {@code "a photo of a red disc moving left"} (the corpus's own
+   * caption when the still has no actor).
+   */
+  static String sceneFreeCaption(CaptionedStill still) {
+    ClipSpec spec = still.spec();
+    if (!spec.actorVisible()) {
+      return still.caption();
+    }
+    String phrase = spec.colour().word() + " " + spec.shape().word();
+    String article = "aeiou".indexOf(phrase.charAt(0)) >= 0 ? "an " : "a ";
+    return "a photo of " + article + phrase + " " + spec.action().label();
   }
 
   private static int[] permutation(int n, SplittableRandom rnd) {
