@@ -166,7 +166,8 @@ public final class RecognizerBenchmark {
     cluster.ensureTopics();
 
     List<String> labels = Action.labels();
-    List<List<FrameBatch>> clips = generate(options.streams(), options.windowsPerStream() + 1);
+    int w0 = options.windowsPerStream();
+    List<List<FrameBatch>> clips = generate(options.streams(), 2 * w0 + 1);
     out.printf(
         "%d streams x %d windows of %d frames, micro-batch %d, tiny model on cpu%n",
         options.streams(), options.windowsPerStream(), options.frames(), options.maxBatch());
@@ -194,18 +195,20 @@ public final class RecognizerBenchmark {
         throw new IllegalStateException("the recognizer did not start");
       }
       reader.start();
-      // warm-up: window 0 of every stream
-      for (List<FrameBatch> s : clips) {
-        send(producer, cluster, s.get(0), sentAt);
+      // warm-up (JIT, stores, transactions): windows 0..W of every stream, untimed
+      for (int w = 0; w <= w0; w++) {
+        for (List<FrameBatch> s : clips) {
+          send(producer, cluster, s.get(w), sentAt);
+        }
       }
       producer.flush();
-      waitFor(() -> byKey.size() >= clips.size(), Duration.ofSeconds(120));
+      waitFor(() -> byKey.size() >= clips.size() * (w0 + 1), Duration.ofSeconds(600));
 
-      // throughput: everything at once
-      int total = options.streams() * options.windowsPerStream();
+      // throughput: windows W+1..2W of every stream at once
+      int total = options.streams() * w0;
       int before = byKey.size();
       long t0 = System.nanoTime();
-      for (int w = 1; w <= options.windowsPerStream(); w++) {
+      for (int w = w0 + 1; w <= 2 * w0; w++) {
         for (List<FrameBatch> s : clips) {
           send(producer, cluster, s.get(w), sentAt);
         }
@@ -234,7 +237,7 @@ public final class RecognizerBenchmark {
       long vocabSentAt = 0;
       long swapSentAt = 0;
       long next = System.nanoTime();
-      long batchSeq = options.windowsPerStream() + 1;
+      long batchSeq = 2L * w0 + 1;
       for (long i = 0; i < steps; i++) {
         int stream = (int) (i % options.streams());
         long seq = batchSeq + i / options.streams();
@@ -355,7 +358,7 @@ public final class RecognizerBenchmark {
         labels.stream().map(l -> new VocabularyClass(l, List.of())).toList();
     VocabularySnapshot vocab = new VocabularySnapshot(1, classes);
     List<ClipWindow> windows = new ArrayList<>();
-    for (int w = 1; w <= options.windowsPerStream(); w++) {
+    for (int w = options.windowsPerStream() + 1; w <= 2 * options.windowsPerStream(); w++) {
       for (List<FrameBatch> s : clips) {
         FrameBatch b = s.get(w);
         windows.add(new ClipWindow(b.getStreamId(), 0, 0, 0, 0, 0, FrameBatchCheck.frames(b)));
@@ -366,7 +369,10 @@ public final class RecognizerBenchmark {
             ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU),
             "bare")) {
       ModelClipScorer scorer = new ModelClipScorer(slot, cache);
-      scorer.score(windows.subList(0, Math.min(options.maxBatch(), windows.size())), vocab, 5);
+      for (int i = 0; i < windows.size(); i += options.maxBatch()) { // untimed warm-up pass
+        scorer.score(
+            windows.subList(i, Math.min(windows.size(), i + options.maxBatch())), vocab, 5);
+      }
       long t0 = System.nanoTime();
       for (int i = 0; i < windows.size(); i += options.maxBatch()) {
         scorer.score(
