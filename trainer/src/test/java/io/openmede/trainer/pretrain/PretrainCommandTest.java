@@ -66,8 +66,19 @@ class PretrainCommandTest {
   @Test
   void promptTemplates_coverEveryColourAndShapeInTheCorpusWords() {
     assertThat(WorldData.promptTemplates()).hasSize(36).contains("a photo of a red disc {}");
-    assertThat(WorldData.promptTemplates())
-        .contains("a photo of an orange ring {}");
+    assertThat(WorldData.promptTemplates()).contains("a photo of an orange ring {}");
+  }
+
+  @Test
+  void sceneFreeCaption_isTheCorpusCaptionCutBeforeItsScene() {
+    for (io.openmede.world.CaptionedStill still :
+        new io.openmede.world.CaptionCorpus(io.openmede.world.SyntheticWorld.withDefaults())
+            .stills(20, 3)) {
+      String full = still.caption();
+      assertThat(PretrainCommand.sceneFreeCaption(still))
+          .isEqualTo(full.substring(0, full.indexOf(" on ")))
+          .endsWith(still.action().label());
+    }
   }
 
   @Test
