@@ -64,6 +64,14 @@ public final class ClassTextEncoder {
     }
   }
 
+  /**
+   * An encoder with CLIP's BPE tokenizer ({@code ClipTokenizer.standard()}) and {@code templates}.
+   */
+  public static ClassTextEncoder withClipTokenizer(List<String> templates) {
+    return new ClassTextEncoder(
+        io.openmede.model.text.ClipTokenizer.standard()::encodePadded, templates);
+  }
+
   /** The templates in use. */
   public List<String> templates() {
     return templates;
