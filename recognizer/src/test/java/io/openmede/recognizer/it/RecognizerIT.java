@@ -263,6 +263,40 @@ class RecognizerIT {
   }
 
   @Test
+  void vocabCommand_addImportRemoveList_publishesAndReadsTheTopic(@TempDir Path dir)
+      throws Exception {
+    try (RecognizerHarness h = harness("vocabcli", dir)) {
+      List<String> common = new ArrayList<>();
+      for (String kv : h.settingsArgs()) {
+        if (!kv.startsWith("recognizer.")) {
+          common.add("--set");
+          common.add(kv);
+        }
+      }
+      Path map = Files.writeString(dir.resolve("labels.csv"), "id,name\n0,abseiling\n1,yoga\n");
+      List<List<String>> commands =
+          List.of(
+              List.of("add", "waving", "--prompt", "a clip of {}."),
+              List.of("import", map.toString()),
+              List.of("remove", "yoga"));
+      for (List<String> c : commands) {
+        List<String> args = new ArrayList<>(c);
+        args.addAll(common);
+        assertThat(
+                new picocli.CommandLine(new io.openmede.recognizer.cli.VocabCommand())
+                    .execute(args.toArray(String[]::new)))
+            .as("vocab %s", c)
+            .isZero();
+      }
+      Map<String, io.openmede.schemas.avro.VocabularyEntry> entries =
+          io.openmede.recognizer.cli.VocabCommand.read(h.cluster);
+      assertThat(entries).containsOnlyKeys("abseiling", "waving");
+      assertThat(entries.get("waving").getPrompts()).containsExactly("a clip of {}.");
+      assertThat(entries.get("abseiling").getPrompts()).isEmpty();
+    }
+  }
+
+  @Test
   void tamperedCheckpoint_isRefusedAndTheCurrentModelKeepsServing(@TempDir Path dir)
       throws Exception {
     Path weights = dir.resolve("v3.safetensors");
