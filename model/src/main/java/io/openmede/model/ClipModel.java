@@ -338,7 +338,14 @@ public final class ClipModel implements AutoCloseable {
     }
   }
 
-  /** Switches Open-VCLIP's temporal attention on (the default) or off. */
+  /**
+   * Switches Open-VCLIP's temporal attention on (the default) or off. When on and T > 1, in every
+   * image block the queries of frame t attend to the keys and values of frames t-1, t and t+1
+   * (projected by the block's own in-projection, concatenated along the token axis); beyond the
+   * first and last frame the missing neighbour is a block of zero keys and values, which still
+   * takes part in the softmax with score 0. No parameters are added. With it off, or with T = 1,
+   * every frame goes through the plain image tower.
+   */
   public void setTemporalAttention(boolean on) {
     this.temporal = on;
   }
