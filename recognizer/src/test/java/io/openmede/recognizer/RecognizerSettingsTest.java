@@ -1,0 +1,56 @@
+package io.openmede.recognizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openmede.recognizer.window.WindowSpacing;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecognizerSettingsTest {
+
+  @Test
+  void from_defaults_exactlyOnceTinyOnCpu() {
+    RecognizerSettings s =
+        RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP)));
+    assertThat(s.guarantee()).isEqualTo(RecognizerSettings.ProcessingGuarantee.EXACTLY_ONCE_V2);
+    assertThat(s.guarantee().streamsValue()).isEqualTo("exactly_once_v2");
+    assertThat(s.window().frames()).isEqualTo(8);
+    assertThat(s.window().spacing()).isEqualTo(WindowSpacing.FRAMES);
+    assertThat(s.devices()).containsExactly("cpu");
+    assertThat(s.preset()).isEqualTo("tiny");
+    assertThat(s.weights()).isEmpty();
+    assertThat(s.maxBatchDelay()).isEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
+  void from_hopBeyondWindow_namesTheValuesAndTheSettings() {
+    Settings s =
+        Settings.of(
+            List.of(RecognizerSettings.GROUP),
+            Map.of("recognizer.window.frames", "8", "recognizer.window.hop", "12"));
+    assertThatThrownBy(() -> RecognizerSettings.from(s))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith("window hop 12 exceeds window length 8 frames (settings");
+  }
+
+  @Test
+  void from_timeSpacing_readsMilliseconds() {
+    Settings s =
+        Settings.of(
+            List.of(RecognizerSettings.GROUP),
+            Map.of(
+                "recognizer.window.spacing", "time",
+                "recognizer.window.hop", "500",
+                "recognizer.window.stride", "125",
+                "recognizer.devices", "gpu:0,gpu:1"));
+    RecognizerSettings r = RecognizerSettings.from(s);
+    assertThat(r.window().spacing()).isEqualTo(WindowSpacing.TIME);
+    assertThat(r.window().hop()).isEqualTo(500);
+    assertThat(r.devices()).containsExactly("gpu:0", "gpu:1");
+  }
+}
