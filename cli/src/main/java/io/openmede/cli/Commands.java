@@ -1,6 +1,8 @@
 package io.openmede.cli;
 
 import io.openmede.embedded.cli.BrokerCommand;
+import io.openmede.ingest.command.BenchIngestCommand;
+import io.openmede.ingest.command.IngestCommand;
 import io.openmede.model.bench.BenchModelCommand;
 import io.openmede.model.cli.ModelCommand;
 import io.openmede.model.cli.TokenizeCommand;
@@ -19,6 +21,7 @@ final class Commands {
   static void register(CommandLine cl) {
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new BrokerCommand());
+    cl.addSubcommand(new IngestCommand());
     cl.addSubcommand(new RecognizeCommand());
     cl.addSubcommand(new VocabCommand());
     cl.addSubcommand(new TrainCommand());
@@ -27,6 +30,7 @@ final class Commands {
     cl.addSubcommand(new TokenizeCommand());
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand(new BenchModelCommand());
+    bench.addSubcommand(new BenchIngestCommand());
     bench.addSubcommand(new BenchRecognizerCommand());
     bench.addSubcommand(new BenchTrainerCommand());
     cl.addSubcommand(bench);

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
       IngestCommand.UrlCommand.class,
       IngestCommand.CameraCommand.class,
       IngestCommand.ImagesCommand.class,
-      ListCommand.class
+      ListCommand.class,
+      SyntheticCommand.class
     })
 public final class IngestCommand implements Callable<Integer> {
 
@@ -40,7 +41,8 @@ public final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.err.println("name a subcommand: file, dir, url, camera, images or list (see --help)");
+    System.err.println(
+        "name a subcommand: file, dir, url, camera, images, list or synthetic (see --help)");
     return 2;
   }
 

@@ -90,7 +90,13 @@ class IngestToKafkaIT {
     List<ConsumerRecord<String, FrameBatch>> records =
         readUntil(
             cluster.topics().frames(),
-            r -> r.stream().mapToInt(c -> c.value().getFrames().size()).sum() >= 164);
+            r ->
+                r.stream()
+                        .filter(c -> c.key().equals("it-cam"))
+                        .mapToInt(c -> c.value().getFrames().size())
+                        .sum()
+                    >= 164);
+    records = records.stream().filter(c -> c.key().equals("it-cam")).toList();
     List<Long> sequences = new ArrayList<>();
     long batch = 0;
     for (ConsumerRecord<String, FrameBatch> r : records) {
@@ -127,7 +133,12 @@ class IngestToKafkaIT {
             "--size", "112x112");
     assertThat(rc).isZero();
     List<ConsumerRecord<String, LabeledClip>> records =
-        readUntil(cluster.topics().labeledClips(), r -> r.size() >= 4);
+        readUntil(
+                cluster.topics().labeledClips(),
+                r -> r.stream().filter(c -> !c.key().startsWith("synthetic-")).count() >= 4)
+            .stream()
+            .filter(c -> !c.key().startsWith("synthetic-"))
+            .toList();
     assertThat(records)
         .extracting(ConsumerRecord::key)
         .containsExactlyInAnyOrder("a.avi#0", "a.avi#1", "b.mp4#0", "b.mp4#1");
@@ -136,5 +147,53 @@ class IngestToKafkaIT {
       assertThat(r.value().getLabel())
           .isEqualTo(r.key().startsWith("a.avi") ? "arm wrestling" : "juggling");
     }
+  }
+
+  @Test
+  void ingestSynthetic_boundedCameras_sendEveryFrameOfEveryCameraInOrder() {
+    int rc = ingest("synthetic", "--cameras", "2", "--frames", "20", "--fast", "--seed", "5");
+    assertThat(rc).isZero();
+    List<ConsumerRecord<String, FrameBatch>> records =
+        readUntil(
+            cluster.topics().frames(),
+            r ->
+                r.stream()
+                        .filter(c -> c.key().startsWith("synthetic-"))
+                        .mapToInt(c -> c.value().getFrames().size())
+                        .sum()
+                    >= 40);
+    Map<String, List<Long>> byStream = new java.util.TreeMap<>();
+    for (ConsumerRecord<String, FrameBatch> r : records) {
+      if (r.key().startsWith("synthetic-")) {
+        for (Frame f : r.value().getFrames()) {
+          byStream.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(f.getSequence());
+        }
+      }
+    }
+    assertThat(byStream).containsOnlyKeys("synthetic-0", "synthetic-1");
+    List<Long> expected = java.util.stream.LongStream.range(0, 20).boxed().toList();
+    assertThat(byStream.get("synthetic-0")).isEqualTo(expected);
+    assertThat(byStream.get("synthetic-1")).isEqualTo(expected);
+  }
+
+  @Test
+  void ingestSyntheticLabeled_sendsTrainingClipsWithHeldOutOnesTagged() {
+    int rc = ingest("synthetic", "--labeled", "--clips", "20", "--eval-every", "5", "--seed", "9");
+    assertThat(rc).isZero();
+    List<ConsumerRecord<String, LabeledClip>> records =
+        readUntil(
+            cluster.topics().labeledClips(),
+            r -> r.stream().filter(c -> c.key().startsWith("synthetic-9-")).count() >= 20);
+    List<LabeledClip> ours =
+        records.stream()
+            .filter(c -> c.key().startsWith("synthetic-9-"))
+            .map(ConsumerRecord::value)
+            .toList();
+    assertThat(ours).hasSize(20);
+    assertThat(ours).allSatisfy(c -> assertThat(c.getFrames()).hasSize(8));
+    assertThat(ours.stream().filter(c -> !c.getSplit().equals("train")).count()).isEqualTo(4);
+    assertThat(ours.stream().map(LabeledClip::getSplit).distinct())
+        .containsAnyOf("base", "novel")
+        .contains("train");
   }
 }
