@@ -252,17 +252,45 @@ public final class ContrastivePretraining implements AutoCloseable {
               + " captions need "
               + (long) n * 3 * r * r);
     }
-    int len = config.contextLength();
+    int context = config.contextLength();
+    int used = 1;
+    for (int i = 0; i < n; i++) {
+      if (tokens[i].length > context) {
+        throw new IllegalArgumentException(
+            "caption " + i + " has " + tokens[i].length + " tokens, context is " + context);
+      }
+      int end = 0;
+      for (int j = 1; j < tokens[i].length; j++) {
+        if (tokens[i][j] > tokens[i][end]) {
+          end = j;
+        }
+      }
+      used = Math.max(used, end + 1);
+    }
+    // The text tower is causal and pools at the end token: positions after the last end token of
+    // the batch cannot change any output, so the forward pass runs on the first `len` positions
+    // only (rounded up to a multiple of 8), with the positional embedding sliced to match.
+    int len = Math.min(context, (used + 7) / 8 * 8);
     long[] flat = new long[n * len];
     for (int i = 0; i < n; i++) {
-      if (tokens[i].length > len) {
-        throw new IllegalArgumentException(
-            "caption " + i + " has " + tokens[i].length + " tokens, context is " + len);
-      }
-      for (int j = 0; j < tokens[i].length; j++) {
+      for (int j = 0; j < Math.min(len, tokens[i].length); j++) {
         flat[i * len + j] = tokens[i][j];
       }
     }
+    ClipConfig textConfig =
+        len == context
+            ? config
+            : new ClipConfig(
+                config.embedDim(),
+                config.imageResolution(),
+                config.visionLayers(),
+                config.visionWidth(),
+                config.visionPatchSize(),
+                len,
+                config.vocabSize(),
+                config.transformerWidth(),
+                config.transformerHeads(),
+                config.transformerLayers());
     float[] eye = new float[n * n];
     for (int i = 0; i < n; i++) {
       eye[i * n + i] = 1f;
@@ -281,7 +309,16 @@ public final class ContrastivePretraining implements AutoCloseable {
       double loss;
       float[] logitValues;
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        ClipForward f = new ClipForward(config, stepManager, leaves::get, dtype);
+        NDArray positions = leaves.get("positional_embedding");
+        NDArray slicedPositions =
+            len == context ? positions : positions.get(new NDIndex("0:{}", len));
+        slicedPositions.attach(stepManager);
+        ClipForward f =
+            new ClipForward(
+                textConfig,
+                stepManager,
+                name -> name.equals("positional_embedding") ? slicedPositions : leaves.get(name),
+                dtype);
         NDArray pixels = stepManager.create(images, new Shape(n, 3, r, r));
         if (dtype != DataType.FLOAT32) {
           pixels = pixels.toType(dtype, false);

@@ -146,6 +146,8 @@ class ContrastivePretrainingTest {
               new long[] {3, 5},
               "visual.proj",
               new long[] {10, 2},
+              "positional_embedding",
+              new long[] {2, 3},
               "token_embedding.weight",
               new long[] {usedToken, 7},
               "transformer.resblocks.0.mlp.c_fc.weight",
