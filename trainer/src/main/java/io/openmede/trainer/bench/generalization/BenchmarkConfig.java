@@ -64,10 +64,10 @@ public record BenchmarkConfig(
     }
   }
 
-  /** The default size (under 30 minutes on 2 cores): 3 seeds of 40 updates of 2 tasks of 8. */
+  /** The default size (under 30 minutes on 2 cores): 3 seeds of 120 updates of 2 tasks of 8. */
   public static BenchmarkConfig defaults() {
     return new BenchmarkConfig(
-        3, 40, 2, 8, 1e-4, 1e-6, 0.1, 1.67e-3, 1e-3, 10, 7, 4.5, 0.9, 10, 5, 0.5);
+        3, 120, 2, 8, 1e-4, 1e-6, 0.1, 1.67e-3, 1e-3, 10, 7, 4.5, 0.9, 20, 5, 0.5);
   }
 
   /** The CI smoke size (under 3 minutes): 1 seed of 10 updates. */
