@@ -144,9 +144,11 @@ public record RecognizerSettings(
           Long.MIN_VALUE,
           Long.MAX_VALUE,
           "Seed of the random initial model.");
-  public static final Setting<String> MODEL_NAME =
-      Setting.string(
-          "recognizer.model.name", "openmede", "Model line followed on the checkpoints topic.");
+  public static final Setting<Optional<String>> MODEL_NAME =
+      Setting.optionalString(
+          "recognizer.model.name",
+          "Model line followed on the checkpoints topic; empty: openmede-<recognizer.model.preset>,"
+              + " the trainer's default line for that preset.");
   public static final Setting<Boolean> FOLLOW_CHECKPOINTS =
       Setting.bool(
           "recognizer.checkpoints.follow", true, "Swap in checkpoints announced on the topic.");
@@ -243,7 +245,7 @@ public record RecognizerSettings(
         s.get(PRESET),
         s.get(WEIGHTS).map(Path::of),
         s.get(SEED),
-        s.get(MODEL_NAME),
+        s.get(MODEL_NAME).orElse("openmede-" + s.get(PRESET)),
         s.get(FOLLOW_CHECKPOINTS),
         Path.of(s.get(CHECKPOINT_CACHE)),
         s.get(METRICS_PORT));

@@ -101,6 +101,23 @@ public final class Settings {
   }
 
   /**
+   * A copy with some values replaced, by name: for a program that sets values of its own (the
+   * demo's defaults, a service started in-process).
+   *
+   * @throws SettingsException for an unknown name or an invalid value
+   */
+  public Settings withValues(Map<String, String> overrides) {
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    Map<String, String> o = new LinkedHashMap<>(origins);
+    for (var e : overrides.entrySet()) {
+      requireKnown(declared, e.getKey(), "the program");
+      v.put(e.getKey(), declared.get(e.getKey()).parse(e.getValue(), "the program"));
+      o.put(e.getKey(), "the program");
+    }
+    return new Settings(v, o, declared);
+  }
+
+  /**
    * The value of a setting.
    *
    * @throws IllegalArgumentException when the setting was not among the resolved groups (a

@@ -137,6 +137,7 @@ public final class FramePipeline {
     boolean pace = options.realtime() && !source.live();
     Instant firstCapture = null;
     long startNanos = 0;
+    long published = 0;
     try {
       while (!stopped) {
         Optional<DecodedFrame> next = source.next();
@@ -145,8 +146,20 @@ public final class FramePipeline {
         }
         DecodedFrame frame = next.get();
         metrics.framesRead.incrementAndGet();
-        if (sampler != null && !sampler.keep(frame.captureTime())) {
-          continue;
+        if (sampler != null) {
+          if (!sampler.keep(frame.captureTime())) {
+            continue;
+          }
+          // The published stream is the sampled one: its frames are numbered consecutively, so
+          // that a gap downstream still means a lost frame (a live drop below), not sampling.
+          frame =
+              new DecodedFrame(
+                  frame.rgb(),
+                  frame.width(),
+                  frame.height(),
+                  published++,
+                  frame.captureTime(),
+                  frame.position());
         }
         if (pace) {
           if (firstCapture == null) {

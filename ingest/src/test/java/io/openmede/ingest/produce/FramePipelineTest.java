@@ -81,9 +81,17 @@ class FramePipelineTest {
         FrameProducer producer = new FrameProducer(kafka, "frames", metrics)) {
       new FramePipeline(source, producer, options(Optional.of(5.0), 16), metrics).run();
     }
-    // 25 fps to 5 fps: every fifth frame of 164.
+    // 25 fps to 5 fps: every fifth frame of 164, numbered consecutively as the published stream
+    // (a gap downstream must mean a lost frame, not sampling), 200 ms apart in capture time.
     assertThat(sequences(kafka)).hasSize(33);
-    assertThat(sequences(kafka).subList(0, 4)).containsExactly(0L, 5L, 10L, 15L);
+    assertThat(sequences(kafka))
+        .isEqualTo(java.util.stream.LongStream.range(0, 33).boxed().toList());
+    List<Long> times =
+        kafka.history().stream()
+            .flatMap(r -> r.value().getFrames().stream())
+            .map(f -> f.getCaptureTime().toEpochMilli())
+            .toList();
+    assertThat(times.get(3) - times.get(2)).isBetween(190L, 210L);
     assertThat(metrics.snapshot().framesRead()).isEqualTo(164);
   }
 

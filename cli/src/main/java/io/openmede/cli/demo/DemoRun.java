@@ -1,0 +1,308 @@
+package io.openmede.cli.demo;
+
+import io.openmede.embedded.EmbeddedKafka;
+import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.ingest.frame.FrameSize;
+import io.openmede.ingest.produce.FramePipeline;
+import io.openmede.ingest.produce.FrameStreams;
+import io.openmede.ingest.produce.IngestMetrics;
+import io.openmede.ingest.produce.SyntheticClipFeed;
+import io.openmede.ingest.source.SourceOptions;
+import io.openmede.ingest.source.SyntheticSource;
+import io.openmede.ingest.source.VideoFileSource;
+import io.openmede.model.DefaultWeights;
+import io.openmede.recognizer.RecognizerService;
+import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.settings.ConnectionSettings;
+import io.openmede.settings.Settings;
+import io.openmede.trainer.TrainerService;
+import io.openmede.trainer.TrainerSettings;
+import io.openmede.web.LiveFeed;
+import io.openmede.web.LivePage;
+import io.openmede.web.LiveState;
+import io.openmede.web.VocabularyWriter;
+import io.openmede.world.Action;
+import io.openmede.world.CameraSettings;
+import io.openmede.world.SyntheticCamera;
+import io.openmede.world.SyntheticWorld;
+import io.openmede.world.WorldSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything of the demo in one process, started in dependency order and closed in reverse:
+ * embedded broker and registry, topics, vocabulary of the base actions, synthetic cameras and the
+ * sample video, the labeled synthetic stream, the recognizer, the trainer, the live page and the
+ * printed recognitions.
+ *
+ * <p>Lifecycle: {@link #start} returns once everything runs; {@link #close()} stops everything
+ * (idempotent, safe from a shutdown hook).
+ */
+public final class DemoRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+
+  /** What the demo runs. */
+  public record Options(
+      Path dataDir,
+      boolean freePorts,
+      int kafkaPort,
+      int registryPort,
+      String httpHost,
+      int httpPort,
+      int cameras,
+      double cameraFps,
+      Optional<Path> video,
+      boolean trainer,
+      double clipsPerSecond,
+      long seed) {}
+
+  private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private final PrintStream out;
+  private volatile boolean closed;
+  private String bootstrapServers;
+  private String registryUrl;
+  private int httpPort;
+
+  private DemoRun(PrintStream out) {
+    this.out = out;
+  }
+
+  /**
+   * Starts the demo.
+   *
+   * @param settings recognizer and trainer settings (the demo's defaults already applied)
+   */
+  public static DemoRun start(Options o, Settings settings, PrintStream out) throws Exception {
+    DemoRun run = new DemoRun(out);
+    try {
+      run.startAll(o, settings);
+      return run;
+    } catch (Exception | Error e) {
+      run.close();
+      throw e;
+    }
+  }
+
+  private void step(String what) {
+    out.println("demo: " + what);
+    out.flush();
+  }
+
+  private void startAll(Options o, Settings settings) throws Exception {
+    long t0 = System.nanoTime();
+    Files.createDirectories(o.dataDir());
+    step(
+        "starting the embedded Kafka broker and schema registry in "
+            + o.dataDir().resolve("broker"));
+    EmbeddedKafka.Builder kafka =
+        EmbeddedKafka.builder().optDataDir(o.dataDir().resolve("broker").toAbsolutePath());
+    if (!o.freePorts()) {
+      kafka.optPort(o.kafkaPort());
+    }
+    EmbeddedPlatform platform = EmbeddedPlatform.start(kafka, o.freePorts() ? 0 : o.registryPort());
+    open.push(platform);
+    bootstrapServers = platform.bootstrapServers();
+    registryUrl = platform.registryUrl();
+    step(
+        String.format(
+            "broker ready at %s, registry at %s (%.1f s)",
+            bootstrapServers, registryUrl, (System.nanoTime() - t0) / 1e9));
+
+    Cluster cluster = Cluster.local(bootstrapServers, registryUrl);
+    List<String> created = cluster.ensureTopics();
+    if (!created.isEmpty()) {
+      step("created topics " + String.join(", ", created));
+    }
+
+    LiveState state = new LiveState();
+    VocabularyWriter vocabulary =
+        new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
+    open.push(vocabulary);
+    Path seeded = o.dataDir().resolve("vocabulary-seeded");
+    if (!Files.exists(seeded)) {
+      for (Action a : Action.base()) {
+        vocabulary.add(a.label(), List.of());
+      }
+      Files.writeString(
+          seeded, "the base actions were published once; vocab add/remove changes them\n");
+      step(
+          "vocabulary: the "
+              + Action.base().size()
+              + " base actions of the synthetic world"
+              + " (novel ones, e.g. \""
+              + Action.novel().get(0).label()
+              + "\", are yours to add)");
+    }
+
+    PrometheusRegistry metrics = PrometheusRegistry.defaultRegistry;
+    LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
+    feed.start();
+    open.push(feed);
+    LivePage page = new LivePage(state, Optional.of(vocabulary), metrics);
+    httpPort = page.start(o.httpHost(), o.httpPort());
+    open.push(page);
+    step("live page at http://" + o.httpHost() + ":" + httpPort + "/");
+
+    Optional<Path> weights =
+        DefaultWeights.available() ? Optional.of(DefaultWeights.extract()) : Optional.empty();
+    if (weights.isEmpty()) {
+      step(
+          "no pretrained tiny weights are bundled in this build: the model starts from random weights");
+    }
+
+    step("starting the recognizer (tiny CLIP video learner, exactly-once)");
+    Map<String, String> recognizerOverrides = new java.util.HashMap<>();
+    weights.ifPresent(
+        w -> recognizerOverrides.put(RecognizerSettings.WEIGHTS.name(), w.toString()));
+    RecognizerSettings rs = RecognizerSettings.from(with(settings, recognizerOverrides));
+    RecognizerService recognizer =
+        RecognizerService.start(
+            cluster,
+            rs,
+            Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
+    open.push(recognizer);
+
+    IngestMetrics ingestMetrics = new IngestMetrics();
+    FrameStreams streams = new FrameStreams(cluster, ingestMetrics);
+    open.push(streams);
+    SyntheticWorld world = new SyntheticWorld(WorldSettings.defaults().withSeed(o.seed()));
+    for (int i = 0; i < o.cameras(); i++) {
+      String id = "camera-" + (i + 1);
+      SyntheticCamera camera =
+          new SyntheticCamera(
+              world, CameraSettings.of(id, o.seed() * 31 + i).withFramesPerSecond(o.cameraFps()));
+      streams.add(
+          new SyntheticSource(camera, OptionalLong.empty(), true, SourceOptions.defaults()),
+          new FramePipeline.Options(
+              id,
+              Optional.empty(),
+              Optional.empty(),
+              FrameEncoding.JPEG,
+              90,
+              8,
+              1 << 20,
+              64,
+              false));
+    }
+    if (o.video().isPresent() && Files.isRegularFile(o.video().get())) {
+      Path v = o.video().get();
+      streams.add(
+          new VideoFileSource(
+              v, SourceOptions.defaults().withSize(FrameSize.shortSide(64)).withLoop(true)),
+          new FramePipeline.Options(
+              "video-" + v.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "-"),
+              Optional.of(o.cameraFps()),
+              Optional.empty(),
+              FrameEncoding.JPEG,
+              85,
+              8,
+              1 << 20,
+              64,
+              true));
+      step("streams: " + o.cameras() + " synthetic cameras and " + v + " (looping)");
+    } else {
+      step(
+          "streams: "
+              + o.cameras()
+              + " synthetic cameras"
+              + o.video().map(v -> " (sample video " + v + " not found: skipped)").orElse(""));
+    }
+
+    if (o.trainer()) {
+      step("starting the trainer (Open-MeDe + GWA) on a labeled synthetic stream");
+      SyntheticClipFeed clips =
+          SyntheticClipFeed.start(
+              cluster,
+              world,
+              new SyntheticClipFeed.Options(o.seed(), o.clipsPerSecond(), OptionalLong.empty(), 10),
+              ingestMetrics);
+      open.push(clips);
+      Map<String, String> trainerOverrides = new java.util.HashMap<>();
+      weights.ifPresent(w -> trainerOverrides.put(TrainerSettings.WEIGHTS.name(), w.toString()));
+      TrainerSettings ts = TrainerSettings.from(with(settings, trainerOverrides));
+      TrainerService trainer =
+          TrainerService.create(ts, ConnectionSettings.local(bootstrapServers, registryUrl));
+      trainer
+          .loop()
+          .setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  trainer.run();
+                } catch (IOException | RuntimeException e) {
+                  LOG.error("trainer stopped: {}", e.getMessage(), e);
+                }
+              },
+              "demo-trainer");
+      t.setDaemon(true);
+      t.start();
+      open.push(
+          () -> {
+            trainer.stop(Duration.ofSeconds(30));
+            trainer.close();
+          });
+    }
+
+    RecognitionPrinter printer = new RecognitionPrinter(cluster, out);
+    printer.start();
+    open.push(printer);
+    step(
+        String.format(
+            "running (%.1f s to start). Ctrl-C stops everything. In another terminal:"
+                + " ./openmede vocab add \"%s\"",
+            (System.nanoTime() - t0) / 1e9, Action.novel().get(0).label()));
+  }
+
+  private static Settings with(Settings base, Map<String, String> overrides) {
+    if (overrides.isEmpty()) {
+      return base;
+    }
+    return base.withValues(overrides);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public String registryUrl() {
+    return registryUrl;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    out.println("demo: stopping");
+    while (!open.isEmpty()) {
+      AutoCloseable c = open.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+    out.println("demo: stopped");
+    out.flush();
+  }
+}

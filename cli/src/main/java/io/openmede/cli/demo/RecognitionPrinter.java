@@ -1,0 +1,91 @@
+package io.openmede.cli.demo;
+
+import io.openmede.schemas.avro.LabelScore;
+import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.topic.Cluster;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Prints recognitions as they are committed, one line each: stream, top label, probability, cosine,
+ * model version. Reads from the end of the topic; runs on its own thread until closed.
+ */
+final class RecognitionPrinter implements AutoCloseable {
+  private final KafkaConsumer<String, Recognition> consumer;
+  private final Thread thread;
+  private final PrintStream out;
+  private volatile boolean stopping;
+
+  RecognitionPrinter(Cluster cluster, PrintStream out) {
+    Map<String, Object> config =
+        cluster.consumerConfig("openmede-demo-printer-" + System.nanoTime());
+    config.put("auto.offset.reset", "latest");
+    this.consumer =
+        new KafkaConsumer<>(
+            config,
+            new StringDeserializer(),
+            cluster.topics().recognitions().valueSerde().deserializer());
+    this.consumer.subscribe(List.of(cluster.topics().recognitions().name()));
+    this.out = out;
+    this.thread = new Thread(this::loop, "demo-recognition-printer");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (!stopping) {
+        for (ConsumerRecord<String, Recognition> r : consumer.poll(Duration.ofMillis(250))) {
+          out.println(line(r.value()));
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      out.println("recognition printer stopped: " + e.getMessage());
+    } finally {
+      consumer.close();
+    }
+  }
+
+  static String line(Recognition r) {
+    if (r.getTop().isEmpty()) {
+      return String.format(
+          Locale.ROOT, "%-14s (no labels)  model %s", r.getStreamId(), r.getModelVersion());
+    }
+    LabelScore top = r.getTop().get(0);
+    return String.format(
+        Locale.ROOT,
+        "%-14s %-28s p=%.2f cos=%.3f  frames %d-%d  model %s  vocab v%d  %.0f ms",
+        r.getStreamId(),
+        top.getLabel(),
+        top.getProbability(),
+        top.getCosine(),
+        r.getFirstSequence(),
+        r.getLastSequence(),
+        r.getModelVersion(),
+        r.getVocabularyVersion(),
+        r.getProcessingLatencyMs());
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    consumer.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
