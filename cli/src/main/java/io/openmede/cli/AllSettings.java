@@ -1,8 +1,10 @@
 package io.openmede.cli;
 
+import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.SettingsGroup;
+import io.openmede.trainer.TrainerSettings;
 import java.util.List;
 
 /** Every settings group of every service: the table behind {@code openmede settings}. */
@@ -10,6 +12,10 @@ final class AllSettings {
   private AllSettings() {}
 
   static List<SettingsGroup> groups() {
-    return List.of(ConnectionSettings.GROUP, Cluster.TOPICS_GROUP);
+    return List.of(
+        ConnectionSettings.GROUP,
+        Cluster.TOPICS_GROUP,
+        RecognizerSettings.GROUP,
+        TrainerSettings.GROUP);
   }
 }

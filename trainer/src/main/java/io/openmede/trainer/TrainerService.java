@@ -3,12 +3,8 @@ package io.openmede.trainer;
 import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.schemas.avro.LabeledClip;
-import io.openmede.schemas.registry.RestSchemaRegistryClient;
-import io.openmede.schemas.registry.SchemaRegistryClient;
-import io.openmede.schemas.topic.TopicNames;
-import io.openmede.schemas.topic.TopicProvisioner;
+import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topics;
-import io.openmede.settings.ConnectionSettings;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
 import io.openmede.trainer.checkpoint.KafkaAnnouncementSink;
@@ -26,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,23 +62,30 @@ public final class TrainerService implements AutoCloseable {
     this.loop = loop;
   }
 
-  /** Loads the model, connects to Kafka and the registry, provisions missing topics. */
-  public static TrainerService create(TrainerSettings settings, ConnectionSettings connection)
+  /**
+   * Loads the model, connects to Kafka and the registry, provisions missing topics (unless the
+   * cluster's settings say not to).
+   */
+  public static TrainerService create(TrainerSettings settings, Cluster cluster)
       throws IOException {
+    return create(settings, cluster, true);
+  }
+
+  /**
+   * As {@link #create(TrainerSettings, Cluster)}; {@code createTopics} false leaves topics alone.
+   */
+  public static TrainerService create(
+      TrainerSettings settings, Cluster cluster, boolean createTopics) throws IOException {
     ClipModel model =
         settings.weights().isPresent()
             ? ClipModel.load(settings.weights().get(), settings.device())
             : ClipModel.random(
                 ClipConfig.preset(settings.modelPreset()), settings.seed(), settings.device());
     try {
-      RestSchemaRegistryClient.Builder rb =
-          RestSchemaRegistryClient.builder(connection.registryUrl());
-      connection.registryBasicAuth().ifPresent(rb::optBasicAuth);
-      SchemaRegistryClient registry = rb.build();
-      Topics topics = Topics.create(TopicNames.defaults(), registry, Map.of());
-      Map<String, Object> client = connection.kafkaClientConfig();
-      try (Admin admin = Admin.create(client)) {
-        new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(topics);
+      Topics topics = cluster.topics();
+      Map<String, Object> client = cluster.clientConfig();
+      if (createTopics) {
+        cluster.ensureTopics();
       }
       KafkaClipSource source =
           new KafkaClipSource(

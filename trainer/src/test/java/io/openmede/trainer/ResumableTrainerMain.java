@@ -28,7 +28,9 @@ public final class ResumableTrainerMain {
     Settings settings =
         Settings.of(List.of(TrainerSettings.GROUP, ConnectionSettings.GROUP), values);
     try (TrainerService service =
-        TrainerService.create(TrainerSettings.from(settings), ConnectionSettings.from(settings))) {
+        TrainerService.create(
+            TrainerSettings.from(settings),
+            io.openmede.schemas.topic.Cluster.local(args[0], args[1]))) {
       service
           .loop()
           .setUpdateListener(

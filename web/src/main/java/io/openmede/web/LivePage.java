@@ -41,23 +41,24 @@ public final class LivePage implements AutoCloseable {
 
   private final LiveState state;
   private final Optional<VocabularyWriter> vocabulary;
-  private final PrometheusRegistry metrics;
+  private final List<PrometheusRegistry> metrics;
   private HttpServer server;
   private ExecutorService executor;
 
   /**
    * @param vocabulary where page changes go; empty makes the page read-only
-   * @param metrics the registry {@code /metrics} exposes
+   * @param metrics the registries {@code /metrics} exposes, one after the other, read at each
+   *     request (the services of this process: recognizer, trainer, ...)
    */
   public LivePage(
-      LiveState state, Optional<VocabularyWriter> vocabulary, PrometheusRegistry metrics) {
+      LiveState state, Optional<VocabularyWriter> vocabulary, List<PrometheusRegistry> metrics) {
     this.state = state;
     this.vocabulary = vocabulary;
     this.metrics = metrics;
   }
 
   /** Starts serving on 127.0.0.1 unless {@code host} says otherwise; returns the bound port. */
-  public int start(String host, int port) throws IOException {
+  public synchronized int start(String host, int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 32);
     executor =
         Executors.newFixedThreadPool(
@@ -150,7 +151,9 @@ public final class LivePage implements AutoCloseable {
 
   private void metrics(HttpExchange x) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+    for (PrometheusRegistry r : metrics) {
+      PrometheusTextFormatWriter.create().write(out, r.scrape());
+    }
     send(x, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
   }
 
@@ -196,13 +199,16 @@ public final class LivePage implements AutoCloseable {
     }
   }
 
+  /** Stops serving; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (server != null) {
       server.stop(0);
+      server = null;
     }
     if (executor != null) {
       executor.shutdownNow();
+      executor = null;
     }
   }
 }

@@ -30,7 +30,7 @@ class LivePageTest {
 
   @BeforeEach
   void start() throws Exception {
-    page = new LivePage(state, Optional.empty(), registry);
+    page = new LivePage(state, Optional.empty(), List.of(registry, new PrometheusRegistry()));
     port = page.start(0);
   }
 

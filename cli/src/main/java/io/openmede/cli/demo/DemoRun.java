@@ -15,7 +15,6 @@ import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
 import io.openmede.trainer.TrainerSettings;
@@ -148,7 +147,7 @@ public final class DemoRun implements AutoCloseable {
               + "\", are yours to add)");
     }
 
-    PrometheusRegistry metrics = PrometheusRegistry.defaultRegistry;
+    List<PrometheusRegistry> metrics = new java.util.concurrent.CopyOnWriteArrayList<>();
     LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     feed.start();
     open.push(feed);
@@ -175,6 +174,7 @@ public final class DemoRun implements AutoCloseable {
             rs,
             Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
     open.push(recognizer);
+    metrics.add(recognizer.metrics().registry());
 
     IngestMetrics ingestMetrics = new IngestMetrics();
     FrameStreams streams = new FrameStreams(cluster, ingestMetrics);
@@ -234,8 +234,7 @@ public final class DemoRun implements AutoCloseable {
       Map<String, String> trainerOverrides = new java.util.HashMap<>();
       weights.ifPresent(w -> trainerOverrides.put(TrainerSettings.WEIGHTS.name(), w.toString()));
       TrainerSettings ts = TrainerSettings.from(with(settings, trainerOverrides));
-      TrainerService trainer =
-          TrainerService.create(ts, ConnectionSettings.local(bootstrapServers, registryUrl));
+      TrainerService trainer = TrainerService.create(ts, cluster, false);
       trainer
           .loop()
           .setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));

@@ -6,9 +6,14 @@ import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
+import io.openmede.web.LiveFeed;
+import io.openmede.web.LivePage;
+import io.openmede.web.LiveState;
+import io.openmede.web.VocabularyWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -29,8 +34,18 @@ public final class RecognizeCommand implements Callable<Integer> {
   @Option(
       names = "--http",
       paramLabel = "PORT",
-      description = "Port of the live page (reserved; served by a later version).")
+      description =
+          "Also serve the live page (latest frames with their labels, the vocabulary with"
+              + " add/remove, model versions, dead letters) and /metrics on 127.0.0.1:PORT"
+              + " (0 picks a free port).")
   Integer http;
+
+  @Option(
+      names = "--http-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "Address the live page binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+  String httpHost;
 
   /** Every settings group the command reads. */
   public static List<SettingsGroup> groups() {
@@ -42,20 +57,21 @@ public final class RecognizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings s = config.resolve(groups());
-    if (http != null) {
-      System.err.println("--http " + http + ": the live page is not part of this version yet");
-    }
     Cluster cluster = Cluster.from(s);
     if (s.get(Cluster.CREATE_TOPICS)) {
       cluster.ensureTopics();
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (RecognizerService service =
-        RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of())) {
+            RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of());
+        LiveView page = http == null ? null : LiveView.start(cluster, service, httpHost, http)) {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    if (page != null) {
+                      page.close();
+                    }
                     service.close();
                     stop.countDown();
                   },
@@ -63,5 +79,30 @@ public final class RecognizeCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  /** The live page of a recognizer process: its feed, vocabulary writer and HTTP server. */
+  private record LiveView(LiveFeed feed, VocabularyWriter vocabulary, LivePage page)
+      implements AutoCloseable {
+    static LiveView start(Cluster cluster, RecognizerService service, String host, int port)
+        throws java.io.IOException {
+      LiveState state = new LiveState();
+      LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
+      VocabularyWriter vocabulary =
+          new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
+      LivePage page =
+          new LivePage(state, Optional.of(vocabulary), List.of(service.metrics().registry()));
+      int bound = page.start(host, port);
+      feed.start();
+      System.err.println("live page at http://" + host + ":" + bound + "/");
+      return new LiveView(feed, vocabulary, page);
+    }
+
+    @Override
+    public void close() {
+      page.close();
+      feed.close();
+      vocabulary.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.openmede.trainer.cli;
 
+import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
@@ -26,7 +27,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** The setting groups this command reads. */
   public static final List<SettingsGroup> GROUPS =
-      List.of(TrainerSettings.GROUP, ConnectionSettings.GROUP);
+      List.of(TrainerSettings.GROUP, ConnectionSettings.GROUP, Cluster.TOPICS_GROUP);
 
   @Option(names = "--config", description = "Settings file (name = value lines).")
   Path config;
@@ -42,8 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
   /** Runs the trainer with resolved settings (the launcher's entry point). */
   public static int run(Settings settings) throws Exception {
     TrainerSettings trainer = TrainerSettings.from(settings);
-    ConnectionSettings connection = ConnectionSettings.from(settings);
-    try (TrainerService service = TrainerService.create(trainer, connection)) {
+    Cluster cluster = Cluster.from(settings);
+    try (TrainerService service =
+        TrainerService.create(trainer, cluster, settings.get(Cluster.CREATE_TOPICS))) {
       Thread hook = new Thread(() -> service.stop(Duration.ofSeconds(60)), "trainer-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       service.run();
