@@ -41,7 +41,10 @@ public final class DefaultWeights {
       if (in == null) {
         throw new IOException("the bundled pretrained weights " + RESOURCE + " are missing");
       }
-      Path tmp = Files.createTempFile("openmede-tiny-pretrained", ".safetensors");
+      // a fixed file name, so that versions derived from it read well ("tiny-pretrained...")
+      Path dir = Files.createTempDirectory("openmede-weights");
+      dir.toFile().deleteOnExit();
+      Path tmp = dir.resolve("tiny-pretrained.safetensors");
       tmp.toFile().deleteOnExit();
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
       extracted = tmp;
@@ -56,6 +59,14 @@ public final class DefaultWeights {
           ? Optional.empty()
           : Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * The weights a service starts from when none are configured: the bundled pretrained weights for
+   * the {@code tiny} preset (when this build has them), otherwise none (random weights).
+   */
+  public static Optional<Path> defaultFor(String preset) throws IOException {
+    return "tiny".equals(preset) && available() ? Optional.of(extract()) : Optional.empty();
   }
 
   /** The bundled pretrained tiny model on {@code device}; close it when done. */

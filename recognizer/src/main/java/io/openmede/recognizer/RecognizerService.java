@@ -4,6 +4,7 @@ import io.openmede.model.ClassTextEncoder;
 import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
+import io.openmede.model.DefaultWeights;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScorerPool;
@@ -84,13 +85,17 @@ public final class RecognizerService implements AutoCloseable {
       throws IOException {
     RecognizerMetrics metrics = new RecognizerMetrics();
     List<ComputeDevice> devices = settings.devices().stream().map(ComputeDevice::parse).toList();
-    String version = initialVersion(settings);
+    Optional<Path> weights =
+        settings.weights().isPresent()
+            ? settings.weights()
+            : DefaultWeights.defaultFor(settings.preset());
+    String version = initialVersion(settings, weights);
     List<ModelSlot<ClipModel>> slots = new ArrayList<>();
     try {
       for (ComputeDevice d : devices) {
         ClipModel m =
-            settings.weights().isPresent()
-                ? ClipModel.load(settings.weights().get(), d)
+            weights.isPresent()
+                ? ClipModel.load(weights.get(), d)
                 : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d);
         ClipModelLoader.warmUp(m, settings.window().frames());
         slots.add(new ModelSlot<>(m, version));
@@ -188,16 +193,16 @@ public final class RecognizerService implements AutoCloseable {
     return service;
   }
 
-  /** The version name of the configured initial weights. */
-  static String initialVersion(RecognizerSettings s) throws IOException {
-    if (s.weights().isEmpty()) {
+  /** The version name of the initial weights: file name and hash, or the random seed. */
+  static String initialVersion(RecognizerSettings s, Optional<Path> weights) throws IOException {
+    if (weights.isEmpty()) {
       return "random-" + s.preset() + "-seed-" + s.seed();
     }
-    Path w = s.weights().get();
+    Path w = weights.get();
     try (InputStream in =
         new DigestInputStream(Files.newInputStream(w), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
-      return w.getFileName()
+      return w.getFileName().toString().replaceFirst("\\.safetensors$", "")
           + "@"
           + HexFormat.of()
               .formatHex(((DigestInputStream) in).getMessageDigest().digest())

@@ -136,7 +136,8 @@ public record RecognizerSettings(
   public static final Setting<Optional<String>> WEIGHTS =
       Setting.optionalString(
           "recognizer.model.weights",
-          "Initial weights (safetensors or TorchScript); unset: a random model of the preset.");
+          "Initial weights (safetensors or TorchScript); unset: the bundled pretrained weights for"
+              + " the tiny preset, a random model of any other preset.");
   public static final Setting<Long> SEED =
       Setting.longInteger(
           "recognizer.model.seed",

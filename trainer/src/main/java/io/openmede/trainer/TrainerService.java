@@ -2,6 +2,7 @@ package io.openmede.trainer;
 
 import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
+import io.openmede.model.DefaultWeights;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topics;
@@ -16,6 +17,7 @@ import io.openmede.trainer.stream.KafkaDeadLetterSink;
 import io.openmede.trainer.stream.RawClipRecord;
 import io.openmede.trainer.stream.TextTowerClassEmbeddings;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +78,13 @@ public final class TrainerService implements AutoCloseable {
    */
   public static TrainerService create(
       TrainerSettings settings, Cluster cluster, boolean createTopics) throws IOException {
-    ClipModel model =
+    Optional<Path> weights =
         settings.weights().isPresent()
-            ? ClipModel.load(settings.weights().get(), settings.device())
+            ? settings.weights()
+            : DefaultWeights.defaultFor(settings.modelPreset());
+    ClipModel model =
+        weights.isPresent()
+            ? ClipModel.load(weights.get(), settings.device())
             : ClipModel.random(
                 ClipConfig.preset(settings.modelPreset()), settings.seed(), settings.device());
     try {
@@ -110,7 +116,7 @@ public final class TrainerService implements AutoCloseable {
               Optional.of(publisher),
               new TrainerStateStore(settings.stateDir()),
               decode,
-              settings.weights().map(p -> p.getFileName().toString()));
+              weights.map(p -> p.getFileName().toString()));
       return new TrainerService(settings, model, source, dead, ann, loop);
     } catch (IOException | RuntimeException e) {
       model.close();

@@ -162,8 +162,8 @@ public record TrainerSettings(
   public static final Setting<Optional<String>> WEIGHTS =
       Setting.optionalString(
           "trainer.model.weights",
-          "Starting weights (safetensors or TorchScript); empty: random weights from"
-              + " trainer.model.seed.");
+          "Starting weights (safetensors or TorchScript); empty: the bundled pretrained weights"
+              + " for the tiny preset, random weights from trainer.model.seed for any other.");
   public static final Setting<Long> SEED =
       Setting.longInteger("trainer.model.seed", 1, 0, Long.MAX_VALUE, "Seed of random weights.");
   public static final Setting<String> DEVICE =

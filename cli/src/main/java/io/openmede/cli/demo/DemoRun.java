@@ -156,18 +156,13 @@ public final class DemoRun implements AutoCloseable {
     open.push(page);
     step("live page at http://" + o.httpHost() + ":" + httpPort + "/");
 
-    Optional<Path> weights =
-        DefaultWeights.available() ? Optional.of(DefaultWeights.extract()) : Optional.empty();
-    if (weights.isEmpty()) {
+    if (!DefaultWeights.available()) {
       step(
           "no pretrained tiny weights are bundled in this build: the model starts from random weights");
     }
 
     step("starting the recognizer (tiny CLIP video learner, exactly-once)");
-    Map<String, String> recognizerOverrides = new java.util.HashMap<>();
-    weights.ifPresent(
-        w -> recognizerOverrides.put(RecognizerSettings.WEIGHTS.name(), w.toString()));
-    RecognizerSettings rs = RecognizerSettings.from(with(settings, recognizerOverrides));
+    RecognizerSettings rs = RecognizerSettings.from(settings);
     RecognizerService recognizer =
         RecognizerService.start(
             cluster,
@@ -231,9 +226,7 @@ public final class DemoRun implements AutoCloseable {
               new SyntheticClipFeed.Options(o.seed(), o.clipsPerSecond(), OptionalLong.empty(), 10),
               ingestMetrics);
       open.push(clips);
-      Map<String, String> trainerOverrides = new java.util.HashMap<>();
-      weights.ifPresent(w -> trainerOverrides.put(TrainerSettings.WEIGHTS.name(), w.toString()));
-      TrainerSettings ts = TrainerSettings.from(with(settings, trainerOverrides));
+      TrainerSettings ts = TrainerSettings.from(settings);
       TrainerService trainer = TrainerService.create(ts, cluster, false);
       trainer
           .loop()
@@ -265,13 +258,6 @@ public final class DemoRun implements AutoCloseable {
             "running (%.1f s to start). Ctrl-C stops everything. In another terminal:"
                 + " ./openmede vocab add \"%s\"",
             (System.nanoTime() - t0) / 1e9, Action.novel().get(0).label()));
-  }
-
-  private static Settings with(Settings base, Map<String, String> overrides) {
-    if (overrides.isEmpty()) {
-      return base;
-    }
-    return base.withValues(overrides);
   }
 
   public String bootstrapServers() {
