@@ -10,6 +10,7 @@ import io.openmede.recognizer.bench.BenchRecognizerCommand;
 import io.openmede.recognizer.cli.RecognizeCommand;
 import io.openmede.recognizer.cli.VocabCommand;
 import io.openmede.trainer.bench.BenchTrainerCommand;
+import io.openmede.trainer.bench.generalization.BenchGeneralizationCommand;
 import io.openmede.trainer.cli.TrainCommand;
 import io.openmede.trainer.pretrain.PretrainCommand;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ final class Commands {
     bench.addSubcommand(new BenchIngestCommand());
     bench.addSubcommand(new BenchRecognizerCommand());
     bench.addSubcommand(new BenchTrainerCommand());
+    bench.addSubcommand(new BenchGeneralizationCommand());
     cl.addSubcommand(bench);
     cl.addSubcommand(new SettingsCommand());
   }

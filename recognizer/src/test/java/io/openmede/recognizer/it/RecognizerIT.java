@@ -198,7 +198,7 @@ class RecognizerIT {
 
   static CheckpointAnnouncement announcement(String version, Path file, String sha, long size) {
     return CheckpointAnnouncement.newBuilder()
-        .setModelName("openmede")
+        .setModelName("openmede-tiny") // the default line of the tiny preset
         .setVersion(version)
         .setUri(file.toUri().toString())
         .setSha256(sha)
