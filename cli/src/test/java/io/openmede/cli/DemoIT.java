@@ -1,0 +1,228 @@
+package io.openmede.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.schemas.avro.LabelScore;
+import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.topic.Cluster;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo as a user runs it: a separate process with everything in it. Recognitions come from
+ * every stream; a novel action added with {@code openmede vocab add} is scored; the recognizer
+ * swaps to the trainer's first GWA checkpoint; SIGTERM stops it and leaves no process or port.
+ */
+class DemoIT {
+  private static final Path ROOT =
+      Path.of(System.getProperty("openmede.root", "..")).toAbsolutePath().normalize();
+  private static final Set<String> STREAMS =
+      Set.of("camera-1", "camera-2", "camera-3", "video-demo.mp4");
+  private static final String NOVEL = "moving right";
+
+  @Test
+  @Timeout(value = 9, unit = TimeUnit.MINUTES)
+  void demo_recognizesEveryStream_usesANewLabel_swapsModel_andStopsCleanly(@TempDir Path data)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.openmede.schemas.avro",
+            "-Dopenmede.root=" + ROOT,
+            "-cp",
+            ROOT.resolve("cli/target/openmede.jar") + ":" + ROOT.resolve("cli/target/lib") + "/*",
+            "io.openmede.cli.Main",
+            "demo",
+            "--free-ports",
+            "--data-dir",
+            data.toString(),
+            "--set",
+            "trainer.gwa.snapshot-interval=2",
+            "--set",
+            "trainer.gwa.cycle-snapshots=2");
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("OPT_OUT_TRACKING", "true");
+    pb.redirectErrorStream(true);
+    Process demo = pb.start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      String ready = await(lines, l -> l.startsWith("demo: broker ready at "), 180);
+      Matcher m =
+          Pattern.compile("broker ready at (\\S+):(\\d+), registry at (http://\\S+):(\\d+)")
+              .matcher(ready);
+      assertThat(m.find()).as(ready).isTrue();
+      String bootstrap = m.group(1) + ":" + m.group(2);
+      String registry = m.group(3) + ":" + m.group(4);
+      int kafkaPort = Integer.parseInt(m.group(2));
+      int registryPort = Integer.parseInt(m.group(4));
+      String pageLine = await(lines, l -> l.startsWith("demo: live page at "), 120);
+      int pagePort = Integer.parseInt(pageLine.replaceAll(".*:(\\d+)/$", "$1"));
+      await(lines, l -> l.startsWith("demo: running"), 240);
+
+      Cluster cluster = Cluster.local(bootstrap, registry);
+      List<Recognition> seen = new ArrayList<>();
+      try (KafkaConsumer<String, Recognition> consumer = consumer(cluster)) {
+        // recognitions from every stream
+        readUntil(consumer, seen, s -> streamsOf(s).containsAll(STREAMS), 240);
+        long vocabBefore =
+            seen.stream().mapToLong(Recognition::getVocabularyVersion).max().orElse(0);
+        assertThat(seen).noneMatch(r -> labels(r).contains(NOVEL));
+
+        // a novel action, added as a user would, is scored in later windows
+        assertThat(
+                Main.run(
+                    "vocab",
+                    "add",
+                    NOVEL,
+                    "--set",
+                    "kafka.bootstrap.servers=" + bootstrap,
+                    "--set",
+                    "schema.registry.url=" + registry))
+            .isZero();
+        readUntil(
+            consumer,
+            seen,
+            s ->
+                s.stream()
+                    .anyMatch(
+                        r -> r.getVocabularyVersion() > vocabBefore && labels(r).contains(NOVEL)),
+            120);
+
+        // the recognizer swaps to the trainer's first GWA checkpoint
+        String initial = seen.get(0).getModelVersion();
+        readUntil(
+            consumer,
+            seen,
+            s -> s.stream().anyMatch(r -> r.getModelVersion().contains("-u0")),
+            300);
+        assertThat(initial).doesNotContain("-u0");
+      }
+      assertThat(String.join("\n", lines)).contains("now serving model version");
+      for (int port : List.of(kafkaPort, registryPort, pagePort)) {
+        assertThat(listening(port)).as("port " + port + " while running").isTrue();
+      }
+
+      // SIGTERM: everything stops, nothing is left behind
+      List<ProcessHandle> family = new ArrayList<>(demo.descendants().toList());
+      family.add(demo.toHandle());
+      // SIGTERM, as a service manager sends it
+      new ProcessBuilder("kill", "-TERM", Long.toString(demo.pid())).inheritIO().start().waitFor();
+      assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exits after SIGTERM").isTrue();
+      reader.join(10_000);
+      assertThat(lines).as("output after SIGTERM").contains("demo: stopping", "demo: stopped");
+      assertThat(demo.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+      for (ProcessHandle h : family) {
+        assertThat(h.isAlive()).as("process " + h.pid()).isFalse();
+      }
+      for (int port : List.of(kafkaPort, registryPort, pagePort)) {
+        assertThat(listening(port)).as("port " + port + " after stop").isFalse();
+      }
+    } finally {
+      if (demo.isAlive()) {
+        demo.destroyForcibly();
+        demo.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static KafkaConsumer<String, Recognition> consumer(Cluster cluster) {
+    Map<String, Object> config = cluster.consumerConfig("demo-it-" + System.nanoTime());
+    KafkaConsumer<String, Recognition> c =
+        new KafkaConsumer<>(
+            config,
+            new StringDeserializer(),
+            cluster.topics().recognitions().valueSerde().deserializer());
+    c.subscribe(List.of(cluster.topics().recognitions().name()));
+    return c;
+  }
+
+  private static void readUntil(
+      KafkaConsumer<String, Recognition> consumer,
+      List<Recognition> seen,
+      Predicate<List<Recognition>> done,
+      int seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!done.test(seen)) {
+      assertThat(System.nanoTime())
+          .as("waiting " + seconds + " s for recognitions; streams so far " + streamsOf(seen))
+          .isLessThan(deadline);
+      for (ConsumerRecord<String, Recognition> r : consumer.poll(Duration.ofMillis(500))) {
+        seen.add(r.value());
+      }
+    }
+  }
+
+  private static Set<String> streamsOf(List<Recognition> recognitions) {
+    return recognitions.stream()
+        .map(Recognition::getStreamId)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  private static List<String> labels(Recognition r) {
+    return r.getTop().stream().map(LabelScore::getLabel).toList();
+  }
+
+  private static String await(List<String> lines, Predicate<String> match, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      for (String l : lines) {
+        if (match.test(l)) {
+          return l;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "the demo did not print the expected line within "
+            + seconds
+            + " s; it printed:\n"
+            + String.join("\n", lines));
+  }
+
+  private static boolean listening(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
