@@ -16,6 +16,7 @@ import io.openmede.trainer.stream.KafkaClipSource;
 import io.openmede.trainer.stream.KafkaDeadLetterSink;
 import io.openmede.trainer.stream.RawClipRecord;
 import io.openmede.trainer.stream.TextTowerClassEmbeddings;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,8 @@ public final class TrainerService implements AutoCloseable {
   private final KafkaDeadLetterSink deadLetters;
   private final KafkaAnnouncementSink announcements;
   private final TrainingLoop loop;
+  private final TrainerMetrics metrics = new TrainerMetrics();
+  private volatile Optional<HTTPServer> http = Optional.empty();
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopping;
 
@@ -124,10 +127,15 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  /** Runs until {@link #stop()} or trainer.stop-after-updates; saves the state on the way out. */
+  /**
+   * Runs until {@link #stop()} or trainer.stop-after-updates; saves the state on the way out.
+   * Serves the metrics on trainer.metrics.port (when set) from the start until {@link #close()}.
+   */
   public void run() throws IOException {
     try {
       Map<Integer, Long> offsets = loop.start();
+      metrics.startFrom(loop);
+      serveMetrics();
       source.seek(offsets);
       LOG.info(
           "trainer running: method {}, N={} B={} T={}, delta={}, alpha {}, resuming at {}",
@@ -150,6 +158,7 @@ public final class TrainerService implements AutoCloseable {
             break outer;
           }
           loop.accept(r);
+          metrics.observe(loop);
           if (loop.finished()) {
             break outer;
           }
@@ -163,6 +172,18 @@ public final class TrainerService implements AutoCloseable {
       LOG.info("trainer stopped; state saved: {}", loop.progress());
     } finally {
       done.countDown();
+    }
+  }
+
+  private void serveMetrics() throws IOException {
+    if (settings.metricsPort() > 0 && http.isEmpty()) {
+      http =
+          Optional.of(
+              HTTPServer.builder()
+                  .port(settings.metricsPort())
+                  .registry(metrics.registry())
+                  .buildAndStart());
+      LOG.info("Prometheus metrics on http://0.0.0.0:{}/metrics", settings.metricsPort());
     }
   }
 
@@ -194,6 +215,11 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
+  /** The metrics (served on trainer.metrics.port when set). */
+  public TrainerMetrics metrics() {
+    return metrics;
+  }
+
   /** The loop (for its progress). */
   public TrainingLoop loop() {
     return loop;
@@ -201,6 +227,7 @@ public final class TrainerService implements AutoCloseable {
 
   @Override
   public void close() {
+    http.ifPresent(HTTPServer::close);
     loop.close();
     source.close();
     deadLetters.close();

@@ -40,6 +40,7 @@ import java.util.OptionalDouble;
  * @param evaluate whether to evaluate at each publication
  * @param progressInterval time between progress lines
  * @param stopAfterUpdates stop after this many updates in total; empty to run until stopped
+ * @param metricsPort port of the Prometheus endpoint, 0 for none
  */
 public record TrainerSettings(
     TrainingMethod method,
@@ -63,7 +64,8 @@ public record TrainerSettings(
     int heldOutClips,
     boolean evaluate,
     Duration progressInterval,
-    Optional<Long> stopAfterUpdates) {
+    Optional<Long> stopAfterUpdates,
+    int metricsPort) {
 
   /** Hyper-parameter presets. */
   public enum Preset {
@@ -229,6 +231,8 @@ public record TrainerSettings(
           0,
           Long.MAX_VALUE,
           "Stop (saving state) after this many updates in total; 0 runs until stopped.");
+  public static final Setting<Integer> METRICS_PORT =
+      Setting.integer("trainer.metrics.port", 0, 0, 65535, "Prometheus endpoint port; 0 for none.");
 
   /** Every trainer setting, for --help, the sample config and the README. */
   public static final SettingsGroup GROUP =
@@ -270,7 +274,8 @@ public record TrainerSettings(
           HELD_OUT,
           EVALUATE,
           PROGRESS,
-          STOP_AFTER);
+          STOP_AFTER,
+          METRICS_PORT);
 
   /** Validates cross-field rules, naming the bad value. */
   public TrainerSettings {
@@ -360,7 +365,8 @@ public record TrainerSettings(
         s.get(HELD_OUT),
         s.get(EVALUATE),
         s.get(PROGRESS),
-        stop == 0 ? Optional.empty() : Optional.of(stop));
+        stop == 0 ? Optional.empty() : Optional.of(stop),
+        s.get(METRICS_PORT));
   }
 
   private static <T> T pick(Settings s, Setting<T> setting, boolean paper, T paperValue) {

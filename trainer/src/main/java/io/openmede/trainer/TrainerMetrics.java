@@ -1,0 +1,136 @@
+package io.openmede.trainer;
+
+import io.openmede.trainer.meta.UpdateReport;
+import io.openmede.trainer.state.TrainerProgress;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Optional;
+
+/**
+ * The trainer's Prometheus metrics, registered in their own {@link PrometheusRegistry} (so that
+ * several instances, e.g. in tests, do not collide). They are read from the loop's own counters by
+ * {@link #observe(TrainingLoop)}, so the loop needs no knowledge of them. Counters count what this
+ * process did since {@link #startFrom(TrainingLoop)} (a resumed trainer does not count its restored
+ * updates again); rates come from the counters with PromQL's {@code rate()}.
+ *
+ * <p>Thread-safe: the loop's thread observes, an exporter's thread scrapes.
+ */
+public final class TrainerMetrics {
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  /** Meta-updates (or plain optimizer updates) done. */
+  public final Counter updates = counter("openmede_trainer_updates", "Updates done.");
+
+  /** Clips consumed by updates. */
+  public final Counter clips = counter("openmede_trainer_clips", "Clips used for training.");
+
+  /** Records refused and sent to the dead-letter topic. */
+  public final Counter deadLetters =
+      counter("openmede_trainer_dead_letters", "Records sent to the dead-letter topic.");
+
+  /** Checkpoints published (stored and announced). */
+  public final Counter checkpointsPublished =
+      counter("openmede_trainer_checkpoints_published", "Checkpoints published.");
+
+  /** Mean training loss of the last update. */
+  public final Gauge loss =
+      gauge("openmede_trainer_loss", "Mean training loss of the last update.");
+
+  /** β, the outer (AdamW) learning rate of the last update. */
+  public final Gauge learningRate =
+      gauge("openmede_trainer_learning_rate", "Outer (AdamW) learning rate β of the last update.");
+
+  /** α, the inner step of the last update (0 for plain fine-tuning). */
+  public final Gauge alpha =
+      gauge("openmede_trainer_alpha", "Inner step α of the last update; 0 without one.");
+
+  /** Global L2 norm of the last gradient before clipping. */
+  public final Gauge gradientNorm =
+      gauge("openmede_trainer_gradient_norm", "Global L2 norm of the last gradient (unclipped).");
+
+  /** Snapshots taken in the current averaging cycle (t of t/R). */
+  public final Gauge snapshotIndex =
+      gauge(
+          "openmede_trainer_gwa_snapshot_index",
+          "Snapshots taken in the current averaging cycle (t of t/R).");
+
+  /** Averaging cycles completed. */
+  public final Gauge cycles =
+      gauge("openmede_trainer_gwa_cycles", "Averaging cycles completed (in total, restored too).");
+
+  /** The version of the last published checkpoint. */
+  public final Info lastCheckpoint =
+      Info.builder()
+          .name("openmede_trainer_checkpoint")
+          .help("The last checkpoint version published.")
+          .labelNames("version")
+          .register(registry);
+
+  private long seenUpdates;
+  private long seenClips;
+  private long seenDeadLetters;
+  private Optional<String> seenCheckpoint = Optional.empty();
+
+  /** The registry holding these metrics (for an exporter). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Takes the loop's counters (after {@link TrainingLoop#start()}, e.g. restored from a saved
+   * state) as the baseline, without counting them.
+   */
+  public synchronized void startFrom(TrainingLoop loop) {
+    TrainerProgress p = loop.progress();
+    seenUpdates = p.updates();
+    seenClips = p.clips();
+    seenDeadLetters = loop.deadLettered();
+    seenCheckpoint = p.lastCheckpoint();
+    seenCheckpoint.ifPresent(lastCheckpoint::setLabelValues);
+    observeGauges(p, loop.lastReport());
+  }
+
+  /**
+   * Brings the metrics up to date with the loop: counts what happened since the last observation
+   * and sets the gauges. Cheap; call it after every record on the loop's thread.
+   */
+  public synchronized void observe(TrainingLoop loop) {
+    TrainerProgress p = loop.progress();
+    updates.inc(Math.max(0, p.updates() - seenUpdates));
+    clips.inc(Math.max(0, p.clips() - seenClips));
+    long dead = loop.deadLettered();
+    deadLetters.inc(Math.max(0, dead - seenDeadLetters));
+    seenUpdates = p.updates();
+    seenClips = p.clips();
+    seenDeadLetters = dead;
+    if (p.lastCheckpoint().isPresent() && !p.lastCheckpoint().equals(seenCheckpoint)) {
+      checkpointsPublished.inc();
+      lastCheckpoint.setLabelValues(p.lastCheckpoint().get());
+      seenCheckpoint = p.lastCheckpoint();
+    }
+    observeGauges(p, loop.lastReport());
+  }
+
+  private void observeGauges(TrainerProgress p, Optional<UpdateReport> report) {
+    snapshotIndex.set(p.averageSnapshotIndex());
+    cycles.set(p.averageCycles());
+    report.ifPresent(
+        r -> {
+          loss.set(r.loss());
+          learningRate.set(r.beta());
+          alpha.set(r.alpha());
+          gradientNorm.set(r.gradientNorm());
+        });
+  }
+
+  private Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).register(registry);
+  }
+
+  private Gauge gauge(String name, String help) {
+    return Gauge.builder().name(name).help(help).register(registry);
+  }
+}
