@@ -1,6 +1,7 @@
 package io.openmede.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
@@ -11,6 +12,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,26 +27,46 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo as a user runs it: a separate process with everything in it. Recognitions come from
- * every stream; a novel action added with {@code openmede vocab add} is scored; the recognizer
- * swaps to the trainer's first GWA checkpoint; SIGTERM stops it and leaves no process or port.
+ * The demo as a user runs it: one separate process with everything in it, shared by the ordered
+ * tests. Recognitions come from every stream; a novel action added with {@code openmede vocab add}
+ * is scored; the recognizer swaps to the trainer's first GWA checkpoint; the live page, driven in
+ * headless Chromium, shows every stream and a label added on the page shows up in its recognitions;
+ * SIGTERM stops it all and leaves no process or port.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class DemoIT {
   private static final Path ROOT =
       Path.of(System.getProperty("openmede.root", "..")).toAbsolutePath().normalize();
   private static final Set<String> STREAMS =
       Set.of("camera-1", "camera-2", "camera-3", "video-demo.mp4");
   private static final String NOVEL = "moving right";
+  private static final String NOVEL_ON_PAGE = "rotating counter-clockwise";
 
-  @Test
-  @Timeout(value = 9, unit = TimeUnit.MINUTES)
-  void demo_recognizesEveryStream_usesANewLabel_swapsModel_andStopsCleanly(@TempDir Path data)
-      throws Exception {
+  private Path data;
+  private Process demo;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private Thread reader;
+  private String bootstrap;
+  private String registry;
+  private int kafkaPort;
+  private int registryPort;
+  private int pagePort;
+
+  @BeforeAll
+  void startDemo() throws Exception {
+    data = Files.createTempDirectory("openmede-demo-it");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -65,9 +87,8 @@ class DemoIT {
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.redirectErrorStream(true);
-    Process demo = pb.start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader =
+    demo = pb.start();
+    reader =
         new Thread(
             () -> {
               try (BufferedReader r =
@@ -82,20 +103,32 @@ class DemoIT {
             });
     reader.setDaemon(true);
     reader.start();
-    try {
-      String ready = await(lines, l -> l.startsWith("demo: broker ready at "), 180);
-      Matcher m =
-          Pattern.compile("broker ready at (\\S+):(\\d+), registry at (http://\\S+):(\\d+)")
-              .matcher(ready);
-      assertThat(m.find()).as(ready).isTrue();
-      String bootstrap = m.group(1) + ":" + m.group(2);
-      String registry = m.group(3) + ":" + m.group(4);
-      int kafkaPort = Integer.parseInt(m.group(2));
-      int registryPort = Integer.parseInt(m.group(4));
-      String pageLine = await(lines, l -> l.startsWith("demo: live page at "), 120);
-      int pagePort = Integer.parseInt(pageLine.replaceAll(".*:(\\d+)/$", "$1"));
-      await(lines, l -> l.startsWith("demo: running"), 240);
+    String ready = await(lines, l -> l.startsWith("demo: broker ready at "), 180);
+    Matcher m =
+        Pattern.compile("broker ready at (\\S+):(\\d+), registry at (http://\\S+):(\\d+)")
+            .matcher(ready);
+    assertThat(m.find()).as(ready).isTrue();
+    bootstrap = m.group(1) + ":" + m.group(2);
+    registry = m.group(3) + ":" + m.group(4);
+    kafkaPort = Integer.parseInt(m.group(2));
+    registryPort = Integer.parseInt(m.group(4));
+    String pageLine = await(lines, l -> l.startsWith("demo: live page at "), 120);
+    pagePort = Integer.parseInt(pageLine.replaceAll(".*:(\\d+)/$", "$1"));
+    await(lines, l -> l.startsWith("demo: running"), 240);
+  }
 
+  @AfterAll
+  void killIfStillRunning() throws InterruptedException {
+    if (demo != null && demo.isAlive()) {
+      demo.destroyForcibly();
+      demo.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void demo_recognizesEveryStream_scoresALabelAddedWithVocab_andSwapsModel() throws Exception {
+    {
       Cluster cluster = Cluster.local(bootstrap, registry);
       List<Recognition> seen = new ArrayList<>();
       try (KafkaConsumer<String, Recognition> consumer = consumer(cluster)) {
@@ -138,6 +171,42 @@ class DemoIT {
       for (int port : List.of(kafkaPort, registryPort, pagePort)) {
         assertThat(listening(port)).as("port " + port + " while running").isTrue();
       }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void livePage_inChromium_showsEveryStream_andALabelAddedOnThePageIsRecognized() throws Exception {
+    Path script = ROOT.resolve("web/e2e/live-page.mjs");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/chromium")),
+        "chromium is not installed (apt-get install chromium; .ci/run does)");
+    assumeTrue(
+        Files.isDirectory(ROOT.resolve("web/e2e/node_modules/playwright-core")),
+        "playwright-core is not installed (npm ci --prefix web/e2e; .ci/run does)");
+    Path shot = ROOT.resolve("cli/target/live-page.png");
+    Files.deleteIfExists(shot);
+    Process node =
+        new ProcessBuilder(
+                "node",
+                script.toString(),
+                "http://127.0.0.1:" + pagePort + "/",
+                shot.toString(),
+                String.join(",", new java.util.TreeSet<>(STREAMS)),
+                NOVEL_ON_PAGE)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(node.exitValue()).as(out).isZero();
+    assertThat(out).contains("appears in the recognitions on the page");
+    assertThat(Files.size(shot)).as("screenshot " + shot).isGreaterThan(20_000);
+  }
+
+  @Test
+  @Order(3)
+  void sigterm_stopsEverything_andLeavesNoProcessOrPort() throws Exception {
+    {
 
       // SIGTERM: everything stops, nothing is left behind
       List<ProcessHandle> family = new ArrayList<>(demo.descendants().toList());
@@ -153,11 +222,6 @@ class DemoIT {
       }
       for (int port : List.of(kafkaPort, registryPort, pagePort)) {
         assertThat(listening(port)).as("port " + port + " after stop").isFalse();
-      }
-    } finally {
-      if (demo.isAlive()) {
-        demo.destroyForcibly();
-        demo.waitFor(30, TimeUnit.SECONDS);
       }
     }
   }

@@ -1,0 +1,121 @@
+// Drives the live page in headless Chromium (Debian's /usr/bin/chromium, through playwright-core):
+// every stream card shows a frame and a label; a novel label added with the page's vocabulary form
+// shows up in some stream's recognitions on the page; a screenshot is written at the end.
+//
+//   node web/e2e/live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL]
+//
+// STREAMS: comma-separated stream ids the page must show (default
+// camera-1,camera-2,camera-3,video-demo.mp4); LABEL: the novel label to add (default "circling";
+// it must not be in the vocabulary yet). Environment: CHROMIUM (default /usr/bin/chromium),
+// TIMEOUT_S (default 240, for each wait). Exits 0 when everything was seen, 1 with a message
+// saying what was not (a screenshot is written either way when the page opened).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [url, screenshot, streamList, label = 'circling'] = process.argv.slice(2);
+if (!url || !screenshot) {
+  console.error('usage: node live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL]');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const streams = (streamList || 'camera-1,camera-2,camera-3,video-demo.mp4').split(',');
+const timeout = 1000 * Number(process.env.TIMEOUT_S || 240);
+const log = (msg) => console.log(`live-page: ${msg}`);
+
+const profile = mkdtempSync(join(tmpdir(), 'openmede-chromium-'));
+let browser; // the persistent context: closing it ends Chromium
+let page;
+let failure;
+try {
+  // a fresh profile directory (Playwright passes it as --user-data-dir)
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    viewport: { width: 1400, height: 1000 },
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url, { waitUntil: 'load', timeout });
+  log(`opened ${url}`);
+
+  // every stream card: a loaded frame and at least one label
+  await page.waitForFunction(
+    (ids) =>
+      ids.every((id) => {
+        const card = document.querySelector(`.stream[data-stream="${CSS.escape(id)}"]`);
+        const img = card && card.querySelector('img');
+        return img && img.complete && img.naturalWidth > 0 && card.querySelector('.labels .label .name');
+      }),
+    streams,
+    { timeout, polling: 500 },
+  ).catch(() => {
+    throw new Error(`not every stream card showed a frame and a label within ${timeout / 1000} s (wanted ${streams.join(', ')})`);
+  });
+  log(`every stream shows a frame and a label: ${streams.join(', ')}`);
+
+  const labelsOnPage = () =>
+    page.$$eval('.stream .labels .label .name', (names) => names.map((n) => n.textContent));
+  if ((await labelsOnPage()).includes(label)) {
+    throw new Error(`"${label}" is already recognized before it was added; pick a label not in the vocabulary`);
+  }
+
+  // a novel label through the page's form
+  await page.fill('#vocab-label', label);
+  await page.click('#vocab-add');
+  await page.waitForFunction(
+    (l) => document.querySelector(`#vocabulary li[data-label="${CSS.escape(l)}"]`) !== null,
+    label,
+    { timeout, polling: 250 },
+  ).catch(async () => {
+    const msg = await page.textContent('#vocab-message');
+    throw new Error(`"${label}" did not appear in the page's vocabulary list (message: ${msg})`);
+  });
+  log(`added "${label}" on the page: ${await page.textContent('#vocab-message')}`);
+
+  // ... and it shows up in some stream's recognitions
+  const where = await page.waitForFunction(
+    (l) => {
+      for (const card of document.querySelectorAll('.stream')) {
+        for (const n of card.querySelectorAll('.labels .label .name')) {
+          if (n.textContent === l) return card.dataset.stream;
+        }
+      }
+      return false;
+    },
+    label,
+    { timeout, polling: 250 },
+  ).catch(() => {
+    throw new Error(`"${label}" was added but no stream's recognitions on the page showed it within ${timeout / 1000} s`);
+  });
+  log(`"${label}" appears in the recognitions on the page (stream ${await where.jsonValue()})`);
+  if (errors.length) throw new Error(`the page threw: ${errors.join('; ')}`);
+} catch (e) {
+  failure = e;
+} finally {
+  if (page) {
+    await page.screenshot({ path: screenshot, fullPage: true }).then(
+      () => log(`screenshot ${screenshot}`),
+      (e) => console.error(`live-page: no screenshot: ${e.message}`),
+    );
+  }
+  if (browser) await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+if (failure) {
+  console.error(`live-page: FAILED: ${failure.message}`);
+  process.exit(1);
+}
+log('passed');
