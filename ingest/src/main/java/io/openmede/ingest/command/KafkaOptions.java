@@ -34,6 +34,30 @@ final class KafkaOptions {
               + " ${DEFAULT-VALUE}).")
   int maxMessageBytes;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description =
+          "Serve Prometheus metrics on this port while ingesting; 0 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  /** Serves {@code metrics} on --metrics-port until the command ends (nothing for 0). */
+  void serveMetrics(io.openmede.ingest.produce.IngestMetrics metrics) throws java.io.IOException {
+    if (metricsPort <= 0) {
+      return;
+    }
+    io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+        new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    metrics.register(registry);
+    // the server's threads are daemons: the endpoint ends with the command
+    io.prometheus.metrics.exporter.httpserver.HTTPServer.builder()
+        .port(metricsPort)
+        .registry(registry)
+        .buildAndStart();
+    System.err.println("metrics on http://0.0.0.0:" + metricsPort + "/metrics");
+  }
+
   /**
    * The cluster from settings, with the flags above taking precedence; creates missing topics
    * unless the setting topics.create is false.

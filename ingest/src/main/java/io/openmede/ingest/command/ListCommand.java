@@ -89,6 +89,7 @@ public final class ListCommand implements Callable<Integer> {
     DatasetList parsed = DatasetList.read(list, base, map);
     Cluster cluster = kafka.cluster();
     IngestMetrics metrics = new IngestMetrics();
+    kafka.serveMetrics(metrics); // daemon threads: the endpoint ends with the command
     AtomicBoolean stop = new AtomicBoolean();
     Thread hook = new Thread(() -> stop.set(true), "ingest-list-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -19,9 +19,10 @@ final class StreamRun {
   private StreamRun() {}
 
   static int run(FrameSource source, String defaultStreamId, StreamOptions s, KafkaOptions k)
-      throws InterruptedException {
+      throws InterruptedException, java.io.IOException {
     Cluster cluster = k.cluster();
     IngestMetrics metrics = new IngestMetrics();
+    k.serveMetrics(metrics); // daemon threads: the endpoint ends with the command
     FramePipeline.Options options = s.pipelineOptions(defaultStreamId, k.maxMessageBytes);
     KafkaProducer<String, FrameBatch> kafka =
         new KafkaProducer<>(

@@ -124,6 +124,7 @@ public final class SyntheticCommand implements Callable<Integer> {
                 .withFramesPerClip(framesPerClip));
     Cluster cluster = kafka.cluster();
     IngestMetrics metrics = new IngestMetrics();
+    kafka.serveMetrics(metrics); // daemon threads: the endpoint ends with the command
     CountDownLatch stop = new CountDownLatch(1);
     if (labeled) {
       SyntheticClipFeed feed =

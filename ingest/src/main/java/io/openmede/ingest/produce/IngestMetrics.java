@@ -51,6 +51,37 @@ public final class IngestMetrics {
     }
   }
 
+  /**
+   * Exposes the counters in {@code registry} (Prometheus names {@code openmede_ingest_*_total});
+   * the values are read at each scrape.
+   */
+  public void register(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+    counter(registry, "frames_read", "Frames read from the source.", framesRead);
+    counter(registry, "frames_sent", "Frames sent to Kafka.", framesSent);
+    counter(
+        registry,
+        "frames_dropped",
+        "Frames a live source dropped because Kafka was slower.",
+        framesDropped);
+    counter(registry, "batches_sent", "Frame batches sent.", batchesSent);
+    counter(registry, "records_acked", "Records acknowledged by Kafka.", recordsAcked);
+    counter(registry, "bytes_sent", "Record bytes sent.", bytesSent);
+    counter(registry, "clips", "Labeled clips sent.", clips);
+    counter(registry, "errors", "Source, encoding and delivery errors.", errors);
+  }
+
+  private static void counter(
+      io.prometheus.metrics.model.registry.PrometheusRegistry registry,
+      String name,
+      String help,
+      AtomicLong value) {
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("openmede_ingest_" + name)
+        .help(help)
+        .callback(cb -> cb.call(value.get()))
+        .register(registry);
+  }
+
   public Snapshot snapshot() {
     return new Snapshot(
         (System.nanoTime() - startNanos) / 1e9,
