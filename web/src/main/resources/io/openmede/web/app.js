@@ -62,15 +62,19 @@ function chart(svg, series, color, label) {
   path.setAttribute('points', series.map((p) => `${sx(p[0])},${sy(p[1])}`).join(' '));
   path.setAttribute('fill', 'none'); path.setAttribute('stroke', color); path.setAttribute('stroke-width', '1.5');
   svg.append(path);
+  for (const p of series) { const c = document.createElementNS(ns, 'circle'); c.setAttribute('cx', sx(p[0])); c.setAttribute('cy', sy(p[1])); c.setAttribute('r', 2); c.setAttribute('fill', color); svg.append(c); }
   text(pad, H - 6, `${x0} … ${x1}`); text(W - 90, 12, `${y0.toFixed(3)} … ${y1.toFixed(3)}`);
 }
+
+// the accuracies of a checkpoint, its GWA ones where it has them (the rest is in /api/state)
+const keyMetrics = (m) => Object.entries(m).filter(([k]) => /top1$|hm$/.test(k) && !(k.startsWith('eval.') && !k.startsWith('eval.gwa.') && ('eval.gwa.' + k.slice(5)) in m));
 
 function drawModel(state) {
   $('serving-version').textContent = state.servingVersion || '—';
   $('swaps').replaceChildren(...state.swaps.slice(-5).map((s) => el('li', { class: 'swap' }, `${s.fromVersion} → ${s.toVersion}`, el('span', {}, new Date(s.at).toLocaleTimeString()))));
   const tbody = document.querySelector('#checkpoints tbody');
   tbody.replaceChildren(...state.checkpoints.slice(-6).reverse().map((c) => el('tr', {}, el('td', {}, c.version), el('td', {}, c.method), el('td', {}, c.updates),
-    el('td', {}, Object.entries(c.metrics).map(([k, v]) => `${k}=${Number(v).toFixed(3)}`).join(' ')))));
+    el('td', {}, keyMetrics(c.metrics).map(([k, v]) => `${k}=${Number(v).toFixed(3)}`).join(' ')))));
   chart($('loss-chart'), state.trainer.map((p) => [p.updates, p.loss]), '#3d7bff', 'training loss');
   const evalSeries = state.checkpoints.filter((c) => c.metrics['eval.top1'] !== undefined || c.metrics['eval.gwa.top1'] !== undefined)
     .map((c) => [c.updates, c.metrics['eval.gwa.top1'] ?? c.metrics['eval.top1']]);
