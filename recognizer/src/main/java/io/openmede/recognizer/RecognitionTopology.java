@@ -79,9 +79,10 @@ public final class RecognitionTopology {
         FRAMES_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(WINDOW_STORE),
-            Serdes.String(),
-            WindowCodec.stateSerde()),
+                Stores.persistentKeyValueStore(WINDOW_STORE),
+                Serdes.String(),
+                WindowCodec.stateSerde())
+            .withCachingEnabled(),
         WINDOW_PROCESSOR);
     t.addProcessor(
         SCORE_PROCESSOR,
@@ -101,9 +102,10 @@ public final class RecognitionTopology {
         WINDOW_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(BUFFER_STORE),
-            Serdes.String(),
-            WindowCodec.windowSerde()),
+                Stores.persistentKeyValueStore(BUFFER_STORE),
+                Serdes.String(),
+                WindowCodec.windowSerde())
+            .withCachingEnabled(),
         SCORE_PROCESSOR);
     t.addSink(
         RECOGNITIONS_SINK,

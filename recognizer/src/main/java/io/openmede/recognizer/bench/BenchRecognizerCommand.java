@@ -19,7 +19,10 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
   @Option(names = "--streams", defaultValue = "4", description = "Synthetic cameras (N).")
   int streams;
 
-  @Option(names = "--windows", defaultValue = "40", description = "Windows per camera.")
+  @Option(
+      names = "--windows",
+      defaultValue = "100",
+      description = "Windows per camera in each throughput round.")
   int windows;
 
   @Option(names = "--frames", defaultValue = "8", description = "Frames per window (T).")
@@ -37,13 +40,20 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "12", description = "Length of the paced phase (s).")
   int seconds;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "End-to-end throughput rounds, each between two bare runs.")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("openmede-bench-recognizer");
     try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
       RecognizerBenchmark.Result r =
           new RecognizerBenchmark(
-                  new RecognizerBenchmark.Options(streams, windows, frames, batch, rate, seconds),
+                  new RecognizerBenchmark.Options(
+                      streams, windows, frames, batch, rate, seconds, rounds),
                   System.out)
               .run(platform.bootstrapServers(), platform.registryUrl(), work);
       System.out.printf(

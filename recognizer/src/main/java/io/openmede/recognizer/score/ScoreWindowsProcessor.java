@@ -33,11 +33,15 @@ import org.slf4j.LoggerFactory;
  * <p>Design: a ready window is put into a persistent, changelogged buffer store of this task. The
  * buffer is flushed (scored, its recognitions forwarded, its entries deleted) when it holds {@code
  * maxBatch} windows, or by a wall-clock punctuator once its oldest window has waited {@code
- * maxDelay}. Buffering, flushing and the input offsets all belong to the same task, so Kafka
- * Streams commits them in one transaction (exactly-once v2): after a crash the buffer is restored
- * from its changelog exactly as of the last commit, and the frames after that commit are processed
- * again, so every window is recognized exactly once. A batch spans the streams of one task
- * (partition); with several partitions per stream thread each task batches on its own.
+ * maxDelay} while the stream thread was not scoring. Time the thread spends scoring (any of its
+ * tasks' batches) does not count: under load a task's buffer keeps filling while the thread scores
+ * another task's batch, instead of being flushed half full as soon as that batch ends (half-full
+ * model calls cost almost as much as full ones); when idle the delay is plain wall-clock time.
+ * Buffering, flushing and the input offsets all belong to the same task, so Kafka Streams commits
+ * them in one transaction (exactly-once v2): after a crash the buffer is restored from its
+ * changelog exactly as of the last commit, and the frames after that commit are processed again, so
+ * every window is recognized exactly once. A batch spans the streams of one task (partition); with
+ * several partitions per stream thread each task batches on its own.
  *
  * <p>Per flush: the vocabulary snapshot is read once (a change that reached the instance is used by
  * every later batch), the model is leased once by the scorer (a swap takes effect between batches).
@@ -47,6 +51,10 @@ import org.slf4j.LoggerFactory;
 public final class ScoreWindowsProcessor implements Processor<String, ClipWindow, Object, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoreWindowsProcessor.class);
+
+  /** Nanoseconds the calling (stream) thread has spent scoring, over all its tasks. */
+  private static final ThreadLocal<long[]> SCORING_NANOS =
+      ThreadLocal.withInitial(() -> new long[1]);
 
   private final String bufferStoreName;
   private final String vocabularyStoreName;
@@ -66,6 +74,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private ClipScorer scorer;
   private int buffered;
   private long oldestBufferedAt = Long.MAX_VALUE;
+  private long scoringNanosAtOldest;
   private boolean emptyVocabularyLogged;
 
   public ScoreWindowsProcessor(
@@ -99,6 +108,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.buffer = context.getStateStore(bufferStoreName);
     this.vocabulary = context.getStateStore(vocabularyStoreName);
     this.scorer = scorers.scorerFor(Thread.currentThread().getName());
+    scoringNanosAtOldest = SCORING_NANOS.get()[0];
     buffered = (int) Math.min(Integer.MAX_VALUE, buffer.approximateNumEntries());
     if (buffered > 0) {
       oldestBufferedAt = 0; // restored windows: flush at the first punctuation
@@ -114,14 +124,21 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     buffer.put(w.bufferKey(), w);
     buffered++;
     metrics.queueDepth.inc();
-    oldestBufferedAt = Math.min(oldestBufferedAt, context.currentSystemTimeMs());
+    if (oldestBufferedAt == Long.MAX_VALUE) {
+      oldestBufferedAt = context.currentSystemTimeMs();
+      scoringNanosAtOldest = SCORING_NANOS.get()[0];
+    }
     if (buffered >= maxBatch || maxDelay.isZero()) {
       flush();
     }
   }
 
   private void punctuate(long now) {
-    if (buffered > 0 && now - oldestBufferedAt >= maxDelay.toMillis()) {
+    if (buffered == 0) {
+      return;
+    }
+    long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
+    if (now - oldestBufferedAt - busyMs >= maxDelay.toMillis()) {
       flush();
     }
   }
@@ -168,7 +185,9 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     emptyVocabularyLogged = false;
     long t0 = System.nanoTime();
     ScoredBatch scored = scorer.score(batch, vocab, topK);
-    metrics.batchSeconds.observe((System.nanoTime() - t0) / 1e9);
+    long nanos = System.nanoTime() - t0;
+    SCORING_NANOS.get()[0] += nanos;
+    metrics.batchSeconds.observe(nanos / 1e9);
     metrics.batchSize.observe(batch.size());
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {

@@ -34,6 +34,14 @@ public record ClipWindow(
 
   /** Key that orders windows by stream, then by first frame. */
   public String bufferKey() {
-    return streamId + '\u0000' + String.format("%020d", firstSequence);
+    if (firstSequence < 0) {
+      return streamId + '\u0000' + String.format("%020d", firstSequence);
+    }
+    String digits = Long.toString(firstSequence);
+    StringBuilder key = new StringBuilder(streamId.length() + 21).append(streamId).append('\u0000');
+    for (int pad = digits.length(); pad < 20; pad++) {
+      key.append('0');
+    }
+    return key.append(digits).toString();
   }
 }

@@ -3,16 +3,10 @@ package io.openmede.recognizer.window;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Checks a frame batch before its frames enter a window: non-empty, a positive frame size, raw RGB
@@ -101,27 +95,70 @@ public final class FrameBatchCheck {
     return out;
   }
 
-  private static Optional<String> jpegProblem(byte[] data, int width, int height) {
+  /**
+   * Reads the JPEG's markers up to its frame header (SOF) and compares the size stated there with
+   * the batch's; no decoding, no image reader (which would also create a temporary cache file).
+   */
+  static Optional<String> jpegProblem(byte[] data, int width, int height) {
     if (data.length < 4 || (data[0] & 0xff) != 0xff || (data[1] & 0xff) != 0xd8) {
       return Optional.of("not a JPEG (no start-of-image marker), " + data.length + " bytes");
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in);
-        int w = reader.getWidth(0);
-        int h = reader.getHeight(0);
+    int i = 2;
+    while (true) {
+      if (i >= data.length || (data[i] & 0xff) != 0xff) {
+        return Optional.of(
+            "undecodable JPEG: no marker at byte "
+                + i
+                + " of "
+                + data.length
+                + " (no frame header)");
+      }
+      while (i < data.length && (data[i] & 0xff) == 0xff) {
+        i++; // fill bytes
+      }
+      if (i >= data.length) {
+        return Optional.of("undecodable JPEG: truncated before its frame header");
+      }
+      int marker = data[i++] & 0xff;
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+        continue; // markers without a segment
+      }
+      if (marker == 0xd9 || marker == 0xda) {
+        return Optional.of("undecodable JPEG: no frame header before the image data");
+      }
+      if (i + 2 > data.length) {
+        return Optional.of("undecodable JPEG: truncated before its frame header");
+      }
+      int length = u16(data, i);
+      if (length < 2 || i + length > data.length) {
+        return Optional.of(
+            "undecodable JPEG: a segment of "
+                + length
+                + " bytes at byte "
+                + i
+                + " runs past the end ("
+                + data.length
+                + " bytes)");
+      }
+      boolean frameHeader =
+          marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+      if (frameHeader) {
+        if (length < 7) {
+          return Optional.of("undecodable JPEG: frame header of " + length + " bytes");
+        }
+        int h = u16(data, i + 3);
+        int w = u16(data, i + 5);
         if (w != width || h != height) {
           return Optional.of(
               "JPEG is " + w + "x" + h + " but the batch says " + width + "x" + height);
         }
-      } finally {
-        reader.dispose();
+        return Optional.empty();
       }
-    } catch (IOException | RuntimeException e) {
-      return Optional.of("undecodable JPEG: " + e.getMessage());
+      i += length;
     }
-    return Optional.empty();
+  }
+
+  private static int u16(byte[] b, int at) {
+    return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
   }
 }
