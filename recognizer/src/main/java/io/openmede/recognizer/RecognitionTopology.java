@@ -2,6 +2,7 @@ package io.openmede.recognizer;
 
 import io.openmede.recognizer.score.ScoreWindowsProcessor;
 import io.openmede.recognizer.score.ScorerPool;
+import io.openmede.recognizer.score.ScoringMode;
 import io.openmede.recognizer.vocabulary.VocabularyBook;
 import io.openmede.recognizer.vocabulary.VocabularyStoreUpdater;
 import io.openmede.recognizer.window.FrameWindowProcessor;
@@ -59,6 +60,22 @@ public final class RecognitionTopology {
       RecognizerSettings settings,
       ScorerPool scorers,
       RecognizerMetrics metrics) {
+    return build(topics, settings, scorers, metrics, ScoringMode.ON_STREAM_THREAD);
+  }
+
+  /**
+   * The recognizer's topology.
+   *
+   * @param scorers gives each stream thread its scorer
+   * @param metrics where the processors count
+   * @param mode where micro-batches are scored (the service pipelines them)
+   */
+  public static Topology build(
+      RecognizerTopics topics,
+      RecognizerSettings settings,
+      ScorerPool scorers,
+      RecognizerMetrics metrics,
+      ScoringMode mode) {
     VocabularyBook book = new VocabularyBook();
     Topology t = new Topology();
     t.addSource(
@@ -98,7 +115,8 @@ public final class RecognitionTopology {
                 RECOGNITIONS_SINK,
                 DEAD_LETTER_SINK,
                 topics.frames(),
-                metrics),
+                metrics,
+                mode),
         WINDOW_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -8,6 +8,7 @@ import io.openmede.model.DefaultWeights;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScorerPool;
+import io.openmede.recognizer.score.ScoringMode;
 import io.openmede.recognizer.swap.CheckpointFetcher;
 import io.openmede.recognizer.swap.CheckpointFollower;
 import io.openmede.recognizer.swap.CheckpointInstaller;
@@ -112,7 +113,8 @@ public final class RecognizerService implements AutoCloseable {
         slots.stream().map(s -> new ModelClipScorer(s, classes)).toList();
     RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
     Topology topology =
-        RecognitionTopology.build(topics, settings, ScorerPool.roundRobin(scorers), metrics);
+        RecognitionTopology.build(
+            topics, settings, ScorerPool.roundRobin(scorers), metrics, ScoringMode.PIPELINED);
 
     Properties props = new Properties();
     props.putAll(cluster.clientConfig());
@@ -121,6 +123,9 @@ public final class RecognizerService implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+    // an idle stream thread blocks in poll this long before it punctuates: short, so that a
+    // pipelined batch that is done is forwarded soon even when no record arrives
+    props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
     props.put(
         StreamsConfig.producerPrefix("max.request.size"),
         Topics.FRAME_TOPIC_MAX_MESSAGE_BYTES + Topics.SMALL_TOPIC_MAX_MESSAGE_BYTES);

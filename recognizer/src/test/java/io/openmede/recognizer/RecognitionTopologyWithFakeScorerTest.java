@@ -6,6 +6,7 @@ import io.openmede.recognizer.score.ClipScorer;
 import io.openmede.recognizer.score.RankedLabel;
 import io.openmede.recognizer.score.ScoredBatch;
 import io.openmede.recognizer.score.ScorerPool;
+import io.openmede.recognizer.score.ScoringMode;
 import io.openmede.recognizer.score.WindowScore;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.testing.Frames;
@@ -31,6 +32,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +41,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +125,10 @@ class RecognitionTopologyWithFakeScorerTest {
   }
 
   private void start(RecognizerSettings settings) {
+    start(settings, ScorerPool.of(scorer), ScoringMode.ON_STREAM_THREAD);
+  }
+
+  private void start(RecognizerSettings settings, ScorerPool scorers, ScoringMode mode) {
     Properties p = new Properties();
     p.put("application.id", "recognizer-test");
     p.put("bootstrap.servers", "unused:9092");
@@ -129,7 +138,7 @@ class RecognitionTopologyWithFakeScorerTest {
     p.putAll(handlers);
     driver =
         new TopologyTestDriver(
-            RecognitionTopology.build(TOPICS, settings, ScorerPool.of(scorer), metrics),
+            RecognitionTopology.build(TOPICS, settings, scorers, metrics, mode),
             p,
             Instant.ofEpochMilli(5_000_000));
     frames =
@@ -314,6 +323,66 @@ class RecognitionTopologyWithFakeScorerTest {
         .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
         .containsExactly("cam-a:0", "cam-a:2", "cam-b:0", "cam-c:0");
     assertThat(metrics.queueDepth.get()).isZero();
+  }
+
+  @Test
+  void pipelined_batchInFlight_staysBufferedUntilItsRecognitionsAreForwardedOnce()
+      throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch returned = new CountDownLatch(1);
+    ClipScorer gated =
+        (windows, vocab, topK) -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ScoredBatch b = scorer.score(windows, vocab, topK);
+          if (windows.size() == 2) {
+            returned.countDown();
+          }
+          return b;
+        };
+    start(
+        settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofMinutes(1)),
+        ScorerPool.of(gated),
+        ScoringMode.PIPELINED);
+    addLabel("waving");
+    KeyValueStore<String, ClipWindow> buffer =
+        driver.getKeyValueStore(RecognitionTopology.BUFFER_STORE);
+    send("cam-a", 0, 0, 3); // 2 windows: a full batch, scored on the scoring thread
+    send("cam-b", 0, 0, 1); // buffered while that batch is in flight
+    assertThat(recognitions.isEmpty()).isTrue();
+    assertThat(size(buffer)).isEqualTo(3); // the batch in flight is still in the buffer
+    assertThat(metrics.queueDepth.get()).isEqualTo(3.0);
+
+    release.countDown();
+    assertThat(returned.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(100); // the scoring thread marks the batch done
+    driver.advanceWallClockTime(Duration.ofSeconds(30)); // punctuation: forwards the batch
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-a:0", "cam-a:2");
+    assertThat(size(buffer)).isEqualTo(1);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // cam-b waited the delay: scored
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-b:0");
+    assertThat(scorer.batchSizes).containsExactly(2, 1);
+    assertThat(size(buffer)).isZero();
+    assertThat(metrics.queueDepth.get()).isZero();
+  }
+
+  private static int size(KeyValueStore<String, ClipWindow> store) {
+    int n = 0;
+    try (KeyValueIterator<String, ClipWindow> it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
   }
 
   @Test

@@ -13,10 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,23 +35,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Micro-batches ready windows and scores them, without weakening exactly-once.
  *
- * <p>Design: a ready window is put into a persistent, changelogged buffer store of this task. The
- * buffer is flushed (scored, its recognitions forwarded, its entries deleted) when it holds {@code
- * maxBatch} windows, or by a wall-clock punctuator once its oldest window has waited {@code
- * maxDelay} while the stream thread was not scoring. Time the thread spends scoring (any of its
- * tasks' batches) does not count: under load a task's buffer keeps filling while the thread scores
- * another task's batch, instead of being flushed half full as soon as that batch ends (half-full
- * model calls cost almost as much as full ones); when idle the delay is plain wall-clock time.
- * Buffering, flushing and the input offsets all belong to the same task, so Kafka Streams commits
- * them in one transaction (exactly-once v2): after a crash the buffer is restored from its
- * changelog exactly as of the last commit, and the frames after that commit are processed again, so
- * every window is recognized exactly once. A batch spans the streams of one task (partition); with
- * several partitions per stream thread each task batches on its own.
+ * <p>Design: a ready window is put into a persistent, changelogged buffer store of this task. A
+ * micro-batch is taken from the buffer when it holds {@code maxBatch} windows, or by a wall-clock
+ * punctuator once its oldest window has waited {@code maxDelay} while the scorer was idle (time the
+ * stream thread or its scoring thread spends scoring does not count: under load a task's buffer
+ * keeps filling while another task's batch is scored, instead of being flushed half full as soon as
+ * that batch ends; when idle the delay is plain wall-clock time). A batch's windows stay in the
+ * buffer until its results are forwarded; forwarding and deleting them happen together on the
+ * stream thread. Buffering, forwarding, deleting and the input offsets all belong to the same task,
+ * so Kafka Streams commits them in one transaction (exactly-once v2): after a crash the buffer is
+ * restored from its changelog exactly as of the last commit (including windows whose batch was
+ * being scored then), and the frames after that commit are processed again, so every window is
+ * recognized exactly once. A batch spans the streams of one task (partition); with several
+ * partitions per stream thread each task batches on its own.
  *
- * <p>Per flush: the vocabulary snapshot is read once (a change that reached the instance is used by
- * every later batch), the model is leased once by the scorer (a swap takes effect between batches).
- * An empty vocabulary scores nothing: the windows are consumed, counted and logged. Windows the
- * scorer refuses go to dead letters.
+ * <p>{@link ScoringMode#PIPELINED}: a full batch is scored on a scoring thread belonging to the
+ * stream thread (one per stream thread, shared by its tasks, at most one batch in flight per task),
+ * while the stream thread goes on reading and windowing; the next full batch waits for the one in
+ * flight (backpressure). The results are forwarded at the next record or punctuation of the task
+ * after the batch is done.
+ *
+ * <p>Per batch: the vocabulary snapshot is read once when it is taken (a change that reached the
+ * instance is used by every later batch), the model is leased once by the scorer (a swap takes
+ * effect between batches). An empty vocabulary scores nothing: the windows are consumed, counted
+ * and logged. Windows the scorer refuses go to dead letters.
  */
 public final class ScoreWindowsProcessor implements Processor<String, ClipWindow, Object, Object> {
 
@@ -55,6 +67,16 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   /** Nanoseconds the calling (stream) thread has spent scoring, over all its tasks. */
   private static final ThreadLocal<long[]> SCORING_NANOS =
       ThreadLocal.withInitial(() -> new long[1]);
+
+  /** The scoring thread of each stream thread (pipelined mode). */
+  private static final ThreadLocal<ScoringLane> LANES =
+      ThreadLocal.withInitial(() -> new ScoringLane(Thread.currentThread().getName() + "-scorer"));
+
+  /** A batch taken from the buffer and what became of it. */
+  private record Taken(List<ClipWindow> windows, VocabularySnapshot vocabulary) {}
+
+  /** A scored batch. */
+  private record Done(Taken taken, ScoredBatch scored) {}
 
   private final String bufferStoreName;
   private final String vocabularyStoreName;
@@ -67,14 +89,21 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private final String deadLetterChild;
   private final String sourceTopic;
   private final RecognizerMetrics metrics;
+  private final ScoringMode mode;
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ClipWindow> buffer;
   private ReadOnlyKeyValueStore<String, VocabularyEntry> vocabulary;
   private ClipScorer scorer;
-  private int buffered;
+  private ScoringLane lane;
+
+  /** Windows in the buffer that no batch has taken yet. */
+  private int pending;
+
   private long oldestBufferedAt = Long.MAX_VALUE;
   private long scoringNanosAtOldest;
+  private Future<Done> inFlight;
+  private final Set<String> inFlightKeys = new HashSet<>();
   private boolean emptyVocabularyLogged;
 
   public ScoreWindowsProcessor(
@@ -88,7 +117,8 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       String recognitionsChild,
       String deadLetterChild,
       String sourceTopic,
-      RecognizerMetrics metrics) {
+      RecognizerMetrics metrics,
+      ScoringMode mode) {
     this.bufferStoreName = bufferStoreName;
     this.vocabularyStoreName = vocabularyStoreName;
     this.book = book;
@@ -100,6 +130,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.deadLetterChild = deadLetterChild;
     this.sourceTopic = sourceTopic;
     this.metrics = metrics;
+    this.mode = mode;
   }
 
   @Override
@@ -108,11 +139,19 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.buffer = context.getStateStore(bufferStoreName);
     this.vocabulary = context.getStateStore(vocabularyStoreName);
     this.scorer = scorers.scorerFor(Thread.currentThread().getName());
+    this.lane = mode == ScoringMode.PIPELINED ? LANES.get() : null;
     scoringNanosAtOldest = SCORING_NANOS.get()[0];
-    buffered = (int) Math.min(Integer.MAX_VALUE, buffer.approximateNumEntries());
-    if (buffered > 0) {
+    int restored = 0;
+    try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
+      while (it.hasNext()) {
+        it.next();
+        restored++;
+      }
+    }
+    pending = restored;
+    if (pending > 0) {
       oldestBufferedAt = 0; // restored windows: flush at the first punctuation
-      metrics.queueDepth.inc(buffered);
+      metrics.queueDepth.inc(pending);
     }
     long tick = Math.max(1, maxDelay.toMillis() / 2);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -122,56 +161,127 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   public void process(org.apache.kafka.streams.processor.api.Record<String, ClipWindow> record) {
     ClipWindow w = record.value();
     buffer.put(w.bufferKey(), w);
-    buffered++;
+    pending++;
     metrics.queueDepth.inc();
     if (oldestBufferedAt == Long.MAX_VALUE) {
       oldestBufferedAt = context.currentSystemTimeMs();
       scoringNanosAtOldest = SCORING_NANOS.get()[0];
     }
-    if (buffered >= maxBatch || maxDelay.isZero()) {
-      flush();
+    collect(false);
+    while (pending >= maxBatch || (maxDelay.isZero() && pending > 0)) {
+      collect(true); // backpressure: one batch in flight per task
+      if (!submit()) {
+        break;
+      }
+      if (lane == null) {
+        collect(true);
+      }
     }
   }
 
   private void punctuate(long now) {
-    if (buffered == 0) {
+    collect(false);
+    if (pending == 0 || inFlight != null) {
       return;
     }
-    long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
-    if (now - oldestBufferedAt - busyMs >= maxDelay.toMillis()) {
-      flush();
+    boolean due;
+    if (lane == null) {
+      long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
+      due = now - oldestBufferedAt - busyMs >= maxDelay.toMillis();
+    } else {
+      due = lane.idle() && now - oldestBufferedAt >= maxDelay.toMillis();
+    }
+    if (due) {
+      while (pending > 0 && submit()) {
+        collect(true); // input is slow: no point in waiting for the next record to forward
+      }
     }
   }
 
-  /** Scores everything buffered, in batches of at most {@code maxBatch}. */
-  private void flush() {
-    while (true) {
-      List<ClipWindow> batch = new ArrayList<>(maxBatch);
-      try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
-        while (it.hasNext() && batch.size() < maxBatch) {
-          KeyValue<String, ClipWindow> kv = it.next();
+  /**
+   * Takes the next batch (at most {@code maxBatch} windows in key order that no batch has taken)
+   * and scores it, on the stream thread or the lane. False when the buffer had none.
+   */
+  private boolean submit() {
+    List<ClipWindow> batch = new ArrayList<>(maxBatch);
+    try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
+      while (it.hasNext() && batch.size() < maxBatch) {
+        KeyValue<String, ClipWindow> kv = it.next();
+        if (!inFlightKeys.contains(kv.key)) {
           batch.add(kv.value);
         }
       }
-      if (batch.isEmpty()) {
-        break;
-      }
-      for (ClipWindow w : batch) {
-        buffer.delete(w.bufferKey());
-      }
-      metrics.queueDepth.dec(batch.size());
-      buffered = Math.max(0, buffered - batch.size());
-      scoreBatch(batch);
     }
-    buffered = 0;
-    oldestBufferedAt = Long.MAX_VALUE;
+    if (batch.isEmpty()) {
+      pending = 0;
+      oldestBufferedAt = Long.MAX_VALUE;
+      return false;
+    }
+    pending = Math.max(0, pending - batch.size());
+    if (pending == 0) {
+      oldestBufferedAt = Long.MAX_VALUE;
+    }
+    for (ClipWindow w : batch) {
+      inFlightKeys.add(w.bufferKey());
+    }
+    Taken taken = new Taken(batch, book.snapshot(vocabulary));
+    metrics.vocabularyVersion.set(taken.vocabulary().version());
+    metrics.vocabularySize.set(taken.vocabulary().classes().size());
+    if (taken.vocabulary().isEmpty()) {
+      inFlight = CompletableFuture.completedFuture(new Done(taken, null));
+    } else if (lane == null) {
+      inFlight = CompletableFuture.completedFuture(new Done(taken, score(taken)));
+    } else {
+      inFlight = lane.submit(() -> new Done(taken, score(taken)));
+    }
+    return true;
   }
 
-  private void scoreBatch(List<ClipWindow> batch) {
-    VocabularySnapshot vocab = book.snapshot(vocabulary);
-    metrics.vocabularyVersion.set(vocab.version());
-    metrics.vocabularySize.set(vocab.classes().size());
-    if (vocab.isEmpty()) {
+  private ScoredBatch score(Taken taken) {
+    long t0 = System.nanoTime();
+    ScoredBatch scored = scorer.score(taken.windows(), taken.vocabulary(), topK);
+    long nanos = System.nanoTime() - t0;
+    SCORING_NANOS.get()[0] += nanos;
+    metrics.batchSeconds.observe(nanos / 1e9);
+    return scored;
+  }
+
+  /** Forwards the results of the batch in flight, if any and done (or waits when {@code wait}). */
+  private void collect(boolean wait) {
+    if (inFlight == null || (!wait && !inFlight.isDone())) {
+      return;
+    }
+    Done done;
+    try {
+      done = inFlight.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a micro-batch was scored", e);
+    } catch (ExecutionException e) {
+      inFlight = null;
+      inFlightKeys.clear();
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("scoring a micro-batch failed", e.getCause());
+    }
+    inFlight = null;
+    List<ClipWindow> batch = done.taken().windows();
+    for (ClipWindow w : batch) {
+      buffer.delete(w.bufferKey());
+      inFlightKeys.remove(w.bufferKey());
+    }
+    metrics.queueDepth.dec(batch.size());
+    forward(done);
+  }
+
+  private void forward(Done done) {
+    List<ClipWindow> batch = done.taken().windows();
+    VocabularySnapshot vocab = done.taken().vocabulary();
+    if (done.scored() == null) {
       metrics.unscoredWindows.inc(batch.size());
       if (!emptyVocabularyLogged) {
         LOG.warn(
@@ -183,11 +293,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       return;
     }
     emptyVocabularyLogged = false;
-    long t0 = System.nanoTime();
-    ScoredBatch scored = scorer.score(batch, vocab, topK);
-    long nanos = System.nanoTime() - t0;
-    SCORING_NANOS.get()[0] += nanos;
-    metrics.batchSeconds.observe(nanos / 1e9);
+    ScoredBatch scored = done.scored();
     metrics.batchSize.observe(batch.size());
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {
@@ -222,6 +328,14 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
               w.streamId(), recognition, Math.max(0, w.endTimeMs())),
           recognitionsChild);
     }
+  }
+
+  @Override
+  public void close() {
+    // a batch still in flight is dropped: its windows are still in the buffer (and so in the
+    // committed state), and the task's next owner scores them
+    inFlight = null;
+    inFlightKeys.clear();
   }
 
   private void deadLetter(ClipWindow w, String reason, long now) {
