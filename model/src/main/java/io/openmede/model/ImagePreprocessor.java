@@ -89,8 +89,10 @@ public final class ImagePreprocessor {
     for (int i = 0; i < src.length; i++) {
       src[i] = rgb[i] & 0xff;
     }
-    float[] horiz = resampleRows(src, width, height, newW);
-    float[] both = resampleColumns(horiz, newW, height, newH);
+    // a side that keeps its size is not resampled: at scale 1 the filter's taps are exactly 1 at
+    // the pixel and 0 elsewhere, so skipping the pass gives the same floats, without the work
+    float[] horiz = newW == width ? src : resampleRows(src, width, height, newW);
+    float[] both = newH == height ? horiz : resampleColumns(horiz, newW, height, newH);
     int top = (int) Math.round((newH - resolution) / 2.0);
     int left = (int) Math.round((newW - resolution) / 2.0);
     int plane = resolution * resolution;

@@ -374,6 +374,56 @@ class RecognitionTopologyWithFakeScorerTest {
     assertThat(metrics.queueDepth.get()).isZero();
   }
 
+  @Test
+  void pipelined_twoBatchesMayBeInFlight_aThirdWaitsForTheOldest() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ClipScorer gated =
+        (windows, vocab, topK) -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          synchronized (scorer) {
+            return scorer.score(windows, vocab, topK);
+          }
+        };
+    start(
+        settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofMinutes(1)),
+        ScorerPool.of(gated),
+        ScoringMode.PIPELINED);
+    addLabel("waving");
+    send("cam-a", 0, 0, 3); // batch 1: in flight (held by the gate)
+    Thread second = new Thread(() -> send("cam-b", 0, 0, 3));
+    second.start();
+    second.join(10_000);
+    boolean secondWaited = second.isAlive();
+    if (secondWaited) {
+      release.countDown(); // let the test end
+      second.join(10_000);
+    }
+    assertThat(secondWaited).as("batch 2 goes in flight without waiting for batch 1").isFalse();
+    assertThat(recognitions.isEmpty()).isTrue();
+    assertThat(metrics.queueDepth.get()).isEqualTo(4.0);
+
+    // batch 3 has to wait for batch 1: the stream thread blocks until the gate opens
+    Thread third = new Thread(() -> send("cam-c", 0, 0, 3));
+    third.start();
+    third.join(300);
+    assertThat(third.isAlive()).as("the third full batch waits (backpressure)").isTrue();
+    release.countDown();
+    third.join(10_000);
+    assertThat(third.isAlive()).isFalse();
+
+    Thread.sleep(100); // the scoring thread finishes batches 2 and 3
+    driver.advanceWallClockTime(Duration.ofSeconds(30)); // punctuation forwards what is done
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-a:0", "cam-a:2", "cam-b:0", "cam-b:2", "cam-c:0", "cam-c:2");
+    assertThat(scorer.batchSizes).containsExactly(2, 2, 2);
+    assertThat(metrics.queueDepth.get()).isZero();
+  }
+
   private static int size(KeyValueStore<String, ClipWindow> store) {
     int n = 0;
     try (KeyValueIterator<String, ClipWindow> it = store.all()) {

@@ -9,6 +9,7 @@ import io.openmede.model.text.ClipTokenizer;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.cli.RecognizeCommand;
+import io.openmede.recognizer.score.ClipScorer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScoredBatch;
 import io.openmede.recognizer.swap.ModelSlot;
@@ -66,12 +67,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The recognizer benchmark, in one run on a cluster (the embedded platform by default):
  *
  * <ol>
- *   <li><b>bare</b>: the tiny model's scorer alone (JPEG decode, preprocessing, embedding, ranking;
- *       no Kafka) on the clips of N synthetic-world cameras, in micro-batches of the configured
- *       size: windows per second;
+ *   <li><b>bare</b>: the tiny model alone (embedding and ranking, no Kafka, on one thread) on the
+ *       clips of N synthetic-world cameras, decoded and preprocessed beforehand, in micro-batches
+ *       of the configured size: windows per second;
  *   <li><b>end to end</b>: the same clips as frame batches through the whole topology (exactly-once
- *       v2, read_committed reader): windows per second from the first send to the last recognition;
- *       {@code e2e_vs_bare} is their ratio;
+ *       v2, read_committed reader), produced while it is paused: steady windows per second between
+ *       the first and the last transaction that made recognitions visible ({@link #steadyRate});
+ *       {@code e2e_vs_bare} is the median over rounds of its ratio to the bare runs around it;
  *   <li><b>paced</b>: the streams at a fixed rate below capacity: production of a window's frame
  *       batch to the read of its recognition, p50 and p99; a vocabulary message mid-way and the
  *       time to the first recognition that uses it; a checkpoint announcement later and the p99
@@ -94,6 +96,9 @@ public final class RecognizerBenchmark {
    *     measured end-to-end throughput
    * @param pacedSeconds length of the paced phase
    * @param rounds end-to-end throughput rounds, each between two bare runs
+   * @param maxWarmUp the end-to-end warm-up stops when the JIT has settled or after this long
+   * @param overrides recognizer settings to use instead of the defaults (not the topics, the
+   *     application id or the directories, which the benchmark owns)
    */
   public record Options(
       int streams,
@@ -102,7 +107,13 @@ public final class RecognizerBenchmark {
       int maxBatch,
       double pacedRate,
       int pacedSeconds,
-      int rounds) {}
+      int rounds,
+      Duration maxWarmUp,
+      Map<String, String> overrides) {
+    public Options {
+      overrides = Map.copyOf(overrides);
+    }
+  }
 
   /** The figures. */
   public record Result(
@@ -130,6 +141,18 @@ public final class RecognizerBenchmark {
           swapP99Ratio());
     }
   }
+
+  /** Untimed passes over the clips before measuring, on the bare side. */
+  static final int WARM_UP_PASSES = 2;
+
+  /** End-to-end warm-up rounds: at least this many... */
+  static final int MIN_WARM_UP_PASSES = 2;
+
+  /** ...then until JIT compilation takes at most this share of a round's wall-clock time... */
+  static final double JIT_SETTLED_SHARE = 0.05;
+
+  /** ...but at most this many rounds (and {@link Options#maxWarmUp}). */
+  static final int MAX_WARM_UP_PASSES = 40;
 
   private final Options options;
   private final PrintStream out;
@@ -160,6 +183,9 @@ public final class RecognizerBenchmark {
     values.put(RecognizerSettings.WINDOW_FRAMES.name(), String.valueOf(options.frames()));
     values.put(RecognizerSettings.WINDOW_HOP.name(), String.valueOf(options.frames()));
     values.put(RecognizerSettings.MAX_BATCH_SIZE.name(), String.valueOf(options.maxBatch()));
+    for (Map.Entry<String, String> o : options.overrides().entrySet()) {
+      values.putIfAbsent(o.getKey(), o.getValue());
+    }
     Settings settings = Settings.of(RecognizeCommand.groups(), values);
     RecognizerSettings rs = RecognizerSettings.from(settings);
     Cluster cluster = Cluster.from(settings);
@@ -184,13 +210,15 @@ public final class RecognizerBenchmark {
         options.maxBatch(),
         options.rounds());
     out.println(
-        "bare = the same scoring code the topology runs (ModelClipScorer: JPEG decode,"
-            + " preprocessing, embedVideos, ranking against the vocabulary) on the same clips, same"
-            + " weights, same micro-batch size, no Kafka; measured between the end-to-end rounds,"
-            + " each round compared with the mean of the bare runs around it; end to end = the"
-            + " topology (exactly-once v2, default batch delay and commit interval) drains the"
-            + " round's frame batches, produced while it was paused, until the reader has every"
-            + " recognition");
+        "bare = the model replica alone: the scorer the topology uses (ModelClipScorer:"
+            + " embedVideos and ranking against the vocabulary) on the same clips decoded and"
+            + " preprocessed beforehand, same weights, same micro-batch size, one thread, no Kafka;"
+            + " measured between the end-to-end rounds, each round compared with the mean of the"
+            + " bare runs around it; end to end = the whole topology (Kafka, JPEG decoding,"
+            + " preprocessing, windowing, the model, exactly-once v2 with the default batch delay"
+            + " and commit interval) drains the round's frame batches, produced while it was"
+            + " paused: windows per second between the first and the last transaction that made"
+            + " recognitions visible to a read_committed reader");
 
     publishVocabulary(cluster, labels);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -213,21 +241,46 @@ public final class RecognizerBenchmark {
         throw new IllegalStateException("the recognizer did not start");
       }
       reader.start();
-      // warm-up (JIT, stores, transactions): every window of every stream once, untimed
+      // warm-up: rounds like the measured ones, untimed, until the JIT has settled (the broker,
+      // the clients and the topology are a lot of code; C2 compiling it takes a core away)
       long seq = 0;
-      for (int w = 0; w < w0; w++, seq++) {
-        for (List<FrameBatch> s : clips) {
-          send(producer, cluster, batchFor(s.get(w), seq), sentAt);
+      long warmStart = System.nanoTime();
+      for (int pass = 1; ; pass++) {
+        long jit0 = ThreadCpu.jitMillis();
+        long t0 = System.nanoTime();
+        int before = byKey.size();
+        service.streams().pause();
+        for (int w = 0; w < w0; w++, seq++) {
+          for (List<FrameBatch> s : clips) {
+            send(producer, cluster, batchFor(s.get(w), seq), sentAt);
+          }
+        }
+        producer.flush();
+        service.streams().resume();
+        waitFor(() -> byKey.size() >= before + clips.size() * w0, Duration.ofSeconds(600));
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        long jitMs = ThreadCpu.jitMillis() - jit0;
+        out.printf(
+            "warm-up round %d: %.1f s, JIT compiling %d ms (%.0f%%)%n",
+            pass, wallMs / 1000, jitMs, 100 * jitMs / wallMs);
+        if (pass >= MIN_WARM_UP_PASSES && jitMs <= JIT_SETTLED_SHARE * wallMs) {
+          break;
+        }
+        if (pass >= MAX_WARM_UP_PASSES
+            || System.nanoTime() - warmStart > options.maxWarmUp().toNanos()) {
+          out.printf("warm-up: the JIT has not settled after %d rounds; measuring anyway%n", pass);
+          break;
         }
       }
-      producer.flush();
-      int warmed = clips.size() * w0;
-      waitFor(() -> byKey.size() >= warmed, Duration.ofSeconds(600));
 
       // throughput: bare, end to end, bare, end to end, ..., bare (machine noise hits both)
       double[] bares = new double[options.rounds() + 1];
       double[] e2es = new double[options.rounds()];
       double[] ratios = new double[options.rounds()];
+      out.printf(
+          "decoding and preprocessing alone: %.1f windows/s on one thread (the topology's stream"
+              + " thread does it while the model runs the previous batch)%n",
+          bareScorer.prepareWindowsPerSecond());
       bares[0] = bareScorer.windowsPerSecond();
       out.printf("bare scorer: %.1f windows/s%n", bares[0]);
       for (int round = 0; round < options.rounds(); round++) {
@@ -243,19 +296,39 @@ public final class RecognizerBenchmark {
         }
         producer.flush();
         Snapshot m0 = Snapshot.of(service);
+        int receivedBefore = received.size();
+        Map<String, Long> cpu0 = ThreadCpu.byGroup();
+        long gc0 = ThreadCpu.gcMillis();
+        long jit0 = ThreadCpu.jitMillis();
         long t0 = System.nanoTime();
         service.streams().resume();
         waitFor(() -> byKey.size() >= before + total, Duration.ofSeconds(600));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Snapshot m1 = Snapshot.of(service);
-        e2es[round] = total / seconds;
+        out.printf("  stream thread: %s%n", streamThreadMetrics(service));
+        out.printf(
+            "  cpu during the round (s): %s; gc pauses %d ms; JIT compiling %d ms%n",
+            ThreadCpu.describe(ThreadCpu.delta(cpu0, ThreadCpu.byGroup())),
+            ThreadCpu.gcMillis() - gc0,
+            ThreadCpu.jitMillis() - jit0);
+        long[] arrivals;
+        synchronized (received) {
+          arrivals =
+              received.subList(receivedBefore, received.size()).stream()
+                  .mapToLong(r -> r[1])
+                  .sorted()
+                  .toArray();
+        }
+        e2es[round] = steadyRate(arrivals);
         bares[round + 1] = bareScorer.windowsPerSecond();
         ratios[round] = e2es[round] / ((bares[round] + bares[round + 1]) / 2);
         out.printf(
-            "end to end: %.1f windows/s (%.3f of the bare runs around it); %d model batches of"
-                + " %.1f windows on average, scoring busy %.0f%% of the %.2f s%n",
+            "end to end: %.1f windows/s steady (%.3f of the bare runs around it), %.1f windows/s"
+                + " from resume to the last recognition; %d model batches of %.1f windows on"
+                + " average, scoring busy %.0f%% of the %.2f s%n",
             e2es[round],
             ratios[round],
+            total / seconds,
             m1.batches - m0.batches,
             (m1.windows - m0.windows) / Math.max(1.0, m1.batches - m0.batches),
             100 * (m1.scoringSeconds - m0.scoringSeconds) / seconds,
@@ -335,6 +408,11 @@ public final class RecognizerBenchmark {
       out.printf(
           "paced %.0f windows/s for %d s: %d recognitions, model now %s%n",
           rate, options.pacedSeconds(), all.size(), service.servingVersion());
+      double[] inTopology = all.stream().mapToDouble(r -> r[2] / 1000.0).toArray();
+      out.printf(
+          "  of which in the topology (window complete → recognition forwarded): p50 %.1f ms, p99"
+              + " %.1f ms; the rest is the producer, the commit interval and the reader%n",
+          percentile(inTopology, 50), percentile(inTopology, 99));
       return new Result(
           bare,
           e2e,
@@ -348,6 +426,33 @@ public final class RecognizerBenchmark {
       reading.set(false);
     }
   }
+
+  /**
+   * Windows per second between the first and the last commit that made recognitions visible:
+   * recognitions become readable in bursts, one per transaction, so the windows of the first burst
+   * were scored before the first arrival and do not count; the pipeline's fill (resume, first poll)
+   * and drain (the last commit interval) are latency, reported by the paced phase.
+   *
+   * @param arrivals sorted arrival times (ns) of the round's recognitions at the reader
+   */
+  static double steadyRate(long[] arrivals) {
+    int n = arrivals.length;
+    if (n < 2) {
+      return Double.NaN;
+    }
+    int firstBurst = 0;
+    while (firstBurst < n && arrivals[firstBurst] - arrivals[0] <= BURST_GAP_NANOS) {
+      firstBurst++;
+    }
+    double seconds = (arrivals[n - 1] - arrivals[0]) / 1e9;
+    if (firstBurst >= n || seconds <= 0) {
+      return Double.NaN;
+    }
+    return (n - firstBurst) / seconds;
+  }
+
+  /** Arrivals this close to the first belong to the first burst (the reader polls every 20 ms). */
+  static final long BURST_GAP_NANOS = 10_000_000L;
 
   private static String key(String stream, long firstSequence) {
     return stream + ":" + firstSequence;
@@ -388,7 +493,7 @@ public final class RecognizerBenchmark {
           byKey.put(k, v);
           Long sent = sentAt.get(k);
           if (sent != null) {
-            received.add(new long[] {sent, now});
+            received.add(new long[] {sent, now, (long) (v.getProcessingLatencyMs() * 1000)});
           }
           maxVocabulary.accumulateAndGet(v.getVocabularyVersion(), Math::max);
           long base = vocabularyBaseline.get();
@@ -401,14 +506,20 @@ public final class RecognizerBenchmark {
   }
 
   /**
-   * The bare side: the scorer the topology uses ({@link ModelClipScorer}) with the topology's
-   * initial weights, on the windows of the throughput phase, without Kafka.
+   * The bare side: the model replica alone. The scorer the topology uses ({@link ModelClipScorer})
+   * with the topology's initial weights runs the model and ranks ({@link
+   * ModelClipScorer#score(io.openmede.recognizer.score.ClipScorer.Prepared, VocabularySnapshot,
+   * int)}) on the windows of the throughput phase, decoded and preprocessed beforehand, in
+   * micro-batches of the topology's size, on one thread, without Kafka. The topology does the
+   * decoding and preprocessing itself (on its stream thread) on top of that.
    */
   private final class BareScorer implements AutoCloseable {
     private final List<ClipWindow> windows = new ArrayList<>();
+    private final List<ClipScorer.Prepared> prepared = new ArrayList<>();
     private final VocabularySnapshot vocab;
     private final ModelSlot<ClipModel> slot;
     private final ModelClipScorer scorer;
+    private double prepareWindowsPerSecond;
 
     BareScorer(RecognizerSettings rs, List<List<FrameBatch>> clips, List<String> labels)
         throws IOException {
@@ -432,21 +543,45 @@ public final class RecognizerBenchmark {
               : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU);
       slot = new ModelSlot<>(model, "bare");
       scorer = new ModelClipScorer(slot, cache);
-      pass(); // untimed warm-up pass
+      for (int i = 0; i < WARM_UP_PASSES; i++) {
+        prepareAll(); // untimed (JIT)
+      }
+      long t0 = System.nanoTime();
+      prepareAll();
+      prepareWindowsPerSecond = windows.size() / ((System.nanoTime() - t0) / 1e9);
+      for (int i = 0; i < WARM_UP_PASSES; i++) {
+        pass(); // untimed
+      }
+    }
+
+    private void prepareAll() {
+      prepared.clear();
+      for (int i = 0; i < windows.size(); i += options.maxBatch()) {
+        prepared.add(
+            scorer.prepare(windows.subList(i, Math.min(windows.size(), i + options.maxBatch()))));
+      }
+    }
+
+    /** Decoding and preprocessing alone, windows per second on one thread. */
+    double prepareWindowsPerSecond() {
+      return prepareWindowsPerSecond;
     }
 
     /** One timed pass over every window in micro-batches of the configured size. */
     double windowsPerSecond() {
+      long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       pass();
-      return windows.size() / ((System.nanoTime() - t0) / 1e9);
+      long wall = System.nanoTime() - t0;
+      long cpu =
+          java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
+      out.printf("  bare thread on cpu %.0f%% of %.2f s%n", 100.0 * cpu / wall, wall / 1e9);
+      return windows.size() / (wall / 1e9);
     }
 
     private void pass() {
-      for (int i = 0; i < windows.size(); i += options.maxBatch()) {
-        ScoredBatch scored =
-            scorer.score(
-                windows.subList(i, Math.min(windows.size(), i + options.maxBatch())), vocab, 5);
+      for (ClipScorer.Prepared batch : prepared) {
+        ScoredBatch scored = scorer.score(batch, vocab, 5);
         if (scored.scores().stream().anyMatch(x -> x.refusal().isPresent())) {
           throw new IllegalStateException("the bare scorer refused a window");
         }
@@ -457,6 +592,38 @@ public final class RecognizerBenchmark {
     public void close() {
       slot.close();
     }
+  }
+
+  /** The stream threads' time split and commit latency (Kafka Streams' own metrics). */
+  private static String streamThreadMetrics(RecognizerService service) {
+    Map<String, Double> m = new java.util.TreeMap<>();
+    service
+        .streams()
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              if (name.group().equals("stream-thread-metrics")
+                  && List.of(
+                          "poll-ratio",
+                          "process-ratio",
+                          "commit-ratio",
+                          "punctuate-ratio",
+                          "commit-latency-avg",
+                          "commit-latency-max",
+                          "commit-rate")
+                      .contains(name.name())
+                  && metric.metricValue() instanceof Number n) {
+                m.merge(name.name(), n.doubleValue(), Double::sum);
+              }
+            });
+    StringBuilder b = new StringBuilder();
+    m.forEach(
+        (k, v) ->
+            b.append(b.length() == 0 ? "" : ", ")
+                .append(k)
+                .append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
+    return b.toString();
   }
 
   /** Scoring counters of the running topology at one moment. */

@@ -15,11 +15,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Scores windows with a {@link ClipModel}: each frame is decoded (JPEG with ImageIO, or raw RGB)
- * and preprocessed as CLIP does ({@link ImagePreprocessor}), the good windows form one {@link
- * VideoBatch} {@code [B, T, 3, R, R]}, the model embeds them, and each embedding is compared by
- * cosine with the vocabulary's class embeddings (from the {@link ClassEmbeddingCache}, so computed
- * once per class and model version), ranked with softmax at the model's logit scale.
+ * Scores windows with a {@link ClipModel}. {@link #prepare} (on the stream thread when pipelined):
+ * each frame is decoded (JPEG with ImageIO, or raw RGB) and preprocessed as CLIP does ({@link
+ * ImagePreprocessor}), the good windows form one {@link VideoBatch} {@code [B, T, 3, R, R]}; {@link
+ * #score(Prepared, VocabularySnapshot, int)} (on the scoring thread): the model embeds them, and
+ * each embedding is compared by cosine with the vocabulary's class embeddings (from the {@link
+ * ClassEmbeddingCache}, so computed once per class and model version), ranked with softmax at the
+ * model's logit scale.
  *
  * <p>The model comes from a {@link ModelSlot}, leased once per batch: a swap takes effect between
  * batches, and the old model is closed only after the batch that uses it. Windows in one batch must
@@ -38,48 +40,97 @@ public final class ModelClipScorer implements ClipScorer {
     this.classes = classes;
   }
 
+  /**
+   * Frames decoded and preprocessed for a model of one input resolution.
+   *
+   * @param windows the batch
+   * @param resolution R of the model it was made for
+   * @param frames T of the good windows (-1 when none is good)
+   * @param pixels {@code [good, T, 3, R, R]} normalised floats
+   * @param good indices of the windows in {@code pixels}, in order
+   * @param refusals per window, why it cannot be scored (null for good ones)
+   */
+  private record Input(
+      List<ClipWindow> windows,
+      int resolution,
+      int frames,
+      float[] pixels,
+      int[] good,
+      String[] refusals)
+      implements Prepared {}
+
+  @Override
+  public Prepared prepare(List<ClipWindow> windows) {
+    return prepare(windows, slot.peek().config().imageResolution());
+  }
+
+  private static Input prepare(List<ClipWindow> windows, int r) {
+    ImagePreprocessor pre = new ImagePreprocessor(r);
+    int frameSize = 3 * r * r;
+    String[] refusals = new String[windows.size()];
+    List<Integer> good = new ArrayList<>();
+    List<float[]> clips = new ArrayList<>();
+    int t = -1;
+    for (int i = 0; i < windows.size(); i++) {
+      ClipWindow w = windows.get(i);
+      if (t >= 0 && w.frames().size() != t) {
+        refusals[i] = "window has " + w.frames().size() + " frames; this batch has " + t;
+        continue;
+      }
+      try {
+        float[] clip = new float[w.frames().size() * frameSize];
+        int off = 0;
+        for (WindowFrame f : w.frames()) {
+          pre.applyInto(FrameDecoder.rgb(f), f.width(), f.height(), clip, off);
+          off += frameSize;
+        }
+        t = w.frames().size();
+        good.add(i);
+        clips.add(clip);
+      } catch (IOException | RuntimeException e) {
+        refusals[i] = String.valueOf(e.getMessage());
+      }
+    }
+    float[] pixels = new float[good.isEmpty() ? 0 : good.size() * t * frameSize];
+    for (int j = 0; j < clips.size(); j++) {
+      System.arraycopy(clips.get(j), 0, pixels, j * t * frameSize, t * frameSize);
+    }
+    return new Input(
+        List.copyOf(windows),
+        r,
+        t,
+        pixels,
+        good.stream().mapToInt(Integer::intValue).toArray(),
+        refusals);
+  }
+
   @Override
   public ScoredBatch score(List<ClipWindow> windows, VocabularySnapshot vocabulary, int topK) {
+    return score(prepare(windows), vocabulary, topK);
+  }
+
+  @Override
+  public ScoredBatch score(Prepared batch, VocabularySnapshot vocabulary, int topK) {
     try (ModelSlot.Lease<ClipModel> lease = slot.acquire()) {
       ClipModel model = lease.model();
       int r = model.config().imageResolution();
-      ImagePreprocessor pre = new ImagePreprocessor(r);
-      int frameSize = 3 * r * r;
-      WindowScore[] out = new WindowScore[windows.size()];
-      List<Integer> good = new ArrayList<>();
-      List<float[]> pixels = new ArrayList<>();
-      int t = -1;
-      for (int i = 0; i < windows.size(); i++) {
-        ClipWindow w = windows.get(i);
-        if (t >= 0 && w.frames().size() != t) {
-          out[i] =
-              WindowScore.refused(
-                  "window has " + w.frames().size() + " frames; this batch has " + t);
-          continue;
-        }
-        try {
-          float[] clip = new float[w.frames().size() * frameSize];
-          int off = 0;
-          for (WindowFrame f : w.frames()) {
-            pre.applyInto(FrameDecoder.rgb(f), f.width(), f.height(), clip, off);
-            off += frameSize;
-          }
-          t = w.frames().size();
-          good.add(i);
-          pixels.add(clip);
-        } catch (IOException | RuntimeException e) {
-          out[i] = WindowScore.refused(e.getMessage());
+      Input in =
+          batch instanceof Input i && i.resolution() == r
+              ? i
+              : prepare(batch.windows(), r); // made for another model (swapped meanwhile)
+      WindowScore[] out = new WindowScore[in.windows().size()];
+      for (int i = 0; i < out.length; i++) {
+        if (in.refusals()[i] != null) {
+          out[i] = WindowScore.refused(in.refusals()[i]);
         }
       }
-      if (!good.isEmpty()) {
-        float[] all = new float[good.size() * t * frameSize];
-        for (int j = 0; j < pixels.size(); j++) {
-          System.arraycopy(pixels.get(j), 0, all, j * t * frameSize, t * frameSize);
-        }
-        float[][] embeddings = model.embedVideos(new VideoBatch(all, good.size(), t, r));
+      int[] good = in.good();
+      if (good.length > 0) {
+        float[][] embeddings =
+            model.embedVideos(new VideoBatch(in.pixels(), good.length, in.frames(), r));
         ClassEmbeddings classEmbeddings = classes.embeddings(vocabulary, model, lease.version());
-        for (int j = 0; j < good.size(); j++) {
-          out[good.get(j)] =
+        for (int j = 0; j < good.length; j++) {
+          out[good[j]] =
               WindowScore.of(
                   Ranking.topK(
                       embeddings[j],

@@ -12,7 +12,9 @@ import io.openmede.schemas.avro.VocabularyEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -49,11 +51,15 @@ import org.slf4j.LoggerFactory;
  * recognized exactly once. A batch spans the streams of one task (partition); with several
  * partitions per stream thread each task batches on its own.
  *
- * <p>{@link ScoringMode#PIPELINED}: a full batch is scored on a scoring thread belonging to the
- * stream thread (one per stream thread, shared by its tasks, at most one batch in flight per task),
- * while the stream thread goes on reading and windowing; the next full batch waits for the one in
- * flight (backpressure). The results are forwarded at the next record or punctuation of the task
- * after the batch is done.
+ * <p>{@link ScoringMode#PIPELINED}: the stream thread prepares a full batch ({@link
+ * ClipScorer#prepare}: decoding and preprocessing) and hands it to a scoring thread belonging to
+ * the stream thread (one per stream thread, shared by its tasks), which runs the model while the
+ * stream thread goes on reading, windowing, preparing and committing. Each task may have {@value
+ * #PIPELINE_DEPTH} batches in flight, so that the scoring thread still has a batch queued while the
+ * stream thread commits; a further full batch waits for the oldest one (backpressure). Results are
+ * forwarded in batch order at the next record or punctuation of the task after their batch is done.
+ * A partial batch (flushed by time) is only taken when the task has nothing in flight: under load
+ * batches stay full.
  *
  * <p>Per batch: the vocabulary snapshot is read once when it is taken (a change that reached the
  * instance is used by every later batch), the model is leased once by the scorer (a swap takes
@@ -64,9 +70,15 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoreWindowsProcessor.class);
 
-  /** Nanoseconds the calling (stream) thread has spent scoring, over all its tasks. */
+  /**
+   * Nanoseconds the calling (stream) thread has spent scoring or waiting for a batch in flight,
+   * over all its tasks.
+   */
   private static final ThreadLocal<long[]> SCORING_NANOS =
       ThreadLocal.withInitial(() -> new long[1]);
+
+  /** Batches a task may have in flight on its scoring thread (pipelined mode). */
+  static final int PIPELINE_DEPTH = 2;
 
   /** The scoring thread of each stream thread (pipelined mode). */
   private static final ThreadLocal<ScoringLane> LANES =
@@ -102,7 +114,10 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   private long oldestBufferedAt = Long.MAX_VALUE;
   private long scoringNanosAtOldest;
-  private Future<Done> inFlight;
+
+  /** Batches taken and not yet forwarded, oldest first. */
+  private final Deque<Future<Done>> inFlight = new ArrayDeque<>();
+
   private final Set<String> inFlightKeys = new HashSet<>();
   private boolean emptyVocabularyLogged;
 
@@ -167,33 +182,30 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       oldestBufferedAt = context.currentSystemTimeMs();
       scoringNanosAtOldest = SCORING_NANOS.get()[0];
     }
-    collect(false);
+    collectDone();
+    int depth = lane == null ? 1 : PIPELINE_DEPTH;
     while (pending >= maxBatch || (maxDelay.isZero() && pending > 0)) {
-      collect(true); // backpressure: one batch in flight per task
+      while (inFlight.size() >= depth) {
+        collectOldest(); // backpressure
+      }
       if (!submit()) {
         break;
       }
-      if (lane == null) {
-        collect(true);
-      }
+    }
+    if (lane == null) {
+      collectAll();
     }
   }
 
   private void punctuate(long now) {
-    collect(false);
-    if (pending == 0 || inFlight != null) {
+    collectDone();
+    if (pending == 0 || !inFlight.isEmpty()) {
       return;
     }
-    boolean due;
-    if (lane == null) {
-      long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
-      due = now - oldestBufferedAt - busyMs >= maxDelay.toMillis();
-    } else {
-      due = lane.idle() && now - oldestBufferedAt >= maxDelay.toMillis();
-    }
-    if (due) {
+    long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
+    if (now - oldestBufferedAt - busyMs >= maxDelay.toMillis()) {
       while (pending > 0 && submit()) {
-        collect(true); // input is slow: no point in waiting for the next record to forward
+        collectAll(); // input is slow: no point in waiting for the next record to forward
       }
     }
   }
@@ -228,37 +240,61 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     metrics.vocabularyVersion.set(taken.vocabulary().version());
     metrics.vocabularySize.set(taken.vocabulary().classes().size());
     if (taken.vocabulary().isEmpty()) {
-      inFlight = CompletableFuture.completedFuture(new Done(taken, null));
-    } else if (lane == null) {
-      inFlight = CompletableFuture.completedFuture(new Done(taken, score(taken)));
+      inFlight.addLast(CompletableFuture.completedFuture(new Done(taken, null)));
+      return true;
+    }
+    // decoding and preprocessing happen here, on the stream thread, while the scoring thread runs
+    // the model on the previous batch
+    long t0 = System.nanoTime();
+    ClipScorer.Prepared prepared = scorer.prepare(batch);
+    metrics.prepareSeconds.observe((System.nanoTime() - t0) / 1e9);
+    if (lane == null) {
+      inFlight.addLast(CompletableFuture.completedFuture(new Done(taken, score(taken, prepared))));
     } else {
-      inFlight = lane.submit(() -> new Done(taken, score(taken)));
+      inFlight.addLast(lane.submit(() -> new Done(taken, score(taken, prepared))));
     }
     return true;
   }
 
-  private ScoredBatch score(Taken taken) {
+  private ScoredBatch score(Taken taken, ClipScorer.Prepared prepared) {
     long t0 = System.nanoTime();
-    ScoredBatch scored = scorer.score(taken.windows(), taken.vocabulary(), topK);
+    ScoredBatch scored = scorer.score(prepared, taken.vocabulary(), topK);
     long nanos = System.nanoTime() - t0;
     SCORING_NANOS.get()[0] += nanos;
     metrics.batchSeconds.observe(nanos / 1e9);
     return scored;
   }
 
-  /** Forwards the results of the batch in flight, if any and done (or waits when {@code wait}). */
-  private void collect(boolean wait) {
-    if (inFlight == null || (!wait && !inFlight.isDone())) {
-      return;
+  /** Forwards the results of the batches in flight that are done, oldest first, if any. */
+  private void collectDone() {
+    while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
+      collectOldest();
     }
+  }
+
+  /** Waits for every batch in flight and forwards their results. */
+  private void collectAll() {
+    while (!inFlight.isEmpty()) {
+      collectOldest();
+    }
+  }
+
+  /** Waits for the oldest batch in flight and forwards its results. */
+  private void collectOldest() {
+    Future<Done> oldest = inFlight.peekFirst();
     Done done;
     try {
-      done = inFlight.get();
+      if (!oldest.isDone()) {
+        long t0 = System.nanoTime();
+        oldest.get();
+        SCORING_NANOS.get()[0] += System.nanoTime() - t0; // waiting for the scorer: busy too
+      }
+      done = oldest.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while a micro-batch was scored", e);
     } catch (ExecutionException e) {
-      inFlight = null;
+      inFlight.clear();
       inFlightKeys.clear();
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -268,7 +304,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       }
       throw new IllegalStateException("scoring a micro-batch failed", e.getCause());
     }
-    inFlight = null;
+    inFlight.removeFirst();
     List<ClipWindow> batch = done.taken().windows();
     for (ClipWindow w : batch) {
       buffer.delete(w.bufferKey());
@@ -332,9 +368,9 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   @Override
   public void close() {
-    // a batch still in flight is dropped: its windows are still in the buffer (and so in the
+    // batches still in flight are dropped: their windows are still in the buffer (and so in the
     // committed state), and the task's next owner scores them
-    inFlight = null;
+    inFlight.clear();
     inFlightKeys.clear();
   }
 

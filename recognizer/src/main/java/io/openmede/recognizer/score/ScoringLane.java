@@ -5,7 +5,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One scoring thread for the tasks of one stream thread (pipelined scoring): batches run one after
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScoringLane {
 
   private final ThreadPoolExecutor executor;
-  private final AtomicInteger queued = new AtomicInteger();
 
   ScoringLane(String threadName) {
     executor =
@@ -37,19 +35,6 @@ final class ScoringLane {
 
   /** Runs {@code job} after the jobs submitted before it. */
   <T> Future<T> submit(Callable<T> job) {
-    queued.incrementAndGet();
-    return executor.submit(
-        () -> {
-          try {
-            return job.call();
-          } finally {
-            queued.decrementAndGet();
-          }
-        });
-  }
-
-  /** Whether no job is queued or running. */
-  boolean idle() {
-    return queued.get() == 0;
+    return executor.submit(job);
   }
 }

@@ -71,24 +71,32 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
   public void install(CheckpointAnnouncement a) throws CheckpointRefusedException {
     String version = a.getVersion();
     long t0 = System.nanoTime();
+    long fetchNanos = 0;
+    long loadNanos = 0;
+    long warmNanos = 0;
     try {
       Path file = fetcher.fetch(a);
+      fetchNanos = System.nanoTime() - t0;
       List<M> loaded = new ArrayList<>();
       try {
         for (int i = 0; i < slots.size(); i++) {
           M candidate;
+          long t1 = System.nanoTime();
           try {
             candidate = loader.load(file, i);
           } catch (IOException | RuntimeException e) {
             throw new CheckpointRefusedException(version, "unreadable", e);
           }
           loaded.add(candidate);
+          loadNanos += System.nanoTime() - t1;
           Optional<String> problem = loader.incompatibility(candidate, slots.get(i).peek());
           if (problem.isPresent()) {
             throw new CheckpointRefusedException(
                 version, "architecture", new IOException(problem.get()));
           }
+          long t2 = System.nanoTime();
           loader.warm(candidate, version);
+          warmNanos += System.nanoTime() - t2;
         }
       } catch (CheckpointRefusedException | RuntimeException e) {
         for (M m : loaded) {
@@ -109,10 +117,14 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
       throw new CheckpointRefusedException(version, "unreadable", e);
     }
     LOG.info(
-        "now serving model version {} on {} replica(s) (verified, loaded and warmed in {} ms)",
+        "now serving model version {} on {} replica(s) (verified, loaded and warmed in {} ms:"
+            + " fetch {} ms, load {} ms, warm-up and class embeddings {} ms)",
         version,
         slots.size(),
-        (System.nanoTime() - t0) / 1_000_000);
+        (System.nanoTime() - t0) / 1_000_000,
+        fetchNanos / 1_000_000,
+        loadNanos / 1_000_000,
+        warmNanos / 1_000_000);
     listener.installed(version);
   }
 

@@ -23,6 +23,9 @@ public final class ClassEmbeddingCache {
 
   private record Memo(long vocabularyVersion, String modelVersion, ClassEmbeddings value) {}
 
+  /** Classes encoded in one go by {@link #prepare} before it pauses. */
+  static final int PREPARE_CLASSES_AT_ONCE = 2;
+
   private final ClassTextEncoder.Tokenizer tokenizer;
   private final List<String> defaultTemplates;
   private final Map<Key, float[]> vectors = new ConcurrentHashMap<>();
@@ -72,19 +75,41 @@ public final class ClassEmbeddingCache {
   /**
    * Computes the class embeddings of the most recently scored vocabulary under a model about to be
    * swapped in, so that the first batch after the swap finds them cached. Call off the stream
-   * threads (the checkpoint installer does).
+   * threads (the checkpoint installer does): it encodes a few classes at a time and pauses as long
+   * as each part took, so that it takes at most about half a core from the serving threads.
    */
   public void prepare(ClipModel model, String modelVersion) {
     VocabularySnapshot v = lastVocabulary;
-    if (v != null && !v.isEmpty()) {
-      encodeMissing(v, model, modelVersion);
+    if (v == null || v.isEmpty()) {
+      return;
+    }
+    // a few classes at a time, pausing as long as each part took: the text tower takes at most
+    // about half a core away from the stream threads, which keep serving meanwhile
+    List<VocabularyClass> classes = v.classes();
+    for (int i = 0; i < classes.size(); i += PREPARE_CLASSES_AT_ONCE) {
+      long t0 = System.nanoTime();
+      encodeMissing(
+          classes.subList(i, Math.min(classes.size(), i + PREPARE_CLASSES_AT_ONCE)),
+          model,
+          modelVersion);
+      long took = System.nanoTime() - t0;
+      try {
+        Thread.sleep(took / 1_000_000, (int) (took % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // the first batch under the new model encodes what is missing
+      }
     }
   }
 
   private void encodeMissing(VocabularySnapshot vocabulary, ClipModel model, String modelVersion) {
+    encodeMissing(vocabulary.classes(), model, modelVersion);
+  }
+
+  private void encodeMissing(List<VocabularyClass> classes, ClipModel model, String modelVersion) {
     forgetOldVersions(modelVersion);
     Map<List<String>, List<VocabularyClass>> missingByTemplates = new LinkedHashMap<>();
-    for (VocabularyClass c : vocabulary.classes()) {
+    for (VocabularyClass c : classes) {
       if (!vectors.containsKey(new Key(c.label(), c.prompts(), modelVersion))) {
         missingByTemplates.computeIfAbsent(templatesOf(c), t -> new ArrayList<>()).add(c);
       }
