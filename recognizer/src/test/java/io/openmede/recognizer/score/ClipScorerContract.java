@@ -116,4 +116,27 @@ public abstract class ClipScorerContract {
                 3);
     assertThat(batch.scores().get(0).top()).isEqualTo(batch.scores().get(1).top());
   }
+
+  @Test
+  void prepareThenScore_givesWhatScoringInOneGoGives_refusalsIncluded() {
+    ClipWindow good = window("a", 2, FrameEncoding.JPEG);
+    List<WindowFrame> broken = new ArrayList<>(window("b", 0, FrameEncoding.JPEG).frames());
+    WindowFrame f = broken.get(0);
+    broken.set(
+        0,
+        new WindowFrame(
+            f.sequence(), f.captureTimeMs(), f.encoding(), f.width(), f.height(), new byte[7]));
+    ClipWindow bad = new ClipWindow("b", 0, frames() - 1, 0, 0, 0, broken);
+    List<ClipWindow> windows = List.of(good, bad, window("c", 9, FrameEncoding.RGB));
+
+    ClipScorer.Prepared prepared = scorer().prepare(windows);
+    assertThat(prepared.windows()).isEqualTo(windows);
+    ScoredBatch twoPhases = scorer().score(prepared, VOCABULARY, 3);
+    ScoredBatch oneGo = scorer().score(windows, VOCABULARY, 3);
+
+    assertThat(twoPhases.modelVersion()).isEqualTo(oneGo.modelVersion());
+    assertThat(twoPhases.scores()).isEqualTo(oneGo.scores());
+    assertThat(twoPhases.scores().get(1).refusal()).isPresent();
+    assertThat(twoPhases.scores().get(0).top()).hasSize(3);
+  }
 }
