@@ -375,7 +375,9 @@ class RecognitionTopologyWithFakeScorerTest {
   }
 
   @Test
-  void pipelined_twoBatchesMayBeInFlight_aThirdWaitsForTheOldest() throws Exception {
+  void pipelined_depthBatchesMayBeInFlight_theNextWaitsForTheOldest() throws Exception {
+    int depth = io.openmede.recognizer.score.ScoreWindowsProcessor.PIPELINE_DEPTH;
+    assertThat(depth).isGreaterThan(1);
     CountDownLatch release = new CountDownLatch(1);
     ClipScorer gated =
         (windows, vocab, topK) -> {
@@ -393,34 +395,45 @@ class RecognitionTopologyWithFakeScorerTest {
         ScorerPool.of(gated),
         ScoringMode.PIPELINED);
     addLabel("waving");
-    send("cam-a", 0, 0, 3); // batch 1: in flight (held by the gate)
-    Thread second = new Thread(() -> send("cam-b", 0, 0, 3));
-    second.start();
-    second.join(10_000);
-    boolean secondWaited = second.isAlive();
-    if (secondWaited) {
+    // batch 1 is held by the gate; batches 2..depth go in flight without waiting for it
+    Thread fill =
+        new Thread(
+            () -> {
+              for (int b = 0; b < depth; b++) {
+                send("cam-" + b, 0, 0, 3); // one full batch of 2 windows per stream
+              }
+            });
+    fill.start();
+    fill.join(10_000);
+    boolean filled = !fill.isAlive();
+    if (!filled) {
       release.countDown(); // let the test end
-      second.join(10_000);
+      fill.join(10_000);
     }
-    assertThat(secondWaited).as("batch 2 goes in flight without waiting for batch 1").isFalse();
+    assertThat(filled).as(depth + " batches go in flight without waiting").isTrue();
     assertThat(recognitions.isEmpty()).isTrue();
-    assertThat(metrics.queueDepth.get()).isEqualTo(4.0);
+    assertThat(metrics.queueDepth.get()).isEqualTo(2.0 * depth);
 
-    // batch 3 has to wait for batch 1: the stream thread blocks until the gate opens
-    Thread third = new Thread(() -> send("cam-c", 0, 0, 3));
-    third.start();
-    third.join(300);
-    assertThat(third.isAlive()).as("the third full batch waits (backpressure)").isTrue();
+    // one more full batch has to wait for batch 1: the stream thread blocks until the gate opens
+    Thread next = new Thread(() -> send("cam-" + depth, 0, 0, 3));
+    next.start();
+    next.join(300);
+    assertThat(next.isAlive()).as("the next full batch waits (backpressure)").isTrue();
     release.countDown();
-    third.join(10_000);
-    assertThat(third.isAlive()).isFalse();
+    next.join(10_000);
+    assertThat(next.isAlive()).isFalse();
 
-    Thread.sleep(100); // the scoring thread finishes batches 2 and 3
+    Thread.sleep(200); // the scoring thread finishes the other batches
     driver.advanceWallClockTime(Duration.ofSeconds(30)); // punctuation forwards what is done
+    List<String> expected = new ArrayList<>();
+    for (int b = 0; b <= depth; b++) {
+      expected.add("cam-" + b + ":0");
+      expected.add("cam-" + b + ":2");
+    }
     assertThat(recognitions.readKeyValuesToList())
         .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
-        .containsExactly("cam-a:0", "cam-a:2", "cam-b:0", "cam-b:2", "cam-c:0", "cam-c:2");
-    assertThat(scorer.batchSizes).containsExactly(2, 2, 2);
+        .containsExactlyElementsOf(expected);
+    assertThat(scorer.batchSizes).hasSize(depth + 1).containsOnly(2);
     assertThat(metrics.queueDepth.get()).isZero();
   }
 

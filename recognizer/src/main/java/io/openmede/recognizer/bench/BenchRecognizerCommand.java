@@ -67,6 +67,24 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
   int warmUpSeconds;
 
   @Option(
+      names = "--bootstrap-servers",
+      description =
+          "Use this Kafka cluster (with --registry-url) instead of a temporary embedded platform;"
+              + " the benchmark creates its own topics, named bench-*.")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url", description = "The schema registry of --bootstrap-servers.")
+  String registryUrl;
+
+  @Option(
+      names = "--in-process-broker",
+      description =
+          "Run the temporary broker and registry inside the benchmark's process instead of a JVM"
+              + " of their own (their threads and JIT compilation then share the recognizer's"
+              + " process, unlike a deployment).")
+  boolean inProcessBroker;
+
+  @Option(
       names = "--set",
       paramLabel = "NAME=VALUE",
       description =
@@ -76,6 +94,12 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ((bootstrapServers == null) != (registryUrl == null)) {
+      System.err.println(
+          "bench recognizer: give both --bootstrap-servers and --registry-url, or neither (then a"
+              + " temporary embedded platform runs in this process)");
+      return 2;
+    }
     if (threads < 0) {
       System.err.println("bench recognizer: --threads must be >= 0, got " + threads);
       return 2;
@@ -87,34 +111,54 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
     System.out.printf(
         "libtorch intra-op threads: %s%n", threads > 0 ? threads : "DJL default (one per core)");
     Path work = Files.createTempDirectory("openmede-bench-recognizer");
-    try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
-      RecognizerBenchmark.Result r =
-          new RecognizerBenchmark(
-                  new RecognizerBenchmark.Options(
-                      streams,
-                      windows,
-                      frames,
-                      batch,
-                      rate,
-                      seconds,
-                      rounds,
-                      java.time.Duration.ofSeconds(warmUpSeconds),
-                      overrides),
-                  System.out)
-              .run(platform.bootstrapServers(), platform.registryUrl(), work);
-      System.out.printf(
-          "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
-              + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during swap %.1f ms%n",
-          r.bareWindowsPerSecond(),
-          r.e2eWindowsPerSecond(),
-          r.p50Ms(),
-          r.p99Ms(),
-          r.vocabApplyMs(),
-          r.steadyP99Ms(),
-          r.swapP99Ms());
-      System.out.println(r.resultLine());
+    if (bootstrapServers != null) {
+      System.out.printf("cluster: %s, registry %s%n", bootstrapServers, registryUrl);
+      run(bootstrapServers, registryUrl, work);
+      return 0;
+    }
+    if (inProcessBroker) {
+      try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
+        System.out.println("cluster: a temporary embedded platform in this process");
+        run(platform.bootstrapServers(), platform.registryUrl(), work);
+      }
+      return 0;
+    }
+    Path log = work.resolve("broker.log");
+    System.out.printf(
+        "cluster: a temporary embedded platform in a JVM of its own on this machine (log %s)%n",
+        log);
+    try (BrokerProcess broker = BrokerProcess.start(log)) {
+      run(broker.bootstrapServers(), broker.registryUrl(), work);
     }
     return 0;
+  }
+
+  private void run(String bootstrap, String registry, Path work) throws Exception {
+    RecognizerBenchmark.Result r =
+        new RecognizerBenchmark(
+                new RecognizerBenchmark.Options(
+                    streams,
+                    windows,
+                    frames,
+                    batch,
+                    rate,
+                    seconds,
+                    rounds,
+                    java.time.Duration.ofSeconds(warmUpSeconds),
+                    overrides),
+                System.out)
+            .run(bootstrap, registry, work);
+    System.out.printf(
+        "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
+            + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during swap %.1f ms%n",
+        r.bareWindowsPerSecond(),
+        r.e2eWindowsPerSecond(),
+        r.p50Ms(),
+        r.p99Ms(),
+        r.vocabApplyMs(),
+        r.steadyP99Ms(),
+        r.swapP99Ms());
+    System.out.println(r.resultLine());
   }
 
   /** Runs the benchmark from a plain {@code java} command line. */

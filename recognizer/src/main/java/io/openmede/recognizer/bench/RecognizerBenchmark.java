@@ -300,6 +300,7 @@ public final class RecognizerBenchmark {
         Map<String, Long> cpu0 = ThreadCpu.byGroup();
         long gc0 = ThreadCpu.gcMillis();
         long jit0 = ThreadCpu.jitMillis();
+        long[] machine0 = ThreadCpu.machineJiffies();
         long t0 = System.nanoTime();
         service.streams().resume();
         waitFor(() -> byKey.size() >= before + total, Duration.ofSeconds(600));
@@ -307,10 +308,13 @@ public final class RecognizerBenchmark {
         Snapshot m1 = Snapshot.of(service);
         out.printf("  stream thread: %s%n", streamThreadMetrics(service));
         out.printf(
-            "  cpu during the round (s): %s; gc pauses %d ms; JIT compiling %d ms%n",
+            "  cpu during the round (s): %s; gc pauses %d ms; JIT compiling %d ms; whole machine"
+                + " %.2f of %d cores busy%n",
             ThreadCpu.describe(ThreadCpu.delta(cpu0, ThreadCpu.byGroup())),
             ThreadCpu.gcMillis() - gc0,
-            ThreadCpu.jitMillis() - jit0);
+            ThreadCpu.jitMillis() - jit0,
+            ThreadCpu.machineCoresBusy(machine0, ThreadCpu.machineJiffies()),
+            Runtime.getRuntime().availableProcessors());
         long[] arrivals;
         synchronized (received) {
           arrivals =

@@ -43,6 +43,38 @@ final class ThreadCpu {
     return sum;
   }
 
+  /**
+   * Busy and total jiffies of the whole machine so far (Linux {@code /proc/stat}), or nothing
+   * elsewhere.
+   */
+  static long[] machineJiffies() {
+    try {
+      String[] f =
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+              .get(0)
+              .trim()
+              .split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+      return new long[] {total - idle, total};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[0];
+    }
+  }
+
+  /** Cores busy on the whole machine between two {@link #machineJiffies()}; NaN when unknown. */
+  static double machineCoresBusy(long[] before, long[] after) {
+    if (before.length < 2 || after.length < 2 || after[1] <= before[1]) {
+      return Double.NaN;
+    }
+    return Runtime.getRuntime().availableProcessors()
+        * (double) (after[0] - before[0])
+        / (after[1] - before[1]);
+  }
+
   /** Milliseconds the JIT compilers have spent so far (0 when the JVM does not say). */
   static long jitMillis() {
     var jit = ManagementFactory.getCompilationMXBean();

@@ -78,7 +78,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       ThreadLocal.withInitial(() -> new long[1]);
 
   /** Batches a task may have in flight on its scoring thread (pipelined mode). */
-  static final int PIPELINE_DEPTH = 2;
+  public static final int PIPELINE_DEPTH = 4;
 
   /** The scoring thread of each stream thread (pipelined mode). */
   private static final ThreadLocal<ScoringLane> LANES =

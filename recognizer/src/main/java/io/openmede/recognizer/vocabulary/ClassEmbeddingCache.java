@@ -26,6 +26,9 @@ public final class ClassEmbeddingCache {
   /** Classes encoded in one go by {@link #prepare} before it pauses. */
   static final int PREPARE_CLASSES_AT_ONCE = 2;
 
+  /** {@link #prepare} pauses this many times as long as each part took. */
+  static final int PREPARE_PAUSE_FACTOR = 2;
+
   private final ClassTextEncoder.Tokenizer tokenizer;
   private final List<String> defaultTemplates;
   private final Map<Key, float[]> vectors = new ConcurrentHashMap<>();
@@ -76,15 +79,16 @@ public final class ClassEmbeddingCache {
    * Computes the class embeddings of the most recently scored vocabulary under a model about to be
    * swapped in, so that the first batch after the swap finds them cached. Call off the stream
    * threads (the checkpoint installer does): it encodes a few classes at a time and pauses as long
-   * as each part took, so that it takes at most about half a core from the serving threads.
+   * twice as long as each part took, so that it takes at most about a third of a core from the
+   * serving threads (a swap takes a little longer; latency does not spike).
    */
   public void prepare(ClipModel model, String modelVersion) {
     VocabularySnapshot v = lastVocabulary;
     if (v == null || v.isEmpty()) {
       return;
     }
-    // a few classes at a time, pausing as long as each part took: the text tower takes at most
-    // about half a core away from the stream threads, which keep serving meanwhile
+    // a few classes at a time, pausing twice as long as each part took: the text tower takes at
+    // most about a third of a core away from the threads that keep serving meanwhile
     List<VocabularyClass> classes = v.classes();
     for (int i = 0; i < classes.size(); i += PREPARE_CLASSES_AT_ONCE) {
       long t0 = System.nanoTime();
@@ -94,7 +98,8 @@ public final class ClassEmbeddingCache {
           modelVersion);
       long took = System.nanoTime() - t0;
       try {
-        Thread.sleep(took / 1_000_000, (int) (took % 1_000_000));
+        long pause = PREPARE_PAUSE_FACTOR * took;
+        Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return; // the first batch under the new model encodes what is missing
