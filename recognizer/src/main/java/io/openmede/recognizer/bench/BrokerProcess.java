@@ -61,6 +61,9 @@ final class BrokerProcess implements AutoCloseable {
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+    // Ctrl-C or SIGTERM to the benchmark stops the broker too (it then removes its data)
+    Thread stopper = new Thread(p::destroy, "bench-broker-stopper");
+    Runtime.getRuntime().addShutdownHook(stopper);
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Matcher> ready =
