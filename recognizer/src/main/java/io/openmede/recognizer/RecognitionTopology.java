@@ -116,7 +116,8 @@ public final class RecognitionTopology {
                 DEAD_LETTER_SINK,
                 topics.frames(),
                 metrics,
-                mode),
+                mode,
+                settings.threadsNice()),
         WINDOW_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -50,7 +50,8 @@ public record RecognizerSettings(
     String modelName,
     boolean followCheckpoints,
     Path checkpointCache,
-    int metricsPort) {
+    int metricsPort,
+    int threadsNice) {
 
   /** Kafka Streams' processing guarantees. */
   public enum ProcessingGuarantee {
@@ -161,6 +162,16 @@ public record RecognizerSettings(
   public static final Setting<Integer> METRICS_PORT =
       Setting.integer(
           "recognizer.metrics.port", 0, 0, 65535, "Prometheus endpoint port; 0 for none.");
+  public static final Setting<Integer> THREADS_NICE =
+      Setting.integer(
+          "recognizer.threads.nice",
+          10,
+          0,
+          19,
+          "Linux nice value of the recognizer's busy threads other than the model's scoring"
+              + " threads (stream threads, Kafka producer I/O, the JVM's JIT compilers and"
+              + " concurrent GC), so that on cores shared with them the model keeps its core; 0"
+              + " leaves priorities alone; no effect elsewhere than Linux.");
 
   /** Every recognizer setting. */
   public static final SettingsGroup GROUP =
@@ -186,7 +197,8 @@ public record RecognizerSettings(
           MODEL_NAME,
           FOLLOW_CHECKPOINTS,
           CHECKPOINT_CACHE,
-          METRICS_PORT);
+          METRICS_PORT,
+          THREADS_NICE);
 
   public RecognizerSettings {
     Objects.requireNonNull(window, "window");
@@ -249,7 +261,8 @@ public record RecognizerSettings(
         s.get(MODEL_NAME).orElse("openmede-" + s.get(PRESET)),
         s.get(FOLLOW_CHECKPOINTS),
         Path.of(s.get(CHECKPOINT_CACHE)),
-        s.get(METRICS_PORT));
+        s.get(METRICS_PORT),
+        s.get(THREADS_NICE));
   }
 
   /** Defaults with another window and batching (tests, benchmarks). */
@@ -271,6 +284,7 @@ public record RecognizerSettings(
         modelName,
         followCheckpoints,
         checkpointCache,
-        metricsPort);
+        metricsPort,
+        threadsNice);
   }
 }

@@ -1,6 +1,7 @@
 package io.openmede.recognizer.bench;
 
 import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.recognizer.RecognizerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -128,6 +129,18 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
         "cluster: a temporary embedded platform in a JVM of its own on this machine (log %s)%n",
         log);
     try (BrokerProcess broker = BrokerProcess.start(log)) {
+      // the broker shares this machine the way the recognizer's own non-model threads do: at
+      // recognizer.threads.nice (a deployment puts it on other machines)
+      int nice =
+          Integer.parseInt(
+              overrides.getOrDefault(
+                  RecognizerSettings.THREADS_NICE.name(),
+                  String.valueOf(RecognizerSettings.THREADS_NICE.defaultValue())));
+      if (nice > 0) {
+        System.out.printf(
+            "broker JVM: %d thread(s) set to nice %d (%s)%n",
+            broker.lowerPriority(nice), nice, RecognizerSettings.THREADS_NICE.name());
+      }
       run(broker.bootstrapServers(), broker.registryUrl(), work);
     }
     return 0;

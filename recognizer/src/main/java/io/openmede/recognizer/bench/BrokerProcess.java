@@ -107,6 +107,11 @@ final class BrokerProcess implements AutoCloseable {
     return new BrokerProcess(p, m.group(1), m.group(2));
   }
 
+  /** Gives the broker's threads nice value {@code nice}; how many were changed. */
+  int lowerPriority(int nice) {
+    return io.openmede.recognizer.score.ThreadPriorities.lowerProcess(process.pid(), nice);
+  }
+
   String bootstrapServers() {
     return bootstrapServers;
   }

@@ -80,6 +80,10 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   /** Batches a task may have in flight on its scoring thread (pipelined mode). */
   public static final int PIPELINE_DEPTH = 4;
 
+  /** Whether the calling stream thread has lowered its priority. */
+  private static final ThreadLocal<boolean[]> LOWERED =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
   /** The scoring thread of each stream thread (pipelined mode). */
   private static final ThreadLocal<ScoringLane> LANES =
       ThreadLocal.withInitial(() -> new ScoringLane(Thread.currentThread().getName() + "-scorer"));
@@ -102,6 +106,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private final String sourceTopic;
   private final RecognizerMetrics metrics;
   private final ScoringMode mode;
+  private final int threadsNice;
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ClipWindow> buffer;
@@ -133,7 +138,8 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       String deadLetterChild,
       String sourceTopic,
       RecognizerMetrics metrics,
-      ScoringMode mode) {
+      ScoringMode mode,
+      int threadsNice) {
     this.bufferStoreName = bufferStoreName;
     this.vocabularyStoreName = vocabularyStoreName;
     this.book = book;
@@ -146,6 +152,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.sourceTopic = sourceTopic;
     this.metrics = metrics;
     this.mode = mode;
+    this.threadsNice = threadsNice;
   }
 
   @Override
@@ -155,6 +162,14 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.vocabulary = context.getStateStore(vocabularyStoreName);
     this.scorer = scorers.scorerFor(Thread.currentThread().getName());
     this.lane = mode == ScoringMode.PIPELINED ? LANES.get() : null;
+    if (lane != null && threadsNice > 0 && !LOWERED.get()[0]) {
+      // the scoring thread is started first, so that it keeps the process's priority (a thread
+      // inherits its creator's nice value), then this stream thread and the JVM's background
+      // threads step back: on shared cores the model keeps its core
+      lane.start();
+      ThreadPriorities.lowerCurrentAndBackgroundThreads(threadsNice);
+      LOWERED.get()[0] = true;
+    }
     scoringNanosAtOldest = SCORING_NANOS.get()[0];
     int restored = 0;
     try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {

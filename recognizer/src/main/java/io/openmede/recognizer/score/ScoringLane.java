@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One scoring thread for the tasks of one stream thread (pipelined scoring): batches run one after
- * the other in submission order. The thread is a daemon and ends after a few idle seconds, so a
- * lane of a stream thread that is gone leaves nothing behind.
+ * the other in submission order. The thread is a daemon and lives as long as the process (a
+ * replacement would be created by the stream thread, whose priority may have been lowered by then,
+ * and would inherit it); a stream thread that is gone leaves one idle daemon thread behind.
  *
  * <p>Thread-safe.
  */
@@ -30,7 +31,13 @@ final class ScoringLane {
               t.setDaemon(true);
               return t;
             });
-    executor.allowCoreThreadTimeOut(true);
+    // the thread is kept (daemon): a replacement would be created by the stream thread, whose
+    // priority may have been lowered, and would inherit it
+  }
+
+  /** Starts the scoring thread now, from the calling thread (whose priority it inherits). */
+  void start() {
+    executor.prestartCoreThread();
   }
 
   /** Runs {@code job} after the jobs submitted before it. */
