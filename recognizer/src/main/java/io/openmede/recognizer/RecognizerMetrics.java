@@ -73,21 +73,25 @@ public final class RecognizerMetrics {
 
   /** Seconds spent preparing one micro-batch for the model (decode, preprocess). */
   public final Histogram prepareSeconds =
-      Histogram.builder()
-          .name("openmede_recognizer_prepare_seconds")
-          .help("Time to decode and preprocess one micro-batch (on the stream thread).")
-          .classicOnly()
-          .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
-          .register(registry);
+      stepSeconds(
+          "openmede_recognizer_prepare_seconds",
+          "Time to decode and preprocess one micro-batch (on the stream thread).");
 
   /** Seconds spent scoring one prepared micro-batch (embed, rank). */
   public final Histogram batchSeconds =
-      Histogram.builder()
-          .name("openmede_recognizer_batch_seconds")
-          .help("Time to score one prepared micro-batch (embed and rank, on the scoring thread).")
-          .classicOnly()
-          .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
-          .register(registry);
+      stepSeconds(
+          "openmede_recognizer_batch_seconds",
+          "Time to score one prepared micro-batch (embed and rank, on the scoring thread).");
+
+  /** A histogram of how long one step of a micro-batch took, in seconds. */
+  private Histogram stepSeconds(String name, String help) {
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .classicOnly()
+        .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+        .register(registry);
+  }
 
   /** Windows waiting in scoring buffers. */
   public final Gauge queueDepth =

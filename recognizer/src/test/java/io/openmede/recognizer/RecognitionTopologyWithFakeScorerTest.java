@@ -331,18 +331,13 @@ class RecognitionTopologyWithFakeScorerTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch returned = new CountDownLatch(1);
     ClipScorer gated =
-        (windows, vocab, topK) -> {
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          ScoredBatch b = scorer.score(windows, vocab, topK);
-          if (windows.size() == 2) {
-            returned.countDown();
-          }
-          return b;
-        };
+        gatedScorer(
+            release,
+            windows -> {
+              if (windows.size() == 2) {
+                returned.countDown();
+              }
+            });
     start(
         settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofMinutes(1)),
         ScorerPool.of(gated),
@@ -379,17 +374,7 @@ class RecognitionTopologyWithFakeScorerTest {
     int depth = io.openmede.recognizer.score.ScoreWindowsProcessor.PIPELINE_DEPTH;
     assertThat(depth).isGreaterThan(1);
     CountDownLatch release = new CountDownLatch(1);
-    ClipScorer gated =
-        (windows, vocab, topK) -> {
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          synchronized (scorer) {
-            return scorer.score(windows, vocab, topK);
-          }
-        };
+    ClipScorer gated = gatedScorer(release, windows -> {});
     start(
         settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofMinutes(1)),
         ScorerPool.of(gated),
@@ -435,6 +420,27 @@ class RecognitionTopologyWithFakeScorerTest {
         .containsExactlyElementsOf(expected);
     assertThat(scorer.batchSizes).hasSize(depth + 1).containsOnly(2);
     assertThat(metrics.queueDepth.get()).isZero();
+  }
+
+  /**
+   * The fake scorer behind a gate: each batch waits for {@code release}, is scored, then handed to
+   * {@code afterScoring}.
+   */
+  private ClipScorer gatedScorer(
+      CountDownLatch release, java.util.function.Consumer<List<ClipWindow>> afterScoring) {
+    return (windows, vocab, topK) -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ScoredBatch b;
+      synchronized (scorer) {
+        b = scorer.score(windows, vocab, topK);
+      }
+      afterScoring.accept(windows);
+      return b;
+    };
   }
 
   private static int size(KeyValueStore<String, ClipWindow> store) {

@@ -249,13 +249,7 @@ public final class RecognizerBenchmark {
         long jit0 = ThreadCpu.jitMillis();
         long t0 = System.nanoTime();
         int before = byKey.size();
-        service.streams().pause();
-        for (int w = 0; w < w0; w++, seq++) {
-          for (List<FrameBatch> s : clips) {
-            send(producer, cluster, batchFor(s.get(w), seq), sentAt);
-          }
-        }
-        producer.flush();
+        seq = produceRound(service, producer, cluster, clips, seq, sentAt);
         service.streams().resume();
         waitFor(() -> byKey.size() >= before + clips.size() * w0, Duration.ofSeconds(600));
         double wallMs = (System.nanoTime() - t0) / 1e6;
@@ -286,15 +280,7 @@ public final class RecognizerBenchmark {
       for (int round = 0; round < options.rounds(); round++) {
         int total = options.streams() * w0;
         int before = byKey.size();
-        // the frames are produced while the topology is paused: the load generator's work is
-        // not the topology's, and the bare side gets its clips ready in memory too
-        service.streams().pause();
-        for (int w = 0; w < w0; w++, seq++) {
-          for (List<FrameBatch> s : clips) {
-            send(producer, cluster, batchFor(s.get(w), seq), sentAt);
-          }
-        }
-        producer.flush();
+        seq = produceRound(service, producer, cluster, clips, seq, sentAt);
         Snapshot m0 = Snapshot.of(service);
         int receivedBefore = received.size();
         Map<String, Long> cpu0 = ThreadCpu.byGroup();
@@ -457,6 +443,29 @@ public final class RecognizerBenchmark {
 
   /** Arrivals this close to the first belong to the first burst (the reader polls every 20 ms). */
   static final long BURST_GAP_NANOS = 10_000_000L;
+
+  /**
+   * Pauses the topology and produces one round: every window of every stream, numbered from batch
+   * {@code seq}; the frames are produced while the topology is paused, so the load generator's work
+   * is not the topology's (the bare side gets its clips ready in memory too). Returns the next
+   * batch number; the caller resumes the topology.
+   */
+  private long produceRound(
+      RecognizerService service,
+      KafkaProducer<String, FrameBatch> producer,
+      Cluster cluster,
+      List<List<FrameBatch>> clips,
+      long seq,
+      Map<String, Long> sentAt) {
+    service.streams().pause();
+    for (int w = 0; w < options.windowsPerStream(); w++, seq++) {
+      for (List<FrameBatch> s : clips) {
+        send(producer, cluster, batchFor(s.get(w), seq), sentAt);
+      }
+    }
+    producer.flush();
+    return seq;
+  }
 
   private static String key(String stream, long firstSequence) {
     return stream + ":" + firstSequence;

@@ -10,7 +10,6 @@ import io.openmede.recognizer.vocabulary.VocabularySnapshot;
 import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.recognizer.window.WindowFrame;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,8 +67,9 @@ public final class ModelClipScorer implements ClipScorer {
     ImagePreprocessor pre = new ImagePreprocessor(r);
     int frameSize = 3 * r * r;
     String[] refusals = new String[windows.size()];
-    List<Integer> good = new ArrayList<>();
-    List<float[]> clips = new ArrayList<>();
+    int[] good = new int[windows.size()];
+    int goodCount = 0;
+    float[] pixels = new float[0];
     int t = -1;
     for (int i = 0; i < windows.size(); i++) {
       ClipWindow w = windows.get(i);
@@ -77,31 +77,27 @@ public final class ModelClipScorer implements ClipScorer {
         refusals[i] = "window has " + w.frames().size() + " frames; this batch has " + t;
         continue;
       }
+      if (t < 0) {
+        pixels = new float[windows.size() * w.frames().size() * frameSize];
+      }
+      // straight into the batch at the next good slot; a window that fails part-way leaves the
+      // slot to the next good one
       try {
-        float[] clip = new float[w.frames().size() * frameSize];
-        int off = 0;
+        int off = goodCount * w.frames().size() * frameSize;
         for (WindowFrame f : w.frames()) {
-          pre.applyInto(FrameDecoder.rgb(f), f.width(), f.height(), clip, off);
+          pre.applyInto(FrameDecoder.rgb(f), f.width(), f.height(), pixels, off);
           off += frameSize;
         }
         t = w.frames().size();
-        good.add(i);
-        clips.add(clip);
+        good[goodCount++] = i;
       } catch (IOException | RuntimeException e) {
         refusals[i] = String.valueOf(e.getMessage());
       }
     }
-    float[] pixels = new float[good.isEmpty() ? 0 : good.size() * t * frameSize];
-    for (int j = 0; j < clips.size(); j++) {
-      System.arraycopy(clips.get(j), 0, pixels, j * t * frameSize, t * frameSize);
+    if (goodCount < windows.size()) {
+      pixels = Arrays.copyOf(pixels, Math.max(0, goodCount * t * frameSize));
     }
-    return new Input(
-        List.copyOf(windows),
-        r,
-        t,
-        pixels,
-        good.stream().mapToInt(Integer::intValue).toArray(),
-        refusals);
+    return new Input(List.copyOf(windows), r, t, pixels, Arrays.copyOf(good, goodCount), refusals);
   }
 
   @Override

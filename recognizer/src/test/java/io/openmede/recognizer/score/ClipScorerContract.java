@@ -93,13 +93,7 @@ public abstract class ClipScorerContract {
   @Test
   void score_undecodableWindow_isRefusedWhileTheOthersAreScored() {
     ClipWindow good = window("a", 0, FrameEncoding.JPEG);
-    List<WindowFrame> broken = new ArrayList<>(window("b", 0, FrameEncoding.JPEG).frames());
-    WindowFrame f = broken.get(1);
-    broken.set(
-        1,
-        new WindowFrame(
-            f.sequence(), f.captureTimeMs(), f.encoding(), f.width(), f.height(), new byte[10]));
-    ClipWindow bad = new ClipWindow("b", 0, frames() - 1, 0, 0, 0, broken);
+    ClipWindow bad = withGarbledFrame(window("b", 0, FrameEncoding.JPEG), 1);
     ScoredBatch batch = scorer().score(List.of(bad, good), VOCABULARY, 1);
     assertThat(batch.scores().get(0).refusal())
         .hasValueSatisfying(r -> assertThat(r).contains("1"));
@@ -120,13 +114,7 @@ public abstract class ClipScorerContract {
   @Test
   void prepareThenScore_givesWhatScoringInOneGoGives_refusalsIncluded() {
     ClipWindow good = window("a", 2, FrameEncoding.JPEG);
-    List<WindowFrame> broken = new ArrayList<>(window("b", 0, FrameEncoding.JPEG).frames());
-    WindowFrame f = broken.get(0);
-    broken.set(
-        0,
-        new WindowFrame(
-            f.sequence(), f.captureTimeMs(), f.encoding(), f.width(), f.height(), new byte[7]));
-    ClipWindow bad = new ClipWindow("b", 0, frames() - 1, 0, 0, 0, broken);
+    ClipWindow bad = withGarbledFrame(window("b", 0, FrameEncoding.JPEG), 0);
     List<ClipWindow> windows = List.of(good, bad, window("c", 9, FrameEncoding.RGB));
 
     ClipScorer.Prepared prepared = scorer().prepare(windows);
@@ -138,5 +126,16 @@ public abstract class ClipScorerContract {
     assertThat(twoPhases.scores()).isEqualTo(oneGo.scores());
     assertThat(twoPhases.scores().get(1).refusal()).isPresent();
     assertThat(twoPhases.scores().get(0).top()).hasSize(3);
+  }
+
+  /** {@code w} with frame {@code index} replaced by bytes that are no JPEG. */
+  private ClipWindow withGarbledFrame(ClipWindow w, int index) {
+    List<WindowFrame> frames = new ArrayList<>(w.frames());
+    WindowFrame f = frames.get(index);
+    frames.set(
+        index,
+        new WindowFrame(
+            f.sequence(), f.captureTimeMs(), f.encoding(), f.width(), f.height(), new byte[10]));
+    return new ClipWindow(w.streamId(), 0, frames() - 1, 0, 0, 0, frames);
   }
 }
