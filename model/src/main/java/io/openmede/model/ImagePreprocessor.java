@@ -85,6 +85,23 @@ public final class ImagePreprocessor {
       newH = resolution;
       newW = (int) ((long) resolution * width / height);
     }
+    int plane = resolution * resolution;
+    if (newW == width && newH == height) {
+      // nothing to resample (the frame's short side is R already): the same floats as the
+      // general path below, read straight from the bytes (which need no clamping)
+      int top = (int) Math.round((newH - resolution) / 2.0);
+      int left = (int) Math.round((newW - resolution) / 2.0);
+      for (int y = 0; y < resolution; y++) {
+        for (int x = 0; x < resolution; x++) {
+          int s = ((top + y) * newW + (left + x)) * 3;
+          for (int c = 0; c < 3; c++) {
+            float v = (rgb[s + c] & 0xff) / 255f;
+            out[offset + c * plane + y * resolution + x] = (v - MEAN[c]) / STD[c];
+          }
+        }
+      }
+      return;
+    }
     float[] src = new float[width * height * 3];
     for (int i = 0; i < src.length; i++) {
       src[i] = rgb[i] & 0xff;
@@ -95,7 +112,6 @@ public final class ImagePreprocessor {
     float[] both = newH == height ? horiz : resampleColumns(horiz, newW, height, newH);
     int top = (int) Math.round((newH - resolution) / 2.0);
     int left = (int) Math.round((newW - resolution) / 2.0);
-    int plane = resolution * resolution;
     for (int y = 0; y < resolution; y++) {
       for (int x = 0; x < resolution; x++) {
         int s = ((top + y) * newW + (left + x)) * 3;

@@ -117,7 +117,8 @@ public final class RecognitionTopology {
                 topics.frames(),
                 metrics,
                 mode,
-                settings.threadsNice()),
+                settings.threadsNice(),
+                settings.threadsOwnCpu()),
         WINDOW_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

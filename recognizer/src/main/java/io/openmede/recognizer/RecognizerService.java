@@ -74,6 +74,33 @@ public final class RecognizerService implements AutoCloseable {
     this.metrics = metrics;
   }
 
+  /** DJL's property for libtorch's intra-op threads, read when the engine starts. */
+  private static final String TORCH_THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
+  /**
+   * Sets libtorch's intra-op threads ({@code recognizer.model.threads}) for the engine, which reads
+   * them when this process loads its first model; a different value set before (a JVM option, or a
+   * model loaded already) is kept and logged.
+   */
+  static void applyModelThreads(int threads) {
+    if (threads <= 0) {
+      return;
+    }
+    String current = System.getProperty(TORCH_THREADS_PROPERTY);
+    if (current == null) {
+      System.setProperty(TORCH_THREADS_PROPERTY, Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    } else if (!current.trim().equals(Integer.toString(threads))) {
+      LOG.warn(
+          "{}={} ignored: libtorch intra-op threads were already set to {} in this process"
+              + " (-D{})",
+          RecognizerSettings.MODEL_THREADS.name(),
+          threads,
+          current,
+          TORCH_THREADS_PROPERTY);
+    }
+  }
+
   /**
    * Starts the recognizer.
    *
@@ -85,6 +112,7 @@ public final class RecognizerService implements AutoCloseable {
       Cluster cluster, RecognizerSettings settings, Map<String, Object> streamsOverrides)
       throws IOException {
     RecognizerMetrics metrics = new RecognizerMetrics();
+    applyModelThreads(settings.modelThreads());
     List<ComputeDevice> devices = settings.devices().stream().map(ComputeDevice::parse).toList();
     Optional<Path> weights =
         settings.weights().isPresent()

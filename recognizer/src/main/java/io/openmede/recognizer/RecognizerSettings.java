@@ -32,6 +32,10 @@ import java.util.Optional;
  * @param followCheckpoints whether to follow the checkpoints topic at all
  * @param checkpointCache where verified checkpoint copies are kept
  * @param metricsPort port of the Prometheus endpoint, 0 for none
+ * @param threadsNice nice value of the busy threads other than the model's scoring threads
+ * @param threadsOwnCpu whether a scoring thread running libtorch on one thread gets a CPU of its
+ *     own
+ * @param modelThreads libtorch intra-op threads, 0 for DJL's default
  */
 public record RecognizerSettings(
     String applicationId,
@@ -51,7 +55,9 @@ public record RecognizerSettings(
     boolean followCheckpoints,
     Path checkpointCache,
     int metricsPort,
-    int threadsNice) {
+    int threadsNice,
+    boolean threadsOwnCpu,
+    int modelThreads) {
 
   /** Kafka Streams' processing guarantees. */
   public enum ProcessingGuarantee {
@@ -172,6 +178,24 @@ public record RecognizerSettings(
               + " threads (stream threads, Kafka producer I/O, the JVM's JIT compilers and"
               + " concurrent GC), so that on cores shared with them the model keeps its core; 0"
               + " leaves priorities alone; no effect elsewhere than Linux.");
+  public static final Setting<Boolean> THREADS_OWN_CPU =
+      Setting.bool(
+          "recognizer.threads.own.cpu",
+          true,
+          "On Linux, when libtorch runs one intra-op thread (recognizer.model.threads=1), give each"
+              + " model scoring thread a CPU of its own and keep the process's other threads off"
+              + " it; at most half of the process's CPUs are reserved this way, and scoring"
+              + " threads beyond that share the rest.");
+  public static final Setting<Integer> MODEL_THREADS =
+      Setting.integer(
+          "recognizer.model.threads",
+          0,
+          0,
+          1024,
+          "libtorch intra-op threads per model operation on CPU; 0 keeps DJL's default (one per"
+              + " core). 1 runs each scoring thread's model on one core (scale with"
+              + " recognizer.stream.threads), which measured faster on 2 cores shared with Kafka."
+              + " Takes effect when the process loads its first model.");
 
   /** Every recognizer setting. */
   public static final SettingsGroup GROUP =
@@ -198,7 +222,9 @@ public record RecognizerSettings(
           FOLLOW_CHECKPOINTS,
           CHECKPOINT_CACHE,
           METRICS_PORT,
-          THREADS_NICE);
+          THREADS_NICE,
+          THREADS_OWN_CPU,
+          MODEL_THREADS);
 
   public RecognizerSettings {
     Objects.requireNonNull(window, "window");
@@ -262,7 +288,9 @@ public record RecognizerSettings(
         s.get(FOLLOW_CHECKPOINTS),
         Path.of(s.get(CHECKPOINT_CACHE)),
         s.get(METRICS_PORT),
-        s.get(THREADS_NICE));
+        s.get(THREADS_NICE),
+        s.get(THREADS_OWN_CPU),
+        s.get(MODEL_THREADS));
   }
 
   /** Defaults with another window and batching (tests, benchmarks). */
@@ -285,6 +313,8 @@ public record RecognizerSettings(
         followCheckpoints,
         checkpointCache,
         metricsPort,
-        threadsNice);
+        threadsNice,
+        threadsOwnCpu,
+        modelThreads);
   }
 }

@@ -141,26 +141,33 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
             "broker JVM: %d thread(s) set to nice %d (%s)%n",
             broker.lowerPriority(nice), nice, RecognizerSettings.THREADS_NICE.name());
       }
-      run(broker.bootstrapServers(), broker.registryUrl(), work);
+      run(broker.bootstrapServers(), broker.registryUrl(), work, broker.pid());
     }
     return 0;
   }
 
   private void run(String bootstrap, String registry, Path work) throws Exception {
-    RecognizerBenchmark.Result r =
+    run(bootstrap, registry, work, -1);
+  }
+
+  private void run(String bootstrap, String registry, Path work, long brokerPid) throws Exception {
+    RecognizerBenchmark benchmark =
         new RecognizerBenchmark(
-                new RecognizerBenchmark.Options(
-                    streams,
-                    windows,
-                    frames,
-                    batch,
-                    rate,
-                    seconds,
-                    rounds,
-                    java.time.Duration.ofSeconds(warmUpSeconds),
-                    overrides),
-                System.out)
-            .run(bootstrap, registry, work);
+            new RecognizerBenchmark.Options(
+                streams,
+                windows,
+                frames,
+                batch,
+                rate,
+                seconds,
+                rounds,
+                java.time.Duration.ofSeconds(warmUpSeconds),
+                overrides),
+            System.out);
+    if (brokerPid > 0) {
+      benchmark.withBrokerProcess(brokerPid);
+    }
+    RecognizerBenchmark.Result r = benchmark.run(bootstrap, registry, work);
     System.out.printf(
         "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
             + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during swap %.1f ms%n",

@@ -107,6 +107,11 @@ final class BrokerProcess implements AutoCloseable {
     return new BrokerProcess(p, m.group(1), m.group(2));
   }
 
+  /** The broker JVM's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Gives the broker's threads nice value {@code nice}; how many were changed. */
   int lowerPriority(int nice) {
     return io.openmede.recognizer.score.ThreadPriorities.lowerProcess(process.pid(), nice);

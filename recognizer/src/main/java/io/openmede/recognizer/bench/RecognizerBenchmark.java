@@ -12,6 +12,7 @@ import io.openmede.recognizer.cli.RecognizeCommand;
 import io.openmede.recognizer.score.ClipScorer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScoredBatch;
+import io.openmede.recognizer.score.ThreadPriorities;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
 import io.openmede.recognizer.vocabulary.VocabularyClass;
@@ -159,9 +160,21 @@ public final class RecognizerBenchmark {
   private final AtomicLong maxVocabulary = new AtomicLong(-1);
   private final AtomicLong vocabularyBaseline = new AtomicLong(-1);
 
+  /** The broker's process when it runs on this machine in a JVM of its own. */
+  private java.util.OptionalLong brokerPid = java.util.OptionalLong.empty();
+
   public RecognizerBenchmark(Options options, PrintStream out) {
     this.options = options;
     this.out = out;
+  }
+
+  /**
+   * The broker runs on this machine as process {@code pid}: it is kept off any CPU the topology's
+   * scoring thread holds, like the recognizer's own non-model threads.
+   */
+  public RecognizerBenchmark withBrokerProcess(long pid) {
+    brokerPid = java.util.OptionalLong.of(pid);
+    return this;
   }
 
   /** Runs every phase against the broker and registry of {@code connection}. */
@@ -267,6 +280,22 @@ public final class RecognizerBenchmark {
         }
       }
 
+      java.util.BitSet reserved = ThreadPriorities.reservedCpus();
+      out.printf(
+          "scoring thread: %s%n",
+          reserved.isEmpty()
+              ? "shares the CPUs with the other threads"
+              : "CPU "
+                  + reserved
+                  + " of its own; the other threads run on "
+                  + ThreadPriorities.sharedCpus());
+      if (brokerPid.isPresent() && !reserved.isEmpty()) {
+        out.printf(
+            "broker JVM: %d thread(s) kept on CPUs %s%n",
+            ThreadPriorities.confineProcessToSharedCpus(brokerPid.getAsLong()),
+            ThreadPriorities.sharedCpus());
+      }
+
       // throughput: bare, end to end, bare, end to end, ..., bare (machine noise hits both)
       double[] bares = new double[options.rounds() + 1];
       double[] e2es = new double[options.rounds()];
@@ -300,7 +329,7 @@ public final class RecognizerBenchmark {
             ThreadCpu.gcMillis() - gc0,
             ThreadCpu.jitMillis() - jit0,
             ThreadCpu.machineCoresBusy(machine0, ThreadCpu.machineJiffies()),
-            Runtime.getRuntime().availableProcessors());
+            ThreadCpu.machineCpus());
         long[] arrivals;
         synchronized (received) {
           arrivals =
@@ -582,14 +611,29 @@ public final class RecognizerBenchmark {
 
     /** One timed pass over every window in micro-batches of the configured size. */
     double windowsPerSecond() {
-      long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-      long t0 = System.nanoTime();
-      pass();
-      long wall = System.nanoTime() - t0;
-      long cpu =
-          java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
-      out.printf("  bare thread on cpu %.0f%% of %.2f s%n", 100.0 * cpu / wall, wall / 1e9);
-      return windows.size() / (wall / 1e9);
+      // on the CPU the topology's scoring thread holds, if it holds one (it is idle meanwhile):
+      // the bare model gets the same core, kept free of the process's other threads alike
+      java.util.BitSet own = ThreadPriorities.reservedCpus();
+      boolean pinned = !own.isEmpty() && ThreadPriorities.pinCurrentThread(own);
+      try {
+        long c0 =
+            java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        pass();
+        long wall = System.nanoTime() - t0;
+        long cpu =
+            java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
+        out.printf(
+            "  bare thread on cpu %.0f%% of %.2f s%s%n",
+            100.0 * cpu / wall,
+            wall / 1e9,
+            pinned ? ", on CPU " + own + " (the scoring thread's)" : "");
+        return windows.size() / (wall / 1e9);
+      } finally {
+        if (pinned) {
+          ThreadPriorities.pinCurrentThread(ThreadPriorities.sharedCpus());
+        }
+      }
     }
 
     private void pass() {

@@ -70,9 +70,24 @@ final class ThreadCpu {
     if (before.length < 2 || after.length < 2 || after[1] <= before[1]) {
       return Double.NaN;
     }
-    return Runtime.getRuntime().availableProcessors()
-        * (double) (after[0] - before[0])
-        / (after[1] - before[1]);
+    return machineCpus() * (double) (after[0] - before[0]) / (after[1] - before[1]);
+  }
+
+  /**
+   * The machine's CPUs ({@code cpuN} lines of {@code /proc/stat}); elsewhere the JVM's count, which
+   * on Linux is the calling thread's affinity and so shrinks when the thread is kept off a CPU.
+   */
+  static int machineCpus() {
+    try {
+      int n =
+          (int)
+              java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).stream()
+                  .filter(l -> l.matches("cpu\\d+ .*"))
+                  .count();
+      return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    } catch (java.io.IOException | RuntimeException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
   }
 
   /** Milliseconds the JIT compilers have spent so far (0 when the JVM does not say). */

@@ -70,6 +70,7 @@ public final class ModelClipScorer implements ClipScorer {
     int[] good = new int[windows.size()];
     int goodCount = 0;
     float[] pixels = new float[0];
+    byte[] scratch = null;
     int t = -1;
     for (int i = 0; i < windows.size(); i++) {
       ClipWindow w = windows.get(i);
@@ -85,7 +86,11 @@ public final class ModelClipScorer implements ClipScorer {
       try {
         int off = goodCount * w.frames().size() * frameSize;
         for (WindowFrame f : w.frames()) {
-          pre.applyInto(FrameDecoder.rgb(f), f.width(), f.height(), pixels, off);
+          byte[] rgb = FrameDecoder.rgb(f, scratch);
+          if (rgb != f.data()) {
+            scratch = rgb; // decoded: the next frame of this size decodes into the same array
+          }
+          pre.applyInto(rgb, f.width(), f.height(), pixels, off);
           off += frameSize;
         }
         t = w.frames().size();

@@ -84,6 +84,8 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private static final ThreadLocal<boolean[]> LOWERED =
       ThreadLocal.withInitial(() -> new boolean[1]);
 
+  private static volatile boolean sharedCpusLogged;
+
   /** The scoring thread of each stream thread (pipelined mode). */
   private static final ThreadLocal<ScoringLane> LANES =
       ThreadLocal.withInitial(() -> new ScoringLane(Thread.currentThread().getName() + "-scorer"));
@@ -107,6 +109,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private final RecognizerMetrics metrics;
   private final ScoringMode mode;
   private final int threadsNice;
+  private final boolean threadsOwnCpu;
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ClipWindow> buffer;
@@ -139,7 +142,8 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       String sourceTopic,
       RecognizerMetrics metrics,
       ScoringMode mode,
-      int threadsNice) {
+      int threadsNice,
+      boolean threadsOwnCpu) {
     this.bufferStoreName = bufferStoreName;
     this.vocabularyStoreName = vocabularyStoreName;
     this.book = book;
@@ -153,6 +157,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.metrics = metrics;
     this.mode = mode;
     this.threadsNice = threadsNice;
+    this.threadsOwnCpu = threadsOwnCpu;
   }
 
   @Override
@@ -162,13 +167,24 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     this.vocabulary = context.getStateStore(vocabularyStoreName);
     this.scorer = scorers.scorerFor(Thread.currentThread().getName());
     this.lane = mode == ScoringMode.PIPELINED ? LANES.get() : null;
-    if (lane != null && threadsNice > 0 && !LOWERED.get()[0]) {
+    if (lane != null) {
       // the scoring thread is started first, so that it keeps the process's priority (a thread
       // inherits its creator's nice value), then this stream thread and the JVM's background
       // threads step back: on shared cores the model keeps its core
       lane.start();
-      ThreadPriorities.lowerCurrentAndBackgroundThreads(threadsNice);
-      LOWERED.get()[0] = true;
+      if (threadsNice > 0 && !LOWERED.get()[0]) {
+        ThreadPriorities.lowerCurrentAndBackgroundThreads(threadsNice);
+        LOWERED.get()[0] = true;
+      }
+      boolean singleThreaded = ThreadPriorities.libtorchSingleThreaded();
+      if (threadsOwnCpu && !singleThreaded && !sharedCpusLogged) {
+        sharedCpusLogged = true;
+        LOG.info(
+            "scoring threads share the CPUs with the other threads: libtorch runs several intra-op"
+                + " threads (recognizer.model.threads=1 gives each scoring thread a CPU of its"
+                + " own)");
+      }
+      lane.taskOpened(threadsOwnCpu && singleThreaded);
     }
     scoringNanosAtOldest = SCORING_NANOS.get()[0];
     int restored = 0;
@@ -387,6 +403,9 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     // committed state), and the task's next owner scores them
     inFlight.clear();
     inFlightKeys.clear();
+    if (lane != null) {
+      lane.taskClosed();
+    }
   }
 
   private void deadLetter(ClipWindow w, String reason, long now) {

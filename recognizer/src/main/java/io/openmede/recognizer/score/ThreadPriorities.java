@@ -6,21 +6,34 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Linux thread priorities (nice values) for the recognizer: the model's scoring threads keep the
- * process's priority while the other busy threads (stream threads, Kafka producer I/O, the JVM's
- * JIT compilers and concurrent GC threads) are made nicer, so that on a machine whose cores the
- * recognizer shares the model keeps its core. Lowering a thread's own priority needs no privilege;
- * a thread created by a nicer thread inherits its nice value, so scoring threads are started before
- * their stream thread lowers itself. Elsewhere than Linux, or without {@code /proc} or libc, every
- * call is a no-op that says so once in the log.
+ * Linux thread priorities (nice values) and CPU affinity for the recognizer, so that on a machine
+ * whose cores the recognizer shares the model keeps its core.
+ *
+ * <p>Priorities: the model's scoring threads keep the process's priority while the other busy
+ * threads (stream threads, Kafka producer I/O, the JVM's JIT compilers and concurrent GC threads)
+ * are made nicer. Lowering a thread's own priority needs no privilege; a thread created by a nicer
+ * thread inherits its nice value, so scoring threads are started before their stream thread lowers
+ * itself.
+ *
+ * <p>Affinity: a scoring thread that runs libtorch on one intra-op thread may get a CPU of its own
+ * ({@link #reserveCpu}); the process's other threads then run on the CPUs left, and are never
+ * scheduled onto the model's CPU between two of its operations (nice values alone still let them
+ * preempt it for short slices, measured as about a tenth of its time on a two-core machine).
+ *
+ * <p>Elsewhere than Linux, or without {@code /proc} or libc, every call is a no-op that says so
+ * once in the log.
  */
 public final class ThreadPriorities {
 
@@ -36,7 +49,25 @@ public final class ThreadPriorities {
   /** The libc calls used. */
   interface LibC extends Library {
     int setpriority(int which, int who, int prio);
+
+    int sched_getaffinity(int pid, long cpusetsize, long[] mask);
+
+    int sched_setaffinity(int pid, long cpusetsize, long[] mask);
   }
+
+  /** The JVM's stop-the-world GC worker threads (G1 "GC Thread#N"). */
+  private static final String PAUSE_WORKER_PREFIX = "GC Thread";
+
+  /** Words of a CPU mask (1,024 CPUs). */
+  private static final int MASK_WORDS = 16;
+
+  /** CPUs reserved for scoring threads, with the thread id of each. */
+  private static final TreeMap<Integer, Integer> RESERVED = new TreeMap<>();
+
+  /** The CPUs the process might use when the first CPU was reserved. */
+  private static BitSet processCpus;
+
+  private static boolean pinRefusalLogged;
 
   private static volatile Optional<LibC> libc;
   private static volatile boolean unsupportedLogged;
@@ -135,6 +166,168 @@ public final class ThreadPriorities {
       return changed;
     }
     return changed;
+  }
+
+  /** The CPUs thread {@code tid} may run on (empty when unsupported). */
+  static BitSet affinity(int tid) {
+    Optional<LibC> c = libc();
+    long[] mask = new long[MASK_WORDS];
+    if (c.isEmpty() || c.get().sched_getaffinity(tid, MASK_WORDS * 8L, mask) != 0) {
+      return new BitSet();
+    }
+    return BitSet.valueOf(mask);
+  }
+
+  /** Lets thread {@code tid} run on {@code cpus} only; false when unsupported or refused. */
+  static boolean setAffinity(int tid, BitSet cpus) {
+    Optional<LibC> c = libc();
+    if (c.isEmpty() || cpus.isEmpty()) {
+      return false;
+    }
+    long[] words = cpus.toLongArray();
+    long[] mask = Arrays.copyOf(words, MASK_WORDS);
+    return c.get().sched_setaffinity(tid, MASK_WORDS * 8L, mask) == 0;
+  }
+
+  /**
+   * Gives thread {@code tid} (a scoring thread of this process that runs libtorch on one intra-op
+   * thread) a CPU of its own: it runs on that CPU only, and every other thread of the process is
+   * kept off it (threads created later inherit that from their creators). At most half of the
+   * process's CPUs are reserved, so the threads that feed the model keep at least as many CPUs as
+   * the model has. Returns the CPU, or empty when not Linux or no CPU is left to reserve (logged
+   * once).
+   */
+  public static synchronized OptionalInt reserveCpu(int tid) {
+    if (RESERVED.containsValue(tid)) {
+      return RESERVED.entrySet().stream()
+          .filter(e -> e.getValue() == tid)
+          .mapToInt(Map.Entry::getKey)
+          .findFirst();
+    }
+    if (libc().isEmpty() || currentThreadId().isEmpty()) {
+      return OptionalInt.empty();
+    }
+    if (processCpus == null) {
+      processCpus = affinity(tid);
+    }
+    BitSet shared = (BitSet) processCpus.clone();
+    RESERVED.keySet().forEach(shared::clear);
+    if (RESERVED.size() + 1 > processCpus.cardinality() / 2 || shared.isEmpty()) {
+      if (!pinRefusalLogged) {
+        pinRefusalLogged = true;
+        LOG.info(
+            "scoring thread {} shares the CPUs: {} of this process's {} CPU(s) are already"
+                + " reserved, and at least half stay for the other threads",
+            tid,
+            RESERVED.size(),
+            processCpus.cardinality());
+      }
+      return OptionalInt.empty();
+    }
+    int cpu = shared.previousSetBit(shared.length() - 1);
+    BitSet own = new BitSet();
+    own.set(cpu);
+    if (!setAffinity(tid, own)) {
+      return OptionalInt.empty();
+    }
+    RESERVED.put(cpu, tid);
+    shared.clear(cpu);
+    int moved = confine(Path.of("/proc/self/task"), shared);
+    LOG.info(
+        "scoring thread {} runs on CPU {} alone; the process's {} other thread(s) run on CPUs {}",
+        tid,
+        cpu,
+        moved,
+        shared);
+    return OptionalInt.of(cpu);
+  }
+
+  /**
+   * Gives the CPU reserved for thread {@code tid} back: that thread and every other thread of the
+   * process may run on the remaining unreserved CPUs again. No-op if none was reserved.
+   */
+  public static synchronized void releaseCpu(int tid) {
+    Integer cpu = null;
+    for (Map.Entry<Integer, Integer> e : RESERVED.entrySet()) {
+      if (e.getValue() == tid) {
+        cpu = e.getKey();
+      }
+    }
+    if (cpu == null) {
+      return;
+    }
+    RESERVED.remove(cpu);
+    BitSet shared = sharedCpus();
+    int moved = confine(Path.of("/proc/self/task"), shared);
+    LOG.info("CPU {} is shared again: {} thread(s) run on CPUs {}", cpu, moved, shared);
+  }
+
+  /** The CPUs reserved for scoring threads (none when nothing is reserved). */
+  public static synchronized BitSet reservedCpus() {
+    BitSet b = new BitSet();
+    RESERVED.keySet().forEach(b::set);
+    return b;
+  }
+
+  /** The CPUs left to threads other than scoring threads (all of them before any reservation). */
+  public static synchronized BitSet sharedCpus() {
+    BitSet shared =
+        processCpus == null ? affinity(currentThreadId().orElse(0)) : (BitSet) processCpus.clone();
+    RESERVED.keySet().forEach(shared::clear);
+    return shared;
+  }
+
+  /**
+   * Lets the calling thread run on {@code cpus} only (a benchmark runs the bare model on the CPU
+   * the scoring thread had). False when unsupported or refused.
+   */
+  public static boolean pinCurrentThread(BitSet cpus) {
+    OptionalInt self = currentThreadId();
+    return self.isPresent() && setAffinity(self.getAsInt(), cpus);
+  }
+
+  /**
+   * Whether {@code task} is one of the JVM's stop-the-world GC workers: they stay free to use every
+   * CPU, since during their pauses the scoring threads wait for them anyway.
+   */
+  private static boolean isPauseWorker(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).startsWith(PAUSE_WORKER_PREFIX);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Keeps every thread of process {@code pid} (one of this user's) on {@link #sharedCpus()}. */
+  public static synchronized int confineProcessToSharedCpus(long pid) {
+    return confine(Path.of("/proc", Long.toString(pid), "task"), sharedCpus());
+  }
+
+  /**
+   * Whether libtorch runs one intra-op thread in this process ({@code ai.djl.pytorch.num_threads}
+   * is 1, see {@code recognizer.model.threads}): only then does a scoring thread use one CPU.
+   */
+  public static boolean libtorchSingleThreaded() {
+    return "1".equals(System.getProperty("ai.djl.pytorch.num_threads", "").trim());
+  }
+
+  private static int confine(Path taskDir, BitSet cpus) {
+    int moved = 0;
+    try (Stream<Path> tasks = Files.list(taskDir)) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          int tid = Integer.parseInt(task.getFileName().toString());
+          if (!RESERVED.containsValue(tid) && !isPauseWorker(task) && setAffinity(tid, cpus)) {
+            moved++;
+          }
+        } catch (NumberFormatException e) {
+          // not a thread directory
+        }
+      }
+    } catch (IOException e) {
+      return moved;
+    }
+    return moved;
   }
 
   private static Optional<LibC> libc() {

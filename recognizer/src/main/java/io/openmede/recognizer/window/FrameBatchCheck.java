@@ -60,7 +60,8 @@ public final class FrameBatchCheck {
                   + expected);
         }
       } else {
-        Optional<String> jpeg = jpegProblem(bytes(data), w, h);
+        Optional<String> jpeg =
+            jpegProblem(data == null ? ByteBuffer.allocate(0) : data.duplicate(), w, h);
         if (jpeg.isPresent()) {
           return Optional.of("frame " + f.getSequence() + ": " + jpeg.get());
         }
@@ -95,49 +96,52 @@ public final class FrameBatchCheck {
     return out;
   }
 
+  /** {@link #jpegProblem(ByteBuffer, int, int)} of an array. */
+  static Optional<String> jpegProblem(byte[] data, int width, int height) {
+    return jpegProblem(ByteBuffer.wrap(data), width, height);
+  }
+
   /**
    * Reads the JPEG's markers up to its frame header (SOF) and compares the size stated there with
    * the batch's; no decoding, no image reader (which would also create a temporary cache file).
    */
-  static Optional<String> jpegProblem(byte[] data, int width, int height) {
-    if (data.length < 4 || (data[0] & 0xff) != 0xff || (data[1] & 0xff) != 0xd8) {
-      return Optional.of("not a JPEG (no start-of-image marker), " + data.length + " bytes");
+  static Optional<String> jpegProblem(ByteBuffer buffer, int width, int height) {
+    ByteBuffer data = buffer.slice(); // absolute reads from 0, no copy
+    int size = data.remaining();
+    if (size < 4 || (data.get(0) & 0xff) != 0xff || (data.get(1) & 0xff) != 0xd8) {
+      return Optional.of("not a JPEG (no start-of-image marker), " + size + " bytes");
     }
     int i = 2;
     while (true) {
-      if (i >= data.length || (data[i] & 0xff) != 0xff) {
+      if (i >= size || (data.get(i) & 0xff) != 0xff) {
         return Optional.of(
-            "undecodable JPEG: no marker at byte "
-                + i
-                + " of "
-                + data.length
-                + " (no frame header)");
+            "undecodable JPEG: no marker at byte " + i + " of " + size + " (no frame header)");
       }
-      while (i < data.length && (data[i] & 0xff) == 0xff) {
+      while (i < size && (data.get(i) & 0xff) == 0xff) {
         i++; // fill bytes
       }
-      if (i >= data.length) {
+      if (i >= size) {
         return Optional.of("undecodable JPEG: truncated before its frame header");
       }
-      int marker = data[i++] & 0xff;
+      int marker = data.get(i++) & 0xff;
       if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
         continue; // markers without a segment
       }
       if (marker == 0xd9 || marker == 0xda) {
         return Optional.of("undecodable JPEG: no frame header before the image data");
       }
-      if (i + 2 > data.length) {
+      if (i + 2 > size) {
         return Optional.of("undecodable JPEG: truncated before its frame header");
       }
       int length = u16(data, i);
-      if (length < 2 || i + length > data.length) {
+      if (length < 2 || i + length > size) {
         return Optional.of(
             "undecodable JPEG: a segment of "
                 + length
                 + " bytes at byte "
                 + i
                 + " runs past the end ("
-                + data.length
+                + size
                 + " bytes)");
       }
       boolean frameHeader =
@@ -158,7 +162,7 @@ public final class FrameBatchCheck {
     }
   }
 
-  private static int u16(byte[] b, int at) {
-    return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+  private static int u16(ByteBuffer b, int at) {
+    return ((b.get(at) & 0xff) << 8) | (b.get(at + 1) & 0xff);
   }
 }

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ThreadPrioritiesTest {
@@ -61,5 +64,65 @@ class ThreadPrioritiesTest {
   @Test
   void lowerCurrentAndBackgroundThreads_zero_changesNothing() {
     assertThat(ThreadPriorities.lowerCurrentAndBackgroundThreads(0)).isZero();
+  }
+
+  @Test
+  void reserveCpu_givesTheThreadACpuOfItsOwnAndKeepsTheOthersOffIt() throws Exception {
+    OptionalInt me = ThreadPriorities.currentThreadId();
+    assumeTrue(me.isPresent(), "Linux with /proc only");
+    BitSet all = ThreadPriorities.affinity(me.getAsInt());
+    assumeTrue(all.cardinality() >= 2, "needs two CPUs");
+    assumeTrue(ThreadPriorities.reservedCpus().isEmpty(), "nothing reserved yet");
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger scorer = new AtomicInteger(-1);
+    Thread t =
+        new Thread(
+            () -> {
+              scorer.set(ThreadPriorities.currentThreadId().orElse(-1));
+              started.countDown();
+              try {
+                done.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    t.start();
+    started.await();
+    try {
+      OptionalInt cpu = ThreadPriorities.reserveCpu(scorer.get());
+      assertThat(cpu).isPresent();
+      BitSet own = new BitSet();
+      own.set(cpu.getAsInt());
+      assertThat(ThreadPriorities.affinity(scorer.get())).isEqualTo(own);
+      assertThat(ThreadPriorities.reservedCpus()).isEqualTo(own);
+      BitSet rest = (BitSet) all.clone();
+      rest.clear(cpu.getAsInt());
+      assertThat(ThreadPriorities.affinity(me.getAsInt())).as("this thread").isEqualTo(rest);
+      assertThat(ThreadPriorities.sharedCpus()).isEqualTo(rest);
+      // a thread created now inherits the confinement
+      AtomicReference<BitSet> child = new AtomicReference<>();
+      Thread c =
+          new Thread(
+              () ->
+                  child.set(
+                      ThreadPriorities.affinity(ThreadPriorities.currentThreadId().orElseThrow())));
+      c.start();
+      c.join();
+      assertThat(child.get()).isEqualTo(rest);
+      // the same thread again: the same CPU, nothing more reserved
+      assertThat(ThreadPriorities.reserveCpu(scorer.get())).isEqualTo(cpu);
+      if (all.cardinality() < 4) {
+        assertThat(ThreadPriorities.reserveCpu(me.getAsInt()))
+            .as("at most half the CPUs are reserved")
+            .isEmpty();
+      }
+    } finally {
+      ThreadPriorities.releaseCpu(scorer.get());
+      done.countDown();
+      t.join();
+    }
+    assertThat(ThreadPriorities.reservedCpus()).isEqualTo(new BitSet());
+    assertThat(ThreadPriorities.affinity(me.getAsInt())).as("shared again").isEqualTo(all);
   }
 }
