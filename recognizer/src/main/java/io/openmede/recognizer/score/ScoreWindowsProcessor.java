@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -117,8 +119,12 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private ClipScorer scorer;
   private ScoringLane lane;
 
-  /** Windows in the buffer that no batch has taken yet. */
-  private int pending;
+  /**
+   * Windows in the buffer that no batch has taken yet, in key order: the buffer store stays the
+   * record (and what a restart restores), this index spares decoding the whole buffer at every
+   * batch.
+   */
+  private final NavigableMap<String, ClipWindow> waiting = new TreeMap<>();
 
   private long oldestBufferedAt = Long.MAX_VALUE;
   private long scoringNanosAtOldest;
@@ -187,17 +193,15 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       lane.taskOpened(threadsOwnCpu && singleThreaded);
     }
     scoringNanosAtOldest = SCORING_NANOS.get()[0];
-    int restored = 0;
     try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
       while (it.hasNext()) {
-        it.next();
-        restored++;
+        KeyValue<String, ClipWindow> kv = it.next();
+        waiting.put(kv.key, kv.value);
       }
     }
-    pending = restored;
-    if (pending > 0) {
+    if (!waiting.isEmpty()) {
       oldestBufferedAt = 0; // restored windows: flush at the first punctuation
-      metrics.queueDepth.inc(pending);
+      metrics.queueDepth.inc(waiting.size());
     }
     long tick = Math.max(1, maxDelay.toMillis() / 2);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -207,15 +211,16 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   public void process(org.apache.kafka.streams.processor.api.Record<String, ClipWindow> record) {
     ClipWindow w = record.value();
     buffer.put(w.bufferKey(), w);
-    pending++;
-    metrics.queueDepth.inc();
+    if (!inFlightKeys.contains(w.bufferKey()) && waiting.put(w.bufferKey(), w) == null) {
+      metrics.queueDepth.inc();
+    }
     if (oldestBufferedAt == Long.MAX_VALUE) {
       oldestBufferedAt = context.currentSystemTimeMs();
       scoringNanosAtOldest = SCORING_NANOS.get()[0];
     }
     collectDone();
     int depth = lane == null ? 1 : PIPELINE_DEPTH;
-    while (pending >= maxBatch || (maxDelay.isZero() && pending > 0)) {
+    while (waiting.size() >= maxBatch || (maxDelay.isZero() && !waiting.isEmpty())) {
       while (inFlight.size() >= depth) {
         collectOldest(); // backpressure
       }
@@ -230,12 +235,12 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   private void punctuate(long now) {
     collectDone();
-    if (pending == 0 || !inFlight.isEmpty()) {
+    if (waiting.isEmpty() || !inFlight.isEmpty()) {
       return;
     }
     long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
     if (now - oldestBufferedAt - busyMs >= maxDelay.toMillis()) {
-      while (pending > 0 && submit()) {
+      while (!waiting.isEmpty() && submit()) {
         collectAll(); // input is slow: no point in waiting for the next record to forward
       }
     }
@@ -246,23 +251,15 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
    * and scores it, on the stream thread or the lane. False when the buffer had none.
    */
   private boolean submit() {
-    List<ClipWindow> batch = new ArrayList<>(maxBatch);
-    try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
-      while (it.hasNext() && batch.size() < maxBatch) {
-        KeyValue<String, ClipWindow> kv = it.next();
-        if (!inFlightKeys.contains(kv.key)) {
-          batch.add(kv.value);
-        }
-      }
+    List<ClipWindow> batch = new ArrayList<>(Math.min(maxBatch, waiting.size()));
+    while (batch.size() < maxBatch && !waiting.isEmpty()) {
+      batch.add(waiting.pollFirstEntry().getValue());
+    }
+    if (waiting.isEmpty()) {
+      oldestBufferedAt = Long.MAX_VALUE;
     }
     if (batch.isEmpty()) {
-      pending = 0;
-      oldestBufferedAt = Long.MAX_VALUE;
       return false;
-    }
-    pending = Math.max(0, pending - batch.size());
-    if (pending == 0) {
-      oldestBufferedAt = Long.MAX_VALUE;
     }
     for (ClipWindow w : batch) {
       inFlightKeys.add(w.bufferKey());
@@ -403,6 +400,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     // committed state), and the task's next owner scores them
     inFlight.clear();
     inFlightKeys.clear();
+    waiting.clear();
     if (lane != null) {
       lane.taskClosed();
     }

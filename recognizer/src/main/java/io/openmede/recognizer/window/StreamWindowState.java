@@ -19,7 +19,10 @@ public final class StreamWindowState {
   public static final int SEEN_BATCH_HISTORY = 256;
 
   final TreeMap<Long, WindowFrame> pending = new TreeMap<>();
-  final TreeSet<Long> seenBatches = new TreeSet<>();
+
+  /** Remembered batch sequence numbers, ascending (a primitive array: decoded at every batch). */
+  long[] seenBatches = new long[0];
+
   OptionalLong nextStartSequence = OptionalLong.empty();
   OptionalLong nextStartTimeMs = OptionalLong.empty();
   OptionalLong lastEmittedFirstSequence = OptionalLong.empty();
@@ -32,7 +35,11 @@ public final class StreamWindowState {
 
   /** Batch sequence numbers remembered for duplicate detection. */
   public NavigableSet<Long> seenBatches() {
-    return java.util.Collections.unmodifiableNavigableSet(seenBatches);
+    TreeSet<Long> copy = new TreeSet<>();
+    for (long b : seenBatches) {
+      copy.add(b);
+    }
+    return java.util.Collections.unmodifiableNavigableSet(copy);
   }
 
   /** First frame sequence of the next window when already known. */
@@ -58,16 +65,23 @@ public final class StreamWindowState {
   }
 
   boolean rememberBatch(long batchSequence) {
-    if (seenBatches.contains(batchSequence)) {
+    int at = java.util.Arrays.binarySearch(seenBatches, batchSequence);
+    if (at >= 0) {
       return false;
     }
-    if (seenBatches.size() >= SEEN_BATCH_HISTORY && batchSequence < seenBatches.first()) {
+    int n = seenBatches.length;
+    if (n >= SEEN_BATCH_HISTORY && batchSequence < seenBatches[0]) {
       return false; // older than anything remembered: treat as a late duplicate
     }
-    seenBatches.add(batchSequence);
-    while (seenBatches.size() > SEEN_BATCH_HISTORY) {
-      seenBatches.pollFirst();
-    }
+    int insert = -at - 1;
+    long[] next = new long[n + 1];
+    System.arraycopy(seenBatches, 0, next, 0, insert);
+    next[insert] = batchSequence;
+    System.arraycopy(seenBatches, insert, next, insert + 1, n - insert);
+    seenBatches =
+        next.length > SEEN_BATCH_HISTORY
+            ? java.util.Arrays.copyOfRange(next, next.length - SEEN_BATCH_HISTORY, next.length)
+            : next;
     return true;
   }
 }

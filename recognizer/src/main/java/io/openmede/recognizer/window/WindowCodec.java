@@ -39,14 +39,19 @@ public final class WindowCodec {
   }
 
   static byte[] encodeState(StreamWindowState s) {
+    int size = 1 + 3 * 9 + 8 + 4 + 8 * s.seenBatches.length + 4;
+    for (WindowFrame f : s.pending.values()) {
+      size += frameSize(f);
+    }
     return write(
+        size,
         out -> {
           out.writeByte(FORMAT);
           writeOptional(out, s.nextStartSequence);
           writeOptional(out, s.nextStartTimeMs);
           writeOptional(out, s.lastEmittedFirstSequence);
           out.writeLong(s.highestSequence);
-          out.writeInt(s.seenBatches.size());
+          out.writeInt(s.seenBatches.length);
           for (long b : s.seenBatches) {
             out.writeLong(b);
           }
@@ -68,9 +73,14 @@ public final class WindowCodec {
           s.lastEmittedFirstSequence = readOptional(in);
           s.highestSequence = in.readLong();
           int seen = in.readInt();
-          for (int i = 0; i < seen; i++) {
-            s.seenBatches.add(in.readLong());
+          if (seen < 0 || seen > StreamWindowState.SEEN_BATCH_HISTORY) {
+            throw new IOException("window state remembers " + seen + " batches");
           }
+          long[] batches = new long[seen];
+          for (int i = 0; i < seen; i++) {
+            batches[i] = in.readLong();
+          }
+          s.seenBatches = batches;
           int pending = in.readInt();
           for (int i = 0; i < pending; i++) {
             WindowFrame f = readFrame(in);
@@ -81,7 +91,12 @@ public final class WindowCodec {
   }
 
   static byte[] encodeWindow(ClipWindow w) {
+    int size = 1 + 2 + modifiedUtf8Length(w.streamId()) + 5 * 8 + 4;
+    for (WindowFrame f : w.frames()) {
+      size += frameSize(f);
+    }
     return write(
+        size,
         out -> {
           out.writeByte(FORMAT);
           out.writeUTF(w.streamId());
@@ -115,6 +130,21 @@ public final class WindowCodec {
           }
           return new ClipWindow(stream, first, last, start, end, ready, frames);
         });
+  }
+
+  /** Bytes {@link #writeFrame} writes. */
+  private static int frameSize(WindowFrame f) {
+    return 8 + 8 + 1 + 4 + 4 + 4 + f.data().length;
+  }
+
+  /** Bytes of {@code s} in {@link DataOutputStream#writeUTF}'s modified UTF-8, without length. */
+  private static int modifiedUtf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c >= 0x0001 && c <= 0x007f ? 1 : c <= 0x07ff ? 2 : 3;
+    }
+    return n;
   }
 
   private static void writeFrame(DataOutputStream out, WindowFrame f) throws IOException {
@@ -164,14 +194,26 @@ public final class WindowCodec {
     T read(DataInputStream in) throws IOException;
   }
 
-  private static byte[] write(Writer w) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  /** Writes into an array of {@code size} bytes, the exact size (larger or smaller still works). */
+  private static byte[] write(int size, Writer w) {
+    ExactBytes bytes = new ExactBytes(size);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       w.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return bytes.bytes();
+  }
+
+  /** A byte array stream whose array is returned as it is when it was sized exactly. */
+  private static final class ExactBytes extends ByteArrayOutputStream {
+    ExactBytes(int size) {
+      super(Math.max(1, size));
+    }
+
+    byte[] bytes() {
+      return count == buf.length ? buf : toByteArray();
+    }
   }
 
   private static <T> T read(byte[] bytes, Reader<T> r) {

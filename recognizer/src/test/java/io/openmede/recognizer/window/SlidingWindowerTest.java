@@ -168,4 +168,56 @@ class SlidingWindowerTest {
     assertThat(back.readyAtMs()).isEqualTo(30);
     assertThat(back.frames().get(3).data()).isEqualTo(Frames.rgb(7));
   }
+
+  @Test
+  void windowCodec_writesTheDataOutputStreamFormat_forAnyStreamId() throws Exception {
+    // the store format predates the exact-size writer: a changelog written before stays readable
+    String id = "cam\u00e9ra-\u5317-\u0000-\ud83d\ude00";
+    ClipWindow c = new ClipWindow(id, 4, 7, 10, 20, 30, windowFrames(4, 7));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeUTF(id);
+      for (long v : new long[] {4, 7, 10, 20, 30}) {
+        out.writeLong(v);
+      }
+      out.writeInt(c.frames().size());
+      for (WindowFrame f : c.frames()) {
+        out.writeLong(f.sequence());
+        out.writeLong(f.captureTimeMs());
+        out.writeByte(f.encoding().ordinal());
+        out.writeInt(f.width());
+        out.writeInt(f.height());
+        out.writeInt(f.data().length);
+        out.write(f.data());
+      }
+    }
+    byte[] encoded = WindowCodec.encodeWindow(c);
+    assertThat(encoded).isEqualTo(bytes.toByteArray());
+    assertThat(WindowCodec.decodeWindow(encoded).streamId()).isEqualTo(id);
+  }
+
+  @Test
+  void rememberBatch_keepsTheLatestHistory_likeASortedSet() {
+    // reference: the sorted set the state used to keep
+    java.util.TreeSet<Long> model = new java.util.TreeSet<>();
+    java.util.Random random = new java.util.Random(3);
+    StreamWindowState s = new StreamWindowState();
+    for (int i = 0; i < 2000; i++) {
+      long b = i + random.nextInt(40) - 20 - (random.nextInt(10) == 0 ? 400 : 0);
+      boolean expected =
+          !model.contains(b)
+              && !(model.size() >= StreamWindowState.SEEN_BATCH_HISTORY && b < model.first());
+      if (expected) {
+        model.add(b);
+        while (model.size() > StreamWindowState.SEEN_BATCH_HISTORY) {
+          model.pollFirst();
+        }
+      }
+      assertThat(s.rememberBatch(b)).as("batch %d at step %d", b, i).isEqualTo(expected);
+    }
+    assertThat(s.seenBatches()).containsExactlyElementsOf(model);
+    StreamWindowState copy = WindowCodec.decodeState(WindowCodec.encodeState(s));
+    assertThat(copy.seenBatches()).containsExactlyElementsOf(model);
+  }
 }
