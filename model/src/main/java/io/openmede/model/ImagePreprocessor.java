@@ -85,21 +85,9 @@ public final class ImagePreprocessor {
       newH = resolution;
       newW = (int) ((long) resolution * width / height);
     }
-    int plane = resolution * resolution;
     if (newW == width && newH == height) {
-      // nothing to resample (the frame's short side is R already): the same floats as the
-      // general path below, read straight from the bytes (which need no clamping)
-      int top = (int) Math.round((newH - resolution) / 2.0);
-      int left = (int) Math.round((newW - resolution) / 2.0);
-      for (int y = 0; y < resolution; y++) {
-        for (int x = 0; x < resolution; x++) {
-          int s = ((top + y) * newW + (left + x)) * 3;
-          for (int c = 0; c < 3; c++) {
-            float v = (rgb[s + c] & 0xff) / 255f;
-            out[offset + c * plane + y * resolution + x] = (v - MEAN[c]) / STD[c];
-          }
-        }
-      }
+      // nothing to resample (the frame's short side is R already): crop straight from the bytes
+      cropNormalise(i -> rgb[i] & 0xff, newW, newH, out, offset);
       return;
     }
     float[] src = new float[width * height * 3];
@@ -110,13 +98,27 @@ public final class ImagePreprocessor {
     // the pixel and 0 elsewhere, so skipping the pass gives the same floats, without the work
     float[] horiz = newW == width ? src : resampleRows(src, width, height, newW);
     float[] both = newH == height ? horiz : resampleColumns(horiz, newW, height, newH);
+    cropNormalise(i -> both[i], newW, newH, out, offset);
+  }
+
+  /** Interleaved RGB samples of a resized frame, nominally 0..255. */
+  private interface Samples {
+    float at(int index);
+  }
+
+  /**
+   * Writes the centre {@code R x R} crop of a {@code newW x newH} frame into {@code out} at {@code
+   * offset}, channel-first, clamped to 0..255 and normalised with CLIP's mean and std.
+   */
+  private void cropNormalise(Samples resized, int newW, int newH, float[] out, int offset) {
+    int plane = resolution * resolution;
     int top = (int) Math.round((newH - resolution) / 2.0);
     int left = (int) Math.round((newW - resolution) / 2.0);
     for (int y = 0; y < resolution; y++) {
       for (int x = 0; x < resolution; x++) {
         int s = ((top + y) * newW + (left + x)) * 3;
         for (int c = 0; c < 3; c++) {
-          float v = Math.min(255f, Math.max(0f, both[s + c])) / 255f;
+          float v = Math.min(255f, Math.max(0f, resized.at(s + c))) / 255f;
           out[offset + c * plane + y * resolution + x] = (v - MEAN[c]) / STD[c];
         }
       }

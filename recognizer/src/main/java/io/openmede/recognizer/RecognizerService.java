@@ -5,6 +5,7 @@ import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.DefaultWeights;
+import io.openmede.model.TorchThreads;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScorerPool;
@@ -32,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -74,30 +76,26 @@ public final class RecognizerService implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** DJL's property for libtorch's intra-op threads, read when the engine starts. */
-  private static final String TORCH_THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
-
   /**
-   * Sets libtorch's intra-op threads ({@code recognizer.model.threads}) for the engine, which reads
-   * them when this process loads its first model; a different value set before (a JVM option, or a
-   * model loaded already) is kept and logged.
+   * Asks for libtorch's intra-op threads ({@code recognizer.model.threads}) for the engine, which
+   * reads them when this process loads its first model; a different value asked for before (a JVM
+   * option, or a model loaded already) is kept and logged.
    */
   static void applyModelThreads(int threads) {
     if (threads <= 0) {
       return;
     }
-    String current = System.getProperty(TORCH_THREADS_PROPERTY);
-    if (current == null) {
-      System.setProperty(TORCH_THREADS_PROPERTY, Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    } else if (!current.trim().equals(Integer.toString(threads))) {
+    OptionalInt before = TorchThreads.requested();
+    if (before.isEmpty()) {
+      TorchThreads.set(threads);
+    } else if (before.getAsInt() != threads) {
       LOG.warn(
           "{}={} ignored: libtorch intra-op threads were already set to {} in this process"
               + " (-D{})",
           RecognizerSettings.MODEL_THREADS.name(),
           threads,
-          current,
-          TORCH_THREADS_PROPERTY);
+          before.getAsInt(),
+          TorchThreads.PROPERTY);
     }
   }
 

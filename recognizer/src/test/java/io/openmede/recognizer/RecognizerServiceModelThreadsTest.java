@@ -2,7 +2,7 @@ package io.openmede.recognizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openmede.recognizer.score.ThreadPriorities;
+import io.openmede.model.TorchThreads;
 import org.junit.jupiter.api.Test;
 
 class RecognizerServiceModelThreadsTest {
@@ -17,11 +17,11 @@ class RecognizerServiceModelThreadsTest {
       System.clearProperty(PROPERTY);
       RecognizerService.applyModelThreads(0);
       assertThat(System.getProperty(PROPERTY)).as("0 keeps DJL's default").isNull();
-      assertThat(ThreadPriorities.libtorchSingleThreaded()).isFalse();
+      assertThat(TorchThreads.singleThreaded()).isFalse();
 
       RecognizerService.applyModelThreads(1);
       assertThat(System.getProperty(PROPERTY)).isEqualTo("1");
-      assertThat(ThreadPriorities.libtorchSingleThreaded())
+      assertThat(TorchThreads.singleThreaded())
           .as("one intra-op thread: scoring threads may get a CPU of their own")
           .isTrue();
 

@@ -1,6 +1,7 @@
 package io.openmede.model.bench;
 
 import io.openmede.model.ComputeDevice;
+import io.openmede.model.TorchThreads;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -102,10 +103,7 @@ public final class BenchModelCommand implements Callable<Integer> {
       System.err.println("bench model: --threads must be >= 0, got " + threads);
       return 2;
     }
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    TorchThreads.set(threads);
     ModelBenchmark.run(out, s);
     return 0;
   }

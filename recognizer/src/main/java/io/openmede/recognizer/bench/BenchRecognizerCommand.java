@@ -1,6 +1,7 @@
 package io.openmede.recognizer.bench;
 
 import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.model.TorchThreads;
 import io.openmede.recognizer.RecognizerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,10 +108,7 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
       System.err.println("bench recognizer: --threads must be >= 0, got " + threads);
       return 2;
     }
-    if (threads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    TorchThreads.set(threads);
     System.out.printf(
         "libtorch intra-op threads: %s%n", threads > 0 ? threads : "DJL default (one per core)");
     Path work = Files.createTempDirectory("openmede-bench-recognizer");

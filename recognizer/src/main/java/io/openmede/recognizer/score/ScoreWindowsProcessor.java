@@ -86,8 +86,6 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   private static final ThreadLocal<boolean[]> LOWERED =
       ThreadLocal.withInitial(() -> new boolean[1]);
 
-  private static volatile boolean sharedCpusLogged;
-
   /** The scoring thread of each stream thread (pipelined mode). */
   private static final ThreadLocal<ScoringLane> LANES =
       ThreadLocal.withInitial(() -> new ScoringLane(Thread.currentThread().getName() + "-scorer"));
@@ -182,15 +180,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
         ThreadPriorities.lowerCurrentAndBackgroundThreads(threadsNice);
         LOWERED.get()[0] = true;
       }
-      boolean singleThreaded = ThreadPriorities.libtorchSingleThreaded();
-      if (threadsOwnCpu && !singleThreaded && !sharedCpusLogged) {
-        sharedCpusLogged = true;
-        LOG.info(
-            "scoring threads share the CPUs with the other threads: libtorch runs several intra-op"
-                + " threads (recognizer.model.threads=1 gives each scoring thread a CPU of its"
-                + " own)");
-      }
-      lane.taskOpened(threadsOwnCpu && singleThreaded);
+      lane.taskOpened(threadsOwnCpu);
     }
     scoringNanosAtOldest = SCORING_NANOS.get()[0];
     try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {

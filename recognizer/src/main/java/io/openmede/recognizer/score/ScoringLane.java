@@ -1,11 +1,14 @@
 package io.openmede.recognizer.score;
 
+import io.openmede.model.TorchThreads;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One scoring thread for the tasks of one stream thread (pipelined scoring): batches run one after
@@ -18,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe.
  */
 final class ScoringLane {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringLane.class);
+
+  private static volatile boolean sharedCpusLogged;
 
   private final ThreadPoolExecutor executor;
   private final CountDownLatch started = new CountDownLatch(1);
@@ -67,12 +74,24 @@ final class ScoringLane {
 
   /**
    * A task of the stream thread opened; with {@code ownCpu}, the first open task gives the scoring
-   * thread a CPU of its own if one can be reserved.
+   * thread a CPU of its own if one can be reserved and libtorch runs one intra-op thread (its
+   * OpenMP workers would otherwise inherit the single CPU).
    */
   synchronized void taskOpened(boolean ownCpu) {
-    if (openTasks++ == 0 && ownCpu && tid > 0) {
-      ThreadPriorities.reserveCpu(tid);
+    if (openTasks++ > 0 || !ownCpu || tid <= 0) {
+      return;
     }
+    if (!TorchThreads.singleThreaded()) {
+      if (!sharedCpusLogged) {
+        sharedCpusLogged = true;
+        LOG.info(
+            "scoring threads share the CPUs with the other threads: libtorch runs several intra-op"
+                + " threads (recognizer.model.threads=1 gives each scoring thread a CPU of its"
+                + " own)");
+      }
+      return;
+    }
+    ThreadPriorities.reserveCpu(tid);
   }
 
   /** A task of the stream thread closed; after the last one the CPU is shared again. */

@@ -58,6 +58,9 @@ public final class ThreadPriorities {
   /** The JVM's stop-the-world GC worker threads (G1 "GC Thread#N"). */
   private static final String PAUSE_WORKER_PREFIX = "GC Thread";
 
+  /** This process's threads in {@code /proc}. */
+  private static final Path OWN_TASKS = Path.of("/proc/self/task");
+
   /** Words of a CPU mask (1,024 CPUs). */
   private static final int MASK_WORDS = 16;
 
@@ -113,25 +116,10 @@ public final class ThreadPriorities {
       }
       return 0;
     }
-    List<Integer> tids = new ArrayList<>();
-    tids.add(self.getAsInt());
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          String name = Files.readString(task.resolve("comm")).trim();
-          if (BACKGROUND_THREAD_PREFIXES.stream().anyMatch(name::startsWith)) {
-            tids.add(Integer.parseInt(task.getFileName().toString()));
-          }
-        } catch (IOException | NumberFormatException e) {
-          // the thread ended meanwhile
-        }
-      }
-    } catch (IOException e) {
-      // /proc/self/task unreadable: the calling thread alone
-    }
-    int changed = 0;
-    for (int tid : tids) {
-      if (setNice(tid, nice)) {
+    int changed = setNice(self.getAsInt(), nice) ? 1 : 0;
+    for (ThreadEntry t : threads(OWN_TASKS)) {
+      if (BACKGROUND_THREAD_PREFIXES.stream().anyMatch(t.name()::startsWith)
+          && setNice(t.tid(), nice)) {
         changed++;
       }
     }
@@ -152,18 +140,10 @@ public final class ThreadPriorities {
       return 0;
     }
     int changed = 0;
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          if (setNice(Integer.parseInt(task.getFileName().toString()), nice)) {
-            changed++;
-          }
-        } catch (NumberFormatException e) {
-          // not a thread directory
-        }
+    for (ThreadEntry t : threads(tasksOf(pid))) {
+      if (setNice(t.tid(), nice)) {
+        changed++;
       }
-    } catch (IOException e) {
-      return changed;
     }
     return changed;
   }
@@ -198,11 +178,9 @@ public final class ThreadPriorities {
    * once).
    */
   public static synchronized OptionalInt reserveCpu(int tid) {
-    if (RESERVED.containsValue(tid)) {
-      return RESERVED.entrySet().stream()
-          .filter(e -> e.getValue() == tid)
-          .mapToInt(Map.Entry::getKey)
-          .findFirst();
+    OptionalInt held = cpuOf(tid);
+    if (held.isPresent()) {
+      return held;
     }
     if (libc().isEmpty() || currentThreadId().isEmpty()) {
       return OptionalInt.empty();
@@ -232,7 +210,7 @@ public final class ThreadPriorities {
     }
     RESERVED.put(cpu, tid);
     shared.clear(cpu);
-    int moved = confine(Path.of("/proc/self/task"), shared);
+    int moved = confine(OWN_TASKS, shared);
     LOG.info(
         "scoring thread {} runs on CPU {} alone; the process's {} other thread(s) run on CPUs {}",
         tid,
@@ -247,19 +225,22 @@ public final class ThreadPriorities {
    * process may run on the remaining unreserved CPUs again. No-op if none was reserved.
    */
   public static synchronized void releaseCpu(int tid) {
-    Integer cpu = null;
-    for (Map.Entry<Integer, Integer> e : RESERVED.entrySet()) {
-      if (e.getValue() == tid) {
-        cpu = e.getKey();
-      }
-    }
-    if (cpu == null) {
+    OptionalInt cpu = cpuOf(tid);
+    if (cpu.isEmpty()) {
       return;
     }
-    RESERVED.remove(cpu);
+    RESERVED.remove(cpu.getAsInt());
     BitSet shared = sharedCpus();
-    int moved = confine(Path.of("/proc/self/task"), shared);
-    LOG.info("CPU {} is shared again: {} thread(s) run on CPUs {}", cpu, moved, shared);
+    int moved = confine(OWN_TASKS, shared);
+    LOG.info("CPU {} is shared again: {} thread(s) run on CPUs {}", cpu.getAsInt(), moved, shared);
+  }
+
+  /** The CPU reserved for thread {@code tid}, if any. */
+  private static OptionalInt cpuOf(int tid) {
+    return RESERVED.entrySet().stream()
+        .filter(e -> e.getValue() == tid)
+        .mapToInt(Map.Entry::getKey)
+        .findFirst();
   }
 
   /** The CPUs reserved for scoring threads (none when nothing is reserved). */
@@ -286,48 +267,56 @@ public final class ThreadPriorities {
     return self.isPresent() && setAffinity(self.getAsInt(), cpus);
   }
 
-  /**
-   * Whether {@code task} is one of the JVM's stop-the-world GC workers: they stay free to use every
-   * CPU, since during their pauses the scoring threads wait for them anyway.
-   */
-  private static boolean isPauseWorker(Path task) {
-    try {
-      return Files.readString(task.resolve("comm")).startsWith(PAUSE_WORKER_PREFIX);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /** Keeps every thread of process {@code pid} (one of this user's) on {@link #sharedCpus()}. */
   public static synchronized int confineProcessToSharedCpus(long pid) {
-    return confine(Path.of("/proc", Long.toString(pid), "task"), sharedCpus());
+    return confine(tasksOf(pid), sharedCpus());
   }
 
   /**
-   * Whether libtorch runs one intra-op thread in this process ({@code ai.djl.pytorch.num_threads}
-   * is 1, see {@code recognizer.model.threads}): only then does a scoring thread use one CPU.
+   * Keeps the threads under {@code taskDir} on {@code cpus}, except scoring threads with a CPU of
+   * their own and the JVM's stop-the-world GC workers: those may use every CPU, since during their
+   * pauses the scoring threads wait for them anyway.
    */
-  public static boolean libtorchSingleThreaded() {
-    return "1".equals(System.getProperty("ai.djl.pytorch.num_threads", "").trim());
-  }
-
   private static int confine(Path taskDir, BitSet cpus) {
     int moved = 0;
+    for (ThreadEntry t : threads(taskDir)) {
+      if (!RESERVED.containsValue(t.tid())
+          && !t.name().startsWith(PAUSE_WORKER_PREFIX)
+          && setAffinity(t.tid(), cpus)) {
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  private static Path tasksOf(long pid) {
+    return Path.of("/proc", Long.toString(pid), "task");
+  }
+
+  /** A thread of a process: its Linux id and its (15-character) name. */
+  private record ThreadEntry(int tid, String name) {}
+
+  /**
+   * The threads under {@code taskDir} ({@code /proc/PID/task}) now; threads that end meanwhile are
+   * left out, and an unreadable directory gives none.
+   */
+  private static List<ThreadEntry> threads(Path taskDir) {
+    List<ThreadEntry> out = new ArrayList<>();
     try (Stream<Path> tasks = Files.list(taskDir)) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
-          int tid = Integer.parseInt(task.getFileName().toString());
-          if (!RESERVED.containsValue(tid) && !isPauseWorker(task) && setAffinity(tid, cpus)) {
-            moved++;
-          }
-        } catch (NumberFormatException e) {
-          // not a thread directory
+          out.add(
+              new ThreadEntry(
+                  Integer.parseInt(task.getFileName().toString()),
+                  Files.readString(task.resolve("comm")).trim()));
+        } catch (IOException | NumberFormatException e) {
+          // ended meanwhile, or not a thread directory
         }
       }
     } catch (IOException e) {
-      return moved;
+      return out;
     }
-    return moved;
+    return out;
   }
 
   private static Optional<LibC> libc() {

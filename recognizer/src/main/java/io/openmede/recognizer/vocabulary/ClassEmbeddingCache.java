@@ -78,9 +78,9 @@ public final class ClassEmbeddingCache {
   /**
    * Computes the class embeddings of the most recently scored vocabulary under a model about to be
    * swapped in, so that the first batch after the swap finds them cached. Call off the stream
-   * threads (the checkpoint installer does): it encodes a few classes at a time and pauses as long
-   * twice as long as each part took, so that it takes at most about a third of a core from the
-   * serving threads (a swap takes a little longer; latency does not spike).
+   * threads (the checkpoint installer does): it encodes a few classes at a time and pauses twice as
+   * long as each part took, so that it takes at most about a third of a core from the serving
+   * threads (a swap takes a little longer; latency does not spike).
    */
   public void prepare(ClipModel model, String modelVersion) {
     VocabularySnapshot v = lastVocabulary;
