@@ -17,9 +17,10 @@ import io.openmede.recognizer.swap.ClipModelLoader;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.health.Health;
+import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topics;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -59,21 +60,51 @@ public final class RecognizerService implements AutoCloseable {
   private final KafkaStreams streams;
   private final List<ModelSlot<ClipModel>> slots;
   private final Optional<CheckpointFollower> follower;
-  private final Optional<HTTPServer> http;
+  private final Optional<ServiceEndpoint> http;
   private final RecognizerMetrics metrics;
-  private boolean closed;
+  private final Health health;
+  private final AutoCloseable watch;
+  private volatile boolean closed;
 
   private RecognizerService(
       KafkaStreams streams,
       List<ModelSlot<ClipModel>> slots,
       Optional<CheckpointFollower> follower,
-      Optional<HTTPServer> http,
-      RecognizerMetrics metrics) {
+      Optional<ServiceEndpoint> http,
+      RecognizerMetrics metrics,
+      Health health) {
     this.streams = streams;
     this.slots = slots;
     this.follower = follower;
     this.http = http;
     this.metrics = metrics;
+    this.health = health;
+    health.register("streams", this::streamsReport);
+    follower.ifPresent(
+        f ->
+            health.register(
+                "checkpoint-follower",
+                () ->
+                    f.alive() || closed
+                        ? Health.Report.ready()
+                        : Health.Report.dead(
+                            "the checkpoint follower stopped: announced checkpoints are no"
+                                + " longer swapped in (see the log)")));
+    this.watch = health.watch(Duration.ofSeconds(1));
+  }
+
+  private Health.Report streamsReport() {
+    KafkaStreams.State s = streams.state();
+    return switch (s) {
+      case RUNNING -> Health.Report.ready();
+      case CREATED, REBALANCING -> Health.Report.notReady("Kafka Streams is " + s);
+      case PENDING_ERROR, ERROR ->
+          Health.Report.dead("Kafka Streams is " + s + ": no window is recognized (see the log)");
+      case PENDING_SHUTDOWN, NOT_RUNNING ->
+          closed
+              ? Health.Report.notReady("stopping")
+              : Health.Report.dead("Kafka Streams stopped (" + s + ") while the service runs");
+    };
   }
 
   /**
@@ -199,17 +230,25 @@ public final class RecognizerService implements AutoCloseable {
               new CheckpointFollower(
                   consumer, topics.checkpoints(), settings.modelName(), installer));
     }
-    Optional<HTTPServer> http = Optional.empty();
+    Health health = new Health("recognizer");
+    health.register("model", Health.Report::ready); // loaded above, before anything serves
+    Optional<ServiceEndpoint> http = Optional.empty();
     if (settings.metricsPort() > 0) {
-      http =
-          Optional.of(
-              HTTPServer.builder()
-                  .port(settings.metricsPort())
-                  .registry(metrics.registry())
-                  .buildAndStart());
-      LOG.info("Prometheus metrics on http://0.0.0.0:{}/metrics", settings.metricsPort());
+      try {
+        http =
+            Optional.of(
+                ServiceEndpoint.start(
+                    "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
+      } catch (IOException e) {
+        slots.forEach(ModelSlot::close);
+        throw e;
+      }
+      LOG.info(
+          "metrics on http://0.0.0.0:{}/metrics, health on /health/live and /health/ready",
+          settings.metricsPort());
     }
-    RecognizerService service = new RecognizerService(streams, slots, follower, http, metrics);
+    RecognizerService service =
+        new RecognizerService(streams, slots, follower, http, metrics, health);
     streams.start();
     follower.ifPresent(CheckpointFollower::start);
     LOG.info(
@@ -248,6 +287,15 @@ public final class RecognizerService implements AutoCloseable {
     return streams;
   }
 
+  /**
+   * What the service says about itself: ready once Kafka Streams is RUNNING (the model is loaded
+   * before), not live once Kafka Streams is in ERROR or stopped by itself, or the checkpoint
+   * follower stopped.
+   */
+  public Health health() {
+    return health;
+  }
+
   /** The metrics. */
   public RecognizerMetrics metrics() {
     return metrics;
@@ -276,10 +324,15 @@ public final class RecognizerService implements AutoCloseable {
       return;
     }
     closed = true;
+    try {
+      watch.close();
+    } catch (Exception e) {
+      LOG.debug("stopping the health watch", e);
+    }
     follower.ifPresent(CheckpointFollower::close);
     streams.close(Duration.ofSeconds(30));
     slots.forEach(ModelSlot::close);
-    http.ifPresent(HTTPServer::close);
+    http.ifPresent(ServiceEndpoint::close);
     LOG.info("recognizer stopped");
   }
 }

@@ -167,7 +167,11 @@ public record RecognizerSettings(
           "Directory of verified checkpoint copies.");
   public static final Setting<Integer> METRICS_PORT =
       Setting.integer(
-          "recognizer.metrics.port", 0, 0, 65535, "Prometheus endpoint port; 0 for none.");
+          "recognizer.metrics.port",
+          0,
+          0,
+          65535,
+          "Port of /metrics (Prometheus) and /health/live, /health/ready; 0 for none.");
   public static final Setting<Integer> THREADS_NICE =
       Setting.integer(
           "recognizer.threads.nice",

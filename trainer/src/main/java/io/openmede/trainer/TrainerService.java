@@ -4,6 +4,8 @@ import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.DefaultWeights;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.health.Health;
+import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topics;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
@@ -16,7 +18,6 @@ import io.openmede.trainer.stream.KafkaClipSource;
 import io.openmede.trainer.stream.KafkaDeadLetterSink;
 import io.openmede.trainer.stream.RawClipRecord;
 import io.openmede.trainer.stream.TextTowerClassEmbeddings;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +49,12 @@ public final class TrainerService implements AutoCloseable {
   private final KafkaAnnouncementSink announcements;
   private final TrainingLoop loop;
   private final TrainerMetrics metrics = new TrainerMetrics();
-  private volatile Optional<HTTPServer> http = Optional.empty();
+  private volatile Optional<ServiceEndpoint> http = Optional.empty();
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean stopping;
+  private volatile boolean running;
+  private volatile boolean ended;
+  private final Health health = new Health("trainer");
 
   private TrainerService(
       TrainerSettings settings,
@@ -65,6 +69,19 @@ public final class TrainerService implements AutoCloseable {
     this.deadLetters = deadLetters;
     this.announcements = announcements;
     this.loop = loop;
+    health.register(
+        "training",
+        () -> {
+          if (running) {
+            return Health.Report.ready();
+          }
+          if (ended) {
+            return stopping || loop.finished()
+                ? Health.Report.notReady("stopped")
+                : Health.Report.dead("the training loop stopped on an error (see the log)");
+          }
+          return Health.Report.notReady("starting: restoring state and seeking the clips");
+        });
   }
 
   /**
@@ -133,10 +150,11 @@ public final class TrainerService implements AutoCloseable {
    */
   public void run() throws IOException {
     try {
+      serveMetrics();
       Map<Integer, Long> offsets = loop.start();
       metrics.startFrom(loop);
-      serveMetrics();
       source.seek(offsets);
+      running = true;
       LOG.info(
           "trainer running: method {}, N={} B={} T={}, delta={}, alpha {}, resuming at {}",
           settings.method().summaryName(),
@@ -170,20 +188,35 @@ public final class TrainerService implements AutoCloseable {
       }
       loop.saveState();
       LOG.info("trainer stopped; state saved: {}", loop.progress());
+    } catch (IOException | RuntimeException e) {
+      running = false;
+      ended = true;
+      health.fail("training", "the training loop stopped: " + e);
+      throw e;
     } finally {
+      running = false;
+      ended = true;
       done.countDown();
     }
+  }
+
+  /**
+   * What the trainer says about itself: ready while the loop consumes clips, not live once it
+   * stopped on an error.
+   */
+  public Health health() {
+    return health;
   }
 
   private void serveMetrics() throws IOException {
     if (settings.metricsPort() > 0 && http.isEmpty()) {
       http =
           Optional.of(
-              HTTPServer.builder()
-                  .port(settings.metricsPort())
-                  .registry(metrics.registry())
-                  .buildAndStart());
-      LOG.info("Prometheus metrics on http://0.0.0.0:{}/metrics", settings.metricsPort());
+              ServiceEndpoint.start(
+                  "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
+      LOG.info(
+          "metrics on http://0.0.0.0:{}/metrics, health on /health/live and /health/ready",
+          settings.metricsPort());
     }
   }
 
@@ -227,7 +260,7 @@ public final class TrainerService implements AutoCloseable {
 
   @Override
   public void close() {
-    http.ifPresent(HTTPServer::close);
+    http.ifPresent(ServiceEndpoint::close);
     loop.close();
     source.close();
     deadLetters.close();

@@ -232,7 +232,12 @@ public record TrainerSettings(
           Long.MAX_VALUE,
           "Stop (saving state) after this many updates in total; 0 runs until stopped.");
   public static final Setting<Integer> METRICS_PORT =
-      Setting.integer("trainer.metrics.port", 0, 0, 65535, "Prometheus endpoint port; 0 for none.");
+      Setting.integer(
+          "trainer.metrics.port",
+          0,
+          0,
+          65535,
+          "Port of /metrics (Prometheus) and /health/live, /health/ready; 0 for none.");
 
   /** Every trainer setting, for --help, the sample config and the README. */
   public static final SettingsGroup GROUP =

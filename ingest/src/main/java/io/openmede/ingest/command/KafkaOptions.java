@@ -39,10 +39,15 @@ final class KafkaOptions {
       paramLabel = "PORT",
       defaultValue = "0",
       description =
-          "Serve Prometheus metrics on this port while ingesting; 0 for none (default: ${DEFAULT-VALUE}).")
+          "Serve Prometheus /metrics and /health/live, /health/ready on this port while"
+              + " ingesting; 0 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
-  /** Serves {@code metrics} on --metrics-port until the command ends (nothing for 0). */
+  /**
+   * Serves {@code metrics} and the command's health on --metrics-port until the command ends
+   * (nothing for 0): live while the command runs, ready while no record failed to be delivered in
+   * the last check.
+   */
   void serveMetrics(io.openmede.ingest.produce.IngestMetrics metrics) throws java.io.IOException {
     if (metricsPort <= 0) {
       return;
@@ -50,12 +55,27 @@ final class KafkaOptions {
     io.prometheus.metrics.model.registry.PrometheusRegistry registry =
         new io.prometheus.metrics.model.registry.PrometheusRegistry();
     metrics.register(registry);
-    // the server's threads are daemons: the endpoint ends with the command
-    io.prometheus.metrics.exporter.httpserver.HTTPServer.builder()
-        .port(metricsPort)
-        .registry(registry)
-        .buildAndStart();
-    System.err.println("metrics on http://0.0.0.0:" + metricsPort + "/metrics");
+    long[] lastErrors = {0};
+    io.openmede.schemas.health.Health health =
+        new io.openmede.schemas.health.Health("ingest")
+            .register(
+                "delivery",
+                () -> {
+                  long errors = metrics.snapshot().errors();
+                  boolean fresh = errors > lastErrors[0];
+                  lastErrors[0] = errors;
+                  return fresh
+                      ? io.openmede.schemas.health.Health.Report.notReady(
+                          errors + " frames or batches failed so far (see the log)")
+                      : io.openmede.schemas.health.Health.Report.ready();
+                });
+    // the endpoint's threads are daemons: it ends with the command
+    io.openmede.schemas.health.ServiceEndpoint.start(
+        "0.0.0.0", metricsPort, health, java.util.List.of(registry));
+    System.err.println(
+        "metrics on http://0.0.0.0:"
+            + metricsPort
+            + "/metrics, health on /health/live, /health/ready");
   }
 
   /**

@@ -10,6 +10,7 @@ import io.openmede.web.LiveFeed;
 import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
 import io.openmede.web.VocabularyWriter;
+import io.openmede.web.WebSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,7 @@ public final class RecognizeCommand implements Callable<Integer> {
   public static List<SettingsGroup> groups() {
     List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
     g.add(RecognizerSettings.GROUP);
+    g.add(WebSettings.GROUP);
     return g;
   }
 
@@ -62,9 +64,21 @@ public final class RecognizeCommand implements Callable<Integer> {
       cluster.ensureTopics();
     }
     CountDownLatch stop = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<String> died =
+        new java.util.concurrent.atomic.AtomicReference<>();
     try (RecognizerService service =
             RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of());
-        LiveView page = http == null ? null : LiveView.start(cluster, service, httpHost, http)) {
+        LiveView page =
+            http == null
+                ? null
+                : LiveView.start(cluster, service, httpHost, http, WebSettings.from(s))) {
+      service
+          .health()
+          .onDeath(
+              reason -> {
+                died.set(reason);
+                stop.countDown();
+              });
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
@@ -78,23 +92,36 @@ public final class RecognizeCommand implements Callable<Integer> {
                   "recognizer-shutdown"));
       stop.await();
     }
+    if (died.get() != null) {
+      System.err.println(
+          "recognizer: stopped because its core died ("
+              + died.get()
+              + "); exiting with status 1 so that a supervisor restarts it");
+      return 1;
+    }
     return 0;
   }
 
   /** The live page of a recognizer process: its feed, vocabulary writer and HTTP server. */
   private record LiveView(LiveFeed feed, VocabularyWriter vocabulary, LivePage page)
       implements AutoCloseable {
-    static LiveView start(Cluster cluster, RecognizerService service, String host, int port)
+    static LiveView start(
+        Cluster cluster, RecognizerService service, String host, int port, WebSettings web)
         throws java.io.IOException {
       LiveState state = new LiveState();
       LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
       VocabularyWriter vocabulary =
           new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
       LivePage page =
-          new LivePage(state, Optional.of(vocabulary), List.of(service.metrics().registry()));
-      int bound = page.start(host, port);
+          new LivePage(
+              state,
+              Optional.of(vocabulary),
+              List.of(service.metrics().registry()),
+              web,
+              service.health());
+      page.start(host, port);
       feed.start();
-      System.err.println("live page at http://" + host + ":" + bound + "/");
+      System.err.println("live page at " + page.url());
       return new LiveView(feed, vocabulary, page);
     }
 

@@ -57,6 +57,11 @@ public final class CheckpointFollower implements AutoCloseable {
     thread.start();
   }
 
+  /** Whether the follower's thread runs (false before {@link #start} and once it stopped). */
+  public boolean alive() {
+    return thread.isAlive();
+  }
+
   private void run() {
     try {
       List<TopicPartition> partitions =
