@@ -5,6 +5,7 @@ import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
+import io.openmede.web.WebSettings;
 import java.util.List;
 
 /** Every settings group of every service: the table behind {@code openmede settings}. */
@@ -16,6 +17,7 @@ final class AllSettings {
         ConnectionSettings.GROUP,
         Cluster.TOPICS_GROUP,
         RecognizerSettings.GROUP,
-        TrainerSettings.GROUP);
+        TrainerSettings.GROUP,
+        WebSettings.GROUP);
   }
 }

@@ -6,6 +6,7 @@ import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
+import io.openmede.web.WebSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,6 +144,8 @@ final class DemoCommand implements Callable<Integer> {
     Settings settings = resolve(data);
     Optional<Path> videoFile = videoFile();
     CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<String> died =
+        new java.util.concurrent.atomic.AtomicReference<>();
     DemoRun run =
         DemoRun.start(
             new DemoRun.Options(
@@ -168,19 +171,38 @@ final class DemoCommand implements Callable<Integer> {
             },
             "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    AutoCloseable watch = run.health().watch(Duration.ofSeconds(1));
+    run.health()
+        .onDeath(
+            reason -> {
+              died.set(reason);
+              stopped.countDown();
+            });
     if (duration != null) {
-      if (!stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        run.close();
-      }
+      stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
     } else {
       stopped.await();
     }
-    return 0;
+    watch.close();
+    if (died.get() != null || duration != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        return 0; // the hook closes everything
+      }
+      if (died.get() != null) {
+        out.println(
+            "demo: stopping because the " + died.get().split(":", 2)[0] + " died: " + died.get());
+        out.flush();
+      }
+      run.close();
+    }
+    return died.get() != null ? Main.EXIT_FAILURE : 0;
   }
 
   private Settings resolve(Path data) {
-    List<SettingsGroup> groups = List.of(RecognizerSettings.GROUP, TrainerSettings.GROUP);
+    List<SettingsGroup> groups =
+        List.of(RecognizerSettings.GROUP, TrainerSettings.GROUP, WebSettings.GROUP);
     Settings user = config.resolve(groups);
     Map<String, String> defaults = new LinkedHashMap<>();
     DEMO_DEFAULTS.forEach(

@@ -63,6 +63,7 @@ class DemoIT {
   private int kafkaPort;
   private int registryPort;
   private int pagePort;
+  private String pageUrl;
 
   @BeforeAll
   void startDemo() throws Exception {
@@ -113,7 +114,11 @@ class DemoIT {
     kafkaPort = Integer.parseInt(m.group(2));
     registryPort = Integer.parseInt(m.group(4));
     String pageLine = await(lines, l -> l.startsWith("demo: live page at "), 120);
-    pagePort = Integer.parseInt(pageLine.replaceAll(".*:(\\d+)/$", "$1"));
+    Matcher page =
+        Pattern.compile("live page at (http://[^/]+:(\\d+)/\\?token=(\\S+))$").matcher(pageLine);
+    assertThat(page.find()).as(pageLine).isTrue();
+    pageUrl = page.group(1);
+    pagePort = Integer.parseInt(page.group(2));
     await(lines, l -> l.startsWith("demo: running"), 240);
   }
 
@@ -190,7 +195,7 @@ class DemoIT {
         new ProcessBuilder(
                 "node",
                 script.toString(),
-                "http://127.0.0.1:" + pagePort + "/",
+                pageUrl,
                 shot.toString(),
                 String.join(",", new java.util.TreeSet<>(STREAMS)),
                 NOVEL_ON_PAGE)

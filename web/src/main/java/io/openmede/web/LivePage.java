@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.openmede.schemas.health.Health;
+import io.openmede.schemas.health.ServiceEndpoint;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * The live page on a port: {@code /} the page, {@code /api/state} everything as JSON, {@code
  * /api/frame?stream=ID} the latest JPEG of a stream, {@code POST /api/vocabulary} ({@code {"label":
  * ..., "prompts": [...]}}) and {@code DELETE /api/vocabulary?label=...} to change the vocabulary,
- * and {@code /metrics} in Prometheus text format.
+ * {@code /metrics} in Prometheus text format, and {@code /health/live}, {@code /health/ready} of
+ * the services of this process.
+ *
+ * <p>Every request must name one of the page's hosts; changes need the token, the page's own origin
+ * and a JSON body; API reads need the token unless {@code web.read-without-token} (see {@link
+ * PageAccess}). The page itself takes the token from {@code ?token=} in its address.
  *
  * <p>Lifecycle: {@link #start(int)} binds (port 0 picks a free one), {@link #close()} stops.
  */
@@ -42,6 +49,11 @@ public final class LivePage implements AutoCloseable {
   private final LiveState state;
   private final Optional<VocabularyWriter> vocabulary;
   private final List<PrometheusRegistry> metrics;
+  private final WebSettings web;
+  private final Health health;
+  private volatile PageAccess access;
+  private volatile int boundPort;
+  private String host;
   private HttpServer server;
   private ExecutorService executor;
 
@@ -49,16 +61,26 @@ public final class LivePage implements AutoCloseable {
    * @param vocabulary where page changes go; empty makes the page read-only
    * @param metrics the registries {@code /metrics} exposes, one after the other, read at each
    *     request (the services of this process: recognizer, trainer, ...)
+   * @param web the token and who may read
+   * @param health what {@code /health/live} and {@code /health/ready} answer from
    */
   public LivePage(
-      LiveState state, Optional<VocabularyWriter> vocabulary, List<PrometheusRegistry> metrics) {
+      LiveState state,
+      Optional<VocabularyWriter> vocabulary,
+      List<PrometheusRegistry> metrics,
+      WebSettings web,
+      Health health) {
     this.state = state;
     this.vocabulary = vocabulary;
     this.metrics = metrics;
+    this.web = web;
+    this.health = health;
   }
 
   /** Starts serving on 127.0.0.1 unless {@code host} says otherwise; returns the bound port. */
   public synchronized int start(String host, int port) throws IOException {
+    this.host = host;
+    this.access = new PageAccess(web, host);
     server = HttpServer.create(new InetSocketAddress(host, port), 32);
     executor =
         Executors.newFixedThreadPool(
@@ -71,7 +93,16 @@ public final class LivePage implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
-    return server.getAddress().getPort();
+    boundPort = server.getAddress().getPort();
+    return boundPort;
+  }
+
+  /**
+   * The address to open the page at, with its token; {@code 0.0.0.0} shows as {@code 127.0.0.1}.
+   */
+  public synchronized String url() {
+    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return "http://" + h + ":" + boundPort + "/?token=" + web.token();
   }
 
   /** Starts serving on loopback. */
@@ -83,6 +114,17 @@ public final class LivePage implements AutoCloseable {
     try (x) {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
+      boolean change = !method.equals("GET") && !method.equals("HEAD");
+      boolean api = path.startsWith("/api/") || path.equals("/metrics");
+      Optional<PageAccess.Refusal> refused = access.judge(x, change, api, boundPort);
+      if (refused.isPresent()) {
+        error(x, refused.get().status(), refused.get().reason());
+        return;
+      }
+      if (change && !path.startsWith("/api/")) {
+        error(x, 405, "only GET is served at " + path);
+        return;
+      }
       switch (path) {
         case "/", "/index.html" -> resource(x, "index.html", "text/html; charset=utf-8");
         case "/app.js" -> resource(x, "app.js", "text/javascript; charset=utf-8");
@@ -92,6 +134,7 @@ public final class LivePage implements AutoCloseable {
         case "/api/frame" -> frame(x);
         case "/api/vocabulary" -> vocabulary(x, method);
         case "/metrics" -> metrics(x);
+        case "/health", "/health/live", "/health/ready" -> ServiceEndpoint.health(x, path, health);
         default -> error(x, 404, "no such page: " + path);
       }
     } catch (RuntimeException e) {

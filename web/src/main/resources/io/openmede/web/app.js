@@ -11,6 +11,21 @@ const el = (tag, attrs = {}, ...children) => {
 };
 const pct = (x) => (100 * x).toFixed(1) + '%';
 
+// The page's token comes in its address (?token=...) once; it is kept for this tab and sent with
+// every API call. Changes go as JSON with it; images carry it in their address.
+const TOKEN = (() => {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('openmede-token', fromUrl);
+    history.replaceState(null, '', location.pathname);
+  }
+  return sessionStorage.getItem('openmede-token') || '';
+})();
+const withToken = (url) => url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(TOKEN);
+// every call to the page's API goes through here: the token header, JSON for changes
+const api = (path, opts = {}) => fetch(path, { cache: 'no-store', ...opts,
+  headers: { 'X-Openmede-Token': TOKEN, ...(opts.method && opts.method !== 'GET' ? { 'Content-Type': 'application/json' } : {}), ...(opts.headers || {}) } });
+
 function drawStreams(streams) {
   const root = $('streams');
   const seen = new Set();
@@ -23,7 +38,7 @@ function drawStreams(streams) {
         el('div', { class: 'labels' }), el('div', { class: 'meta' }));
       root.append(card);
     }
-    if (s.hasFrame) card.querySelector('img').src = `/api/frame?stream=${encodeURIComponent(s.streamId)}&seq=${s.frameSequence}`;
+    if (s.hasFrame) card.querySelector('img').src = withToken(`/api/frame?stream=${encodeURIComponent(s.streamId)}&seq=${s.frameSequence}`);
     const labels = card.querySelector('.labels');
     labels.replaceChildren();
     const r = s.recognition;
@@ -90,8 +105,9 @@ function drawDeadLetters(state) {
 
 async function refresh() {
   try {
-    const res = await fetch('/api/state', { cache: 'no-store' });
+    const res = await api('/api/state');
     const state = await res.json();
+    if (!res.ok) throw new Error(state.error || res.status);
     drawStreams(state.streams);
     drawVocabulary(state.vocabulary);
     drawModel(state);
@@ -103,7 +119,7 @@ async function refresh() {
 }
 
 async function removeLabel(label) {
-  const res = await fetch('/api/vocabulary?label=' + encodeURIComponent(label), { method: 'DELETE' });
+  const res = await api('/api/vocabulary?label=' + encodeURIComponent(label), { method: 'DELETE' });
   const body = await res.json();
   $('vocab-message').textContent = res.ok ? `removed “${label}”` : body.error;
   refresh();
@@ -112,7 +128,7 @@ async function removeLabel(label) {
 $('vocab-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const label = $('vocab-label').value.trim();
-  const res = await fetch('/api/vocabulary', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ label, prompts: [] }) });
+  const res = await api('/api/vocabulary', { method: 'POST', body: JSON.stringify({ label, prompts: [] }) });
   const body = await res.json();
   $('vocab-message').textContent = res.ok ? `added “${body.added}”: it is used from the next window` : body.error;
   if (res.ok) $('vocab-label').value = '';

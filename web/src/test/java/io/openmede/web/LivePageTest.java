@@ -7,6 +7,7 @@ import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.health.Health;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LivePageTest {
+  private static final String TOKEN = "test-token-0123456789";
   private final LiveState state = new LiveState();
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private LivePage page;
@@ -30,7 +32,13 @@ class LivePageTest {
 
   @BeforeEach
   void start() throws Exception {
-    page = new LivePage(state, Optional.empty(), List.of(registry, new PrometheusRegistry()));
+    page =
+        new LivePage(
+            state,
+            Optional.empty(),
+            List.of(registry, new PrometheusRegistry()),
+            WebSettings.withToken(TOKEN),
+            new Health("page").register("core", Health.Report::ready));
     port = page.start(0);
   }
 
@@ -41,7 +49,9 @@ class LivePageTest {
 
   private HttpResponse<byte[]> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("X-Openmede-Token", TOKEN)
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -102,6 +112,8 @@ class LivePageTest {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/vocabulary"))
+                .header("X-Openmede-Token", TOKEN)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"x\"}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -132,5 +144,83 @@ class LivePageTest {
         .hasMessageContaining("control");
     assertThat(VocabularyWriter.checkLabel("  spinning   clockwise "))
         .isEqualTo("spinning clockwise");
+  }
+
+  private HttpResponse<String> post(String origin, String type, String token) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/vocabulary"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"x\"}"));
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    if (type != null) {
+      b.header("Content-Type", type);
+    }
+    if (token != null) {
+      b.header("X-Openmede-Token", token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void writeApi_needsTheToken_thePagesOrigin_andJson() throws Exception {
+    String own = "http://127.0.0.1:" + port;
+    assertThat(post(own, "application/json", null).statusCode()).isEqualTo(401);
+    assertThat(post(own, "application/json", "wrong-token-0123456789").statusCode()).isEqualTo(401);
+    HttpResponse<String> foreign = post("http://evil.example", "application/json", TOKEN);
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.body()).contains("evil.example");
+    assertThat(post(own, "text/plain", TOKEN).statusCode()).isEqualTo(415);
+    assertThat(post(own, null, TOKEN).statusCode()).isEqualTo(415);
+    // past every check, the read-only page answers for itself
+    assertThat(post(own, "application/json; charset=utf-8", TOKEN).statusCode()).isEqualTo(405);
+    assertThat(post(null, "application/json", TOKEN).statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void reads_needTheTokenByDefault_butThePageAndHealthDoNot() throws Exception {
+    HttpResponse<String> state =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/state")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(state.statusCode()).isEqualTo(401);
+    HttpResponse<String> withQuery =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/state?token=" + TOKEN))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(withQuery.statusCode()).isEqualTo(200);
+    HttpResponse<String> index =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(index.statusCode()).isEqualTo(200);
+    HttpResponse<String> live =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.body()).contains("\"live\":true");
+    assertThat(page.url()).endsWith(":" + port + "/?token=" + TOKEN);
+  }
+
+  @Test
+  void aRequestNamingAnotherHost_isRefused_soDnsRebindingCannotReachIt() throws Exception {
+    for (String host : List.of("attacker.example:" + port, "127.0.0.1:" + (port + 1))) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.getOutputStream()
+            .write(
+                ("GET /api/state?token="
+                        + TOKEN
+                        + " HTTP/1.1\r\nHost: "
+                        + host
+                        + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer =
+            new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).as(host).startsWith("HTTP/1.1 403");
+      }
+    }
   }
 }

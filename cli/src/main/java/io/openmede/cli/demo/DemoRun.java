@@ -14,6 +14,7 @@ import io.openmede.model.DefaultWeights;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.health.Health;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
@@ -22,6 +23,7 @@ import io.openmede.web.LiveFeed;
 import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
 import io.openmede.web.VocabularyWriter;
+import io.openmede.web.WebSettings;
 import io.openmede.world.Action;
 import io.openmede.world.CameraSettings;
 import io.openmede.world.SyntheticCamera;
@@ -70,11 +72,13 @@ public final class DemoRun implements AutoCloseable {
       long seed) {}
 
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private final Health health = new Health("demo");
   private final PrintStream out;
   private volatile boolean closed;
   private String bootstrapServers;
   private String registryUrl;
   private int httpPort;
+  private String pageUrl;
 
   private DemoRun(PrintStream out) {
     this.out = out;
@@ -151,10 +155,12 @@ public final class DemoRun implements AutoCloseable {
     LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     feed.start();
     open.push(feed);
-    LivePage page = new LivePage(state, Optional.of(vocabulary), metrics);
+    LivePage page =
+        new LivePage(state, Optional.of(vocabulary), metrics, WebSettings.from(settings), health);
     httpPort = page.start(o.httpHost(), o.httpPort());
     open.push(page);
-    step("live page at http://" + o.httpHost() + ":" + httpPort + "/");
+    pageUrl = page.url();
+    step("live page at " + pageUrl);
 
     if (!DefaultWeights.available()) {
       step(
@@ -170,6 +176,7 @@ public final class DemoRun implements AutoCloseable {
             Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
     open.push(recognizer);
     metrics.add(recognizer.metrics().registry());
+    health.include(recognizer.health());
 
     IngestMetrics ingestMetrics = new IngestMetrics();
     FrameStreams streams = new FrameStreams(cluster, ingestMetrics);
@@ -228,6 +235,7 @@ public final class DemoRun implements AutoCloseable {
       open.push(clips);
       TrainerSettings ts = TrainerSettings.from(settings);
       TrainerService trainer = TrainerService.create(ts, cluster, false);
+      health.include(trainer.health());
       trainer
           .loop()
           .setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));
@@ -237,6 +245,7 @@ public final class DemoRun implements AutoCloseable {
                 try {
                   trainer.run();
                 } catch (IOException | RuntimeException e) {
+                  // the trainer's health says it died; the demo stops on that
                   LOG.error("trainer stopped: {}", e.getMessage(), e);
                 }
               },
@@ -270,6 +279,19 @@ public final class DemoRun implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The live page's address with its token. */
+  public String pageUrl() {
+    return pageUrl;
+  }
+
+  /**
+   * The demo's health: its services' (recognizer, trainer) together; it dies when one of them does,
+   * naming it.
+   */
+  public Health health() {
+    return health;
   }
 
   @Override
