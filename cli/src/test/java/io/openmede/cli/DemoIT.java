@@ -242,13 +242,20 @@ class DemoIT {
     return c;
   }
 
-  private static void readUntil(
+  private void readUntil(
       KafkaConsumer<String, Recognition> consumer,
       List<Recognition> seen,
       Predicate<List<Recognition>> done,
       int seconds) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!done.test(seen)) {
+      if (!demo.isAlive()) {
+        throw new AssertionError(
+            "the demo exited with status "
+                + demo.exitValue()
+                + " while we waited for recognitions; its last lines:\n"
+                + lastLines(40));
+      }
       assertThat(System.nanoTime())
           .as("waiting " + seconds + " s for recognitions; streams so far " + streamsOf(seen))
           .isLessThan(deadline);
@@ -256,6 +263,11 @@ class DemoIT {
         seen.add(r.value());
       }
     }
+  }
+
+  private String lastLines(int n) {
+    List<String> copy = List.copyOf(lines);
+    return String.join("\n", copy.subList(Math.max(0, copy.size() - n), copy.size()));
   }
 
   private static Set<String> streamsOf(List<Recognition> recognitions) {

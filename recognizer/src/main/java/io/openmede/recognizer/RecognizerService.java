@@ -57,6 +57,45 @@ public final class RecognizerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecognizerService.class);
 
+  /**
+   * Stream threads that fail are replaced, this many times a minute at most: a failure that repeats
+   * (an input topic deleted, a state directory gone) ends the client in ERROR, so that the service
+   * says it is not live and exits rather than replacing threads forever.
+   */
+  static final int MAX_THREAD_REPLACEMENTS = 5;
+
+  /** Replaces a failed stream thread unless failures repeat too often; then stops the client. */
+  static final class ThreadFailures implements StreamsUncaughtExceptionHandler {
+    private final int max;
+    private final Duration per;
+    private final java.util.ArrayDeque<Long> recent = new java.util.ArrayDeque<>();
+
+    ThreadFailures(int max, Duration per) {
+      this.max = max;
+      this.per = per;
+    }
+
+    @Override
+    public synchronized StreamThreadExceptionResponse handle(Throwable e) {
+      long now = System.nanoTime();
+      while (!recent.isEmpty() && now - recent.peekFirst() > per.toNanos()) {
+        recent.removeFirst();
+      }
+      recent.addLast(now);
+      if (recent.size() > max) {
+        LOG.error(
+            "stream thread failed again ({} times within {}); stopping Kafka Streams: the"
+                + " service is no longer live",
+            recent.size(),
+            per,
+            e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      LOG.error("stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+  }
+
   private final KafkaStreams streams;
   private final List<ModelSlot<ClipModel>> slots;
   private final Optional<CheckpointFollower> follower;
@@ -85,7 +124,7 @@ public final class RecognizerService implements AutoCloseable {
             health.register(
                 "checkpoint-follower",
                 () ->
-                    f.alive() || closed
+                    !f.stopped() || closed
                         ? Health.Report.ready()
                         : Health.Report.dead(
                             "the checkpoint follower stopped: announced checkpoints are no"
@@ -196,10 +235,7 @@ public final class RecognizerService implements AutoCloseable {
 
     KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
-        e -> {
-          LOG.error("stream thread failed; replacing it", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        new ThreadFailures(MAX_THREAD_REPLACEMENTS, Duration.ofMinutes(1)));
 
     Optional<CheckpointFollower> follower = Optional.empty();
     if (settings.followCheckpoints()) {

@@ -57,9 +57,9 @@ public final class CheckpointFollower implements AutoCloseable {
     thread.start();
   }
 
-  /** Whether the follower's thread runs (false before {@link #start} and once it stopped). */
-  public boolean alive() {
-    return thread.isAlive();
+  /** Whether the follower's thread has ended (false before {@link #start} and while it runs). */
+  public boolean stopped() {
+    return thread.getState() == Thread.State.TERMINATED;
   }
 
   private void run() {

@@ -1,0 +1,88 @@
+package io.openmede.recognizer.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.recognizer.RecognizerService;
+import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.avro.Recognition;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Health that tells the truth: a recognizer on the embedded platform is ready once it recognizes,
+ * and its checkpoint follower counts as live from the start (a follower not yet started is not a
+ * dead one: that mistake once stopped the demo a second after it started).
+ */
+class RecognizerHealthIT {
+  static EmbeddedPlatform platform;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startPlatform() {
+    platform = EmbeddedPlatform.startTemporary();
+  }
+
+  @AfterAll
+  static void stopPlatform() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private int status(int port, String path) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private String body(int port, String path) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void readyAndLiveWhileRecognizing_withEveryComponentReported(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    try (RecognizerHarness h =
+        new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "hl", dir)) {
+      h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
+      h.addLabel("waving");
+      try (RecognizerService service = h.startService()) {
+        h.sendBatch("cam", 0);
+        h.flush();
+        List<Recognition> got = new ArrayList<>();
+        h.pollUntil(got, 1, Duration.ofSeconds(60));
+        assertThat(got).isNotEmpty();
+        assertThat(status(port, "/health/ready")).isEqualTo(200);
+        assertThat(status(port, "/health/live")).isEqualTo(200);
+        assertThat(body(port, "/health/ready")).contains("checkpoint-follower");
+        assertThat(service.health().live()).isTrue();
+      }
+    }
+  }
+}
