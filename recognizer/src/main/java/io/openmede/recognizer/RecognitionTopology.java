@@ -8,6 +8,7 @@ import io.openmede.recognizer.vocabulary.VocabularyStoreUpdater;
 import io.openmede.recognizer.window.FrameWindowProcessor;
 import io.openmede.recognizer.window.WindowCodec;
 import io.openmede.schemas.avro.VocabularyEntry;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -147,11 +148,17 @@ public final class RecognitionTopology {
                 topics.vocabularySerde())
             .withLoggingDisabled(),
         VOCABULARY_SOURCE,
-        new StringDeserializer(),
-        topics.vocabularySerde().deserializer(),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
         topics.vocabulary(),
         VOCABULARY_PROCESSOR,
-        () -> new VocabularyStoreUpdater(VOCABULARY_STORE, book));
+        () ->
+            new VocabularyStoreUpdater(
+                VOCABULARY_STORE,
+                book,
+                topics.vocabularySerde().deserializer(),
+                metrics.vocabularyRefused,
+                topics.vocabulary()));
     return t;
   }
 }

@@ -53,6 +53,14 @@ public final class RecognizerMetrics {
           .labelNames("reason")
           .register(registry);
 
+  /** Vocabulary records refused, by reason (key, value, entry); the previous entry stays. */
+  public final Counter vocabularyRefused =
+      Counter.builder()
+          .name("openmede_recognizer_vocabulary_refused")
+          .help("Vocabulary records refused; the label's previous entry stays in use.")
+          .labelNames("reason")
+          .register(registry);
+
   /** Windows per scored micro-batch. */
   public final Histogram batchSize =
       Histogram.builder()

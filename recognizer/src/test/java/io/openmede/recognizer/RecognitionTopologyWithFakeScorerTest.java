@@ -24,6 +24,7 @@ import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.settings.Settings;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +117,7 @@ class RecognitionTopologyWithFakeScorerTest {
   private TestInputTopic<String, FrameBatch> frames;
   private TestInputTopic<String, byte[]> rawFrames;
   private TestInputTopic<String, VocabularyEntry> vocabulary;
+  private TestInputTopic<byte[], byte[]> rawVocabulary;
   private TestOutputTopic<String, Recognition> recognitions;
   private TestOutputTopic<byte[], DeadLetter> deadLetters;
 
@@ -149,6 +151,9 @@ class RecognitionTopologyWithFakeScorerTest {
     vocabulary =
         driver.createInputTopic(
             TOPICS.vocabulary(), new StringSerializer(), TOPICS.vocabularySerde().serializer());
+    rawVocabulary =
+        driver.createInputTopic(
+            TOPICS.vocabulary(), new ByteArraySerializer(), new ByteArraySerializer());
     recognitions =
         driver.createOutputTopic(
             TOPICS.recognitions(),
@@ -271,6 +276,50 @@ class RecognitionTopologyWithFakeScorerTest {
     assertThat(out.get(1).getVocabularyVersion()).isEqualTo(2);
     assertThat(labels(out.get(2))).containsExactly("jumping");
     assertThat(out.get(2).getVocabularyVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void vocabulary_hostileRecords_areRefusedOneByOne_andTheLabelKeepsItsPreviousEntry() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    vocabulary.pipeInput(
+        "waving",
+        new VocabularyEntry("waving", List.of("a video of {}."), true, Instant.ofEpochMilli(1)));
+    byte[] goodJumping =
+        TOPICS
+            .vocabularySerde()
+            .serializer()
+            .serialize(
+                TOPICS.vocabulary(),
+                new VocabularyEntry("jumping", List.of(), true, Instant.ofEpochMilli(1)));
+    // not Avro at all
+    rawVocabulary.pipeInput("jumping".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
+    // a key that is not UTF-8
+    rawVocabulary.pipeInput(new byte[] {(byte) 0xff, (byte) 0xfe}, goodJumping);
+    // well-formed, but its prompt has no {} (once, this stopped scoring for every stream)
+    vocabulary.pipeInput(
+        "waving",
+        new VocabularyEntry("waving", List.of("no placeholder"), true, Instant.ofEpochMilli(2)));
+    // the entry's label is not its key
+    vocabulary.pipeInput(
+        "running", new VocabularyEntry("jumping", List.of(), true, Instant.ofEpochMilli(2)));
+    // a key with control characters
+    vocabulary.pipeInput(
+        "bad\u0000label",
+        new VocabularyEntry("bad\u0000label", List.of(), true, Instant.ofEpochMilli(2)));
+    send("cam-1", 0, 0, 1);
+    Recognition r = recognitions.readValue();
+    assertThat(labels(r)).containsExactly("waving");
+    assertThat(r.getVocabularyVersion()).as("refused records change nothing").isEqualTo(1);
+    assertThat(metrics.vocabularyRefused.labelValues("value").get()).isEqualTo(1.0);
+    assertThat(metrics.vocabularyRefused.labelValues("key").get()).isEqualTo(1.0);
+    assertThat(metrics.vocabularyRefused.labelValues("entry").get()).isEqualTo(3.0);
+
+    // and a good record after them is used from the next window on
+    rawVocabulary.pipeInput("jumping".getBytes(StandardCharsets.UTF_8), goodJumping);
+    send("cam-1", 1, 2, 3);
+    Recognition later = recognitions.readValue();
+    assertThat(labels(later)).containsExactly("jumping", "waving");
+    assertThat(later.getVocabularyVersion()).isEqualTo(2);
   }
 
   @Test

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * reports a change only once it is durable.
  */
 public final class VocabularyWriter implements AutoCloseable {
-  private static final int MAX_LABEL_LENGTH = 200;
 
   private final KafkaProducer<String, VocabularyEntry> producer;
   private final Topic<String, VocabularyEntry> topic;
@@ -44,12 +43,7 @@ public final class VocabularyWriter implements AutoCloseable {
    */
   public VocabularyEntry add(String label, List<String> prompts) {
     String clean = checkLabel(label);
-    for (String p : prompts) {
-      if (!p.contains("{}")) {
-        throw new IllegalArgumentException(
-            "prompt template '" + p + "' has no {} where the label goes, e.g. 'a video of {}.'");
-      }
-    }
+    io.openmede.schemas.vocabulary.VocabularyRules.checkPrompts(prompts);
     VocabularyEntry e =
         VocabularyEntry.newBuilder()
             .setLabel(clean)
@@ -67,18 +61,7 @@ public final class VocabularyWriter implements AutoCloseable {
   }
 
   static String checkLabel(String label) {
-    String clean = label == null ? "" : label.strip().replaceAll("\\s+", " ");
-    if (clean.isEmpty()) {
-      throw new IllegalArgumentException("a vocabulary label must not be empty");
-    }
-    if (clean.length() > MAX_LABEL_LENGTH) {
-      throw new IllegalArgumentException(
-          "vocabulary label is " + clean.length() + " characters; at most " + MAX_LABEL_LENGTH);
-    }
-    if (clean.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("vocabulary label contains control characters");
-    }
-    return clean;
+    return io.openmede.schemas.vocabulary.VocabularyRules.cleanLabel(label);
   }
 
   private void send(ProducerRecord<String, VocabularyEntry> r) {

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,11 +75,13 @@ public final class VocabCommand implements Callable<Integer> {
     Map<String, Object> cc = cluster.consumerConfig("openmede-vocab-list");
     cc.remove("group.id");
     String topic = cluster.topics().vocabulary().name();
-    try (KafkaConsumer<String, VocabularyEntry> c =
+    org.apache.kafka.common.serialization.Deserializer<VocabularyEntry> values =
+        cluster.topics().vocabulary().valueSerde().deserializer();
+    try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(
             cc,
-            new StringDeserializer(),
-            cluster.topics().vocabulary().valueSerde().deserializer())) {
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
       List<TopicPartition> parts =
           c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
@@ -93,12 +94,51 @@ public final class VocabCommand implements Callable<Integer> {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("timed out reading " + topic);
         }
-        for (ConsumerRecord<String, VocabularyEntry> r : c.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            out.remove(r.key());
-          } else {
-            out.put(r.key(), r.value());
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+          String key;
+          try {
+            key =
+                r.key() == null
+                    ? null
+                    : java.nio.charset.StandardCharsets.UTF_8
+                        .newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(r.key()))
+                        .toString();
+          } catch (java.nio.charset.CharacterCodingException e) {
+            key = null;
           }
+          if (key == null) {
+            System.err.println("vocab: skipped the record at " + where + ": no UTF-8 key");
+            continue;
+          }
+          if (r.value() == null) {
+            out.remove(key);
+            continue;
+          }
+          VocabularyEntry e;
+          java.util.Optional<String> why;
+          try {
+            e = values.deserialize(topic, r.value());
+            why =
+                e == null
+                    ? java.util.Optional.of("an empty value")
+                    : io.openmede.schemas.vocabulary.VocabularyRules.refusal(key, e);
+          } catch (RuntimeException x) {
+            e = null;
+            why = java.util.Optional.of("not a VocabularyEntry: " + x.getMessage());
+          }
+          if (why.isPresent()) {
+            System.err.println(
+                "vocab: skipped the record at "
+                    + where
+                    + " ("
+                    + io.openmede.schemas.vocabulary.VocabularyRules.quote(key)
+                    + "), as recognizers do: "
+                    + why.get());
+            continue;
+          }
+          out.put(key, e);
         }
       }
     }
@@ -132,14 +172,16 @@ public final class VocabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      for (String t : prompts) {
-        if (!t.contains("{}")) {
-          System.err.println("prompt template '" + t + "' has no {} for the label");
-          return 2;
-        }
+      String clean;
+      try {
+        clean = io.openmede.schemas.vocabulary.VocabularyRules.cleanLabel(label);
+        io.openmede.schemas.vocabulary.VocabularyRules.checkPrompts(prompts);
+      } catch (IllegalArgumentException e) {
+        System.err.println("vocab add: " + e.getMessage());
+        return 2;
       }
-      publish(cluster(config), Map.of(label, entry(label, prompts, !disabled)));
-      System.out.println("added " + label);
+      publish(cluster(config), Map.of(clean, entry(clean, prompts, !disabled)));
+      System.out.println("added " + clean);
       return 0;
     }
   }

@@ -1,41 +1,131 @@
 package io.openmede.recognizer.vocabulary;
 
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The global vocabulary store's processor: puts entries, deletes on tombstones, and reports each
- * change to the {@link VocabularyBook}. Runs on the global stream thread.
+ * The global vocabulary store's processor. It reads the topic's raw bytes, because other programs
+ * write that topic too: a record whose key is not UTF-8, whose value does not decode, or whose
+ * entry breaks {@link VocabularyRules} is refused (a log line and {@code
+ * openmede_recognizer_vocabulary_refused{reason}}) and the label keeps its previous good entry.
+ * Good entries are put, tombstones delete, and each change is reported to the {@link
+ * VocabularyBook}. Nothing here throws, so the global stream thread never dies of a record, and
+ * restores after a restart (which Kafka Streams runs through this processor) judge every record the
+ * same way.
  */
-public final class VocabularyStoreUpdater
-    implements Processor<String, VocabularyEntry, Void, Void> {
+public final class VocabularyStoreUpdater implements Processor<byte[], byte[], Void, Void> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VocabularyStoreUpdater.class);
 
   private final String storeName;
   private final VocabularyBook book;
+  private final Deserializer<VocabularyEntry> values;
+  private final Counter refused;
+  private final String topic;
+  private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, VocabularyEntry> store;
 
-  public VocabularyStoreUpdater(String storeName, VocabularyBook book) {
+  /**
+   * @param values decodes a value (the registry-aware Avro deserializer)
+   * @param refused counts refused records by reason ({@code key}, {@code value}, {@code entry})
+   * @param topic the vocabulary topic, for the deserializer and log lines
+   */
+  public VocabularyStoreUpdater(
+      String storeName,
+      VocabularyBook book,
+      Deserializer<VocabularyEntry> values,
+      Counter refused,
+      String topic) {
     this.storeName = storeName;
     this.book = book;
+    this.values = values;
+    this.refused = refused;
+    this.topic = topic;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
+    this.context = context;
     store = context.getStateStore(storeName);
   }
 
   @Override
-  public void process(org.apache.kafka.streams.processor.api.Record<String, VocabularyEntry> r) {
+  public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> r) {
     if (r.key() == null) {
+      refuse("key", null, "the record has no key (the key is the label)", null);
+      return;
+    }
+    String key;
+    try {
+      key =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(r.key()))
+              .toString();
+    } catch (CharacterCodingException e) {
+      refuse("key", null, "the key is not UTF-8 (" + r.key().length + " bytes)", null);
       return;
     }
     if (r.value() == null) {
-      store.delete(r.key());
-    } else {
-      store.put(r.key(), r.value());
+      store.delete(key);
+      book.changed();
+      return;
     }
+    VocabularyEntry entry;
+    try {
+      entry = values.deserialize(topic, r.value());
+    } catch (RuntimeException | StackOverflowError e) {
+      refuse("value", key, "the value is not a VocabularyEntry: " + e.getMessage(), e);
+      return;
+    }
+    if (entry == null) {
+      refuse("value", key, "the value decoded to nothing", null);
+      return;
+    }
+    Optional<String> why;
+    try {
+      why = VocabularyRules.refusal(key, entry);
+    } catch (RuntimeException e) {
+      why = Optional.of("the entry could not be checked: " + e);
+    }
+    if (why.isPresent()) {
+      refuse("entry", key, why.get(), null);
+      return;
+    }
+    store.put(key, entry);
     book.changed();
+  }
+
+  private void refuse(String reason, String key, String why, Throwable cause) {
+    refused.labelValues(reason).inc();
+    String where =
+        context == null
+            ? topic
+            : context.recordMetadata().map(VocabularyStoreUpdater::where).orElse(topic);
+    String label = key == null ? "" : " for label " + VocabularyRules.quote(key);
+    String kept = key != null && store.get(key) != null ? "; its previous entry stays in use" : "";
+    LOG.warn("refused the vocabulary record at {}{}: {}{}", where, label, why, kept);
+    if (cause != null) {
+      LOG.debug("the refused record's decoding failure", cause);
+    }
+  }
+
+  private static String where(RecordMetadata m) {
+    return m.topic() + "-" + m.partition() + "@" + m.offset();
   }
 }

@@ -143,6 +143,33 @@ public final class RecognizerHarness implements AutoCloseable {
     }
   }
 
+  /** Writes raw bytes to the vocabulary topic, as a buggy or hostile program would. */
+  public void sendRawVocabulary(byte[] key, byte[] value) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("vocab-raw"),
+            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(cluster.topics().vocabulary().name(), key, value)).get();
+    }
+  }
+
+  /** Publishes a well-formed entry whose prompt templates are {@code prompts}. */
+  public void addLabel(String label, List<String> prompts) throws Exception {
+    try (KafkaProducer<String, VocabularyEntry> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("vocab"),
+            new StringSerializer(),
+            cluster.topics().vocabulary().valueSerde().serializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  cluster.topics().vocabulary().name(),
+                  label,
+                  new VocabularyEntry(label, prompts, true, Instant.now())))
+          .get();
+    }
+  }
+
   public void announce(CheckpointAnnouncement a) throws Exception {
     try (KafkaProducer<String, CheckpointAnnouncement> p =
         new KafkaProducer<>(

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Health that tells the truth: a recognizer on the embedded platform is ready once it recognizes,
- * and its checkpoint follower counts as live from the start (a follower not yet started is not a
- * dead one: that mistake once stopped the demo a second after it started).
+ * Health that tells the truth: a recognizer on the embedded platform, whose vocabulary topic holds
+ * a record that is not Avro and an entry whose prompt has no {@code {}}, refuses both, recognizes
+ * with the good entry and is ready once it recognizes, and its checkpoint follower counts as live
+ * from the start (a follower not yet started is not a dead one: that mistake once stopped the demo
+ * a second after it started).
  */
 class RecognizerHealthIT {
   static EmbeddedPlatform platform;
@@ -72,6 +74,11 @@ class RecognizerHealthIT {
         new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "hl", dir)) {
       h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
       h.addLabel("waving");
+      // what once stopped every recognizer: a record that is not Avro, and a well-formed entry
+      // whose prompt has no {} (here for the label that is scored)
+      h.sendRawVocabulary(
+          "jumping".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {0, 0, 0});
+      h.addLabel("waving", List.of("no placeholder"));
       try (RecognizerService service = h.startService()) {
         h.sendBatch("cam", 0);
         h.flush();
@@ -81,6 +88,10 @@ class RecognizerHealthIT {
         assertThat(status(port, "/health/ready")).isEqualTo(200);
         assertThat(status(port, "/health/live")).isEqualTo(200);
         assertThat(body(port, "/health/ready")).contains("checkpoint-follower");
+        assertThat(got.get(0).getTop().get(0).getLabel()).isEqualTo("waving");
+        assertThat(body(port, "/metrics"))
+            .contains("openmede_recognizer_vocabulary_refused_total{reason=\"value\"} 1.0")
+            .contains("openmede_recognizer_vocabulary_refused_total{reason=\"entry\"} 1.0");
         assertThat(service.health().live()).isTrue();
       }
     }
