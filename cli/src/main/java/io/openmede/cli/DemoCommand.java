@@ -40,6 +40,7 @@ final class DemoCommand implements Callable<Integer> {
       Map.ofEntries(
           Map.entry("recognizer.state.dir", "${data}/recognizer"),
           Map.entry("recognizer.checkpoints.cache", "${data}/recognizer-checkpoints"),
+          Map.entry("recognizer.checkpoints.roots", "${data}/checkpoints"),
           Map.entry("recognizer.application.id", "openmede-demo-recognizer"),
           Map.entry("recognizer.commit.interval", "500ms"),
           Map.entry("trainer.state.dir", "${data}/trainer"),

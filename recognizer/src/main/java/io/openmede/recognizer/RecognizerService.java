@@ -16,7 +16,6 @@ import io.openmede.recognizer.swap.CheckpointInstaller;
 import io.openmede.recognizer.swap.ClipModelLoader;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
-import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
@@ -37,7 +36,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -241,7 +239,7 @@ public final class RecognizerService implements AutoCloseable {
     if (settings.followCheckpoints()) {
       CheckpointInstaller<ClipModel> installer =
           new CheckpointInstaller<>(
-              new CheckpointFetcher(settings.checkpointCache()),
+              new CheckpointFetcher(settings.checkpointCache(), settings.checkpointRoots()),
               slots,
               new ClipModelLoader(devices, settings.window().frames(), classes::prepare),
               new CheckpointInstaller.Listener() {
@@ -258,13 +256,20 @@ public final class RecognizerService implements AutoCloseable {
               });
       Map<String, Object> cc = cluster.consumerConfig(settings.applicationId() + "-checkpoints");
       cc.remove("group.id");
-      KafkaConsumer<String, CheckpointAnnouncement> consumer =
+      KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(
-              cc, new StringDeserializer(), topics.checkpointSerde().deserializer());
+              cc,
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+              new org.apache.kafka.common.serialization.ByteArrayDeserializer());
       follower =
           Optional.of(
               new CheckpointFollower(
-                  consumer, topics.checkpoints(), settings.modelName(), installer));
+                  consumer,
+                  topics.checkpointSerde().deserializer(),
+                  topics.checkpoints(),
+                  settings.modelName(),
+                  installer,
+                  why -> metrics.checkpointsRefused.labelValues("record").inc()));
     }
     Health health = new Health("recognizer");
     health.register("model", Health.Report::ready); // loaded above, before anything serves

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param modelName which model line of the checkpoints topic to follow
  * @param followCheckpoints whether to follow the checkpoints topic at all
  * @param checkpointCache where verified checkpoint copies are kept
+ * @param checkpointRoots the checkpoint store directories an announced file may lie in
  * @param metricsPort port of the Prometheus endpoint, 0 for none
  * @param threadsNice nice value of the busy threads other than the model's scoring threads
  * @param threadsOwnCpu whether a scoring thread running libtorch on one thread gets a CPU of its
@@ -54,6 +55,7 @@ public record RecognizerSettings(
     String modelName,
     boolean followCheckpoints,
     Path checkpointCache,
+    List<Path> checkpointRoots,
     int metricsPort,
     int threadsNice,
     boolean threadsOwnCpu,
@@ -165,6 +167,12 @@ public record RecognizerSettings(
           "recognizer.checkpoints.cache",
           System.getProperty("java.io.tmpdir") + "/openmede-recognizer-checkpoints",
           "Directory of verified checkpoint copies.");
+  public static final Setting<List<String>> CHECKPOINT_ROOTS =
+      Setting.list(
+          "recognizer.checkpoints.roots",
+          List.of("data/checkpoints"),
+          "Checkpoint store directories (the trainers' trainer.checkpoint.dir, as mounted here):"
+              + " an announced checkpoint outside them is refused.");
   public static final Setting<Integer> METRICS_PORT =
       Setting.integer(
           "recognizer.metrics.port",
@@ -225,6 +233,7 @@ public record RecognizerSettings(
           MODEL_NAME,
           FOLLOW_CHECKPOINTS,
           CHECKPOINT_CACHE,
+          CHECKPOINT_ROOTS,
           METRICS_PORT,
           THREADS_NICE,
           THREADS_OWN_CPU,
@@ -250,6 +259,7 @@ public record RecognizerSettings(
       throw new SettingsException(DEVICES.name() + " is empty; name at least one device (cpu)");
     }
     devices = List.copyOf(devices);
+    checkpointRoots = List.copyOf(checkpointRoots);
   }
 
   /** Converts resolved settings, once. */
@@ -291,6 +301,7 @@ public record RecognizerSettings(
         s.get(MODEL_NAME).orElse("openmede-" + s.get(PRESET)),
         s.get(FOLLOW_CHECKPOINTS),
         Path.of(s.get(CHECKPOINT_CACHE)),
+        s.get(CHECKPOINT_ROOTS).stream().map(r -> Path.of(r).toAbsolutePath()).toList(),
         s.get(METRICS_PORT),
         s.get(THREADS_NICE),
         s.get(THREADS_OWN_CPU),
@@ -316,6 +327,7 @@ public record RecognizerSettings(
         modelName,
         followCheckpoints,
         checkpointCache,
+        checkpointRoots,
         metricsPort,
         threadsNice,
         threadsOwnCpu,

@@ -193,6 +193,7 @@ public final class RecognizerBenchmark {
     values.put(RecognizerSettings.APPLICATION_ID.name(), prefix);
     values.put(RecognizerSettings.STATE_DIR.name(), workDir.resolve("state").toString());
     values.put(RecognizerSettings.CHECKPOINT_CACHE.name(), workDir.resolve("ckpt").toString());
+    values.put(RecognizerSettings.CHECKPOINT_ROOTS.name(), workDir.toString());
     values.put(RecognizerSettings.WINDOW_FRAMES.name(), String.valueOf(options.frames()));
     values.put(RecognizerSettings.WINDOW_HOP.name(), String.valueOf(options.frames()));
     values.put(RecognizerSettings.MAX_BATCH_SIZE.name(), String.valueOf(options.maxBatch()));

@@ -2,16 +2,17 @@ package io.openmede.recognizer.swap;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.Consumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,13 @@ import org.slf4j.LoggerFactory;
  * Follows the checkpoints topic on its own thread and installs the newest announcement of one model
  * name. Reads every partition from the beginning without a consumer group (the topic is compacted:
  * its latest record per model is the current checkpoint); of the announcements in one poll only the
- * last per model is installed. A refused version is not tried again.
+ * last per model is installed. A refused version is not tried again (the last {@value
+ * #REMEMBERED_REFUSALS} refusals are remembered).
+ *
+ * <p>Other programs write the topic too: the consumer reads bytes and each record is decoded here,
+ * so a record that is not an announcement is refused (reported to {@code badRecord}, logged) and
+ * the follower reads on. An error of the consumer itself (the broker away, say) is logged and
+ * retried after a pause; the thread ends only when {@link #close()} is called.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} to stop (joins the thread).
  */
@@ -27,27 +34,47 @@ public final class CheckpointFollower implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointFollower.class);
 
-  private final Consumer<String, CheckpointAnnouncement> consumer;
+  /** How many refused versions are remembered (a hostile writer cannot fill the heap). */
+  static final int REMEMBERED_REFUSALS = 1024;
+
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+
+  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+  private final Deserializer<CheckpointAnnouncement> values;
   private final String topic;
   private final String modelName;
   private final CheckpointInstaller<?> installer;
-  private final Set<String> refused = new HashSet<>();
+  private final Consumer<String> badRecord;
+  private final Set<String> refused =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > REMEMBERED_REFUSALS;
+            }
+          });
   private final Thread thread;
   private volatile boolean running = true;
 
   /**
-   * @param consumer a consumer this follower owns (closed by {@link #close()}), configured with
-   *     {@code isolation.level=read_committed} and no auto-commit
+   * @param consumer a byte consumer this follower owns (closed by {@link #close()}), configured
+   *     with {@code isolation.level=read_committed} and no auto-commit
+   * @param values decodes an announcement (the registry-aware Avro deserializer)
+   * @param badRecord told the reason of each record that is not a valid announcement
    */
   public CheckpointFollower(
-      Consumer<String, CheckpointAnnouncement> consumer,
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      Deserializer<CheckpointAnnouncement> values,
       String topic,
       String modelName,
-      CheckpointInstaller<?> installer) {
+      CheckpointInstaller<?> installer,
+      Consumer<String> badRecord) {
     this.consumer = consumer;
+    this.values = values;
     this.topic = topic;
     this.modelName = modelName;
     this.installer = installer;
+    this.badRecord = badRecord;
     this.thread = new Thread(this::run, "checkpoint-follower");
     this.thread.setDaemon(true);
   }
@@ -63,32 +90,83 @@ public final class CheckpointFollower implements AutoCloseable {
   }
 
   private void run() {
-    try {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (running) {
-        ConsumerRecords<String, CheckpointAnnouncement> records =
-            consumer.poll(Duration.ofMillis(200));
+    boolean assigned = false;
+    while (running) {
+      try {
+        if (!assigned) {
+          List<TopicPartition> partitions =
+              consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                  .map(p -> new TopicPartition(topic, p.partition()))
+                  .toList();
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+          assigned = true;
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
         Map<String, CheckpointAnnouncement> latest = new LinkedHashMap<>();
-        for (ConsumerRecord<String, CheckpointAnnouncement> r : records) {
-          if (r.value() != null && modelName.equals(r.value().getModelName())) {
-            latest.put(r.value().getModelName(), r.value());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          CheckpointAnnouncement a = decode(r);
+          if (a != null && modelName.equals(a.getModelName())) {
+            latest.put(a.getModelName(), a);
           }
         }
         for (CheckpointAnnouncement a : latest.values()) {
           consider(a);
         }
+      } catch (WakeupException e) {
+        if (running) {
+          LOG.warn("checkpoint follower woken up unexpectedly; following on");
+        }
+      } catch (RuntimeException e) {
+        if (!running) {
+          break;
+        }
+        LOG.warn(
+            "checkpoint follower: reading {} failed ({}); retrying in {} s, the current model"
+                + " keeps serving",
+            topic,
+            e.toString(),
+            RETRY_PAUSE.toSeconds());
+        try {
+          Thread.sleep(RETRY_PAUSE.toMillis());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
-    } catch (WakeupException e) {
-      if (running) {
-        LOG.error("checkpoint follower woken up unexpectedly", e);
-      }
+    }
+  }
+
+  private CheckpointAnnouncement decode(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null) {
+      return null; // a tombstone: nothing to install
+    }
+    String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+    CheckpointAnnouncement a;
+    try {
+      a = values.deserialize(r.topic(), r.value());
+    } catch (RuntimeException | StackOverflowError e) {
+      refuseRecord(where, "not a CheckpointAnnouncement: " + e.getMessage());
+      return null;
+    }
+    if (a == null
+        || a.getModelName() == null
+        || a.getVersion() == null
+        || a.getVersion().isBlank()
+        || a.getUri() == null
+        || a.getSha256() == null) {
+      refuseRecord(where, "the announcement lacks its model name, version, uri or sha256");
+      return null;
+    }
+    return a;
+  }
+
+  private void refuseRecord(String where, String why) {
+    LOG.warn("refused the checkpoint record at {}: {}", where, why);
+    try {
+      badRecord.accept(why);
     } catch (RuntimeException e) {
-      LOG.error("checkpoint follower stopped; the current model keeps serving", e);
+      LOG.warn("counting a refused checkpoint record failed", e);
     }
   }
 
@@ -101,6 +179,9 @@ public final class CheckpointFollower implements AutoCloseable {
     try {
       installer.install(a);
     } catch (CheckpointRefusedException e) {
+      refused.add(version);
+    } catch (RuntimeException e) {
+      LOG.warn("installing checkpoint {} failed; the current model keeps serving", version, e);
       refused.add(version);
     }
   }

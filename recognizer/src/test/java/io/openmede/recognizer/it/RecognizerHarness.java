@@ -59,6 +59,7 @@ public final class RecognizerHarness implements AutoCloseable {
     values.put(RecognizerSettings.APPLICATION_ID.name(), prefix + "-recognizer");
     values.put(RecognizerSettings.STATE_DIR.name(), stateDir.resolve("state").toString());
     values.put(RecognizerSettings.CHECKPOINT_CACHE.name(), stateDir.resolve("ckpt").toString());
+    values.put(RecognizerSettings.CHECKPOINT_ROOTS.name(), stateDir.toString());
     values.put(RecognizerSettings.WINDOW_FRAMES.name(), "4");
     values.put(RecognizerSettings.WINDOW_HOP.name(), "4");
     values.put(RecognizerSettings.MAX_BATCH_SIZE.name(), "4");

@@ -74,7 +74,10 @@ class CheckpointInstallerWithFakeLoaderTest {
 
   CheckpointInstaller<FakeModel> installer(List<ModelSlot<FakeModel>> slots) {
     return new CheckpointInstaller<>(
-        new CheckpointFetcher(dir.resolve("cache")), slots, loader, listener);
+        new CheckpointFetcher(dir.resolve("cache"), java.util.List.of(dir)),
+        slots,
+        loader,
+        listener);
   }
 
   Path weights(String text) throws Exception {

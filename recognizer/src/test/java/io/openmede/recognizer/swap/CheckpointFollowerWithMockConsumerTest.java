@@ -1,0 +1,78 @@
+package io.openmede.recognizer.swap;
+
+import static io.openmede.recognizer.swap.CheckpointFetcherTest.announcement;
+import static io.openmede.recognizer.swap.CheckpointFetcherTest.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.recognizer.testing.PlainAvroSerde;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The follower against Kafka's MockConsumer (a fake broker) and the fake model loader: a record
+ * that is not an announcement and a failing poll do not stop it; the next good announcement is
+ * installed.
+ */
+class CheckpointFollowerWithMockConsumerTest {
+
+  static final String TOPIC = "openmede.checkpoints";
+
+  @TempDir Path dir;
+
+  @Test
+  void badRecordAndFailingPoll_areSurvived_andTheNextGoodAnnouncementIsInstalled()
+      throws Exception {
+    CheckpointInstallerWithFakeLoaderTest fakes = new CheckpointInstallerWithFakeLoaderTest();
+    fakes.dir = dir;
+    List<ModelSlot<CheckpointInstallerWithFakeLoaderTest.FakeModel>> slots = fakes.slots();
+    Path w = fakes.weights("tiny-b");
+    PlainAvroSerde<CheckpointAnnouncement> serde =
+        new PlainAvroSerde<>(CheckpointAnnouncement.class);
+    byte[] good =
+        serde
+            .serializer()
+            .serialize(
+                TOPIC, announcement("v2", w.toString(), sha256("tiny-b".getBytes()), 6, "t"));
+
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition tp = new TopicPartition(TOPIC, 0);
+    consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
+    consumer.updateBeginningOffsets(Map.of(tp, 0L));
+    consumer.schedulePollTask(
+        () ->
+            consumer.addRecord(
+                new ConsumerRecord<>(TOPIC, 0, 0, "openmede".getBytes(), new byte[] {7, 7, 7})));
+    consumer.schedulePollTask(() -> consumer.setPollException(new KafkaException("broker away")));
+    consumer.schedulePollTask(
+        () -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "openmede".getBytes(), good)));
+
+    List<String> bad = new CopyOnWriteArrayList<>();
+    CheckpointFollower follower =
+        new CheckpointFollower(
+            consumer, serde.deserializer(), TOPIC, "openmede", fakes.installer(slots), bad::add);
+    try {
+      follower.start();
+      long end = System.nanoTime() + 20_000_000_000L;
+      while (!"v2".equals(slots.get(0).version()) && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      assertThat(slots).allSatisfy(s -> assertThat(s.version()).isEqualTo("v2"));
+      assertThat(bad).hasSize(1);
+      assertThat(bad.get(0)).contains("not a CheckpointAnnouncement");
+      assertThat(follower.stopped()).isFalse();
+    } finally {
+      follower.close();
+    }
+    assertThat(follower.stopped()).isTrue();
+  }
+}
