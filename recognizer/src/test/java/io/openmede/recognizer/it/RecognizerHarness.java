@@ -155,6 +155,17 @@ public final class RecognizerHarness implements AutoCloseable {
     }
   }
 
+  /** Writes raw bytes to the checkpoints topic, as a buggy or hostile program would. */
+  public void sendRawCheckpoint(byte[] key, byte[] value) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("ckpt-raw"),
+            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), key, value)).get();
+    }
+  }
+
   /** Publishes a well-formed entry whose prompt templates are {@code prompts}. */
   public void addLabel(String label, List<String> prompts) throws Exception {
     try (KafkaProducer<String, VocabularyEntry> p =

@@ -68,7 +68,8 @@ class RecognizerHealthIT {
   }
 
   @Test
-  void readyAndLiveWhileRecognizing_withEveryComponentReported(@TempDir Path dir) throws Exception {
+  void readyAndLiveWhileRecognizing_withEveryComponentReported(
+      @TempDir Path dir, @TempDir Path outsideDir) throws Exception {
     int port = freePort();
     try (RecognizerHarness h =
         new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "hl", dir)) {
@@ -89,6 +90,23 @@ class RecognizerHealthIT {
         assertThat(status(port, "/health/live")).isEqualTo(200);
         assertThat(body(port, "/health/ready")).contains("checkpoint-follower");
         assertThat(got.get(0).getTop().get(0).getLabel()).isEqualTo("waving");
+
+        // the checkpoints topic: a record that is not an announcement, and an announcement of a
+        // file outside the checkpoint store; both refused, the follower and the service live on
+        h.sendRawCheckpoint(
+            "openmede-tiny".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1});
+        Path outside = java.nio.file.Files.writeString(outsideDir.resolve("w.safetensors"), "x");
+        h.announce(
+            RecognizerIT.announcement("ckpt-outside", outside, RecognizerIT.sha256(outside), 1));
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!body(port, "/metrics").contains("reason=\"confined\"") && System.nanoTime() < end) {
+          Thread.sleep(200);
+        }
+        assertThat(body(port, "/metrics"))
+            .contains("openmede_recognizer_checkpoints_refused_total{reason=\"record\"} 1.0")
+            .contains("openmede_recognizer_checkpoints_refused_total{reason=\"confined\"} 1.0");
+        assertThat(status(port, "/health/live")).isEqualTo(200);
+        assertThat(service.health().live()).isTrue();
         assertThat(body(port, "/metrics"))
             .contains("openmede_recognizer_vocabulary_refused_total{reason=\"value\"} 1.0")
             .contains("openmede_recognizer_vocabulary_refused_total{reason=\"entry\"} 1.0");
