@@ -53,7 +53,7 @@ public final class RecognizerMetrics {
           .labelNames("reason")
           .register(registry);
 
-  /** Vocabulary records refused, by reason (key, value, entry); the previous entry stays. */
+  /** Vocabulary records refused, by reason (key, value, entry, registry); the previous stays. */
   public final Counter vocabularyRefused =
       Counter.builder()
           .name("openmede_recognizer_vocabulary_refused")

@@ -1,6 +1,7 @@
 package io.openmede.recognizer.vocabulary;
 
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.registry.SchemaRegistryException;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.nio.ByteBuffer;
@@ -30,6 +31,9 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
 
   private static final Logger LOG = LoggerFactory.getLogger(VocabularyStoreUpdater.class);
 
+  /** Tries of a decode while the schema registry is away. */
+  static final int REGISTRY_ATTEMPTS = 5;
+
   private final String storeName;
   private final VocabularyBook book;
   private final Deserializer<VocabularyEntry> values;
@@ -40,7 +44,8 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
 
   /**
    * @param values decodes a value (the registry-aware Avro deserializer)
-   * @param refused counts refused records by reason ({@code key}, {@code value}, {@code entry})
+   * @param refused counts refused records by reason ({@code key}, {@code value}, {@code entry},
+   *     {@code registry})
    * @param topic the vocabulary topic, for the deserializer and log lines
    */
   public VocabularyStoreUpdater(
@@ -88,9 +93,21 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
     }
     VocabularyEntry entry;
     try {
-      entry = values.deserialize(topic, r.value());
+      entry = decode(r.value());
     } catch (RuntimeException | StackOverflowError e) {
-      refuse("value", key, "the value is not a VocabularyEntry: " + e.getMessage(), e);
+      if (SchemaRegistryException.transientIn(e)) {
+        refuse(
+            "registry",
+            key,
+            "the schema registry did not answer after "
+                + REGISTRY_ATTEMPTS
+                + " attempts ("
+                + e.getMessage()
+                + "); publish the entry again once it is back",
+            e);
+      } else {
+        refuse("value", key, "the value is not a VocabularyEntry: " + e.getMessage(), e);
+      }
       return;
     }
     if (entry == null) {
@@ -109,6 +126,35 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
     }
     store.put(key, entry);
     book.changed();
+  }
+
+  /**
+   * Decodes a value, asking the schema registry again (up to {@value #REGISTRY_ATTEMPTS} times,
+   * pausing 0.5, 1, 2, 4 s) while it is away: a good entry is not lost to a registry restart.
+   */
+  private VocabularyEntry decode(byte[] value) {
+    long pause = 500;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return values.deserialize(topic, value);
+      } catch (RuntimeException e) {
+        if (attempt >= REGISTRY_ATTEMPTS || !SchemaRegistryException.transientIn(e)) {
+          throw e;
+        }
+        LOG.warn(
+            "the schema registry is away while reading {} ({}); asking again in {} ms",
+            topic,
+            e.getMessage(),
+            pause);
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause *= 2;
+      }
+    }
   }
 
   private void refuse(String reason, String key, String why, Throwable cause) {

@@ -97,6 +97,27 @@ public final class SchemaRegistryException extends RuntimeException {
     return httpStatus == null;
   }
 
+  /**
+   * True when asking again later may succeed: the registry could not be reached or answered with a
+   * server error (5xx). A refusal (4xx) is an answer about the record and will not change.
+   */
+  public boolean isTransient() {
+    return httpStatus == null || httpStatus >= 500;
+  }
+
+  /** Whether {@code t} or one of its causes is a {@linkplain #isTransient transient} failure. */
+  public static boolean transientIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SchemaRegistryException e && e.isTransient()) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
   /** True when the registry said that the subject, version or schema does not exist. */
   public boolean isNotFound() {
     return httpStatus != null && httpStatus == 404;
