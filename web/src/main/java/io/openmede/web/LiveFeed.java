@@ -115,7 +115,16 @@ public final class LiveFeed implements AutoCloseable {
         String label =
             r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
         if (label != null) {
-          state.onVocabulary(label, r.value() == null ? null : decode(topics.vocabulary(), r));
+          io.openmede.schemas.avro.VocabularyEntry e =
+              r.value() == null ? null : decode(topics.vocabulary(), r);
+          if (e != null) {
+            io.openmede.schemas.vocabulary.VocabularyRules.refusal(label, e)
+                .ifPresent(
+                    why -> {
+                      throw new IllegalArgumentException("the recognizers refuse it: " + why);
+                    });
+          }
+          state.onVocabulary(label, e);
         }
       } else if (t.equals(topics.checkpoints().name())) {
         if (r.value() != null) {

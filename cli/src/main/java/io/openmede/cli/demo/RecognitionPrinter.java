@@ -11,14 +11,14 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Prints recognitions as they are committed, one line each: stream, top label, probability, cosine,
  * model version. Reads from the end of the topic; runs on its own thread until closed.
  */
 final class RecognitionPrinter implements AutoCloseable {
-  private final KafkaConsumer<String, Recognition> consumer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final org.apache.kafka.common.serialization.Deserializer<Recognition> values;
   private final Thread thread;
   private final PrintStream out;
   private volatile boolean stopping;
@@ -30,8 +30,9 @@ final class RecognitionPrinter implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(
             config,
-            new StringDeserializer(),
-            cluster.topics().recognitions().valueSerde().deserializer());
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    this.values = cluster.topics().recognitions().valueSerde().deserializer();
     this.consumer.subscribe(List.of(cluster.topics().recognitions().name()));
     this.out = out;
     this.thread = new Thread(this::loop, "demo-recognition-printer");
@@ -45,8 +46,26 @@ final class RecognitionPrinter implements AutoCloseable {
   private void loop() {
     try {
       while (!stopping) {
-        for (ConsumerRecord<String, Recognition> r : consumer.poll(Duration.ofMillis(250))) {
-          out.println(line(r.value()));
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+          if (r.value() == null) {
+            continue;
+          }
+          String text;
+          try {
+            text = line(values.deserialize(r.topic(), r.value()));
+          } catch (RuntimeException e) {
+            text =
+                "(skipped an unreadable recognition at "
+                    + r.topic()
+                    + "-"
+                    + r.partition()
+                    + "@"
+                    + r.offset()
+                    + ": "
+                    + e.getMessage()
+                    + ")";
+          }
+          out.println(text);
         }
       }
     } catch (WakeupException e) {
