@@ -60,18 +60,34 @@ public final class LiveFeed implements AutoCloseable {
       if (stopping) {
         return;
       }
-      assign(c);
+      boolean assigned = false;
       while (!stopping) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          apply(r);
+        try {
+          if (!assigned) {
+            assign(c);
+            assigned = true;
+          }
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+            apply(r);
+          }
+        } catch (WakeupException e) {
+          if (!stopping) {
+            LOG.warn("live feed woken up unexpectedly; reading on");
+          }
+        } catch (RuntimeException e) {
+          if (stopping) {
+            break;
+          }
+          // the broker away, say: the page shows what it has and reads on when it can
+          LOG.warn("live feed: reading failed ({}); retrying in 2 s", e.toString());
+          try {
+            Thread.sleep(2000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+          }
         }
       }
-    } catch (WakeupException e) {
-      if (!stopping) {
-        LOG.warn("live feed woken up unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("live feed stopped: {}", e.toString(), e);
     }
   }
 
