@@ -95,50 +95,29 @@ public final class VocabCommand implements Callable<Integer> {
           throw new IllegalStateException("timed out reading " + topic);
         }
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-          String key;
-          try {
-            key =
-                r.key() == null
-                    ? null
-                    : java.nio.charset.StandardCharsets.UTF_8
-                        .newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(r.key()))
-                        .toString();
-          } catch (java.nio.charset.CharacterCodingException e) {
-            key = null;
-          }
-          if (key == null) {
-            System.err.println("vocab: skipped the record at " + where + ": no UTF-8 key");
-            continue;
-          }
-          if (r.value() == null) {
-            out.remove(key);
-            continue;
-          }
-          VocabularyEntry e;
-          java.util.Optional<String> why;
-          try {
-            e = values.deserialize(topic, r.value());
-            why =
-                e == null
-                    ? java.util.Optional.of("an empty value")
-                    : io.openmede.schemas.vocabulary.VocabularyRules.refusal(key, e);
-          } catch (RuntimeException x) {
-            e = null;
-            why = java.util.Optional.of("not a VocabularyEntry: " + x.getMessage());
-          }
-          if (why.isPresent()) {
+          io.openmede.recognizer.vocabulary.VocabularyRecord v =
+              io.openmede.recognizer.vocabulary.VocabularyRecord.judge(
+                  r.key(), r.value(), bytes -> values.deserialize(topic, bytes));
+          if (v.refused()) {
             System.err.println(
                 "vocab: skipped the record at "
-                    + where
-                    + " ("
-                    + io.openmede.schemas.vocabulary.VocabularyRules.quote(key)
-                    + "), as recognizers do: "
-                    + why.get());
-            continue;
+                    + r.topic()
+                    + "-"
+                    + r.partition()
+                    + "@"
+                    + r.offset()
+                    + (v.key() == null
+                        ? ""
+                        : " ("
+                            + io.openmede.schemas.vocabulary.VocabularyRules.quote(v.key())
+                            + ")")
+                    + ", as recognizers do: "
+                    + v.why());
+          } else if (v.tombstone()) {
+            out.remove(v.key());
+          } else {
+            out.put(v.key(), v.entry());
           }
-          out.put(key, e);
         }
       }
     }

@@ -4,11 +4,6 @@ import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.registry.SchemaRegistryException;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.prometheus.metrics.core.metrics.Counter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -69,63 +64,16 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
 
   @Override
   public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> r) {
-    if (r.key() == null) {
-      refuse("key", null, "the record has no key (the key is the label)", null);
-      return;
-    }
-    String key;
-    try {
-      key =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(r.key()))
-              .toString();
-    } catch (CharacterCodingException e) {
-      refuse("key", null, "the key is not UTF-8 (" + r.key().length + " bytes)", null);
-      return;
-    }
-    if (r.value() == null) {
-      store.delete(key);
+    VocabularyRecord v = VocabularyRecord.judge(r.key(), r.value(), this::decode);
+    if (v.refused()) {
+      refuse(v.reason(), v.key(), v.why());
+    } else if (v.tombstone()) {
+      store.delete(v.key());
       book.changed();
-      return;
+    } else {
+      store.put(v.key(), v.entry());
+      book.changed();
     }
-    VocabularyEntry entry;
-    try {
-      entry = decode(r.value());
-    } catch (RuntimeException | StackOverflowError e) {
-      if (SchemaRegistryException.transientIn(e)) {
-        refuse(
-            "registry",
-            key,
-            "the schema registry did not answer after "
-                + REGISTRY_ATTEMPTS
-                + " attempts ("
-                + e.getMessage()
-                + "); publish the entry again once it is back",
-            e);
-      } else {
-        refuse("value", key, "the value is not a VocabularyEntry: " + e.getMessage(), e);
-      }
-      return;
-    }
-    if (entry == null) {
-      refuse("value", key, "the value decoded to nothing", null);
-      return;
-    }
-    Optional<String> why;
-    try {
-      why = VocabularyRules.refusal(key, entry);
-    } catch (RuntimeException e) {
-      why = Optional.of("the entry could not be checked: " + e);
-    }
-    if (why.isPresent()) {
-      refuse("entry", key, why.get(), null);
-      return;
-    }
-    store.put(key, entry);
-    book.changed();
   }
 
   /**
@@ -157,7 +105,7 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
     }
   }
 
-  private void refuse(String reason, String key, String why, Throwable cause) {
+  private void refuse(String reason, String key, String why) {
     refused.labelValues(reason).inc();
     String where =
         context == null
@@ -166,9 +114,6 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
     String label = key == null ? "" : " for label " + VocabularyRules.quote(key);
     String kept = key != null && store.get(key) != null ? "; its previous entry stays in use" : "";
     LOG.warn("refused the vocabulary record at {}{}: {}{}", where, label, why, kept);
-    if (cause != null) {
-      LOG.debug("the refused record's decoding failure", cause);
-    }
   }
 
   private static String where(RecordMetadata m) {
