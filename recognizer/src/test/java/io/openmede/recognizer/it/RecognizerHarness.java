@@ -130,39 +130,26 @@ public final class RecognizerHarness implements AutoCloseable {
   }
 
   public void addLabel(String label) throws Exception {
-    try (KafkaProducer<String, VocabularyEntry> p =
-        new KafkaProducer<>(
-            cluster.producerConfig("vocab"),
-            new StringSerializer(),
-            cluster.topics().vocabulary().valueSerde().serializer())) {
-      p.send(
-              new ProducerRecord<>(
-                  cluster.topics().vocabulary().name(),
-                  label,
-                  new VocabularyEntry(label, List.of(), true, Instant.now())))
-          .get();
-    }
+    addLabel(label, List.of());
   }
 
   /** Writes raw bytes to the vocabulary topic, as a buggy or hostile program would. */
   public void sendRawVocabulary(byte[] key, byte[] value) throws Exception {
-    try (KafkaProducer<byte[], byte[]> p =
-        new KafkaProducer<>(
-            cluster.producerConfig("vocab-raw"),
-            new org.apache.kafka.common.serialization.ByteArraySerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(cluster.topics().vocabulary().name(), key, value)).get();
-    }
+    sendRaw(cluster.topics().vocabulary().name(), key, value);
   }
 
   /** Writes raw bytes to the checkpoints topic, as a buggy or hostile program would. */
   public void sendRawCheckpoint(byte[] key, byte[] value) throws Exception {
+    sendRaw(cluster.topics().checkpoints().name(), key, value);
+  }
+
+  private void sendRaw(String topic, byte[] key, byte[] value) throws Exception {
     try (KafkaProducer<byte[], byte[]> p =
         new KafkaProducer<>(
-            cluster.producerConfig("ckpt-raw"),
+            cluster.producerConfig("raw"),
             new org.apache.kafka.common.serialization.ByteArraySerializer(),
             new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), key, value)).get();
+      p.send(new ProducerRecord<>(topic, key, value)).get();
     }
   }
 
