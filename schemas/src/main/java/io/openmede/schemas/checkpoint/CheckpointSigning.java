@@ -1,0 +1,144 @@
+package io.openmede.schemas.checkpoint;
+
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ed25519 signatures of checkpoint announcements (JDK crypto, no extra library). The trainer signs
+ * what a recognizer acts on: the model line, version, SHA-256 and size of the weights, their
+ * preset, and the two fields that order checkpoints (training updates, creation time), so an old
+ * signed announcement cannot be replayed as a newer one. The URI is not signed: the weights are
+ * verified by their signed SHA-256 wherever they are found.
+ *
+ * <p>The signature field reads {@code ed25519:<key id>:<base64 signature>}; the key id (see {@link
+ * #keyId}) only names the key in messages, every trusted key is tried.
+ */
+public final class CheckpointSigning {
+
+  private static final String SCHEME = "ed25519";
+  private static final String CONTEXT = "openmede checkpoint announcement v1";
+
+  /** The longest signature field accepted (an Ed25519 signature is 64 bytes, 88 in base64). */
+  private static final int MAX_SIGNATURE_LENGTH = 200;
+
+  private CheckpointSigning() {}
+
+  /** The bytes that are signed: a fixed context, then each signed field, length-prefixed. */
+  public static byte[] signedBytes(CheckpointAnnouncement a) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeString(out, CONTEXT);
+      writeString(out, a.getModelName());
+      writeString(out, a.getVersion());
+      writeString(out, a.getSha256());
+      out.writeLong(a.getSizeBytes());
+      writeString(out, a.getPreset());
+      out.writeLong(a.getTraining() == null ? -1 : a.getTraining().getUpdates());
+      out.writeLong(a.getCreatedAt() == null ? -1 : a.getCreatedAt().toEpochMilli());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+    out.writeInt(s == null ? -1 : b.length);
+    out.write(b);
+  }
+
+  /** The value of the announcement's {@code signature} field for {@code key}. */
+  public static String sign(CheckpointAnnouncement a, KeyPair key) {
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initSign(key.getPrivate());
+      s.update(signedBytes(a));
+      return SCHEME
+          + ":"
+          + keyId(key.getPublic())
+          + ":"
+          + Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("signing with an Ed25519 key failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Why {@code a} is not signed by one of {@code trusted}, or empty when it is.
+   *
+   * @param trusted the public keys a recognizer accepts (not empty)
+   */
+  public static Optional<String> refusal(CheckpointAnnouncement a, List<PublicKey> trusted) {
+    String field = a.getSignature();
+    if (field == null || field.isEmpty()) {
+      return Optional.of(
+          "unsigned: the announcement carries no signature, and this recognizer"
+              + " requires one (recognizer.checkpoints.trusted-keys)");
+    }
+    if (field.length() > MAX_SIGNATURE_LENGTH) {
+      return Optional.of("the signature field is " + field.length() + " characters long");
+    }
+    String[] parts = field.split(":", -1);
+    if (parts.length != 3 || !SCHEME.equals(parts[0])) {
+      return Optional.of("the signature is not of the form ed25519:<key id>:<base64>");
+    }
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(parts[2]);
+    } catch (IllegalArgumentException e) {
+      return Optional.of("the signature is not base64");
+    }
+    byte[] signed = signedBytes(a);
+    for (PublicKey key : trusted) {
+      if (verifies(key, signed, signature)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(
+        "the signature (key id "
+            + printable(parts[1])
+            + ") does not verify with any trusted key ("
+            + String.join(", ", trusted.stream().map(CheckpointSigning::keyId).toList())
+            + ")");
+  }
+
+  private static boolean verifies(PublicKey key, byte[] signed, byte[] signature) {
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initVerify(key);
+      s.update(signed);
+      return s.verify(signature);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false; // a malformed signature does not verify
+    }
+  }
+
+  /** A short name of a public key: the first 16 hex digits of the SHA-256 of its encoding. */
+  public static String keyId(PublicKey key) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 32 ? s.substring(0, 32) + "..." : s;
+    return cut.replaceAll("[^0-9A-Za-z_-]", "?");
+  }
+}

@@ -1,0 +1,172 @@
+package io.openmede.schemas.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.TrainingSummary;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointSigningTest {
+
+  // Written by `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout`.
+  private static final String OPENSSL_PRIVATE =
+      "-----BEGIN PRIVATE KEY-----\n"
+          + "MC4CAQAwBQYDK2VwBCIEIP0xvOPDiZQTcz+KD/Szx7ldyNYOgNvclhJiAAhpkB3I\n"
+          + "-----END PRIVATE KEY-----\n";
+  private static final String OPENSSL_PUBLIC =
+      "-----BEGIN PUBLIC KEY-----\n"
+          + "MCowBQYDK2VwAyEAGlM8bHe6w5x1tH3OjQTv/DGsjkL7jL31o0WGYhNh5Eo=\n"
+          + "-----END PUBLIC KEY-----\n";
+
+  @TempDir Path dir;
+
+  private static CheckpointAnnouncement announcement() {
+    return CheckpointAnnouncement.newBuilder()
+        .setModelName("openmede-tiny")
+        .setVersion("v-000120")
+        .setUri("file:///var/lib/openmede/checkpoints/v-000120/weights.safetensors")
+        .setSha256("ab".repeat(32))
+        .setSizeBytes(123_456)
+        .setPreset("tiny")
+        .setTraining(
+            TrainingSummary.newBuilder()
+                .setMethod("open-mede")
+                .setUpdates(120)
+                .setClips(960)
+                .setOffsets(Map.of("0", 42L))
+                .setMu(1)
+                .setSigma(1)
+                .setCycleSnapshots(4)
+                .setSnapshotInterval(5)
+                .setAlpha(1e-4)
+                .setBeta(1e-4)
+                .setDelta(1.67e-3)
+                .build())
+        .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+        .build();
+  }
+
+  private static CheckpointAnnouncement signed(KeyPair key) {
+    CheckpointAnnouncement a = announcement();
+    a.setSignature(CheckpointSigning.sign(a, key));
+    return a;
+  }
+
+  @Test
+  void aSignedAnnouncementVerifiesWithItsKeyAmongOthers() {
+    KeyPair key = KeyFiles.generate();
+    KeyPair other = KeyFiles.generate();
+    CheckpointAnnouncement a = signed(key);
+    assertTrue(a.getSignature().startsWith("ed25519:" + CheckpointSigning.keyId(key.getPublic())));
+    assertEquals(
+        Optional.empty(),
+        CheckpointSigning.refusal(a, List.of(other.getPublic(), key.getPublic())));
+  }
+
+  @Test
+  void changingAnySignedFieldBreaksTheSignature() {
+    KeyPair key = KeyFiles.generate();
+    List<Consumer<CheckpointAnnouncement>> tampers =
+        List.of(
+            a -> a.setModelName("openmede-other"),
+            a -> a.setVersion("v-999999"),
+            a -> a.setSha256("cd".repeat(32)),
+            a -> a.setSizeBytes(123_457),
+            a -> a.setPreset("vit-b-16"),
+            a -> a.getTraining().setUpdates(100_000),
+            a -> a.setCreatedAt(Instant.ofEpochMilli(1_800_000_000_000L)));
+    for (Consumer<CheckpointAnnouncement> tamper : tampers) {
+      CheckpointAnnouncement a = signed(key);
+      tamper.accept(a);
+      Optional<String> refusal = CheckpointSigning.refusal(a, List.of(key.getPublic()));
+      assertTrue(refusal.orElse("").contains("does not verify"), refusal.toString());
+    }
+    // the URI is not signed: the weights are verified by the signed SHA-256
+    CheckpointAnnouncement moved = signed(key);
+    moved.setUri("file:///elsewhere/weights.safetensors");
+    assertEquals(Optional.empty(), CheckpointSigning.refusal(moved, List.of(key.getPublic())));
+  }
+
+  @Test
+  void unsignedForeignAndMalformedSignaturesAreRefused() {
+    KeyPair key = KeyFiles.generate();
+    KeyPair stranger = KeyFiles.generate();
+    List<SignatureCase> cases =
+        List.of(
+            new SignatureCase(null, "unsigned"),
+            new SignatureCase("", "unsigned"),
+            new SignatureCase(CheckpointSigning.sign(announcement(), stranger), "does not verify"),
+            new SignatureCase("rsa:abc:def", "not of the form"),
+            new SignatureCase("ed25519:abc", "not of the form"),
+            new SignatureCase("ed25519:abc:!!!", "not base64"),
+            new SignatureCase("ed25519:abc:AAAA", "does not verify"),
+            new SignatureCase("ed25519:" + "A".repeat(300), "characters long"));
+    for (SignatureCase c : cases) {
+      CheckpointAnnouncement a = announcement();
+      a.setSignature(c.signature());
+      Optional<String> refusal = CheckpointSigning.refusal(a, List.of(key.getPublic()));
+      assertTrue(refusal.orElse("").contains(c.expected()), c + " → " + refusal);
+    }
+  }
+
+  private record SignatureCase(String signature, String expected) {}
+
+  @Test
+  void keyFilesRoundTripOwnerOnlyAndAreNeverOverwritten() throws IOException {
+    KeyPair pair = KeyFiles.generate();
+    Path priv = dir.resolve("keys/trainer.key");
+    Path pub = KeyFiles.publicBeside(priv);
+    assertEquals(dir.resolve("keys/trainer.pub"), pub);
+    KeyFiles.write(pair, priv, pub);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(priv)));
+    KeyPair read = KeyFiles.readPair(priv);
+    CheckpointAnnouncement a = signed(read);
+    assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(pair.getPublic())));
+    assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(KeyFiles.readPublic(pub))));
+    assertThrows(
+        FileAlreadyExistsException.class, () -> KeyFiles.write(KeyFiles.generate(), priv, pub));
+    assertEquals(
+        CheckpointSigning.keyId(pair.getPublic()),
+        CheckpointSigning.keyId(KeyFiles.readPublic(pub)));
+  }
+
+  @Test
+  void readsKeysThatOpensslWrote() throws IOException {
+    Path priv = Files.writeString(dir.resolve("openssl.key"), OPENSSL_PRIVATE);
+    Files.writeString(dir.resolve("openssl.pub"), OPENSSL_PUBLIC);
+    KeyPair pair = KeyFiles.readPair(priv);
+    CheckpointAnnouncement a = signed(pair);
+    assertEquals(
+        Optional.empty(),
+        CheckpointSigning.refusal(a, List.of(KeyFiles.readPublic(dir.resolve("openssl.pub")))));
+  }
+
+  @Test
+  void badKeyFilesAreRefusedWithTheFileNamed() throws IOException {
+    Path notPem = Files.writeString(dir.resolve("junk.pub"), "hello");
+    IOException e = assertThrows(IOException.class, () -> KeyFiles.readPublic(notPem));
+    assertTrue(e.getMessage().contains("junk.pub"), e.getMessage());
+    Path swapped = Files.writeString(dir.resolve("swapped.pub"), OPENSSL_PRIVATE);
+    assertThrows(IOException.class, () -> KeyFiles.readPublic(swapped));
+    Path lonely = Files.writeString(dir.resolve("lonely.key"), OPENSSL_PRIVATE);
+    IOException missing = assertThrows(IOException.class, () -> KeyFiles.readPair(lonely));
+    assertTrue(missing.getMessage().contains("lonely.pub"), missing.getMessage());
+    Path big = Files.write(dir.resolve("big.pub"), new byte[20_000]);
+    assertThrows(IOException.class, () -> KeyFiles.readPublic(big));
+    assertThrows(IOException.class, () -> KeyFiles.readPublic(dir.resolve("absent.pub")));
+  }
+}
