@@ -13,13 +13,17 @@ import io.openmede.recognizer.score.ScoringMode;
 import io.openmede.recognizer.swap.CheckpointFetcher;
 import io.openmede.recognizer.swap.CheckpointFollower;
 import io.openmede.recognizer.swap.CheckpointInstaller;
+import io.openmede.recognizer.swap.CheckpointPolicy;
 import io.openmede.recognizer.swap.ClipModelLoader;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topics;
+import io.openmede.settings.SettingsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,6 +31,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -177,6 +182,7 @@ public final class RecognizerService implements AutoCloseable {
   public static RecognizerService start(
       Cluster cluster, RecognizerSettings settings, Map<String, Object> streamsOverrides)
       throws IOException {
+    CheckpointPolicy policy = checkpointPolicy(settings);
     RecognizerMetrics metrics = new RecognizerMetrics();
     applyModelThreads(settings.modelThreads());
     List<ComputeDevice> devices = settings.devices().stream().map(ComputeDevice::parse).toList();
@@ -253,7 +259,8 @@ public final class RecognizerService implements AutoCloseable {
                 public void refused(String v, String reason) {
                   metrics.checkpointsRefused.labelValues(reason).inc();
                 }
-              });
+              },
+              policy);
       Map<String, Object> cc = cluster.consumerConfig(settings.applicationId() + "-checkpoints");
       cc.remove("group.id");
       KafkaConsumer<byte[], byte[]> consumer =
@@ -305,6 +312,35 @@ public final class RecognizerService implements AutoCloseable {
   }
 
   /** The version name of the initial weights: file name and hash, or the random seed. */
+  /** Reads the trusted keys before anything starts, naming the fix when one cannot be read. */
+  static CheckpointPolicy checkpointPolicy(RecognizerSettings settings) {
+    List<PublicKey> keys = new ArrayList<>();
+    for (Path file : settings.trustedKeys()) {
+      try {
+        keys.add(KeyFiles.readPublic(file));
+      } catch (IOException e) {
+        throw new SettingsException(
+            RecognizerSettings.TRUSTED_KEYS.name()
+                + ": "
+                + e.getMessage()
+                + "; give the trainer's public key file (NAME.pub from openmede keys generate)");
+      }
+    }
+    if (settings.followCheckpoints()) {
+      if (keys.isEmpty()) {
+        LOG.warn(
+            "announced checkpoints are installed without a signature check: set {} to the"
+                + " trainer's public key to refuse checkpoints it did not sign",
+            RecognizerSettings.TRUSTED_KEYS.name());
+      } else {
+        LOG.info(
+            "announced checkpoints must be signed by key {}",
+            String.join(" or ", keys.stream().map(CheckpointSigning::keyId).toList()));
+      }
+    }
+    return new CheckpointPolicy(keys, settings.allowDowngrade());
+  }
+
   static String initialVersion(RecognizerSettings s, Optional<Path> weights) throws IOException {
     if (weights.isEmpty()) {
       return "random-" + s.preset() + "-seed-" + s.seed();

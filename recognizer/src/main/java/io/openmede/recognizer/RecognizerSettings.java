@@ -32,6 +32,8 @@ import java.util.Optional;
  * @param followCheckpoints whether to follow the checkpoints topic at all
  * @param checkpointCache where verified checkpoint copies are kept
  * @param checkpointRoots the checkpoint store directories an announced file may lie in
+ * @param trustedKeys Ed25519 public key files; when any, announcements must be signed by one
+ * @param allowDowngrade whether a checkpoint older than the serving one is installed
  * @param metricsPort port of the Prometheus endpoint, 0 for none
  * @param threadsNice nice value of the busy threads other than the model's scoring threads
  * @param threadsOwnCpu whether a scoring thread running libtorch on one thread gets a CPU of its
@@ -56,6 +58,8 @@ public record RecognizerSettings(
     boolean followCheckpoints,
     Path checkpointCache,
     List<Path> checkpointRoots,
+    List<Path> trustedKeys,
+    boolean allowDowngrade,
     int metricsPort,
     int threadsNice,
     boolean threadsOwnCpu,
@@ -173,6 +177,20 @@ public record RecognizerSettings(
           List.of("data/checkpoints"),
           "Checkpoint store directories (the trainers' trainer.checkpoint.dir, as mounted here):"
               + " an announced checkpoint outside them is refused.");
+  public static final Setting<List<String>> TRUSTED_KEYS =
+      Setting.list(
+          "recognizer.checkpoints.trusted-keys",
+          List.of(),
+          "Ed25519 public key files (PEM, the trainers' NAME.pub): an announcement not signed by"
+              + " one of them is refused. Empty: announcements are not checked for a signature"
+              + " (the recognizer says so at start).");
+  public static final Setting<Boolean> ALLOW_DOWNGRADE =
+      Setting.bool(
+          "recognizer.checkpoints.allow-downgrade",
+          false,
+          "Install an announced checkpoint older than the serving one (fewer training updates,"
+              + " or as many and created earlier): for a rollback, or a trainer started afresh on"
+              + " the same model line.");
   public static final Setting<Integer> METRICS_PORT =
       Setting.integer(
           "recognizer.metrics.port",
@@ -234,6 +252,8 @@ public record RecognizerSettings(
           FOLLOW_CHECKPOINTS,
           CHECKPOINT_CACHE,
           CHECKPOINT_ROOTS,
+          TRUSTED_KEYS,
+          ALLOW_DOWNGRADE,
           METRICS_PORT,
           THREADS_NICE,
           THREADS_OWN_CPU,
@@ -260,6 +280,7 @@ public record RecognizerSettings(
     }
     devices = List.copyOf(devices);
     checkpointRoots = List.copyOf(checkpointRoots);
+    trustedKeys = List.copyOf(trustedKeys);
   }
 
   /** Converts resolved settings, once. */
@@ -302,6 +323,8 @@ public record RecognizerSettings(
         s.get(FOLLOW_CHECKPOINTS),
         Path.of(s.get(CHECKPOINT_CACHE)),
         s.get(CHECKPOINT_ROOTS).stream().map(r -> Path.of(r).toAbsolutePath()).toList(),
+        s.get(TRUSTED_KEYS).stream().map(Path::of).toList(),
+        s.get(ALLOW_DOWNGRADE),
         s.get(METRICS_PORT),
         s.get(THREADS_NICE),
         s.get(THREADS_OWN_CPU),
@@ -328,6 +351,8 @@ public record RecognizerSettings(
         followCheckpoints,
         checkpointCache,
         checkpointRoots,
+        trustedKeys,
+        allowDowngrade,
         metricsPort,
         threadsNice,
         threadsOwnCpu,

@@ -4,10 +4,13 @@ import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.DefaultWeights;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topics;
+import io.openmede.settings.SettingsException;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
 import io.openmede.trainer.checkpoint.KafkaAnnouncementSink;
@@ -20,6 +23,7 @@ import io.openmede.trainer.stream.RawClipRecord;
 import io.openmede.trainer.stream.TextTowerClassEmbeddings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +102,7 @@ public final class TrainerService implements AutoCloseable {
    */
   public static TrainerService create(
       TrainerSettings settings, Cluster cluster, boolean createTopics) throws IOException {
+    Optional<KeyPair> signingKey = signingKey(settings);
     Optional<Path> weights =
         settings.weights().isPresent()
             ? settings.weights()
@@ -126,7 +131,8 @@ public final class TrainerService implements AutoCloseable {
               new DirectoryCheckpointStore(settings.checkpointDir()),
               ann,
               settings.modelName(),
-              settings.modelPreset());
+              settings.modelPreset(),
+              signingKey);
       TrainingLoop loop =
           new TrainingLoop(
               settings,
@@ -141,6 +147,32 @@ public final class TrainerService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  /** Reads the signing key before anything else starts, naming the fix when it cannot. */
+  private static Optional<KeyPair> signingKey(TrainerSettings settings) {
+    if (settings.signingKey().isEmpty()) {
+      LOG.info(
+          "checkpoint announcements are unsigned (no {}); recognizers that require signatures"
+              + " will refuse them",
+          TrainerSettings.SIGNING_KEY.name());
+      return Optional.empty();
+    }
+    Path file = settings.signingKey().get();
+    try {
+      KeyPair key = KeyFiles.readPair(file);
+      LOG.info(
+          "signing checkpoint announcements with key {} ({})",
+          CheckpointSigning.keyId(key.getPublic()),
+          file);
+      return Optional.of(key);
+    } catch (IOException e) {
+      throw new SettingsException(
+          TrainerSettings.SIGNING_KEY.name()
+              + ": "
+              + e.getMessage()
+              + "; make a key pair with 'openmede keys generate --out DIR' or clear the setting");
     }
   }
 

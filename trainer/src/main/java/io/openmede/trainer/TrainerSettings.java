@@ -36,6 +36,7 @@ import java.util.OptionalDouble;
  * @param stateDir trainer state directory
  * @param stateInterval K, updates between state saves
  * @param checkpointDir checkpoint store directory
+ * @param signingKey the Ed25519 private key that signs each announcement; empty: unsigned
  * @param heldOutClips most held-out clips kept for evaluation
  * @param evaluate whether to evaluate at each publication
  * @param progressInterval time between progress lines
@@ -61,6 +62,7 @@ public record TrainerSettings(
     Path stateDir,
     int stateInterval,
     Path checkpointDir,
+    Optional<Path> signingKey,
     int heldOutClips,
     boolean evaluate,
     Duration progressInterval,
@@ -212,6 +214,12 @@ public record TrainerSettings(
   public static final Setting<String> CHECKPOINT_DIR =
       Setting.string(
           "trainer.checkpoint.dir", "data/checkpoints", "Checkpoint store directory (weights).");
+  public static final Setting<Optional<String>> SIGNING_KEY =
+      Setting.optionalString(
+          "trainer.checkpoint.signing-key",
+          "Ed25519 private key (PEM, from openmede keys generate) that signs each checkpoint"
+              + " announcement; its NAME.pub must lie beside NAME.key. Empty: announcements are"
+              + " unsigned, and recognizers with recognizer.checkpoints.trusted-keys refuse them.");
   public static final Setting<Integer> HELD_OUT =
       Setting.integer(
           "trainer.eval.max-clips",
@@ -276,6 +284,7 @@ public record TrainerSettings(
           STATE_DIR,
           STATE_INTERVAL,
           CHECKPOINT_DIR,
+          SIGNING_KEY,
           HELD_OUT,
           EVALUATE,
           PROGRESS,
@@ -367,6 +376,7 @@ public record TrainerSettings(
         Path.of(s.get(STATE_DIR)),
         s.get(STATE_INTERVAL),
         Path.of(s.get(CHECKPOINT_DIR)),
+        s.get(SIGNING_KEY).map(Path::of),
         s.get(HELD_OUT),
         s.get(EVALUATE),
         s.get(PROGRESS),

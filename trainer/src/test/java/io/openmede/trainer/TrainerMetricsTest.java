@@ -57,7 +57,8 @@ class TrainerMetricsTest {
                         new DirectoryCheckpointStore(temp.resolve("ckpt")),
                         announced::add,
                         "openmede-tiny",
-                        "tiny")),
+                        "tiny",
+                        Optional.empty())),
                 new TrainerStateStore(temp.resolve("state")),
                 AVRO,
                 Optional.empty())) {

@@ -77,7 +77,9 @@ class TrainingLoopTest {
               source,
               new TextTowerClassEmbeddings(model),
               dead::add,
-              Optional.of(new CheckpointPublisher(store, announced::add, "openmede-tiny", "tiny")),
+              Optional.of(
+                  new CheckpointPublisher(
+                      store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
               new TrainerStateStore(temp.resolve("state")),
               AVRO,
               Optional.empty())) {

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs an announced checkpoint on every replica: fetch and verify once, load one copy per
- * replica (device), check that it has the serving architecture, warm it up, and only then swap all
- * slots. Runs on the caller's thread, which must not be a stream thread: loading and warming take
- * seconds. If anything fails, every loaded copy is closed and the serving models stay.
+ * Installs an announced checkpoint on every replica: judge it by the {@link CheckpointPolicy}
+ * (signature, not older than the serving one), fetch and verify once, load one copy per replica
+ * (device), check that it has the serving architecture, warm it up, and only then swap all slots.
+ * Runs on the caller's thread, which must not be a stream thread: loading and warming take seconds.
+ * If anything fails, every loaded copy is closed and the serving models stay.
  *
  * <p>Not thread-safe: one installer thread (the {@link CheckpointFollower}).
  *
@@ -49,10 +50,21 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
   private final List<ModelSlot<M>> slots;
   private final Loader<M> loader;
   private final Listener listener;
+  private final CheckpointPolicy policy;
+  private Optional<CheckpointAnnouncement> serving = Optional.empty();
 
+  /**
+   * @param policy which announcements are acted on at all (signature, downgrade), judged before
+   *     anything is fetched
+   */
   public CheckpointInstaller(
-      CheckpointFetcher fetcher, List<ModelSlot<M>> slots, Loader<M> loader, Listener listener) {
+      CheckpointFetcher fetcher,
+      List<ModelSlot<M>> slots,
+      Loader<M> loader,
+      Listener listener,
+      CheckpointPolicy policy) {
     this.fetcher = fetcher;
+    this.policy = policy;
     this.slots = List.copyOf(slots);
     this.loader = loader;
     this.listener = listener;
@@ -75,6 +87,10 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
     long loadNanos = 0;
     long warmNanos = 0;
     try {
+      Optional<CheckpointRefusedException> refusal = policy.refusal(a, serving);
+      if (refusal.isPresent()) {
+        throw refusal.get();
+      }
       Path file = fetcher.fetch(a);
       fetchNanos = System.nanoTime() - t0;
       List<M> loaded = new ArrayList<>();
@@ -107,6 +123,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
       for (int i = 0; i < slots.size(); i++) {
         slots.get(i).swap(loaded.get(i), version);
       }
+      serving = Optional.of(a);
     } catch (CheckpointRefusedException e) {
       LOG.warn("{}; still serving {}", e.getMessage(), servingVersion());
       listener.refused(version, e.reason());

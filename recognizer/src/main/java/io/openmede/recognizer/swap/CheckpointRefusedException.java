@@ -2,7 +2,8 @@ package io.openmede.recognizer.swap;
 
 /**
  * A checkpoint announcement that cannot be served (unreachable or truncated file, hash mismatch,
- * another architecture, unreadable weights). The current model keeps serving.
+ * another architecture, unreadable weights, a missing or foreign signature, older than the serving
+ * one). The current model keeps serving.
  */
 public final class CheckpointRefusedException extends Exception {
 
@@ -21,10 +22,19 @@ public final class CheckpointRefusedException extends Exception {
   }
 
   public CheckpointRefusedException(String version, String reason) {
-    this(version, reason, null);
+    this(version, reason, (Throwable) null);
   }
 
-  /** A short reason label for metrics: hash, size, architecture, unreadable, fetch. */
+  /** A refusal with a message and no underlying exception. */
+  public CheckpointRefusedException(String version, String reason, String why) {
+    super("checkpoint " + version + " refused (" + reason + "): " + why);
+    this.reason = reason;
+  }
+
+  /**
+   * A short reason label for metrics: hash, size, confined, architecture, unreadable, fetch,
+   * unsigned, signature, downgrade.
+   */
   public String reason() {
     return reason;
   }

@@ -5,9 +5,14 @@ import static io.openmede.recognizer.swap.CheckpointFetcherTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,11 +78,27 @@ class CheckpointInstallerWithFakeLoaderTest {
   }
 
   CheckpointInstaller<FakeModel> installer(List<ModelSlot<FakeModel>> slots) {
+    return installer(slots, CheckpointPolicy.UNSIGNED);
+  }
+
+  CheckpointInstaller<FakeModel> installer(
+      List<ModelSlot<FakeModel>> slots, CheckpointPolicy policy) {
     return new CheckpointInstaller<>(
         new CheckpointFetcher(dir.resolve("cache"), java.util.List.of(dir)),
         slots,
         loader,
-        listener);
+        listener,
+        policy);
+  }
+
+  CheckpointAnnouncement tinyB(String version, long updates, long createdAtMillis)
+      throws Exception {
+    Path w = weights("tiny-b");
+    CheckpointAnnouncement a =
+        announcement(version, w.toString(), sha256("tiny-b".getBytes()), 6, "t");
+    a.getTraining().setUpdates(updates);
+    a.setCreatedAt(Instant.ofEpochMilli(createdAtMillis));
+    return a;
   }
 
   Path weights(String text) throws Exception {
@@ -140,5 +161,64 @@ class CheckpointInstallerWithFakeLoaderTest {
         .hasMessageContaining("refused (hash)");
     assertThat(log).isEmpty();
     assertThat(events).containsExactly("refused v2 hash");
+  }
+
+  @Test
+  void install_requiringSignatures_refusesUnsignedAndForeignBeforeFetchingAndTakesTheSigned()
+      throws Exception {
+    List<ModelSlot<FakeModel>> slots = slots();
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair stranger = KeyFiles.generate();
+    CheckpointInstaller<FakeModel> installer =
+        installer(slots, new CheckpointPolicy(List.of(trainer.getPublic()), false));
+
+    CheckpointAnnouncement unsigned = tinyB("v2", 5, 0);
+    assertThatThrownBy(() -> installer.install(unsigned))
+        .hasMessageContaining("refused (unsigned)");
+    CheckpointAnnouncement foreign = tinyB("v3", 5, 0);
+    foreign.setSignature(CheckpointSigning.sign(foreign, stranger));
+    assertThatThrownBy(() -> installer.install(foreign))
+        .hasMessageContaining("refused (signature)")
+        .hasMessageContaining(CheckpointSigning.keyId(stranger.getPublic()));
+    assertThat(log).isEmpty(); // nothing was even loaded
+    assertThat(Files.exists(dir.resolve("cache")) ? Files.list(dir.resolve("cache")).count() : 0)
+        .isZero(); // nor fetched
+    assertThat(slots).allSatisfy(s -> assertThat(s.version()).isEqualTo("v1"));
+
+    CheckpointAnnouncement good = tinyB("v4", 5, 0);
+    good.setSignature(CheckpointSigning.sign(good, trainer));
+    installer.install(good);
+    assertThat(slots).allSatisfy(s -> assertThat(s.version()).isEqualTo("v4"));
+    assertThat(events)
+        .containsExactly("refused v2 unsigned", "refused v3 signature", "installed v4");
+  }
+
+  @Test
+  void install_olderThanServing_isRefusedUnlessDowngradesAreAllowed() throws Exception {
+    List<ModelSlot<FakeModel>> slots = slots();
+    CheckpointInstaller<FakeModel> installer = installer(slots);
+    installer.install(tinyB("v20", 20, 2_000));
+    assertThatThrownBy(() -> installer.install(tinyB("v10", 10, 9_000)))
+        .hasMessageContaining("refused (downgrade)")
+        .hasMessageContaining("recognizer.checkpoints.allow-downgrade");
+    assertThatThrownBy(() -> installer.install(tinyB("v20-early", 20, 1_000)))
+        .hasMessageContaining("refused (downgrade)");
+    installer.install(tinyB("v20-late", 20, 3_000)); // as many updates, created later
+    installer.install(tinyB("v30", 30, 0));
+    assertThat(slots).allSatisfy(s -> assertThat(s.version()).isEqualTo("v30"));
+    assertThat(events)
+        .containsExactly(
+            "installed v20",
+            "refused v10 downgrade",
+            "refused v20-early downgrade",
+            "installed v20-late",
+            "installed v30");
+
+    List<ModelSlot<FakeModel>> rollback = slots();
+    CheckpointInstaller<FakeModel> lenient =
+        installer(rollback, new CheckpointPolicy(List.of(), true));
+    lenient.install(tinyB("v20", 20, 2_000));
+    lenient.install(tinyB("v10", 10, 1_000));
+    assertThat(rollback).allSatisfy(s -> assertThat(s.version()).isEqualTo("v10"));
   }
 }

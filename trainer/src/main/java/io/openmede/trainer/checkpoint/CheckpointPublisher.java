@@ -2,7 +2,9 @@ package io.openmede.trainer.checkpoint;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.TrainingSummary;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
 import java.io.IOException;
+import java.security.KeyPair;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +13,9 @@ import java.util.Optional;
 /**
  * Publishes a checkpoint by claim-check: the weights are written completely (and atomically) to the
  * {@link CheckpointStore} first, and only then is the {@link CheckpointAnnouncement} with their
- * URI, SHA-256 and size sent. A reader acting on an announcement never sees a partial file. Not
- * thread-safe.
+ * URI, SHA-256 and size sent. A reader acting on an announcement never sees a partial file. With a
+ * signing key each announcement is signed (Ed25519, {@link CheckpointSigning}), so recognizers that
+ * require signatures accept it. Not thread-safe.
  */
 public final class CheckpointPublisher {
 
@@ -20,17 +23,24 @@ public final class CheckpointPublisher {
   private final AnnouncementSink sink;
   private final String modelName;
   private final String preset;
+  private final Optional<KeyPair> signingKey;
 
   /**
    * @param modelName the model line (the announcement's key)
    * @param preset architecture preset of the weights
+   * @param signingKey signs each announcement ({@link CheckpointSigning}); empty: unsigned
    */
   public CheckpointPublisher(
-      CheckpointStore store, AnnouncementSink sink, String modelName, String preset) {
+      CheckpointStore store,
+      AnnouncementSink sink,
+      String modelName,
+      String preset,
+      Optional<KeyPair> signingKey) {
     this.store = store;
     this.sink = sink;
     this.modelName = modelName;
     this.preset = preset;
+    this.signingKey = signingKey;
   }
 
   /**
@@ -67,6 +77,7 @@ public final class CheckpointPublisher {
             .setMetrics(new LinkedHashMap<>(metrics))
             .setCreatedAt(now)
             .build();
+    signingKey.ifPresent(key -> a.setSignature(CheckpointSigning.sign(a, key)));
     sink.send(a);
     return a;
   }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.TrainingSummary;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +85,9 @@ class DirectoryCheckpointStoreTest extends CheckpointStoreContractTest {
           }
           sent.add(a);
         };
-    CheckpointPublisher publisher = new CheckpointPublisher(store, sink, "openmede-tiny", "tiny");
+    KeyPair key = KeyFiles.generate();
+    CheckpointPublisher publisher =
+        new CheckpointPublisher(store, sink, "openmede-tiny", "tiny", Optional.of(key));
     WeightsWriter slow =
         f -> {
           try (OutputStream out = Files.newOutputStream(f)) {
@@ -109,6 +114,8 @@ class DirectoryCheckpointStoreTest extends CheckpointStoreContractTest {
     assertThat(a.getSizeBytes()).isEqualTo(data.length);
     assertThat(a.getParentVersion()).isEqualTo("v6");
     assertThat(a.getMetrics()).containsEntry("eval.top1", 0.5);
+    assertThat(CheckpointSigning.refusal(a, List.of(key.getPublic()))).isEmpty();
+    assertThat(CheckpointSigning.refusal(a, List.of(KeyFiles.generate().getPublic()))).isPresent();
     assertThat(
             Files.readString(store.root().resolve("v7").resolve(DirectoryCheckpointStore.MANIFEST)))
         .contains(expectedSha)
