@@ -36,6 +36,7 @@ final class Commands {
     bench.addSubcommand(new BenchTrainerCommand());
     bench.addSubcommand(new BenchGeneralizationCommand());
     cl.addSubcommand(bench);
+    cl.addSubcommand(new KeysCommand());
     cl.addSubcommand(new SettingsCommand());
   }
 }

@@ -2,13 +2,18 @@ package io.openmede.cli;
 
 import io.openmede.cli.demo.DemoRun;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
 import io.openmede.web.WebSettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,16 +40,21 @@ import picocli.CommandLine.Option;
           + " defaults are listed under --demo-defaults."
     })
 final class DemoCommand implements Callable<Integer> {
+  /** File name of the demo's checkpoint signing key pair (in DATA/keys). */
+  static final String DEMO_KEY = "demo-checkpoints";
+
   /** The demo's defaults for recognizer and trainer settings: small, fast cycles on 2 cores. */
   static final Map<String, String> DEMO_DEFAULTS =
       Map.ofEntries(
           Map.entry("recognizer.state.dir", "${data}/recognizer"),
           Map.entry("recognizer.checkpoints.cache", "${data}/recognizer-checkpoints"),
           Map.entry("recognizer.checkpoints.roots", "${data}/checkpoints"),
+          Map.entry("recognizer.checkpoints.trusted-keys", "${data}/keys/" + DEMO_KEY + ".pub"),
           Map.entry("recognizer.application.id", "openmede-demo-recognizer"),
           Map.entry("recognizer.commit.interval", "500ms"),
           Map.entry("trainer.state.dir", "${data}/trainer"),
           Map.entry("trainer.checkpoint.dir", "${data}/checkpoints"),
+          Map.entry("trainer.checkpoint.signing-key", "${data}/keys/" + DEMO_KEY + ".key"),
           Map.entry("trainer.tasks-per-update", "2"),
           Map.entry("trainer.batch-size", "4"),
           Map.entry("trainer.lr.peak", "2e-5"),
@@ -143,6 +153,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path data = dataDir.toAbsolutePath().normalize();
     Settings settings = resolve(data);
+    ensureDemoKeys(data, settings, out);
     Optional<Path> videoFile = videoFile();
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicReference<String> died =
@@ -199,6 +210,31 @@ final class DemoCommand implements Callable<Integer> {
       run.close();
     }
     return died.get() != null ? Main.EXIT_FAILURE : 0;
+  }
+
+  /**
+   * Signing is on in the demo: its key pair is made on the first run, in the data directory, unless
+   * other keys are configured.
+   */
+  private static void ensureDemoKeys(Path data, Settings settings, PrintStream out)
+      throws IOException {
+    Path privateFile = data.resolve("keys").resolve(DEMO_KEY + ".key");
+    Path publicFile = KeyFiles.publicBeside(privateFile);
+    boolean demoKey =
+        settings
+            .get(TrainerSettings.SIGNING_KEY)
+            .map(k -> Path.of(k).equals(privateFile))
+            .orElse(false);
+    if (demoKey && !Files.exists(privateFile) && !Files.exists(publicFile)) {
+      KeyPair pair = KeyFiles.generate();
+      KeyFiles.write(pair, privateFile, publicFile);
+      out.println(
+          "demo: made the checkpoint signing key "
+              + CheckpointSigning.keyId(pair.getPublic())
+              + " in "
+              + privateFile.getParent()
+              + " (the trainer signs, the recognizer refuses unsigned checkpoints)");
+    }
   }
 
   private Settings resolve(Path data) {

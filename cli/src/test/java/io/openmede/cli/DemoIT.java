@@ -172,7 +172,12 @@ class DemoIT {
             300);
         assertThat(initial).doesNotContain("-u0");
       }
-      assertThat(String.join("\n", lines)).contains("now serving model version");
+      // signing is on in the main job: the swap above was of a signed checkpoint
+      assertThat(String.join("\n", lines))
+          .contains("now serving model version")
+          .contains("demo: made the checkpoint signing key")
+          .contains("announced checkpoints must be signed by key")
+          .contains("signing checkpoint announcements with key");
       for (int port : List.of(kafkaPort, registryPort, pagePort)) {
         assertThat(listening(port)).as("port " + port + " while running").isTrue();
       }
