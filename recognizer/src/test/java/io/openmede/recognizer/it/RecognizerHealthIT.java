@@ -1,20 +1,31 @@
 package io.openmede.recognizer.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.model.ClipConfig;
+import io.openmede.model.ClipModel;
+import io.openmede.model.ComputeDevice;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
+import io.openmede.settings.SettingsException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +123,85 @@ class RecognizerHealthIT {
             .contains("openmede_recognizer_vocabulary_refused_total{reason=\"entry\"} 1.0");
         assertThat(service.health().live()).isTrue();
       }
+    }
+  }
+
+  private void awaitMetric(int port, String line) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!body(port, "/metrics").contains(line) && System.nanoTime() < end) {
+      Thread.sleep(200);
+    }
+    assertThat(body(port, "/metrics")).contains(line);
+  }
+
+  private static CheckpointAnnouncement announcement(
+      String version, Path weights, long updates, Optional<KeyPair> key) throws Exception {
+    CheckpointAnnouncement a =
+        RecognizerIT.announcement(
+            version, weights, RecognizerIT.sha256(weights), Files.size(weights));
+    a.getTraining().setUpdates(updates);
+    key.ifPresent(k -> a.setSignature(CheckpointSigning.sign(a, k)));
+    return a;
+  }
+
+  @Test
+  void requiringSignatures_unsignedForeignAndOlderAreRefused_theSignedOneIsSwappedIn(
+      @TempDir Path dir) throws Exception {
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair stranger = KeyFiles.generate();
+    Path keys = dir.resolve("keys");
+    KeyFiles.write(trainer, keys.resolve("trainer.key"), keys.resolve("trainer.pub"));
+    Path weights = dir.resolve("v2.safetensors");
+    try (ClipModel m = ClipModel.random(ClipConfig.preset("tiny"), 7, ComputeDevice.CPU)) {
+      m.saveSafetensors(weights);
+    }
+    int port = freePort();
+    try (RecognizerHarness h =
+        new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "sig", dir)) {
+      h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
+      h.set(RecognizerSettings.TRUSTED_KEYS.name(), keys.resolve("trainer.pub").toString());
+      h.addLabel("waving");
+      try (RecognizerService service = h.startService()) {
+        String initial = service.servingVersion();
+        h.announce(announcement("ckpt-unsigned", weights, 5, Optional.empty()));
+        awaitMetric(port, "openmede_recognizer_checkpoints_refused_total{reason=\"unsigned\"} 1.0");
+        h.announce(announcement("ckpt-foreign", weights, 5, Optional.of(stranger)));
+        awaitMetric(
+            port, "openmede_recognizer_checkpoints_refused_total{reason=\"signature\"} 1.0");
+        assertThat(service.servingVersion()).isEqualTo(initial);
+
+        h.announce(announcement("ckpt-signed", weights, 5, Optional.of(trainer)));
+        awaitMetric(port, "openmede_recognizer_checkpoints_installed_total 1.0");
+        assertThat(service.servingVersion()).isEqualTo("ckpt-signed");
+
+        // signed, but older than what is served: not a downgrade by default
+        h.announce(announcement("ckpt-older", weights, 2, Optional.of(trainer)));
+        awaitMetric(
+            port, "openmede_recognizer_checkpoints_refused_total{reason=\"downgrade\"} 1.0");
+        assertThat(service.servingVersion()).isEqualTo("ckpt-signed");
+
+        h.sendBatch("cam", 0);
+        h.flush();
+        List<Recognition> got = new ArrayList<>();
+        h.pollUntil(got, 1, Duration.ofSeconds(60));
+        assertThat(got).isNotEmpty();
+        assertThat(got.get(got.size() - 1).getModelVersion()).isEqualTo("ckpt-signed");
+        assertThat(service.health().live()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void anUnreadableTrustedKeyStopsTheStartWithTheFix(@TempDir Path dir) throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.pub"), "not a key");
+    try (RecognizerHarness h =
+        new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "sigbad", dir)) {
+      h.set(RecognizerSettings.TRUSTED_KEYS.name(), junk.toString());
+      assertThatThrownBy(h::startService)
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("recognizer.checkpoints.trusted-keys")
+          .hasMessageContaining("junk.pub")
+          .hasMessageContaining("openmede keys generate");
     }
   }
 }
