@@ -5,6 +5,7 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.settings.ConfigOptions;
+import io.openmede.settings.DurationConverter;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
@@ -129,7 +130,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      description = "Stop by itself after this long (ISO-8601, e.g. PT5M); default: until Ctrl-C.")
+      converter = DurationConverter.class,
+      description = "Stop by itself after this long (90s, 5m, or ISO-8601 PT5M); default: until Ctrl-C.")
   Duration duration;
 
   @Option(

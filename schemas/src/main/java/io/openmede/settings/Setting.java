@@ -283,12 +283,26 @@ public final class Setting<T> {
     }
   }
 
-  private static Duration parseDuration(String s) {
+  /**
+   * A duration as settings and command options write it: 250ms, 5s, 2m, 1h (a bare number is
+   * milliseconds), or ISO-8601 such as PT5M.
+   *
+   * @throws IllegalArgumentException naming the forms accepted
+   */
+  public static Duration parseDuration(String s) {
     String t = s.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("pt") || t.startsWith("p")) {
+      try {
+        return Duration.parse(t.toUpperCase(Locale.ROOT));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "expected a duration such as 250ms, 5s, 2m, 1h or PT5M, got '" + s + "'");
+      }
+    }
     var m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)?").matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "expected a duration such as 250ms, 5s, 2m or 1h, got '" + s + "'");
+          "expected a duration such as 250ms, 5s, 2m, 1h or PT5M, got '" + s + "'");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "ms" : m.group(2);

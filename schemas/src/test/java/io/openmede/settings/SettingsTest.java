@@ -26,6 +26,20 @@ class SettingsTest {
   static final SettingsGroup GROUP = SettingsGroup.of("test", FRAMES, DELAY, MODE, LABELS);
 
   @Test
+  void durations_shortFormsAndIso8601_andAClearErrorOtherwise() {
+    assertThat(Setting.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Setting.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Setting.parseDuration(" 2m ")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(Setting.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(Setting.parseDuration("40")).isEqualTo(Duration.ofMillis(40));
+    assertThat(Setting.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(new DurationConverter().convert("pt1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> Setting.parseDuration("soon"))
+        .hasMessageContaining("250ms, 5s, 2m, 1h or PT5M");
+    assertThatThrownBy(() -> Setting.parseDuration("PTx")).hasMessageContaining("PT5M");
+  }
+
+  @Test
   void resolve_flagsOverrideEnvironmentOverrideFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "window.frames = 4\nbatch.max-delay = 2s\ntrain.method = open-mede\n");

@@ -1,5 +1,6 @@
 package io.openmede.ingest.command;
 
+import io.openmede.settings.DurationConverter;
 import io.openmede.ingest.source.CameraSource;
 import io.openmede.ingest.source.ImageDirectorySource;
 import io.openmede.ingest.source.Reconnect;
@@ -114,13 +115,15 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(
         names = "--timeout",
-        defaultValue = "PT10S",
-        description = "I/O timeout, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "I/O timeout: 10s, 2m, or ISO-8601 PT10S (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(
         names = "--reconnect-max",
-        defaultValue = "PT30S",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
         description = "Longest wait between reconnection attempts (default: ${DEFAULT-VALUE}).")
     Duration reconnectMax;
 
