@@ -204,4 +204,54 @@ class RecognizerHealthIT {
           .hasMessageContaining("openmede keys generate");
     }
   }
+
+  @Test
+  void restartedWithBadVocabularyRecordsStillOnTheTopic_restoresTheGoodEntriesAndRecognizes(
+      @TempDir Path dir) throws Exception {
+    int port = freePort();
+    try (RecognizerHarness h =
+        new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "rst", dir)) {
+      h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
+      h.addLabel("waving");
+      h.sendRawVocabulary("junk".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {7});
+      h.sendRawVocabulary(
+          "unknown-schema".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 2, 4});
+      h.addLabel("", List.of());
+      h.addLabel("x".repeat(500_000), List.of()); // key and value: 1 MB together
+      List<Recognition> got = new ArrayList<>();
+      for (int run = 0; run < 2; run++) {
+        if (run == 1) {
+          // a new machine: no local state, so the global store is restored from the whole topic,
+          // bad records included
+          deleteTree(dir.resolve("state"));
+        }
+        try (RecognizerService service = h.startService()) {
+          h.sendBatch("cam-" + run, 0);
+          h.flush();
+          int before = got.size();
+          h.pollUntil(got, before + 1, Duration.ofSeconds(90));
+          assertThat(got).hasSizeGreaterThan(before);
+          Recognition last = got.get(got.size() - 1);
+          assertThat(last.getStreamId()).isEqualTo("cam-" + run);
+          assertThat(last.getTop()).extracting(l -> l.getLabel()).containsExactly("waving");
+          assertThat(service.health().live()).isTrue();
+          assertThat(body(port, "/metrics"))
+              .contains("openmede_recognizer_vocabulary_refused_total{reason=\"value\"} 2.0")
+              .contains("openmede_recognizer_vocabulary_refused_total{reason=\"entry\"} 2.0");
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
 }
