@@ -77,6 +77,25 @@ public final class RecognitionTopology {
       ScorerPool scorers,
       RecognizerMetrics metrics,
       ScoringMode mode) {
+    return build(topics, settings, scorers, metrics, mode, RefusedRecords.NONE);
+  }
+
+  /**
+   * The recognizer's topology.
+   *
+   * @param scorers gives each stream thread its scorer
+   * @param metrics where the processors count
+   * @param mode where micro-batches are scored (the service pipelines them)
+   * @param letters where the vocabulary store's refused records are dead-lettered (the global
+   *     thread cannot forward to the topology's dead-letter sink)
+   */
+  public static Topology build(
+      RecognizerTopics topics,
+      RecognizerSettings settings,
+      ScorerPool scorers,
+      RecognizerMetrics metrics,
+      ScoringMode mode,
+      RefusedRecords letters) {
     VocabularyBook book = new VocabularyBook();
     Topology t = new Topology();
     t.addSource(
@@ -158,7 +177,8 @@ public final class RecognitionTopology {
                 book,
                 topics.vocabularySerde().deserializer(),
                 metrics.vocabularyRefused,
-                topics.vocabulary()));
+                topics.vocabulary(),
+                letters));
     return t;
   }
 }

@@ -105,6 +105,7 @@ public final class RecognizerService implements AutoCloseable {
   private final Optional<ServiceEndpoint> http;
   private final RecognizerMetrics metrics;
   private final Health health;
+  private final KafkaRefusedRecords letters;
   private final AutoCloseable watch;
   private volatile boolean closed;
 
@@ -114,7 +115,9 @@ public final class RecognizerService implements AutoCloseable {
       Optional<CheckpointFollower> follower,
       Optional<ServiceEndpoint> http,
       RecognizerMetrics metrics,
-      Health health) {
+      Health health,
+      KafkaRefusedRecords letters) {
+    this.letters = letters;
     this.streams = streams;
     this.slots = slots;
     this.follower = follower;
@@ -212,9 +215,16 @@ public final class RecognizerService implements AutoCloseable {
     List<ModelClipScorer> scorers =
         slots.stream().map(s -> new ModelClipScorer(s, classes)).toList();
     RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
+    KafkaRefusedRecords letters =
+        new KafkaRefusedRecords(cluster.clientConfig(), cluster.topics().deadLetters());
     Topology topology =
         RecognitionTopology.build(
-            topics, settings, ScorerPool.roundRobin(scorers), metrics, ScoringMode.PIPELINED);
+            topics,
+            settings,
+            ScorerPool.roundRobin(scorers),
+            metrics,
+            ScoringMode.PIPELINED,
+            letters);
 
     Properties props = new Properties();
     props.putAll(cluster.clientConfig());
@@ -276,7 +286,8 @@ public final class RecognizerService implements AutoCloseable {
                   topics.checkpoints(),
                   settings.modelName(),
                   installer,
-                  why -> metrics.checkpointsRefused.labelValues("record").inc()));
+                  why -> metrics.checkpointsRefused.labelValues("record").inc(),
+                  letters));
     }
     Health health = new Health("recognizer");
     health.register("model", Health.Report::ready); // loaded above, before anything serves
@@ -289,6 +300,7 @@ public final class RecognizerService implements AutoCloseable {
                     "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
       } catch (IOException e) {
         slots.forEach(ModelSlot::close);
+        letters.close();
         throw e;
       }
       LOG.info(
@@ -296,7 +308,7 @@ public final class RecognizerService implements AutoCloseable {
           settings.metricsPort());
     }
     RecognizerService service =
-        new RecognizerService(streams, slots, follower, http, metrics, health);
+        new RecognizerService(streams, slots, follower, http, metrics, health, letters);
     streams.start();
     follower.ifPresent(CheckpointFollower::start);
     LOG.info(
@@ -408,6 +420,7 @@ public final class RecognizerService implements AutoCloseable {
     }
     follower.ifPresent(CheckpointFollower::close);
     streams.close(Duration.ofSeconds(30));
+    letters.close();
     slots.forEach(ModelSlot::close);
     http.ifPresent(ServiceEndpoint::close);
     LOG.info("recognizer stopped");

@@ -121,6 +121,11 @@ class RecognitionTopologyWithFakeScorerTest {
   private TestOutputTopic<String, Recognition> recognitions;
   private TestOutputTopic<byte[], DeadLetter> deadLetters;
 
+  /** What the vocabulary store dead-lettered: topic@offset reason. */
+  private final List<String> refusals = new java.util.ArrayList<>();
+
+  private final List<byte[]> refusedValues = new java.util.ArrayList<>();
+
   static RecognizerSettings settings(WindowConfig window, int maxBatch, Duration delay) {
     return RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP)))
         .with(window, maxBatch, delay);
@@ -140,7 +145,16 @@ class RecognitionTopologyWithFakeScorerTest {
     p.putAll(handlers);
     driver =
         new TopologyTestDriver(
-            RecognitionTopology.build(TOPICS, settings, scorers, metrics, mode),
+            RecognitionTopology.build(
+                TOPICS,
+                settings,
+                scorers,
+                metrics,
+                mode,
+                (topic, partition, offset, key, value, reason, why) -> {
+                  refusals.add(topic + "@" + offset + " " + reason);
+                  refusedValues.add(value);
+                }),
             p,
             Instant.ofEpochMilli(5_000_000));
     frames =
@@ -313,6 +327,14 @@ class RecognitionTopologyWithFakeScorerTest {
     assertThat(metrics.vocabularyRefused.labelValues("value").get()).isEqualTo(1.0);
     assertThat(metrics.vocabularyRefused.labelValues("key").get()).isEqualTo(1.0);
     assertThat(metrics.vocabularyRefused.labelValues("entry").get()).isEqualTo(3.0);
+    assertThat(refusals)
+        .containsExactly(
+            TOPICS.vocabulary() + "@1 value",
+            TOPICS.vocabulary() + "@2 key",
+            TOPICS.vocabulary() + "@3 entry",
+            TOPICS.vocabulary() + "@4 entry",
+            TOPICS.vocabulary() + "@5 entry");
+    assertThat(refusedValues.get(0)).containsExactly(1, 2, 3); // the original bytes go along
 
     // and a good record after them is used from the next window on
     rawVocabulary.pipeInput("jumping".getBytes(StandardCharsets.UTF_8), goodJumping);

@@ -1,11 +1,13 @@
 package io.openmede.recognizer.swap;
 
+import io.openmede.recognizer.RefusedRecords;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * #REMEMBERED_REFUSALS} refusals are remembered).
  *
  * <p>Other programs write the topic too: the consumer reads bytes and each record is decoded here,
- * so a record that is not an announcement is refused (reported to {@code badRecord}, logged) and
- * the follower reads on. An error of the consumer itself (the broker away, say) is logged and
- * retried after a pause; the thread ends only when {@link #close()} is called.
+ * so a record that is not an announcement is refused (reported to {@code badRecord}, logged,
+ * dead-lettered) and the follower reads on; so is an announcement the installer refuses. An error
+ * of the consumer itself (the broker away, say) is logged and retried after a pause; the thread
+ * ends only when {@link #close()} is called.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} to stop (joins the thread).
  */
@@ -45,6 +48,7 @@ public final class CheckpointFollower implements AutoCloseable {
   private final String modelName;
   private final CheckpointInstaller<?> installer;
   private final Consumer<String> badRecord;
+  private final RefusedRecords letters;
   private final Set<String> refused =
       Collections.newSetFromMap(
           new LinkedHashMap<>() {
@@ -61,6 +65,8 @@ public final class CheckpointFollower implements AutoCloseable {
    *     with {@code isolation.level=read_committed} and no auto-commit
    * @param values decodes an announcement (the registry-aware Avro deserializer)
    * @param badRecord told the reason of each record that is not a valid announcement
+   * @param letters where each refused record is dead-lettered: one that is not an announcement, and
+   *     an announcement the installer refuses
    */
   public CheckpointFollower(
       org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
@@ -68,7 +74,9 @@ public final class CheckpointFollower implements AutoCloseable {
       String topic,
       String modelName,
       CheckpointInstaller<?> installer,
-      Consumer<String> badRecord) {
+      Consumer<String> badRecord,
+      RefusedRecords letters) {
+    this.letters = letters;
     this.consumer = consumer;
     this.values = values;
     this.topic = topic;
@@ -103,15 +111,17 @@ public final class CheckpointFollower implements AutoCloseable {
           assigned = true;
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        Map<String, CheckpointAnnouncement> latest = new LinkedHashMap<>();
+        Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
+        Map<String, CheckpointAnnouncement> decoded = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
           CheckpointAnnouncement a = decode(r);
           if (a != null && modelName.equals(a.getModelName())) {
-            latest.put(a.getModelName(), a);
+            latest.put(a.getModelName(), r);
+            decoded.put(a.getModelName(), a);
           }
         }
-        for (CheckpointAnnouncement a : latest.values()) {
-          consider(a);
+        for (Map.Entry<String, ConsumerRecord<byte[], byte[]>> e : latest.entrySet()) {
+          consider(decoded.get(e.getKey()), Optional.of(e.getValue()));
         }
       } catch (WakeupException e) {
         if (running) {
@@ -146,7 +156,7 @@ public final class CheckpointFollower implements AutoCloseable {
     try {
       a = values.deserialize(r.topic(), r.value());
     } catch (RuntimeException | StackOverflowError e) {
-      refuseRecord(where, "not a CheckpointAnnouncement: " + e.getMessage());
+      refuseRecord(r, where, "not a CheckpointAnnouncement: " + e.getMessage());
       return null;
     }
     if (a == null
@@ -155,14 +165,15 @@ public final class CheckpointFollower implements AutoCloseable {
         || a.getVersion().isBlank()
         || a.getUri() == null
         || a.getSha256() == null) {
-      refuseRecord(where, "the announcement lacks its model name, version, uri or sha256");
+      refuseRecord(r, where, "the announcement lacks its model name, version, uri or sha256");
       return null;
     }
     return a;
   }
 
-  private void refuseRecord(String where, String why) {
+  private void refuseRecord(ConsumerRecord<byte[], byte[]> r, String where, String why) {
     LOG.warn("refused the checkpoint record at {}: {}", where, why);
+    letters.refuse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), "record", why);
     try {
       badRecord.accept(why);
     } catch (RuntimeException e) {
@@ -172,6 +183,10 @@ public final class CheckpointFollower implements AutoCloseable {
 
   /** Installs {@code a} unless it is served already or was refused before. */
   public void consider(CheckpointAnnouncement a) {
+    consider(a, Optional.empty());
+  }
+
+  private void consider(CheckpointAnnouncement a, Optional<ConsumerRecord<byte[], byte[]>> from) {
     String version = a.getVersion();
     if (version.equals(installer.servingVersion()) || refused.contains(version)) {
       return;
@@ -180,9 +195,29 @@ public final class CheckpointFollower implements AutoCloseable {
       installer.install(a);
     } catch (CheckpointRefusedException e) {
       refused.add(version);
+      from.ifPresent(
+          r ->
+              letters.refuse(
+                  r.topic(),
+                  r.partition(),
+                  r.offset(),
+                  r.key(),
+                  r.value(),
+                  e.reason(),
+                  e.getMessage()));
     } catch (RuntimeException e) {
       LOG.warn("installing checkpoint {} failed; the current model keeps serving", version, e);
       refused.add(version);
+      from.ifPresent(
+          r ->
+              letters.refuse(
+                  r.topic(),
+                  r.partition(),
+                  r.offset(),
+                  r.key(),
+                  r.value(),
+                  "unreadable",
+                  e.toString()));
     }
   }
 

@@ -1,9 +1,11 @@
 package io.openmede.recognizer.vocabulary;
 
+import io.openmede.recognizer.RefusedRecords;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.registry.SchemaRegistryException;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,12 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The global vocabulary store's processor. It reads the topic's raw bytes, because other programs
  * write that topic too: a record whose key is not UTF-8, whose value does not decode, or whose
- * entry breaks {@link VocabularyRules} is refused (a log line and {@code
- * openmede_recognizer_vocabulary_refused{reason}}) and the label keeps its previous good entry.
- * Good entries are put, tombstones delete, and each change is reported to the {@link
- * VocabularyBook}. Nothing here throws, so the global stream thread never dies of a record, and
- * restores after a restart (which Kafka Streams runs through this processor) judge every record the
- * same way.
+ * entry breaks {@link VocabularyRules} is refused (a log line, {@code
+ * openmede_recognizer_vocabulary_refused{reason}} and a dead letter with its place and reason) and
+ * the label keeps its previous good entry. Good entries are put, tombstones delete, and each change
+ * is reported to the {@link VocabularyBook}. Nothing here throws, so the global stream thread never
+ * dies of a record, and restores after a restart (which Kafka Streams runs through this processor)
+ * judge every record the same way.
  */
 public final class VocabularyStoreUpdater implements Processor<byte[], byte[], Void, Void> {
 
@@ -34,6 +36,7 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
   private final Deserializer<VocabularyEntry> values;
   private final Counter refused;
   private final String topic;
+  private final RefusedRecords letters;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, VocabularyEntry> store;
 
@@ -42,13 +45,16 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
    * @param refused counts refused records by reason ({@code key}, {@code value}, {@code entry},
    *     {@code registry})
    * @param topic the vocabulary topic, for the deserializer and log lines
+   * @param letters where each refused record is dead-lettered
    */
   public VocabularyStoreUpdater(
       String storeName,
       VocabularyBook book,
       Deserializer<VocabularyEntry> values,
       Counter refused,
-      String topic) {
+      String topic,
+      RefusedRecords letters) {
+    this.letters = letters;
     this.storeName = storeName;
     this.book = book;
     this.values = values;
@@ -66,7 +72,7 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
   public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> r) {
     VocabularyRecord v = VocabularyRecord.judge(r.key(), r.value(), this::decode);
     if (v.refused()) {
-      refuse(v.reason(), v.key(), v.why());
+      refuse(v.reason(), v.key(), v.why(), r);
     } else if (v.tombstone()) {
       store.delete(v.key());
       book.changed();
@@ -105,8 +111,21 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
     }
   }
 
-  private void refuse(String reason, String key, String why) {
+  private void refuse(
+      String reason,
+      String key,
+      String why,
+      org.apache.kafka.streams.processor.api.Record<byte[], byte[]> r) {
     refused.labelValues(reason).inc();
+    Optional<RecordMetadata> m = context == null ? Optional.empty() : context.recordMetadata();
+    letters.refuse(
+        m.map(RecordMetadata::topic).orElse(topic),
+        m.map(RecordMetadata::partition).orElse(-1),
+        m.map(RecordMetadata::offset).orElse(-1L),
+        r.key(),
+        r.value(),
+        reason,
+        why);
     String where =
         context == null
             ? topic

@@ -5,6 +5,7 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.cli.RecognizeCommand;
 import io.openmede.recognizer.testing.Frames;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.Recognition;
@@ -87,6 +88,31 @@ public final class RecognizerHarness implements AutoCloseable {
     }
     recognitions.assign(parts);
     recognitions.seekToBeginning(parts);
+  }
+
+  /** Reads the dead letters written so far (from the start of the topic), for {@code wait}. */
+  public List<DeadLetter> deadLetters(Duration wait) {
+    Map<String, Object> cc = cluster.consumerConfig("dead-letter-reader");
+    cc.remove("group.id");
+    List<DeadLetter> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], DeadLetter> c =
+        new KafkaConsumer<>(
+            cc,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            cluster.topics().deadLetters().valueSerde().deserializer())) {
+      String topic = cluster.topics().deadLetters().name();
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long end = System.nanoTime() + wait.toNanos();
+      while (System.nanoTime() < end) {
+        c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+      }
+    }
+    return out;
   }
 
   /** Overrides one setting for the services started afterwards. */

@@ -122,6 +122,17 @@ class RecognizerHealthIT {
             .contains("openmede_recognizer_vocabulary_refused_total{reason=\"value\"} 1.0")
             .contains("openmede_recognizer_vocabulary_refused_total{reason=\"entry\"} 1.0");
         assertThat(service.health().live()).isTrue();
+
+        // each refusal is a dead letter naming the record's place and the reason
+        List<String> letters =
+            h.deadLetters(Duration.ofSeconds(3)).stream()
+                .map(d -> d.getSourceTopic() + "@" + d.getOffset() + " " + d.getError())
+                .toList();
+        assertThat(letters)
+            .anyMatch(l -> l.startsWith("hl.vocabulary@1 refused (value)"))
+            .anyMatch(l -> l.startsWith("hl.vocabulary@2 refused (entry)") && l.contains("{}"))
+            .anyMatch(l -> l.startsWith("hl.checkpoints@0 refused (record)"))
+            .anyMatch(l -> l.startsWith("hl.checkpoints@1 refused (confined)"));
       }
     }
   }

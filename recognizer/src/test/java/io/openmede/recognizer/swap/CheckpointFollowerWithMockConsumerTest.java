@@ -30,7 +30,7 @@ class CheckpointFollowerWithMockConsumerTest {
   @TempDir Path dir;
 
   @Test
-  void badRecordAndFailingPoll_areSurvived_andTheNextGoodAnnouncementIsInstalled()
+  void badRecordFailingPollAndTamperedFile_areSurvivedAndDeadLettered_andTheNextGoodIsInstalled()
       throws Exception {
     CheckpointInstallerWithFakeLoaderTest fakes = new CheckpointInstallerWithFakeLoaderTest();
     fakes.dir = dir;
@@ -53,13 +53,29 @@ class CheckpointFollowerWithMockConsumerTest {
             consumer.addRecord(
                 new ConsumerRecord<>(TOPIC, 0, 0, "openmede".getBytes(), new byte[] {7, 7, 7})));
     consumer.schedulePollTask(() -> consumer.setPollException(new KafkaException("broker away")));
+    byte[] tampered =
+        serde
+            .serializer()
+            .serialize(
+                TOPIC, announcement("v-bad", w.toString(), sha256("tiny-c".getBytes()), 6, "t"));
     consumer.schedulePollTask(
-        () -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "openmede".getBytes(), good)));
+        () ->
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "openmede".getBytes(), tampered)));
+    consumer.schedulePollTask(
+        () -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 2, "openmede".getBytes(), good)));
 
     List<String> bad = new CopyOnWriteArrayList<>();
+    List<String> letters = new CopyOnWriteArrayList<>();
     CheckpointFollower follower =
         new CheckpointFollower(
-            consumer, serde.deserializer(), TOPIC, "openmede", fakes.installer(slots), bad::add);
+            consumer,
+            serde.deserializer(),
+            TOPIC,
+            "openmede",
+            fakes.installer(slots),
+            bad::add,
+            (topic, partition, offset, key, value, reason, why) ->
+                letters.add(topic + "-" + partition + "@" + offset + " " + reason));
     try {
       follower.start();
       long end = System.nanoTime() + 20_000_000_000L;
@@ -70,6 +86,7 @@ class CheckpointFollowerWithMockConsumerTest {
       assertThat(slots).allSatisfy(s -> assertThat(s.version()).isEqualTo("v2"));
       assertThat(bad).hasSize(1);
       assertThat(bad.get(0)).contains("not a CheckpointAnnouncement");
+      assertThat(letters).containsExactly(TOPIC + "-0@0 record", TOPIC + "-0@1 hash");
       assertThat(follower.stopped()).isFalse();
     } finally {
       follower.close();

@@ -50,7 +50,12 @@ class VocabularyStoreUpdaterWithFlakyRegistryTest {
     context.addStateStore(store);
     VocabularyStoreUpdater updater =
         new VocabularyStoreUpdater(
-            "vocabulary", new VocabularyBook(), flaky, metrics.vocabularyRefused, "v");
+            "vocabulary",
+            new VocabularyBook(),
+            flaky,
+            metrics.vocabularyRefused,
+            "v",
+            io.openmede.recognizer.RefusedRecords.NONE);
     updater.init(context);
     updater.process(
         new Record<>(
