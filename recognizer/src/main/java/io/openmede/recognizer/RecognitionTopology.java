@@ -8,6 +8,7 @@ import io.openmede.recognizer.vocabulary.VocabularyStoreUpdater;
 import io.openmede.recognizer.window.FrameWindowProcessor;
 import io.openmede.recognizer.window.WindowCodec;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.topic.RefusedRecords;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;

@@ -22,6 +22,7 @@ import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.KafkaRefusedRecords;
 import io.openmede.schemas.topic.Topics;
 import io.openmede.settings.SettingsException;
 import java.io.IOException;
@@ -216,7 +217,8 @@ public final class RecognizerService implements AutoCloseable {
         slots.stream().map(s -> new ModelClipScorer(s, classes)).toList();
     RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
     KafkaRefusedRecords letters =
-        new KafkaRefusedRecords(cluster.clientConfig(), cluster.topics().deadLetters());
+        new KafkaRefusedRecords(
+            cluster.clientConfig(), cluster.topics().deadLetters(), DeadLetters.SERVICE);
     Topology topology =
         RecognitionTopology.build(
             topics,

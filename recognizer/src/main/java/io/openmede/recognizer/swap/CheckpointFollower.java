@@ -1,7 +1,7 @@
 package io.openmede.recognizer.swap;
 
-import io.openmede.recognizer.RefusedRecords;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.topic.RefusedRecords;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.openmede.recognizer.vocabulary;
 
-import io.openmede.recognizer.RefusedRecords;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.registry.SchemaRegistryException;
+import io.openmede.schemas.topic.RefusedRecords;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.util.Optional;

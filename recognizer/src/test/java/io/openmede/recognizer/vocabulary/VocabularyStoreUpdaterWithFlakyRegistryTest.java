@@ -55,7 +55,7 @@ class VocabularyStoreUpdaterWithFlakyRegistryTest {
             flaky,
             metrics.vocabularyRefused,
             "v",
-            io.openmede.recognizer.RefusedRecords.NONE);
+            io.openmede.schemas.topic.RefusedRecords.NONE);
     updater.init(context);
     updater.process(
         new Record<>(

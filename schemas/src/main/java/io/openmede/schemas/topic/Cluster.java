@@ -48,6 +48,12 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
   public static final Setting<String> DEAD_LETTERS =
       Setting.string(
           "topics.dead-letters", TopicNames.DEFAULT_DEAD_LETTERS, "Topic of refused records.");
+  public static final Setting<String> RULES =
+      Setting.string(
+          "topics.rules", TopicNames.DEFAULT_RULES, "Compacted topic of alert rules (events).");
+  public static final Setting<String> EVENTS =
+      Setting.string(
+          "topics.events", TopicNames.DEFAULT_EVENTS, "Topic of events: episodes of alert rules.");
   public static final Setting<Integer> PARTITIONS =
       Setting.integer(
           "topics.partitions",
@@ -71,6 +77,8 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
           LABELED_CLIPS,
           CHECKPOINTS,
           DEAD_LETTERS,
+          RULES,
+          EVENTS,
           PARTITIONS,
           CREATE_TOPICS);
 
@@ -87,7 +95,9 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
             s.get(RECOGNITIONS),
             s.get(LABELED_CLIPS),
             s.get(CHECKPOINTS),
-            s.get(DEAD_LETTERS));
+            s.get(DEAD_LETTERS),
+            s.get(RULES),
+            s.get(EVENTS));
     return of(connection, names, s.get(PARTITIONS));
   }
 

@@ -15,7 +15,9 @@ public record TopicNames(
     String recognitions,
     String labeledClips,
     String checkpoints,
-    String deadLetters) {
+    String deadLetters,
+    String rules,
+    String events) {
 
   /** Default name of the frames topic. */
   public static final String DEFAULT_FRAMES = "openmede.frames";
@@ -35,6 +37,12 @@ public record TopicNames(
   /** Default name of the dead-letters topic. */
   public static final String DEFAULT_DEAD_LETTERS = "openmede.dead-letters";
 
+  /** Default name of the compacted alert-rules topic. */
+  public static final String DEFAULT_RULES = "openmede.rules";
+
+  /** Default name of the events topic. */
+  public static final String DEFAULT_EVENTS = "openmede.events";
+
   public TopicNames {
     List<String> all =
         List.of(
@@ -43,7 +51,9 @@ public record TopicNames(
             Objects.requireNonNull(recognitions, "recognitions topic name"),
             Objects.requireNonNull(labeledClips, "labeled-clips topic name"),
             Objects.requireNonNull(checkpoints, "checkpoints topic name"),
-            Objects.requireNonNull(deadLetters, "dead-letters topic name"));
+            Objects.requireNonNull(deadLetters, "dead-letters topic name"),
+            Objects.requireNonNull(rules, "rules topic name"),
+            Objects.requireNonNull(events, "events topic name"));
     Set<String> seen = new HashSet<>();
     for (String name : all) {
       if (!seen.add(name)) {
@@ -61,30 +71,48 @@ public record TopicNames(
         DEFAULT_RECOGNITIONS,
         DEFAULT_LABELED_CLIPS,
         DEFAULT_CHECKPOINTS,
-        DEFAULT_DEAD_LETTERS);
+        DEFAULT_DEAD_LETTERS,
+        DEFAULT_RULES,
+        DEFAULT_EVENTS);
   }
 
   public TopicNames withFrames(String name) {
-    return new TopicNames(name, vocabulary, recognitions, labeledClips, checkpoints, deadLetters);
+    return new TopicNames(
+        name, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, rules, events);
   }
 
   public TopicNames withVocabulary(String name) {
-    return new TopicNames(frames, name, recognitions, labeledClips, checkpoints, deadLetters);
+    return new TopicNames(
+        frames, name, recognitions, labeledClips, checkpoints, deadLetters, rules, events);
   }
 
   public TopicNames withRecognitions(String name) {
-    return new TopicNames(frames, vocabulary, name, labeledClips, checkpoints, deadLetters);
+    return new TopicNames(
+        frames, vocabulary, name, labeledClips, checkpoints, deadLetters, rules, events);
   }
 
   public TopicNames withLabeledClips(String name) {
-    return new TopicNames(frames, vocabulary, recognitions, name, checkpoints, deadLetters);
+    return new TopicNames(
+        frames, vocabulary, recognitions, name, checkpoints, deadLetters, rules, events);
   }
 
   public TopicNames withCheckpoints(String name) {
-    return new TopicNames(frames, vocabulary, recognitions, labeledClips, name, deadLetters);
+    return new TopicNames(
+        frames, vocabulary, recognitions, labeledClips, name, deadLetters, rules, events);
   }
 
   public TopicNames withDeadLetters(String name) {
-    return new TopicNames(frames, vocabulary, recognitions, labeledClips, checkpoints, name);
+    return new TopicNames(
+        frames, vocabulary, recognitions, labeledClips, checkpoints, name, rules, events);
+  }
+
+  public TopicNames withRules(String name) {
+    return new TopicNames(
+        frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, name, events);
+  }
+
+  public TopicNames withEvents(String name) {
+    return new TopicNames(
+        frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, rules, name);
   }
 }

@@ -1,7 +1,9 @@
 package io.openmede.schemas.topic;
 
+import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.avro.Recognition;
@@ -28,7 +30,9 @@ public record Topics(
     Topic<String, Recognition> recognitions,
     Topic<String, LabeledClip> labeledClips,
     Topic<String, CheckpointAnnouncement> checkpoints,
-    Topic<byte[], DeadLetter> deadLetters) {
+    Topic<byte[], DeadLetter> deadLetters,
+    Topic<String, AlertRule> rules,
+    Topic<String, Event> events) {
 
   /** Partitions of the data topics (frames, recognitions, labeled clips) by default. */
   public static final int DEFAULT_PARTITIONS = 4;
@@ -53,8 +57,8 @@ public record Topics(
    * The catalog.
    *
    * @param names the topic names
-   * @param partitions partitions of frames, recognitions and labeled clips; vocabulary, checkpoints
-   *     and dead letters have one (they are small and read whole)
+   * @param partitions partitions of frames, recognitions, labeled clips and events; vocabulary,
+   *     checkpoints, rules and dead letters have one (they are small and read whole)
    * @param registry the schema registry every value serde uses
    * @param serdeConfig configs passed to every Avro serde, for example {@code
    *     auto.register.schemas}
@@ -105,7 +109,21 @@ public record Topics(
             AvroSerde.of(DeadLetter.class, registry).configured(config, false),
             1,
             false,
-            FRAME_TOPIC_MAX_MESSAGE_BYTES + SMALL_TOPIC_MAX_MESSAGE_BYTES));
+            FRAME_TOPIC_MAX_MESSAGE_BYTES + SMALL_TOPIC_MAX_MESSAGE_BYTES),
+        new Topic<>(
+            names.rules(),
+            keys(),
+            AvroSerde.withTombstones(AlertRule.class, registry).configured(config, false),
+            1,
+            true,
+            SMALL_TOPIC_MAX_MESSAGE_BYTES),
+        new Topic<>(
+            names.events(),
+            keys(),
+            AvroSerde.of(Event.class, registry).configured(config, false),
+            partitions,
+            false,
+            SMALL_TOPIC_MAX_MESSAGE_BYTES));
   }
 
   private static Serde<String> keys() {
@@ -116,7 +134,8 @@ public record Topics(
 
   /** Every topic, in the order of DESIGN.md §1. */
   public List<Topic<?, ?>> all() {
-    return List.of(frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters);
+    return List.of(
+        frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, rules, events);
   }
 
   /** The names the catalog was created with. */
@@ -127,6 +146,8 @@ public record Topics(
         recognitions.name(),
         labeledClips.name(),
         checkpoints.name(),
-        deadLetters.name());
+        deadLetters.name(),
+        rules.name(),
+        events.name());
   }
 }

@@ -36,16 +36,18 @@ class TopicsTest {
             "openmede.recognitions",
             "openmede.labeled-clips",
             "openmede.checkpoints",
-            "openmede.dead-letters");
+            "openmede.dead-letters",
+            "openmede.rules",
+            "openmede.events");
     assertThat(topics.names()).isEqualTo(TopicNames.defaults());
   }
 
   @Test
-  void compaction_onlyVocabularyAndCheckpoints() {
+  void compaction_onlyVocabularyCheckpointsAndRules() {
     assertThat(topics.all())
         .filteredOn(Topic::compacted)
         .extracting(Topic::name)
-        .containsExactly("openmede.vocabulary", "openmede.checkpoints");
+        .containsExactly("openmede.vocabulary", "openmede.checkpoints", "openmede.rules");
   }
 
   @Test

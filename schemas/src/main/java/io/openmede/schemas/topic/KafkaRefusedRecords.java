@@ -1,11 +1,8 @@
-package io.openmede.recognizer;
+package io.openmede.schemas.topic;
 
 import io.openmede.schemas.avro.DeadLetter;
-import io.openmede.schemas.topic.DeadLetterRecords;
-import io.openmede.schemas.topic.Topic;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,8 +26,14 @@ public final class KafkaRefusedRecords implements RefusedRecords, AutoCloseable 
 
   private final KafkaProducer<byte[], DeadLetter> producer;
   private final Topic<byte[], DeadLetter> topic;
+  private final String service;
 
-  public KafkaRefusedRecords(Map<String, Object> clientConfig, Topic<byte[], DeadLetter> topic) {
+  /**
+   * @param service the refusing service, as dead letters name it (recognizer, events, ...)
+   */
+  public KafkaRefusedRecords(
+      Map<String, Object> clientConfig, Topic<byte[], DeadLetter> topic, String service) {
+    this.service = service;
     Map<String, Object> c = new HashMap<>(clientConfig);
     c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
     c.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -51,15 +54,15 @@ public final class KafkaRefusedRecords implements RefusedRecords, AutoCloseable 
       String why) {
     try {
       DeadLetter letter =
-          DeadLetters.of(
+          DeadLetterRecords.of(
               sourceTopic,
               OptionalInt.of(partition),
               OptionalLong.of(offset),
-              Optional.ofNullable(cut(key)),
-              Optional.ofNullable(cut(value)),
-              "refused (" + reason + "): " + why,
-              RefusedRecords.class.getName(),
-              System.currentTimeMillis());
+              cut(key),
+              cut(value),
+              new RefusedException("refused (" + reason + "): " + why),
+              service,
+              java.time.Instant.now());
       producer.send(
           DeadLetterRecords.toRecord(topic, letter),
           (meta, e) -> {
@@ -80,6 +83,15 @@ public final class KafkaRefusedRecords implements RefusedRecords, AutoCloseable 
           partition,
           offset,
           e.toString());
+    }
+  }
+
+  /** The failure a dead letter names for a refusal. */
+  static final class RefusedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RefusedException(String message) {
+      super(message, null, false, false);
     }
   }
 

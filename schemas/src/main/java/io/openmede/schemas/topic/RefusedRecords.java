@@ -1,10 +1,10 @@
-package io.openmede.recognizer;
+package io.openmede.schemas.topic;
 
 /**
- * Where the recognizer's readers outside the stream threads' own handlers (the vocabulary's global
- * store, the checkpoint follower) send a record they refuse, so that it reaches the dead-letter
- * topic with its place and reason like a refused frame batch. Never throws: a refusal that cannot
- * be sent is logged, and reading goes on.
+ * Where a service's readers outside the stream threads' own handlers (a global store, a follower
+ * thread) send a record they refuse, so that it reaches the dead-letter topic with its place and
+ * reason like any refused record. Never throws: a refusal that cannot be sent is logged, and
+ * reading goes on.
  */
 public interface RefusedRecords {
 

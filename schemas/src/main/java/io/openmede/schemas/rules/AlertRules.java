@@ -1,0 +1,203 @@
+package io.openmede.schemas.rules;
+
+import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.vocabulary.VocabularyRules;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What an alert rule must be, judged in one place: by {@code openmede alert} before it publishes,
+ * and by the events service on each record it reads from {@code openmede.rules} (which other
+ * programs write too).
+ */
+public final class AlertRules {
+
+  /** The longest rule name. */
+  public static final int MAX_NAME_LENGTH = 100;
+
+  /** The most stream ids or globs one rule may watch. */
+  public static final int MAX_STREAMS = 64;
+
+  /** The longest stream id or glob. */
+  public static final int MAX_STREAM_LENGTH = 200;
+
+  /** The most consecutive windows a rule may ask for. */
+  public static final int MAX_WINDOWS = 10_000;
+
+  /** The longest cooldown. */
+  public static final Duration MAX_COOLDOWN = Duration.ofDays(7);
+
+  /** The most webhooks of one rule. */
+  public static final int MAX_WEBHOOKS = 8;
+
+  /** The longest webhook URL. */
+  public static final int MAX_URL_LENGTH = 2000;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  private AlertRules() {}
+
+  /**
+   * Why a rule read from the rules topic (or about to be published) is refused, or empty when it is
+   * a good rule.
+   *
+   * @param key the record key (the rule name)
+   * @param rule the decoded value (not null: a null value is a tombstone)
+   */
+  public static Optional<String> refusal(String key, AlertRule rule) {
+    if (key == null) {
+      return Optional.of("the record has no key; the key must be the rule name");
+    }
+    Optional<String> name = nameRefusal(key);
+    if (name.isPresent()) {
+      return name;
+    }
+    if (!key.equals(rule.getName())) {
+      return Optional.of(
+          "the rule's name "
+              + VocabularyRules.quote(String.valueOf(rule.getName()))
+              + " is not its key "
+              + VocabularyRules.quote(key));
+    }
+    String label = rule.getLabel();
+    if (label == null || label.isBlank()) {
+      return Optional.of("the rule has no label");
+    }
+    try {
+      if (!VocabularyRules.cleanLabel(label).equals(label)) {
+        return Optional.of("the label " + VocabularyRules.quote(label) + " is not in clean form");
+      }
+    } catch (IllegalArgumentException e) {
+      return Optional.of("the label is refused: " + e.getMessage());
+    }
+    List<String> streams = rule.getStreams();
+    if (streams == null) {
+      return Optional.of("the rule has no stream list");
+    }
+    if (streams.size() > MAX_STREAMS) {
+      return Optional.of(
+          "the rule watches " + streams.size() + " stream patterns; at most " + MAX_STREAMS);
+    }
+    for (String s : streams) {
+      if (s == null || s.isEmpty() || s.length() > MAX_STREAM_LENGTH || hasControl(s)) {
+        return Optional.of(
+            "a stream pattern must be 1 to "
+                + MAX_STREAM_LENGTH
+                + " characters without control characters");
+      }
+    }
+    double p = rule.getMinProbability();
+    if (!(p > 0 && p <= 1)) {
+      return Optional.of("min probability " + p + " must be in (0, 1]");
+    }
+    if (rule.getMinWindows() < 1 || rule.getMinWindows() > MAX_WINDOWS) {
+      return Optional.of(
+          "min windows " + rule.getMinWindows() + " must be between 1 and " + MAX_WINDOWS);
+    }
+    if (rule.getCooldownMs() < 0 || rule.getCooldownMs() > MAX_COOLDOWN.toMillis()) {
+      return Optional.of(
+          "cooldown " + rule.getCooldownMs() + " ms must be between 0 and " + MAX_COOLDOWN);
+    }
+    List<String> hooks = rule.getWebhooks();
+    if (hooks == null) {
+      return Optional.of("the rule has no webhook list");
+    }
+    if (hooks.size() > MAX_WEBHOOKS) {
+      return Optional.of("the rule has " + hooks.size() + " webhooks; at most " + MAX_WEBHOOKS);
+    }
+    for (String h : hooks) {
+      Optional<String> bad = webhookRefusal(h);
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why {@code name} cannot name a rule, or empty. */
+  public static Optional<String> nameRefusal(String name) {
+    if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      return Optional.of("a rule name must be 1 to " + MAX_NAME_LENGTH + " characters");
+    }
+    if (!NAME.matcher(name).matches()) {
+      return Optional.of(
+          "the rule name "
+              + VocabularyRules.quote(name)
+              + " may hold only letters, digits, '.', '_' and '-', starting with a letter or"
+              + " digit");
+    }
+    return Optional.empty();
+  }
+
+  /** Why {@code url} cannot be a webhook, or empty: an absolute http or https URL with a host. */
+  public static Optional<String> webhookRefusal(String url) {
+    if (url == null || url.isEmpty() || url.length() > MAX_URL_LENGTH) {
+      return Optional.of("a webhook URL must be 1 to " + MAX_URL_LENGTH + " characters");
+    }
+    try {
+      URI u = new URI(url);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return Optional.of("the webhook " + VocabularyRules.quote(url) + " is not http or https");
+      }
+      if (u.getHost() == null || u.getHost().isEmpty()) {
+        return Optional.of("the webhook " + VocabularyRules.quote(url) + " names no host");
+      }
+      if (u.getUserInfo() != null) {
+        return Optional.of("the webhook URL must not carry a user name or password");
+      }
+    } catch (java.net.URISyntaxException e) {
+      return Optional.of("the webhook " + VocabularyRules.quote(url) + " is not a URL");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether {@code streamId} is watched by patterns: an empty list watches every stream; {@code *}
+   * matches any run of characters and {@code ?} one character; everything else is literal.
+   */
+  public static boolean watches(List<String> patterns, String streamId) {
+    if (patterns.isEmpty()) {
+      return true;
+    }
+    for (String p : patterns) {
+      if (glob(p, streamId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean glob(String pattern, String s) {
+    // iterative wildcard match with backtracking on the last '*': linear in practice, no regex
+    int p = 0;
+    int i = 0;
+    int star = -1;
+    int mark = 0;
+    while (i < s.length()) {
+      if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == s.charAt(i))) {
+        p++;
+        i++;
+      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        mark = i;
+      } else if (star >= 0) {
+        p = star + 1;
+        i = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+
+  private static boolean hasControl(String s) {
+    return s.chars().anyMatch(Character::isISOControl);
+  }
+}
