@@ -1,0 +1,171 @@
+package io.openmede.events;
+
+import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.rules.AlertRules;
+import io.openmede.schemas.topic.DeadLetterRecords;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each recognition to every rule that watches its stream ({@link Episodes#step}), keeps the
+ * per-rule state in a changelogged store and forwards the events. A stored state whose rule is gone
+ * (removed, or no longer watching the stream) is ended on the stream's next recognition: an open
+ * episode closes with that reason. A record that is not a recognition is dead-lettered.
+ */
+final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EpisodeProcessor.class);
+
+  private final Deserializer<Recognition> recognitions;
+  private final String recognitionsTopic;
+  private final EventsMetrics metrics;
+  private final Clock clock;
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, StoredEpisode> episodes;
+  private ReadOnlyKeyValueStore<String, AlertRule> rules;
+
+  EpisodeProcessor(
+      Deserializer<Recognition> recognitions,
+      String recognitionsTopic,
+      EventsMetrics metrics,
+      Clock clock) {
+    this.recognitions = recognitions;
+    this.recognitionsTopic = recognitionsTopic;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    episodes = context.getStateStore(EventsTopology.EPISODE_STORE);
+    rules = context.getStateStore(EventsTopology.RULES_STORE);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    Recognition r;
+    try {
+      r = recognitions.deserialize(recognitionsTopic, record.value());
+      if (r == null || r.getStreamId() == null || r.getTop() == null) {
+        throw new IllegalArgumentException("the record is not a complete Recognition");
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      deadLetter(record, e);
+      return;
+    }
+    metrics.recognitions.inc();
+    String stream = r.getStreamId();
+    Instant now = clock.instant();
+    Set<String> applied = new HashSet<>();
+    for (AlertRule rule : rulesNow()) {
+      if (!AlertRules.watches(rule.getStreams(), stream)) {
+        continue;
+      }
+      applied.add(rule.getName());
+      String key = StoredEpisode.key(stream, rule.getName());
+      StoredEpisode stored = episodes.get(key);
+      Episodes.Step step =
+          Episodes.step(rule, Optional.ofNullable(stored).map(StoredEpisode::state), r, now);
+      if (step.next().isPresent()) {
+        episodes.put(key, new StoredEpisode(rule.getName(), rule.getLabel(), step.next().get()));
+      } else {
+        episodes.delete(key);
+      }
+      step.event().ifPresent(e -> emit(e, record.timestamp()));
+    }
+    List<KeyValue<String, StoredEpisode>> orphans = new ArrayList<>();
+    try (KeyValueIterator<String, StoredEpisode> it =
+        episodes.prefixScan(StoredEpisode.prefix(stream), new StringSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<String, StoredEpisode> kv = it.next();
+        if (kv.value != null && !applied.contains(kv.value.rule())) {
+          orphans.add(kv);
+        }
+      }
+    }
+    for (KeyValue<String, StoredEpisode> kv : orphans) {
+      StoredEpisode s = kv.value;
+      Episodes.ended(
+              s.rule(),
+              s.label(),
+              s.state(),
+              stream,
+              "the rule was removed or no longer watches this stream",
+              now)
+          .ifPresent(e -> emit(e, record.timestamp()));
+      episodes.delete(kv.key);
+    }
+  }
+
+  private List<AlertRule> rulesNow() {
+    List<AlertRule> out = new ArrayList<>();
+    try (KeyValueIterator<String, AlertRule> it = rules.all()) {
+      while (it.hasNext()) {
+        AlertRule rule = it.next().value;
+        if (rule != null) {
+          out.add(rule);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void emit(Event e, long timestamp) {
+    metrics.events.labelValues(e.getRule(), e.getLabel(), e.getState().name()).inc();
+    LOG.info(
+        "event {} {}: {} on {} (windows {}, peak {})",
+        e.getState(),
+        e.getEventId(),
+        e.getLabel(),
+        e.getStreamId(),
+        e.getWindows(),
+        String.format(java.util.Locale.ROOT, "%.3f", e.getPeakProbability()));
+    context.forward(
+        new Record<Object, Object>(e.getStreamId(), e, timestamp), EventsTopology.EVENTS_SINK);
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, Throwable e) {
+    metrics.deadLetters.labelValues("deserialization").inc();
+    Optional<RecordMetadata> m = context.recordMetadata();
+    LOG.warn(
+        "dead letter {}: not a recognition: {}",
+        m.map(x -> x.topic() + "-" + x.partition() + "@" + x.offset()).orElse(recognitionsTopic),
+        e.getMessage());
+    DeadLetter letter =
+        DeadLetterRecords.of(
+            m.map(RecordMetadata::topic).orElse(recognitionsTopic),
+            m.map(x -> OptionalInt.of(x.partition())).orElse(OptionalInt.empty()),
+            m.map(x -> OptionalLong.of(x.offset())).orElse(OptionalLong.empty()),
+            record.key(),
+            record.value(),
+            e,
+            "events",
+            clock.instant());
+    context.forward(
+        new Record<Object, Object>(record.key(), letter, record.timestamp()),
+        EventsTopology.DEAD_LETTER_SINK);
+  }
+}

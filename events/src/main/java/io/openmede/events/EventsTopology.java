@@ -1,0 +1,95 @@
+package io.openmede.events;
+
+import io.openmede.schemas.topic.RefusedRecords;
+import io.openmede.schemas.topic.Topics;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The events topology.
+ *
+ * <pre>
+ * rules-source ─▶ rules-apply [rules: global]
+ * recognitions-source ─▶ episodes [episode-state] ─┬▶ events-sink (openmede.events)
+ *                                                  └▶ dead-letters-sink
+ * </pre>
+ *
+ * Both sources read bytes: each rule and each recognition is judged on its own.
+ */
+public final class EventsTopology {
+
+  static final String RULES_SOURCE = "rules-source";
+  static final String RULES_PROCESSOR = "rules-apply";
+  static final String RULES_STORE = "rules";
+  static final String RECOGNITIONS_SOURCE = "recognitions-source";
+  static final String EPISODE_PROCESSOR = "episodes";
+  static final String EPISODE_STORE = "episode-state";
+  static final String EVENTS_SINK = "events-sink";
+  static final String DEAD_LETTER_SINK = "dead-letters-sink";
+
+  private EventsTopology() {}
+
+  /**
+   * @param letters where refused rule records are dead-lettered (the global thread cannot forward
+   *     to the topology's dead-letter sink)
+   * @param clock stamps the events' emission time
+   */
+  public static Topology build(
+      Topics topics, EventsMetrics metrics, RefusedRecords letters, Clock clock) {
+    Topology t = new Topology();
+    t.addSource(
+        RECOGNITIONS_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.recognitions().name());
+    t.addProcessor(
+        EPISODE_PROCESSOR,
+        () ->
+            new EpisodeProcessor(
+                topics.recognitions().valueSerde().deserializer(),
+                topics.recognitions().name(),
+                metrics,
+                clock),
+        RECOGNITIONS_SOURCE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(), StoredEpisode.serde()),
+        EPISODE_PROCESSOR);
+    t.addSink(
+        EVENTS_SINK,
+        topics.events().name(),
+        new StringSerializer(),
+        topics.events().valueSerde().serializer(),
+        EPISODE_PROCESSOR);
+    t.addSink(
+        DEAD_LETTER_SINK,
+        topics.deadLetters().name(),
+        new ByteArraySerializer(),
+        topics.deadLetters().valueSerde().serializer(),
+        EPISODE_PROCESSOR);
+    t.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RULES_STORE),
+                Serdes.String(),
+                topics.rules().valueSerde())
+            .withLoggingDisabled(),
+        RULES_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.rules().name(),
+        RULES_PROCESSOR,
+        () ->
+            new RuleStoreUpdater(
+                RULES_STORE,
+                topics.rules().valueSerde().deserializer(),
+                metrics.rulesRefused,
+                topics.rules().name(),
+                letters));
+    return t;
+  }
+}
