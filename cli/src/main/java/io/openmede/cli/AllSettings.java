@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.events.EventsSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
@@ -18,6 +19,7 @@ final class AllSettings {
         Cluster.TOPICS_GROUP,
         RecognizerSettings.GROUP,
         TrainerSettings.GROUP,
+        EventsSettings.GROUP,
         WebSettings.GROUP);
   }
 }

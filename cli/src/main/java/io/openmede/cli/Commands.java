@@ -1,6 +1,8 @@
 package io.openmede.cli;
 
 import io.openmede.embedded.cli.BrokerCommand;
+import io.openmede.events.cli.AlertCommand;
+import io.openmede.events.cli.EventsCommand;
 import io.openmede.ingest.command.BenchIngestCommand;
 import io.openmede.ingest.command.IngestCommand;
 import io.openmede.model.bench.BenchModelCommand;
@@ -25,6 +27,8 @@ final class Commands {
     cl.addSubcommand(new IngestCommand());
     cl.addSubcommand(new RecognizeCommand());
     cl.addSubcommand(new VocabCommand());
+    cl.addSubcommand(new EventsCommand());
+    cl.addSubcommand(new AlertCommand());
     cl.addSubcommand(new TrainCommand());
     cl.addSubcommand(new PretrainCommand());
     cl.addSubcommand(new ModelCommand());

@@ -1,6 +1,7 @@
 package io.openmede.cli;
 
 import io.openmede.cli.demo.DemoRun;
+import io.openmede.events.EventsSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.checkpoint.KeyFiles;
@@ -53,6 +54,8 @@ final class DemoCommand implements Callable<Integer> {
           Map.entry("recognizer.checkpoints.trusted-keys", "${data}/keys/" + DEMO_KEY + ".pub"),
           Map.entry("recognizer.application.id", "openmede-demo-recognizer"),
           Map.entry("recognizer.commit.interval", "500ms"),
+          Map.entry("events.state.dir", "${data}/events"),
+          Map.entry("events.application.id", "openmede-demo-events"),
           Map.entry("trainer.state.dir", "${data}/trainer"),
           Map.entry("trainer.checkpoint.dir", "${data}/checkpoints"),
           Map.entry("trainer.checkpoint.signing-key", "${data}/keys/" + DEMO_KEY + ".key"),
@@ -131,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       converter = DurationConverter.class,
-      description = "Stop by itself after this long (90s, 5m, or ISO-8601 PT5M); default: until Ctrl-C.")
+      description =
+          "Stop by itself after this long (90s, 5m, or ISO-8601 PT5M); default: until Ctrl-C.")
   Duration duration;
 
   @Option(
@@ -241,7 +245,11 @@ final class DemoCommand implements Callable<Integer> {
 
   private Settings resolve(Path data) {
     List<SettingsGroup> groups =
-        List.of(RecognizerSettings.GROUP, TrainerSettings.GROUP, WebSettings.GROUP);
+        List.of(
+            RecognizerSettings.GROUP,
+            TrainerSettings.GROUP,
+            EventsSettings.GROUP,
+            WebSettings.GROUP);
     Settings user = config.resolve(groups);
     Map<String, String> defaults = new LinkedHashMap<>();
     DEMO_DEFAULTS.forEach(

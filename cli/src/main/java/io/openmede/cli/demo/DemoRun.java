@@ -2,6 +2,8 @@ package io.openmede.cli.demo;
 
 import io.openmede.embedded.EmbeddedKafka;
 import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.events.EventsService;
+import io.openmede.events.EventsSettings;
 import io.openmede.ingest.frame.FrameSize;
 import io.openmede.ingest.produce.FramePipeline;
 import io.openmede.ingest.produce.FrameStreams;
@@ -13,6 +15,7 @@ import io.openmede.ingest.source.VideoFileSource;
 import io.openmede.model.DefaultWeights;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.topic.Cluster;
@@ -41,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +75,9 @@ public final class DemoRun implements AutoCloseable {
       boolean trainer,
       double clipsPerSecond,
       long seed) {}
+
+  /** The alert rule the demo publishes on its first run. */
+  static final String DEMO_RULE = "demo-rotating";
 
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
   private final Health health = new Health("demo");
@@ -177,6 +185,43 @@ public final class DemoRun implements AutoCloseable {
     open.push(recognizer);
     metrics.add(recognizer.metrics().registry());
     health.include(recognizer.health());
+
+    step("starting the events service (alert rules -> events, exactly-once)");
+    EventsService events =
+        EventsService.start(
+            cluster,
+            EventsSettings.from(settings),
+            Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
+    open.push(events);
+    metrics.add(events.metrics().registry());
+    health.include(events.health());
+    Path rulesSeeded = o.dataDir().resolve("rules-seeded");
+    if (!Files.exists(rulesSeeded)) {
+      AlertRule rule =
+          AlertRule.newBuilder()
+              .setName(DEMO_RULE)
+              .setLabel(Action.ROTATING_CLOCKWISE.label())
+              .setMinProbability(0.8)
+              .setMinWindows(2)
+              .setCooldownMs(5_000)
+              .setUpdatedAt(java.time.Instant.now())
+              .build();
+      try (KafkaProducer<String, AlertRule> p =
+          new KafkaProducer<>(
+              cluster.producerConfig("openmede-demo-rules"),
+              new org.apache.kafka.common.serialization.StringSerializer(),
+              cluster.topics().rules().valueSerde().serializer())) {
+        p.send(new ProducerRecord<>(cluster.topics().rules().name(), DEMO_RULE, rule)).get();
+      }
+      Files.writeString(
+          rulesSeeded, "the demo's alert rule was published once; openmede alert changes it\n");
+      step(
+          "alert rule "
+              + DEMO_RULE
+              + ": \""
+              + rule.getLabel()
+              + "\" at p >= 0.8 for 2 windows opens an event (openmede alert add/remove/list)");
+    }
 
     IngestMetrics ingestMetrics = new IngestMetrics();
     FrameStreams streams = new FrameStreams(cluster, ingestMetrics);

@@ -1,12 +1,12 @@
 package io.openmede.ingest.command;
 
-import io.openmede.settings.DurationConverter;
 import io.openmede.ingest.source.CameraSource;
 import io.openmede.ingest.source.ImageDirectorySource;
 import io.openmede.ingest.source.Reconnect;
 import io.openmede.ingest.source.UrlSource;
 import io.openmede.ingest.source.VideoDirectorySource;
 import io.openmede.ingest.source.VideoFileSource;
+import io.openmede.settings.DurationConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

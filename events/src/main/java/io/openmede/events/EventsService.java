@@ -1,0 +1,173 @@
+package io.openmede.events;
+
+import io.openmede.schemas.health.Health;
+import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.KafkaRefusedRecords;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events service: the {@link EventsTopology} under exactly-once, its metrics and health.
+ * Lifecycle: {@link #start}, then {@link #close()}.
+ */
+public final class EventsService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventsService.class);
+
+  /** Stream-thread failures within a minute that are replaced before the client stops. */
+  static final int MAX_THREAD_REPLACEMENTS = 5;
+
+  private final KafkaStreams streams;
+  private final KafkaRefusedRecords letters;
+  private final Optional<ServiceEndpoint> http;
+  private final EventsMetrics metrics;
+  private final Health health;
+  private final AutoCloseable watch;
+  private volatile boolean closed;
+
+  private EventsService(
+      KafkaStreams streams,
+      KafkaRefusedRecords letters,
+      Optional<ServiceEndpoint> http,
+      EventsMetrics metrics,
+      Health health) {
+    this.streams = streams;
+    this.letters = letters;
+    this.http = http;
+    this.metrics = metrics;
+    this.health = health;
+    health.register("streams", this::streamsReport);
+    this.watch = health.watch(Duration.ofSeconds(1));
+  }
+
+  /**
+   * Starts the service.
+   *
+   * @param streamsOverrides extra Kafka Streams properties (tests); they win over derived ones
+   */
+  public static EventsService start(
+      Cluster cluster, EventsSettings settings, Map<String, Object> streamsOverrides)
+      throws IOException {
+    EventsMetrics metrics = new EventsMetrics();
+    KafkaRefusedRecords letters =
+        new KafkaRefusedRecords(cluster.clientConfig(), cluster.topics().deadLetters(), "events");
+    Properties props = new Properties();
+    props.putAll(cluster.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    props.putAll(streamsOverrides);
+    KafkaStreams streams =
+        new KafkaStreams(
+            EventsTopology.build(cluster.topics(), metrics, letters, Clock.systemUTC()), props);
+    streams.setUncaughtExceptionHandler(new ThreadFailures());
+    Health health = new Health("events");
+    Optional<ServiceEndpoint> http = Optional.empty();
+    if (settings.metricsPort() > 0) {
+      try {
+        http =
+            Optional.of(
+                ServiceEndpoint.start(
+                    "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
+      } catch (IOException e) {
+        letters.close();
+        throw e;
+      }
+    }
+    EventsService service = new EventsService(streams, letters, http, metrics, health);
+    streams.start();
+    LOG.info(
+        "events service {} started: recognitions from {}, rules from {}, events to {}",
+        settings.applicationId(),
+        cluster.topics().recognitions().name(),
+        cluster.topics().rules().name(),
+        cluster.topics().events().name());
+    return service;
+  }
+
+  private Health.Report streamsReport() {
+    KafkaStreams.State s = streams.state();
+    return switch (s) {
+      case RUNNING -> Health.Report.ready();
+      case CREATED, REBALANCING -> Health.Report.notReady("Kafka Streams is " + s);
+      case PENDING_ERROR, ERROR ->
+          Health.Report.dead("Kafka Streams is " + s + ": no event is produced (see the log)");
+      case PENDING_SHUTDOWN, NOT_RUNNING ->
+          closed
+              ? Health.Report.notReady("stopping")
+              : Health.Report.dead("Kafka Streams stopped (" + s + ") while the service runs");
+    };
+  }
+
+  /** The service's health (streams). */
+  public Health health() {
+    return health;
+  }
+
+  /** The service's metrics. */
+  public EventsMetrics metrics() {
+    return metrics;
+  }
+
+  /** Waits until Kafka Streams runs; false on timeout. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      watch.close();
+    } catch (Exception e) {
+      LOG.debug("stopping the health watch", e);
+    }
+    streams.close(Duration.ofSeconds(30));
+    letters.close();
+    http.ifPresent(ServiceEndpoint::close);
+    LOG.info("events service stopped");
+  }
+
+  /** Replaces a failed stream thread at most {@value #MAX_THREAD_REPLACEMENTS} times a minute. */
+  private static final class ThreadFailures implements StreamsUncaughtExceptionHandler {
+    private final ArrayDeque<Long> recent = new ArrayDeque<>();
+
+    @Override
+    public synchronized StreamThreadExceptionResponse handle(Throwable e) {
+      long now = System.nanoTime();
+      while (!recent.isEmpty() && now - recent.peekFirst() > Duration.ofMinutes(1).toNanos()) {
+        recent.removeFirst();
+      }
+      recent.addLast(now);
+      if (recent.size() > MAX_THREAD_REPLACEMENTS) {
+        LOG.error("stream thread failed again; stopping Kafka Streams", e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      LOG.error("stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+  }
+}

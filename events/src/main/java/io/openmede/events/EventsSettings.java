@@ -1,0 +1,63 @@
+package io.openmede.events;
+
+import io.openmede.settings.Setting;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsException;
+import io.openmede.settings.SettingsGroup;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The events service's settings.
+ *
+ * @param applicationId Kafka Streams application id
+ * @param stateDir where the episode store lives
+ * @param commitInterval Kafka Streams commit interval (transaction length under exactly-once)
+ * @param metricsPort port of /metrics and /health, 0 for none
+ */
+public record EventsSettings(
+    String applicationId, Path stateDir, Duration commitInterval, int metricsPort) {
+
+  public static final Setting<String> APPLICATION_ID =
+      Setting.string(
+          "events.application.id",
+          "openmede-events",
+          "Kafka Streams application id of the events service (group and internal topics).");
+  public static final Setting<String> STATE_DIR =
+      Setting.string(
+          "events.state.dir",
+          "data/events",
+          "Directory of the episode store (per rule and stream).");
+  public static final Setting<Duration> COMMIT_INTERVAL =
+      Setting.duration(
+          "events.commit.interval",
+          Duration.ofMillis(200),
+          "Kafka Streams commit interval: under exactly-once, how long an event may wait to be"
+              + " visible to read_committed readers.");
+  public static final Setting<Integer> METRICS_PORT =
+      Setting.integer(
+          "events.metrics.port",
+          0,
+          0,
+          65535,
+          "Port of /metrics (Prometheus) and /health/live, /health/ready; 0 for none.");
+
+  /** Every events setting. */
+  public static final SettingsGroup GROUP =
+      SettingsGroup.of("Events", APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, METRICS_PORT);
+
+  public EventsSettings {
+    if (applicationId.isBlank()) {
+      throw new SettingsException(APPLICATION_ID.name() + " must not be blank");
+    }
+  }
+
+  /** Converts resolved settings, once. */
+  public static EventsSettings from(Settings s) {
+    return new EventsSettings(
+        s.get(APPLICATION_ID),
+        Path.of(s.get(STATE_DIR)),
+        s.get(COMMIT_INTERVAL),
+        s.get(METRICS_PORT));
+  }
+}

@@ -1,0 +1,161 @@
+package io.openmede.events.cli;
+
+import io.openmede.events.EventsService;
+import io.openmede.events.EventsSettings;
+import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.settings.ConfigOptions;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code openmede events}: runs the events service; {@code events tail} prints events. */
+@Command(
+    name = "events",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the events service: recognitions become events on the events topic, one when an alert"
+          + " rule (openmede alert) begins to hold on a stream and one when it stops.",
+      "Exits 1 if its Kafka Streams client dies, so that a supervisor restarts it."
+    },
+    subcommands = EventsCommand.Tail.class)
+public final class EventsCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions config;
+
+  /** Every settings group the command reads. */
+  public static List<SettingsGroup> groups() {
+    List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
+    g.add(EventsSettings.GROUP);
+    return g;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Settings s = config.resolve(groups());
+    Cluster cluster = Cluster.from(s);
+    if (s.get(Cluster.CREATE_TOPICS)) {
+      cluster.ensureTopics();
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicReference<String> died = new AtomicReference<>();
+    try (EventsService service = EventsService.start(cluster, EventsSettings.from(s), Map.of())) {
+      service
+          .health()
+          .onDeath(
+              reason -> {
+                died.set(reason);
+                stop.countDown();
+              });
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    service.close();
+                    stop.countDown();
+                  },
+                  "events-shutdown"));
+      stop.await();
+    }
+    if (died.get() != null) {
+      System.err.println(
+          "events: stopped because its core died ("
+              + died.get()
+              + "); exiting with status 1 so that a supervisor restarts it");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** One line about an event. */
+  public static String describe(Event e) {
+    return String.format(
+        Locale.ROOT,
+        "%-6s %-16s %-24s rule %-16s frames %d-%d  %d window(s)  peak %.3f  snapshot frame %d%s",
+        e.getState(),
+        e.getStreamId(),
+        e.getLabel(),
+        e.getRule(),
+        e.getFirstSequence(),
+        e.getLastSequence(),
+        e.getWindows(),
+        e.getPeakProbability(),
+        e.getSnapshotSequence(),
+        e.getCloseReason() == null ? "" : "  (" + e.getCloseReason() + ")");
+  }
+
+  /** {@code events tail}: prints committed events as they come. */
+  @Command(
+      name = "tail",
+      mixinStandardHelpOptions = true,
+      description = "Print events (committed ones only) as they arrive.")
+  static final class Tail implements Callable<Integer> {
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--from-beginning", description = "Start at the oldest retained event.")
+    boolean fromBeginning;
+
+    @Option(names = "--max", defaultValue = "0", description = "Stop after N events; 0: never.")
+    long max;
+
+    @Override
+    public Integer call() {
+      Cluster cluster = Cluster.from(config.resolve(Cluster.GROUPS));
+      Map<String, Object> cc = cluster.consumerConfig("openmede-events-tail");
+      cc.remove("group.id");
+      cc.put("isolation.level", "read_committed");
+      String topic = cluster.topics().events().name();
+      var values = cluster.topics().events().valueSerde().deserializer();
+      long seen = 0;
+      try (KafkaConsumer<byte[], byte[]> c =
+          new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> parts =
+            c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        c.assign(parts);
+        if (fromBeginning) {
+          c.seekToBeginning(parts);
+        } else {
+          c.seekToEnd(parts);
+        }
+        while (max == 0 || seen < max) {
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+            try {
+              System.out.println(describe(values.deserialize(topic, r.value())));
+            } catch (RuntimeException e) {
+              System.err.println(
+                  "events: skipped the record at "
+                      + r.topic()
+                      + "-"
+                      + r.partition()
+                      + "@"
+                      + r.offset()
+                      + ": "
+                      + e.getMessage());
+            }
+            System.out.flush();
+            if (max > 0 && ++seen >= max) {
+              break;
+            }
+          }
+        }
+      }
+      return 0;
+    }
+  }
+}
