@@ -39,6 +39,14 @@ public final class EventsMetrics {
           .labelNames("reason")
           .register(registry);
 
+  /** Webhook deliveries, by outcome (delivered, failed). */
+  public final Counter webhooks =
+      Counter.builder()
+          .name("openmede_events_webhooks")
+          .help("Webhook deliveries, by outcome (delivered, failed after every try or refused).")
+          .labelNames("outcome")
+          .register(registry);
+
   /** The registry to serve. */
   public PrometheusRegistry registry() {
     return registry;

@@ -1,5 +1,6 @@
 package io.openmede.events;
 
+import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
@@ -12,9 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +37,7 @@ public final class EventsService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaRefusedRecords letters;
+  private final WebhookDelivery webhooks;
   private final Optional<ServiceEndpoint> http;
   private final EventsMetrics metrics;
   private final Health health;
@@ -40,15 +47,23 @@ public final class EventsService implements AutoCloseable {
   private EventsService(
       KafkaStreams streams,
       KafkaRefusedRecords letters,
+      WebhookDelivery webhooks,
       Optional<ServiceEndpoint> http,
       EventsMetrics metrics,
       Health health) {
+    this.webhooks = webhooks;
     this.streams = streams;
     this.letters = letters;
     this.http = http;
     this.metrics = metrics;
     this.health = health;
     health.register("streams", this::streamsReport);
+    health.register(
+        "webhooks",
+        () ->
+            !webhooks.stopped() || closed
+                ? Health.Report.ready()
+                : Health.Report.dead("the webhook delivery thread stopped (see the log)"));
     this.watch = health.watch(Duration.ofSeconds(1));
   }
 
@@ -87,8 +102,27 @@ public final class EventsService implements AutoCloseable {
         throw e;
       }
     }
-    EventsService service = new EventsService(streams, letters, http, metrics, health);
+    Map<String, Object> cc =
+        WebhookDelivery.consumerConfig(
+            cluster.consumerConfig(settings.applicationId() + "-webhooks"));
+    WebhookDelivery webhooks =
+        new WebhookDelivery(
+            new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+            cluster.topics().events().valueSerde().deserializer(),
+            cluster.topics().events().name(),
+            new WebhookSink(
+                settings.webhookHosts(),
+                new WebhookSink.Policy(
+                    settings.webhookAttempts(),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(30),
+                    settings.webhookTimeout()),
+                letters),
+            name -> rule(streams, name),
+            metrics);
+    EventsService service = new EventsService(streams, letters, webhooks, http, metrics, health);
     streams.start();
+    webhooks.start();
     LOG.info(
         "events service {} started: recognitions from {}, rules from {}, events to {}",
         settings.applicationId(),
@@ -96,6 +130,23 @@ public final class EventsService implements AutoCloseable {
         cluster.topics().rules().name(),
         cluster.topics().events().name());
     return service;
+  }
+
+  /** The current rule of that name, from the global rules store (empty while it is not ready). */
+  private static Optional<AlertRule> rule(KafkaStreams streams, String name) {
+    try {
+      ReadOnlyKeyValueStore<String, AlertRule> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  EventsTopology.RULES_STORE,
+                  QueryableStoreTypes.<String, AlertRule>keyValueStore()));
+      return Optional.ofNullable(store.get(name));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "the rules store cannot be read now ({}); the event's webhooks are skipped",
+          e.toString());
+      return Optional.empty();
+    }
   }
 
   private Health.Report streamsReport() {
@@ -145,6 +196,7 @@ public final class EventsService implements AutoCloseable {
     } catch (Exception e) {
       LOG.debug("stopping the health watch", e);
     }
+    webhooks.close();
     streams.close(Duration.ofSeconds(30));
     letters.close();
     http.ifPresent(ServiceEndpoint::close);

@@ -6,6 +6,7 @@ import io.openmede.settings.SettingsException;
 import io.openmede.settings.SettingsGroup;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The events service's settings.
@@ -14,9 +15,18 @@ import java.time.Duration;
  * @param stateDir where the episode store lives
  * @param commitInterval Kafka Streams commit interval (transaction length under exactly-once)
  * @param metricsPort port of /metrics and /health, 0 for none
+ * @param webhookHosts the hosts a rule's webhook may name ({@code *}: any)
+ * @param webhookAttempts tries of one delivery before it is dead-lettered
+ * @param webhookTimeout the connect and response timeout of one try
  */
 public record EventsSettings(
-    String applicationId, Path stateDir, Duration commitInterval, int metricsPort) {
+    String applicationId,
+    Path stateDir,
+    Duration commitInterval,
+    int metricsPort,
+    List<String> webhookHosts,
+    int webhookAttempts,
+    Duration webhookTimeout) {
 
   public static final Setting<String> APPLICATION_ID =
       Setting.string(
@@ -42,11 +52,38 @@ public record EventsSettings(
           65535,
           "Port of /metrics (Prometheus) and /health/live, /health/ready; 0 for none.");
 
+  public static final Setting<List<String>> WEBHOOK_HOSTS =
+      Setting.list(
+          "events.webhook.allowed-hosts",
+          List.of("localhost", "127.0.0.1"),
+          "Hosts a rule's webhook may name (a rule comes from a topic that other programs write:"
+              + " it does not get to make this service call any address); * allows any host.");
+  public static final Setting<Integer> WEBHOOK_ATTEMPTS =
+      Setting.integer(
+          "events.webhook.attempts",
+          5,
+          1,
+          100,
+          "Tries of one webhook delivery (pausing 1 s, doubling up to 30 s) before the event goes"
+              + " to dead letters.");
+  public static final Setting<Duration> WEBHOOK_TIMEOUT =
+      Setting.duration(
+          "events.webhook.timeout", Duration.ofSeconds(5), "Timeout of one webhook try.");
+
   /** Every events setting. */
   public static final SettingsGroup GROUP =
-      SettingsGroup.of("Events", APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, METRICS_PORT);
+      SettingsGroup.of(
+          "Events",
+          APPLICATION_ID,
+          STATE_DIR,
+          COMMIT_INTERVAL,
+          METRICS_PORT,
+          WEBHOOK_HOSTS,
+          WEBHOOK_ATTEMPTS,
+          WEBHOOK_TIMEOUT);
 
   public EventsSettings {
+    webhookHosts = List.copyOf(webhookHosts);
     if (applicationId.isBlank()) {
       throw new SettingsException(APPLICATION_ID.name() + " must not be blank");
     }
@@ -58,6 +95,9 @@ public record EventsSettings(
         s.get(APPLICATION_ID),
         Path.of(s.get(STATE_DIR)),
         s.get(COMMIT_INTERVAL),
-        s.get(METRICS_PORT));
+        s.get(METRICS_PORT),
+        s.get(WEBHOOK_HOSTS),
+        s.get(WEBHOOK_ATTEMPTS),
+        s.get(WEBHOOK_TIMEOUT));
   }
 }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
           + " rule (openmede alert) begins to hold on a stream and one when it stops.",
       "Exits 1 if its Kafka Streams client dies, so that a supervisor restarts it."
     },
-    subcommands = EventsCommand.Tail.class)
+    subcommands = {EventsCommand.Tail.class, EventsCommand.Listen.class})
 public final class EventsCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions config;
@@ -155,6 +155,63 @@ public final class EventsCommand implements Callable<Integer> {
           }
         }
       }
+      return 0;
+    }
+  }
+
+  /** {@code events listen}: a tiny webhook receiver that prints what it receives. */
+  @Command(
+      name = "listen",
+      mixinStandardHelpOptions = true,
+      description = {
+        "A webhook receiver to try alerts with: prints each POST (its Idempotency-Key and JSON"
+            + " body) and answers 204. Repeats of a key are marked.",
+        "Example: openmede events listen --port 9999 & openmede alert add falls --label falling"
+            + " --webhook http://127.0.0.1:9999/"
+      })
+  static final class Listen implements Callable<Integer> {
+    @Option(
+        names = "--port",
+        defaultValue = "9999",
+        description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+        names = "--host",
+        defaultValue = "127.0.0.1",
+        description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Override
+    public Integer call() throws Exception {
+      java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      com.sun.net.httpserver.HttpServer server =
+          com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(host, port), 16);
+      server.createContext(
+          "/",
+          x -> {
+            try (x) {
+              if (!"POST".equals(x.getRequestMethod())) {
+                x.sendResponseHeaders(405, -1);
+                return;
+              }
+              byte[] body = x.getRequestBody().readNBytes(1 << 20);
+              String key = String.valueOf(x.getRequestHeaders().getFirst("Idempotency-Key"));
+              boolean repeat = !seen.add(key);
+              System.out.println(
+                  (repeat ? "repeat " : "")
+                      + key
+                      + " "
+                      + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+              System.out.flush();
+              x.sendResponseHeaders(204, -1);
+            }
+          });
+      server.start();
+      System.out.println(
+          "listening on http://" + host + ":" + server.getAddress().getPort() + "/ (Ctrl-C stops)");
+      System.out.flush();
+      new CountDownLatch(1).await();
       return 0;
     }
   }
