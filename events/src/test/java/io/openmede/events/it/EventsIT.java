@@ -211,4 +211,103 @@ class EventsIT {
             "falls/cam-1/40 " + EventState.OPENED,
             "falls/cam-1/40 " + EventState.CLOSED);
   }
+
+  static Process launch(Path dir, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") != null) {
+      cmd.add(
+          "-Dorg.apache.avro.SERIALIZABLE_PACKAGES="
+              + System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"));
+    }
+    cmd.add(EventsProcessMain.class.getName());
+    cmd.add("kafka.bootstrap.servers=" + platform.bootstrapServers());
+    cmd.add("schema.registry.url=" + platform.registryUrl());
+    cmd.add("topics.partitions=1");
+    cmd.add("events.application.id=it-events-killed");
+    cmd.add("events.state.dir=" + dir);
+    cmd.add("events.commit.interval=100ms");
+    cmd.add("events.webhook.allowed-hosts=127.0.0.1");
+    cmd.add("events.webhook.attempts=3");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < end) {
+      if (java.nio.file.Files.exists(log)
+          && java.nio.file.Files.readString(log).lines().anyMatch("RUNNING"::equals)) {
+        return p;
+      }
+      if (!p.isAlive()) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("the events process did not start; see " + log);
+  }
+
+  @Test
+  void killedWithSignal9AndRestarted_everyEpisodeStateIsPostedUnderItsOwnKey_eventsOnce(
+      @TempDir Path dir) throws Exception {
+    String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    try (KafkaProducer<String, AlertRule> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("it-alert"),
+            new StringSerializer(),
+            cluster.topics().rules().valueSerde().serializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  cluster.topics().rules().name(),
+                  "doors",
+                  AlertRule.newBuilder()
+                      .setName("doors")
+                      .setLabel("falling")
+                      .setStreams(List.of("door-*"))
+                      .setMinProbability(0.6)
+                      .setMinWindows(1)
+                      .setWebhooks(List.of(hook))
+                      .setUpdatedAt(Instant.now())
+                      .build()))
+          .get();
+    }
+    Process first = launch(dir.resolve("state"), dir.resolve("first.log"));
+    try {
+      Thread.sleep(1000);
+      sendRecognitions("door-1", 0, 0.9, 0.1, 0.9, 0.1);
+      await(
+          () -> posts.stream().filter(k -> k.startsWith("doors/")).count() >= 1,
+          Duration.ofSeconds(60));
+    } finally {
+      first.destroyForcibly().waitFor(); // kill -9, mid-way through the episodes
+    }
+    sendRecognitions("door-1", 4, 0.9, 0.1);
+    Process second = launch(dir.resolve("state"), dir.resolve("second.log"));
+    try {
+      await(
+          () -> posts.stream().filter(k -> k.startsWith("doors/")).distinct().count() >= 6,
+          Duration.ofSeconds(90));
+      Thread.sleep(1500);
+    } finally {
+      second.destroyForcibly().waitFor();
+    }
+    List<String> expected =
+        List.of(
+            "doors/door-1/0/OPENED",
+            "doors/door-1/0/CLOSED",
+            "doors/door-1/16/OPENED",
+            "doors/door-1/16/CLOSED",
+            "doors/door-1/32/OPENED",
+            "doors/door-1/32/CLOSED");
+    List<String> mine = posts.stream().filter(k -> k.startsWith("doors/")).toList();
+    // at least once, and a repeat carries the same key
+    assertThat(mine.stream().distinct().toList()).containsExactlyInAnyOrderElementsOf(expected);
+    // exactly once on the topic
+    assertThat(committedEvents(Duration.ofSeconds(3)))
+        .filteredOn(e -> e.getRule().equals("doors"))
+        .extracting(e -> e.getEventId() + "/" + e.getState())
+        .containsExactlyElementsOf(expected);
+  }
 }
