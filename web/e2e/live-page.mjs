@@ -1,6 +1,8 @@
 // Drives the live page in headless Chromium (Debian's /usr/bin/chromium, through playwright-core):
 // every stream card shows a frame and a label; a novel label added with the page's vocabulary form
-// shows up in some stream's recognitions on the page; a screenshot is written at the end.
+// shows up in some stream's recognitions on the page; an alert rule for it added with the page's
+// rule form yields an event on the page's timeline with its snapshot frame; a screenshot is
+// written at the end.
 //
 //   node web/e2e/live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL]
 //
@@ -101,6 +103,38 @@ try {
     throw new Error(`"${label}" was added but no stream's recognitions on the page showed it within ${timeout / 1000} s`);
   });
   log(`"${label}" appears in the recognitions on the page (stream ${await where.jsonValue()})`);
+
+  // an alert rule for that label through the page's rule form: the events service turns the
+  // recognitions into an event, which the page lists with its snapshot frame
+  const rule = 'page-rule';
+  await page.fill('#rule-name', rule);
+  await page.fill('#rule-label', label);
+  await page.fill('#rule-probability', '0.01');
+  await page.fill('#rule-windows', '1');
+  await page.click('#rule-add');
+  await page.waitForFunction(
+    (r) => document.querySelector(`#rules li[data-rule="${CSS.escape(r)}"]`) !== null,
+    rule,
+    { timeout, polling: 250 },
+  ).catch(async () => {
+    const msg = await page.textContent('#rule-message');
+    throw new Error(`rule ${rule} did not appear in the page's rules list (message: ${msg})`);
+  });
+  log(`added rule ${rule} on the page: ${await page.textContent('#rule-message')}`);
+  const opened = await page.waitForFunction(
+    (r) => {
+      for (const li of document.querySelectorAll('#events li')) {
+        const img = li.querySelector('img');
+        if (li.dataset.event.startsWith(r + '/') && li.dataset.state === 'OPENED' && img && img.complete && img.naturalWidth > 0) return li.dataset.event;
+      }
+      return false;
+    },
+    rule,
+    { timeout, polling: 250 },
+  ).catch(() => {
+    throw new Error(`no OPENED event of rule ${rule} with a snapshot frame appeared on the page within ${timeout / 1000} s`);
+  });
+  log(`event ${await opened.jsonValue()} is on the page with its snapshot frame`);
   if (errors.length) throw new Error(`the page threw: ${errors.join('; ')}`);
 } catch (e) {
   failure = e;

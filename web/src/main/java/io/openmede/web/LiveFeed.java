@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the topics the live page shows into a {@link LiveState}, on its own thread. The vocabulary,
- * checkpoints and dead letters are read from the beginning (they are state); frames and
- * recognitions from the end (the page shows what happens now). Reads committed records only.
+ * checkpoints, dead letters, alert rules and events are read from the beginning (they are state);
+ * frames and recognitions from the end (the page shows what happens now). Reads committed records
+ * only.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once; {@code close} waits for the thread. A
  * record the page cannot decode is counted and logged, and the feed goes on.
@@ -94,7 +95,13 @@ public final class LiveFeed implements AutoCloseable {
   private void assign(KafkaConsumer<byte[], byte[]> c) {
     List<TopicPartition> fromStart = new ArrayList<>();
     List<TopicPartition> fromEnd = new ArrayList<>();
-    for (Topic<?, ?> t : List.of(topics.vocabulary(), topics.checkpoints(), topics.deadLetters())) {
+    for (Topic<?, ?> t :
+        List.of(
+            topics.vocabulary(),
+            topics.checkpoints(),
+            topics.deadLetters(),
+            topics.rules(),
+            topics.events())) {
       fromStart.addAll(partitions(c, t.name()));
     }
     for (Topic<?, ?> t : List.of(topics.frames(), topics.recognitions())) {
@@ -148,6 +155,23 @@ public final class LiveFeed implements AutoCloseable {
         }
       } else if (t.equals(topics.deadLetters().name())) {
         state.onDeadLetter(decode(topics.deadLetters(), r));
+      } else if (t.equals(topics.rules().name())) {
+        String name =
+            r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+        if (name != null) {
+          io.openmede.schemas.avro.AlertRule rule =
+              r.value() == null ? null : decode(topics.rules(), r);
+          if (rule != null) {
+            io.openmede.schemas.rules.AlertRules.refusal(name, rule)
+                .ifPresent(
+                    why -> {
+                      throw new IllegalArgumentException("the events service refuses it: " + why);
+                    });
+          }
+          state.onRule(name, rule);
+        }
+      } else if (t.equals(topics.events().name())) {
+        state.onEvent(decode(topics.events(), r));
       }
     } catch (RuntimeException e) {
       state.onUnreadable();
@@ -171,7 +195,9 @@ public final class LiveFeed implements AutoCloseable {
         topics.recognitions().name(),
         topics.vocabulary().name(),
         topics.checkpoints().name(),
-        topics.deadLetters().name());
+        topics.deadLetters().name(),
+        topics.rules().name(),
+        topics.events().name());
   }
 
   @Override

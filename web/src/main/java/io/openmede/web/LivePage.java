@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * The live page on a port: {@code /} the page, {@code /api/state} everything as JSON, {@code
  * /api/frame?stream=ID} the latest JPEG of a stream, {@code POST /api/vocabulary} ({@code {"label":
  * ..., "prompts": [...]}}) and {@code DELETE /api/vocabulary?label=...} to change the vocabulary,
- * {@code /metrics} in Prometheus text format, and {@code /health/live}, {@code /health/ready} of
- * the services of this process.
+ * {@code POST /api/rules} and {@code DELETE /api/rules?name=...} to change the alert rules, {@code
+ * /api/event-frame?id=EVENT} an event's snapshot frame, {@code /metrics} in Prometheus text format,
+ * and {@code /health/live}, {@code /health/ready} of the services of this process.
  *
  * <p>Every request must name one of the page's hosts; changes need the token, the page's own origin
  * and a JSON body; API reads need the token unless {@code web.read-without-token} (see {@link
@@ -48,6 +49,7 @@ public final class LivePage implements AutoCloseable {
 
   private final LiveState state;
   private final Optional<VocabularyWriter> vocabulary;
+  private final Optional<RulesWriter> rules;
   private final List<PrometheusRegistry> metrics;
   private final WebSettings web;
   private final Health health;
@@ -59,6 +61,7 @@ public final class LivePage implements AutoCloseable {
 
   /**
    * @param vocabulary where page changes go; empty makes the page read-only
+   * @param rules where alert-rule changes go; empty makes the rules read-only
    * @param metrics the registries {@code /metrics} exposes, one after the other, read at each
    *     request (the services of this process: recognizer, trainer, ...)
    * @param web the token and who may read
@@ -67,11 +70,13 @@ public final class LivePage implements AutoCloseable {
   public LivePage(
       LiveState state,
       Optional<VocabularyWriter> vocabulary,
+      Optional<RulesWriter> rules,
       List<PrometheusRegistry> metrics,
       WebSettings web,
       Health health) {
     this.state = state;
     this.vocabulary = vocabulary;
+    this.rules = rules;
     this.metrics = metrics;
     this.web = web;
     this.health = health;
@@ -133,6 +138,8 @@ public final class LivePage implements AutoCloseable {
             send(x, 200, "application/json", JSON.writeValueAsBytes(state.snapshot()));
         case "/api/frame" -> frame(x);
         case "/api/vocabulary" -> vocabulary(x, method);
+        case "/api/rules" -> rules(x, method);
+        case "/api/event-frame" -> eventFrame(x);
         case "/metrics" -> metrics(x);
         case "/health", "/health/live", "/health/ready" -> ServiceEndpoint.health(x, path, health);
         default -> error(x, 404, "no such page: " + path);
@@ -156,6 +163,63 @@ public final class LivePage implements AutoCloseable {
     }
     x.getResponseHeaders().add("Cache-Control", "no-store");
     send(x, 200, "image/jpeg", jpeg.get());
+  }
+
+  private void eventFrame(HttpExchange x) throws IOException {
+    String id = query(x, "id");
+    Optional<byte[]> jpeg = id == null ? Optional.empty() : state.eventFrame(id);
+    if (jpeg.isEmpty()) {
+      error(x, 404, "no snapshot for event " + id);
+      return;
+    }
+    send(x, 200, "image/jpeg", jpeg.get());
+  }
+
+  private void rules(HttpExchange x, String method) throws IOException {
+    if (rules.isEmpty()) {
+      error(x, 405, "this page cannot change alert rules: it was started without a rules writer");
+      return;
+    }
+    try {
+      if (method.equals("POST")) {
+        JsonNode body = JSON.readTree(x.getRequestBody());
+        if (body == null || !body.hasNonNull("name") || !body.hasNonNull("label")) {
+          error(
+              x,
+              400,
+              "expected JSON {\"name\": \"falls\", \"label\": \"falling\", \"minProbability\":"
+                  + " 0.7, \"minWindows\": 3, \"streams\": [\"camera-*\"], \"cooldownMs\": 30000}");
+          return;
+        }
+        List<String> streams = new ArrayList<>();
+        if (body.has("streams")) {
+          body.get("streams").forEach(p -> streams.add(p.asText()));
+        }
+        var rule =
+            rules
+                .get()
+                .add(
+                    body.get("name").asText(),
+                    body.get("label").asText(),
+                    body.path("minProbability").asDouble(0.5),
+                    body.path("minWindows").asInt(1),
+                    streams,
+                    java.time.Duration.ofMillis(body.path("cooldownMs").asLong(0)));
+        state.onRule(rule.getName(), rule);
+        send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("added", rule.getName())));
+      } else if (method.equals("DELETE")) {
+        String name = query(x, "name");
+        rules.get().remove(name);
+        state.onRule(name, null);
+        send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("removed", name)));
+      } else {
+        error(x, 405, "use POST to add a rule or DELETE ?name=... to remove one");
+      }
+    } catch (IllegalArgumentException e) {
+      error(x, 400, e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      error(x, 400, "the body is not JSON: " + e.getOriginalMessage());
+    }
   }
 
   private void vocabulary(HttpExchange x, String method) throws IOException {

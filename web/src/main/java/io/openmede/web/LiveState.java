@@ -1,7 +1,9 @@
 package io.openmede.web;
 
+import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
@@ -23,8 +25,9 @@ import java.util.TreeMap;
  * What the live page shows, fed from the topics (and, in the demo, from the trainer in the same
  * process). Thread-safe: every method synchronises on the instance; readers get copies.
  *
- * <p>Memory is bounded: one frame per stream, the last {@value #HISTORY} points of each curve and
- * the last {@value #HISTORY} swaps and dead letters.
+ * <p>Memory is bounded: the last {@value #RECENT_FRAMES} frames per stream, the last {@value
+ * #HISTORY} points of each curve, swaps, dead letters and events, and {@value #SNAPSHOTS} event
+ * snapshots.
  */
 public final class LiveState {
   static final int HISTORY = 500;
@@ -57,6 +60,29 @@ public final class LiveState {
   /** A point of a trainer curve. */
   public record TrainerPoint(long updates, double loss, double learningRate, Instant at) {}
 
+  /** An event as the page lists it. */
+  public record EventView(
+      String eventId,
+      String state,
+      String rule,
+      String streamId,
+      String label,
+      long firstSequence,
+      long lastSequence,
+      int windows,
+      double peakProbability,
+      long snapshotSequence,
+      boolean hasSnapshot,
+      Instant startedAt,
+      Instant endedAt,
+      String closeReason) {}
+
+  /** Frames kept per stream to find an event's snapshot in. */
+  static final int RECENT_FRAMES = 64;
+
+  /** Events whose snapshot frame is kept. */
+  static final int SNAPSHOTS = 100;
+
   /** A dead letter as the page lists it. */
   public record DeadLetterView(String sourceTopic, String service, String error, Instant at) {}
 
@@ -67,7 +93,20 @@ public final class LiveState {
   private final Deque<TrainerPoint> trainer = new ArrayDeque<>();
   private final Deque<DeadLetterView> deadLetters = new ArrayDeque<>();
   private final Map<String, Long> deadLetterCounts = new TreeMap<>();
+  private final Map<String, AlertRule> rules = new TreeMap<>();
+  private final Map<String, Deque<RecentFrame>> recentFrames = new TreeMap<>();
+  private final Deque<EventView> events = new ArrayDeque<>();
+  private final Map<String, byte[]> snapshots =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+          return size() > SNAPSHOTS;
+        }
+      };
   private long unreadable;
+
+  private record RecentFrame(long sequence, byte[] jpeg) {}
+
   private String lastModelVersion;
 
   /** Keeps the last frame of a batch as the stream's picture. */
@@ -77,6 +116,16 @@ public final class LiveState {
       return;
     }
     Frame last = frames.get(frames.size() - 1);
+    if (batch.getEncoding() == FrameEncoding.JPEG) {
+      Deque<RecentFrame> recent =
+          recentFrames.computeIfAbsent(batch.getStreamId(), k -> new ArrayDeque<>());
+      for (Frame f : frames) {
+        recent.addLast(new RecentFrame(f.getSequence(), bytes(f.getData())));
+        while (recent.size() > RECENT_FRAMES) {
+          recent.removeFirst();
+        }
+      }
+    }
     Optional<byte[]> jpeg =
         batch.getEncoding() == FrameEncoding.JPEG
             ? Optional.of(bytes(last.getData()))
@@ -151,6 +200,52 @@ public final class LiveState {
         new DeadLetterView(d.getSourceTopic(), d.getService(), d.getError(), d.getFailedAt()));
   }
 
+  /** Applies an alert-rule record; a null value (tombstone) removes the rule. */
+  public synchronized void onRule(String name, AlertRule rule) {
+    if (rule == null) {
+      rules.remove(name);
+    } else {
+      rules.put(name, rule);
+    }
+  }
+
+  /**
+   * Records an event; its snapshot frame is kept when that frame is still among the stream's recent
+   * frames (an event of an episode read long after it happened has none).
+   */
+  public synchronized void onEvent(Event e) {
+    Deque<RecentFrame> recent = recentFrames.get(e.getStreamId());
+    if (recent != null) {
+      for (RecentFrame f : recent) {
+        if (f.sequence() == e.getSnapshotSequence()) {
+          snapshots.put(e.getEventId(), f.jpeg());
+        }
+      }
+    }
+    bounded(
+        events,
+        new EventView(
+            e.getEventId(),
+            e.getState().name(),
+            e.getRule(),
+            e.getStreamId(),
+            e.getLabel(),
+            e.getFirstSequence(),
+            e.getLastSequence(),
+            e.getWindows(),
+            e.getPeakProbability(),
+            e.getSnapshotSequence(),
+            snapshots.containsKey(e.getEventId()),
+            e.getStartedAt(),
+            e.getEndedAt(),
+            e.getCloseReason()));
+  }
+
+  /** The snapshot frame of an event, if the page has it. */
+  public synchronized Optional<byte[]> eventFrame(String eventId) {
+    return Optional.ofNullable(snapshots.get(eventId));
+  }
+
   /** Records a point of the trainer's loss and learning-rate curve. */
   public synchronized void onTrainerProgress(long updates, double loss, double learningRate) {
     bounded(trainer, new TrainerPoint(updates, loss, learningRate, Instant.now()));
@@ -205,6 +300,21 @@ public final class LiveState {
     out.put("trainer", List.copyOf(trainer));
     out.put("deadLetterCounts", new TreeMap<>(deadLetterCounts));
     out.put("deadLetters", List.copyOf(deadLetters));
+    List<Map<String, Object>> ruleList = new ArrayList<>();
+    for (AlertRule r : rules.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.getName());
+      m.put("label", r.getLabel());
+      m.put("streams", List.copyOf(r.getStreams()));
+      m.put("minProbability", r.getMinProbability());
+      m.put("minWindows", r.getMinWindows());
+      m.put("cooldownMs", r.getCooldownMs());
+      m.put("webhooks", r.getWebhooks().size());
+      m.put("enabled", r.getEnabled());
+      ruleList.add(m);
+    }
+    out.put("rules", ruleList);
+    out.put("events", List.copyOf(events));
     out.put("unreadableRecords", unreadable);
     return out;
   }

@@ -62,6 +62,22 @@ function drawVocabulary(vocab) {
     el('button', { onclick: () => removeLabel(v.label), title: 'remove ' + v.label }, 'remove'))));
 }
 
+function drawRules(rules) {
+  $('rules-count').textContent = `(${rules.length})`;
+  $('rules').replaceChildren(...rules.map((r) => el('li', { 'data-rule': r.name },
+    el('span', {}, `${r.name}: “${r.label}” ≥ ${pct(r.minProbability)} for ${r.minWindows} window(s) on ${r.streams.length ? r.streams.join(', ') : 'every stream'}`
+      + (r.cooldownMs ? ` · cooldown ${r.cooldownMs / 1000} s` : '') + (r.webhooks ? ` · ${r.webhooks} webhook(s)` : '') + (r.enabled ? '' : ' (disabled)')),
+    el('button', { onclick: () => removeRule(r.name), title: 'remove rule ' + r.name }, 'remove'))));
+}
+
+function drawEvents(events) {
+  $('events-count').textContent = `(${events.length})`;
+  $('events').replaceChildren(...events.slice(-20).reverse().map((e) => el('li', { class: 'event ' + e.state.toLowerCase(), 'data-event': e.eventId, 'data-state': e.state },
+    e.hasSnapshot ? el('img', { alt: 'snapshot of ' + e.eventId, src: withToken(`/api/event-frame?id=${encodeURIComponent(e.eventId)}`) }) : el('span', { class: 'nosnap' }, '—'),
+    el('span', {}, `${e.state} ${e.streamId}: “${e.label}” (rule ${e.rule}) · frames ${e.firstSequence}–${e.lastSequence} · ${e.windows} window(s) · peak ${pct(e.peakProbability)}`
+      + (e.closeReason ? ` · ${e.closeReason}` : '')))));
+}
+
 function chart(svg, series, color, label) {
   svg.replaceChildren();
   const W = svg.width.baseVal.value, H = svg.height.baseVal.value, pad = 24;
@@ -112,6 +128,8 @@ async function refresh() {
     drawVocabulary(state.vocabulary);
     drawModel(state);
     drawDeadLetters(state);
+    drawRules(state.rules);
+    drawEvents(state.events);
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}` + (state.unreadableRecords ? ` · ${state.unreadableRecords} unreadable records` : '');
   } catch (e) {
     $('status').textContent = 'disconnected: ' + e;
@@ -132,6 +150,25 @@ $('vocab-form').addEventListener('submit', async (ev) => {
   const body = await res.json();
   $('vocab-message').textContent = res.ok ? `added “${body.added}”: it is used from the next window` : body.error;
   if (res.ok) $('vocab-label').value = '';
+  refresh();
+});
+
+async function removeRule(name) {
+  const res = await api('/api/rules?name=' + encodeURIComponent(name), { method: 'DELETE' });
+  const body = await res.json();
+  $('rule-message').textContent = res.ok ? `removed rule ${name}` : body.error;
+  refresh();
+}
+
+$('rule-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const streams = $('rule-streams').value.split(',').map((x) => x.trim()).filter((x) => x);
+  const rule = { name: $('rule-name').value.trim(), label: $('rule-label').value.trim(), minProbability: Number($('rule-probability').value),
+    minWindows: Number($('rule-windows').value), streams, cooldownMs: 0 };
+  const res = await api('/api/rules', { method: 'POST', body: JSON.stringify(rule) });
+  const body = await res.json();
+  $('rule-message').textContent = res.ok ? `rule ${body.added}: events from the next recognition` : body.error;
+  if (res.ok) { $('rule-name').value = ''; $('rule-label').value = ''; }
   refresh();
 });
 

@@ -36,6 +36,7 @@ class LivePageTest {
         new LivePage(
             state,
             Optional.empty(),
+            Optional.empty(),
             List.of(registry, new PrometheusRegistry()),
             WebSettings.withToken(TOKEN),
             new Health("page").register("core", Health.Report::ready));

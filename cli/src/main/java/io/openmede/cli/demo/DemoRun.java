@@ -25,6 +25,7 @@ import io.openmede.trainer.TrainerSettings;
 import io.openmede.web.LiveFeed;
 import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
+import io.openmede.web.RulesWriter;
 import io.openmede.web.VocabularyWriter;
 import io.openmede.web.WebSettings;
 import io.openmede.world.Action;
@@ -143,6 +144,8 @@ public final class DemoRun implements AutoCloseable {
     VocabularyWriter vocabulary =
         new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
     open.push(vocabulary);
+    RulesWriter rulesWriter = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
+    open.push(rulesWriter);
     Path seeded = o.dataDir().resolve("vocabulary-seeded");
     if (!Files.exists(seeded)) {
       for (Action a : Action.base()) {
@@ -164,7 +167,13 @@ public final class DemoRun implements AutoCloseable {
     feed.start();
     open.push(feed);
     LivePage page =
-        new LivePage(state, Optional.of(vocabulary), metrics, WebSettings.from(settings), health);
+        new LivePage(
+            state,
+            Optional.of(vocabulary),
+            Optional.of(rulesWriter),
+            metrics,
+            WebSettings.from(settings),
+            health);
     httpPort = page.start(o.httpHost(), o.httpPort());
     open.push(page);
     pageUrl = page.url();

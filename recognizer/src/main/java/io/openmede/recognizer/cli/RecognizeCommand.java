@@ -9,6 +9,7 @@ import io.openmede.settings.SettingsGroup;
 import io.openmede.web.LiveFeed;
 import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
+import io.openmede.web.RulesWriter;
 import io.openmede.web.VocabularyWriter;
 import io.openmede.web.WebSettings;
 import java.util.ArrayList;
@@ -102,8 +103,9 @@ public final class RecognizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The live page of a recognizer process: its feed, vocabulary writer and HTTP server. */
-  private record LiveView(LiveFeed feed, VocabularyWriter vocabulary, LivePage page)
+  /** The live page of a recognizer process: its feed, vocabulary and rules writers, HTTP server. */
+  private record LiveView(
+      LiveFeed feed, VocabularyWriter vocabulary, RulesWriter rules, LivePage page)
       implements AutoCloseable {
     static LiveView start(
         Cluster cluster, RecognizerService service, String host, int port, WebSettings web)
@@ -112,17 +114,19 @@ public final class RecognizeCommand implements Callable<Integer> {
       LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
       VocabularyWriter vocabulary =
           new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
+      RulesWriter rules = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
       LivePage page =
           new LivePage(
               state,
               Optional.of(vocabulary),
+              Optional.of(rules),
               List.of(service.metrics().registry()),
               web,
               service.health());
       page.start(host, port);
       feed.start();
       System.err.println("live page at " + page.url());
-      return new LiveView(feed, vocabulary, page);
+      return new LiveView(feed, vocabulary, rules, page);
     }
 
     @Override
@@ -130,6 +134,7 @@ public final class RecognizeCommand implements Callable<Integer> {
       page.close();
       feed.close();
       vocabulary.close();
+      rules.close();
     }
   }
 }

@@ -1,0 +1,103 @@
+package io.openmede.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.avro.EventState;
+import io.openmede.schemas.avro.Frame;
+import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.avro.FrameEncoding;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LiveStateTest {
+
+  static FrameBatch batch(String stream, long first, int n) {
+    List<Frame> frames = new ArrayList<>();
+    for (long s = first; s < first + n; s++) {
+      frames.add(
+          Frame.newBuilder()
+              .setSequence(s)
+              .setCaptureTime(Instant.ofEpochMilli(125 * s))
+              .setData(ByteBuffer.wrap(("jpeg-" + s).getBytes()))
+              .build());
+    }
+    return FrameBatch.newBuilder()
+        .setStreamId(stream)
+        .setBatchSequence(first / n)
+        .setWidth(4)
+        .setHeight(4)
+        .setEncoding(FrameEncoding.JPEG)
+        .setFrames(frames)
+        .build();
+  }
+
+  static Event event(String id, String stream, long snapshot) {
+    return Event.newBuilder()
+        .setEventId(id)
+        .setRule("falls")
+        .setStreamId(stream)
+        .setLabel("falling")
+        .setState(EventState.OPENED)
+        .setFirstSequence(0)
+        .setLastSequence(7)
+        .setStartedAt(Instant.ofEpochMilli(0))
+        .setEndedAt(Instant.ofEpochMilli(875))
+        .setWindows(1)
+        .setPeakProbability(0.9)
+        .setSnapshotSequence(snapshot)
+        .setEmittedAt(Instant.ofEpochMilli(900))
+        .build();
+  }
+
+  @Test
+  void anEventKeepsItsSnapshotFrameWhileTheFrameIsRecent() {
+    LiveState state = new LiveState();
+    for (long b = 0; b < 20; b++) {
+      state.onFrames(batch("cam-1", 8 * b, 8)); // 160 frames, the last 64 are kept
+    }
+    state.onEvent(event("falls/cam-1/150", "cam-1", 150));
+    state.onEvent(event("falls/cam-1/3", "cam-1", 3)); // long gone
+    state.onEvent(event("falls/cam-9/3", "cam-9", 3)); // a stream never seen
+    assertThat(state.eventFrame("falls/cam-1/150"))
+        .hasValueSatisfying(b -> assertThat(new String(b)).isEqualTo("jpeg-150"));
+    assertThat(state.eventFrame("falls/cam-1/3")).isEmpty();
+    assertThat(state.eventFrame("falls/cam-9/3")).isEmpty();
+    @SuppressWarnings("unchecked")
+    List<LiveState.EventView> events = (List<LiveState.EventView>) state.snapshot().get("events");
+    assertThat(events)
+        .extracting(LiveState.EventView::hasSnapshot)
+        .containsExactly(true, false, false);
+  }
+
+  @Test
+  void rulesAreListedAndATombstoneRemovesOne() {
+    LiveState state = new LiveState();
+    state.onRule(
+        "falls",
+        AlertRule.newBuilder()
+            .setName("falls")
+            .setLabel("falling")
+            .setMinProbability(0.7)
+            .setMinWindows(3)
+            .setStreams(List.of("camera-*"))
+            .setUpdatedAt(Instant.ofEpochMilli(1))
+            .build());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rules = (List<Map<String, Object>>) state.snapshot().get("rules");
+    assertThat(rules)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r).containsEntry("name", "falls").containsEntry("minWindows", 3);
+              assertThat(r.get("streams")).isEqualTo(List.of("camera-*"));
+            });
+    state.onRule("falls", null);
+    assertThat((List<?>) state.snapshot().get("rules")).isEmpty();
+  }
+}
