@@ -155,8 +155,15 @@ public final class FaultCampaign {
   /** Batch sequence numbers the broker acknowledged, per stream. */
   private final Map<String, Set<Long>> acked = new ConcurrentHashMap<>();
 
-  /** Frame sequence numbers of the ingest process's streams read back from the frames topic. */
-  private final Map<String, Set<Long>> ingestFrames = new ConcurrentHashMap<>();
+  /**
+   * Frame sequence numbers of the ingest process's streams read back from the frames topic, one set
+   * per run of the process (a batch sequence number that goes back starts a new run: ingest numbers
+   * from 0 on every start).
+   */
+  private final Map<String, List<Set<Long>>> ingestFrames = new ConcurrentHashMap<>();
+
+  /** The last batch sequence number read per ingest stream. */
+  private final Map<String, Long> ingestLastBatch = new ConcurrentHashMap<>();
 
   /**
    * When each window's batch was handed to the producer, for the ingest process's streams when a
@@ -466,7 +473,8 @@ public final class FaultCampaign {
 
   private ChildJvm ingestRestart(ChildJvm ingest, Path work) throws Exception {
     header("ingest restart");
-    long seen0 = ingestFrames.getOrDefault(INGEST_STREAM, Set.of()).size();
+    long seen0 =
+        ingestFrames.getOrDefault(INGEST_STREAM, List.of()).stream().mapToLong(Set::size).sum();
     ingest.close();
     progress(
         "stopped 'openmede ingest synthetic' (SIGTERM, pid %d) after %d frames of %s; starting it"
@@ -747,8 +755,10 @@ public final class FaultCampaign {
       }
       all.addAll(FaultAccounting.expectedWindows(e.getKey(), frames, settings.window()));
     }
-    for (Map.Entry<String, Set<Long>> e : ingestFrames.entrySet()) {
-      all.addAll(FaultAccounting.expectedWindows(e.getKey(), e.getValue(), settings.window()));
+    for (Map.Entry<String, List<Set<Long>>> e : ingestFrames.entrySet()) {
+      for (Set<Long> run : e.getValue()) {
+        all.addAll(FaultAccounting.expectedWindows(e.getKey(), run, settings.window()));
+      }
     }
     return all;
   }
@@ -785,20 +795,44 @@ public final class FaultCampaign {
     }
     Outcome o = FaultAccounting.account(expected(), keys(), dead);
     progress(
-        "%d windows expected from the frame batches the broker acknowledged (%d sends failed);"
+        "%d windows expected from the frame batches the broker acknowledged (%d sends failed)%s;"
             + " %d recognized, %d recognitions read in all (%d unreadable), %d of windows not"
             + " expected",
         o.expected(),
         failedSends.get(),
+        ingestFrames.isEmpty() ? "" : " and the ingest frames read back",
         o.recognized(),
         seen.size(),
         unreadableRecognitions.get(),
         o.unexpected());
+    Map<String, Integer> lostBy = new TreeMap<>();
+    o.lost().forEach(k -> lostBy.merge(k.stream(), 1, Integer::sum));
     progress(
-        "windows lost: %d%s", o.lost().size(), o.lost().isEmpty() ? "" : " " + first(o.lost()));
+        "windows lost: %d%s",
+        o.lost().size(), o.lost().isEmpty() ? "" : " by stream " + lostBy + ": " + first(o.lost()));
     progress(
         "windows doubled: %d%s",
         o.doubled().size(), o.doubled().isEmpty() ? "" : " " + first(o.doubled()));
+    for (Map.Entry<String, List<Set<Long>>> e : ingestFrames.entrySet()) {
+      Set<WindowKey> earlier = new java.util.HashSet<>();
+      int reused = 0;
+      for (Set<Long> run : e.getValue()) {
+        List<WindowKey> windows =
+            FaultAccounting.expectedWindows(e.getKey(), run, settings.window());
+        for (WindowKey k : windows) {
+          if (earlier.contains(k)) {
+            reused++;
+          }
+        }
+        earlier.addAll(windows);
+      }
+      if (e.getValue().size() > 1) {
+        progress(
+            "%s: %d runs of ingest, each numbering frames from 0: %d windows of a later run have"
+                + " the key (stream, first frame) of an earlier run's window and count once",
+            e.getKey(), e.getValue().size(), reused);
+      }
+    }
     progress("dead letters: %d with a reason, by source topic %s", withReason, bySource);
     for (Instance i : instances) {
       progress(
@@ -1032,8 +1066,13 @@ public final class FaultCampaign {
             continue;
           }
           long now = System.nanoTime();
-          Set<Long> frames =
-              ingestFrames.computeIfAbsent(b.getStreamId(), x -> new ConcurrentSkipListSet<>());
+          List<Set<Long>> runs =
+              ingestFrames.computeIfAbsent(b.getStreamId(), x -> new CopyOnWriteArrayList<>());
+          Long last = ingestLastBatch.put(b.getStreamId(), b.getBatchSequence());
+          if (runs.isEmpty() || (last != null && b.getBatchSequence() <= last)) {
+            runs.add(new ConcurrentSkipListSet<>());
+          }
+          Set<Long> frames = runs.get(runs.size() - 1);
           for (var f : b.getFrames()) {
             frames.add(f.getSequence());
             sentAt.put(new WindowKey(b.getStreamId(), f.getSequence()), now);
