@@ -8,6 +8,7 @@ import io.openmede.ingest.command.IngestCommand;
 import io.openmede.model.bench.BenchModelCommand;
 import io.openmede.model.cli.ModelCommand;
 import io.openmede.model.cli.TokenizeCommand;
+import io.openmede.recognizer.bench.BenchFaultsCommand;
 import io.openmede.recognizer.bench.BenchRecognizerCommand;
 import io.openmede.recognizer.cli.RecognizeCommand;
 import io.openmede.recognizer.cli.VocabCommand;
@@ -37,6 +38,7 @@ final class Commands {
     bench.addSubcommand(new BenchModelCommand());
     bench.addSubcommand(new BenchIngestCommand());
     bench.addSubcommand(new BenchRecognizerCommand());
+    bench.addSubcommand(new BenchFaultsCommand());
     bench.addSubcommand(new BenchTrainerCommand());
     bench.addSubcommand(new BenchGeneralizationCommand());
     cl.addSubcommand(bench);

@@ -31,8 +31,12 @@ final class BrokerProcess implements AutoCloseable {
   private final String bootstrapServers;
   private final String registryUrl;
 
-  private BrokerProcess(Process process, String bootstrapServers, String registryUrl) {
+  private final Thread stopper;
+
+  private BrokerProcess(
+      Process process, String bootstrapServers, String registryUrl, Thread stopper) {
     this.process = process;
+    this.stopper = stopper;
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
   }
@@ -45,6 +49,38 @@ final class BrokerProcess implements AutoCloseable {
    *     names the log)
    */
   static BrokerProcess start(Path log) throws IOException, InterruptedException {
+    return start(log, List.of("--temporary", "--free-ports"));
+  }
+
+  /**
+   * Starts the broker JVM with its data in {@code dataDir} (kept when it stops) on the given Kafka
+   * and registry ports, so that stopping it and starting it again with the same arguments brings
+   * back the same cluster (topics, offsets, transactions, schemas) at the same addresses; otherwise
+   * as {@link #start(Path)}.
+   */
+  static BrokerProcess startKeeping(Path log, Path dataDir, int port, int registryPort)
+      throws IOException, InterruptedException {
+    return start(
+        log,
+        List.of(
+            "--data-dir",
+            dataDir.toString(),
+            "--port",
+            Integer.toString(port),
+            "--registry-port",
+            Integer.toString(registryPort)));
+  }
+
+  /** A port free on the loopback interface now. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static BrokerProcess start(Path log, List<String> args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -55,8 +91,7 @@ final class BrokerProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BrokerCommand.class.getName());
-    command.add("--temporary");
-    command.add("--free-ports");
+    command.addAll(args);
     Process p =
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -64,6 +99,16 @@ final class BrokerProcess implements AutoCloseable {
     // Ctrl-C or SIGTERM to the benchmark stops the broker too (it then removes its data)
     Thread stopper = new Thread(p::destroy, "bench-broker-stopper");
     Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      return awaitReady(p, log, stopper);
+    } catch (IOException | RuntimeException e) {
+      removeHook(stopper);
+      throw e;
+    }
+  }
+
+  private static BrokerProcess awaitReady(Process p, Path log, Thread stopper)
+      throws IOException, InterruptedException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Matcher> ready =
@@ -104,7 +149,7 @@ final class BrokerProcess implements AutoCloseable {
             "bench-broker-stdout");
     drain.setDaemon(true);
     drain.start();
-    return new BrokerProcess(p, m.group(1), m.group(2));
+    return new BrokerProcess(p, m.group(1), m.group(2), stopper);
   }
 
   /** The broker JVM's process id. */
@@ -125,13 +170,25 @@ final class BrokerProcess implements AutoCloseable {
     return registryUrl;
   }
 
-  /** SIGTERM, then waits (the broker removes its temporary data); kills it after 30 s. */
+  /**
+   * SIGTERM, then waits (the broker removes temporary data, keeps a data directory); kills it after
+   * 30 s.
+   */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+    removeHook(stopper);
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs or has run
     }
   }
 }

@@ -20,9 +20,7 @@ import io.openmede.recognizer.vocabulary.VocabularySnapshot;
 import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.recognizer.window.FrameBatchCheck;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
-import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
-import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.avro.VocabularyEntry;
@@ -30,16 +28,8 @@ import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;
 import io.openmede.world.Action;
-import io.openmede.world.CameraFrame;
-import io.openmede.world.CameraSettings;
-import io.openmede.world.SyntheticCamera;
-import io.openmede.world.SyntheticWorld;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -55,7 +45,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -207,7 +196,8 @@ public final class RecognizerBenchmark {
 
     List<String> labels = Action.labels();
     int w0 = options.windowsPerStream();
-    List<List<FrameBatch>> clips = generate(options.streams(), w0);
+    List<List<FrameBatch>> clips =
+        SyntheticFrameBatches.generate("bench-cam-", options.streams(), w0, options.frames());
     long jpegBytes =
         clips.stream()
             .flatMap(List::stream)
@@ -383,7 +373,8 @@ public final class RecognizerBenchmark {
         int stream = (int) (i % options.streams());
         long pacedSeq = batchSeq + i / options.streams();
         FrameBatch b =
-            batchFor(clips.get(stream).get((int) (pacedSeq % clips.get(stream).size())), pacedSeq);
+            SyntheticFrameBatches.renumbered(
+                clips.get(stream).get((int) (pacedSeq % clips.get(stream).size())), pacedSeq);
         send(producer, cluster, b, sentAt);
         producer.flush();
         if (i == vocabAt) {
@@ -490,7 +481,7 @@ public final class RecognizerBenchmark {
     service.streams().pause();
     for (int w = 0; w < options.windowsPerStream(); w++, seq++) {
       for (List<FrameBatch> s : clips) {
-        send(producer, cluster, batchFor(s.get(w), seq), sentAt);
+        send(producer, cluster, SyntheticFrameBatches.renumbered(s.get(w), seq), sentAt);
       }
     }
     producer.flush();
@@ -700,72 +691,8 @@ public final class RecognizerBenchmark {
     return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
-  /** Per stream, {@code count} batches of T JPEG frames from a synthetic-world camera. */
-  private List<List<FrameBatch>> generate(int streams, int count) {
-    SyntheticWorld world = SyntheticWorld.withDefaults();
-    List<List<FrameBatch>> out = new ArrayList<>();
-    for (int s = 0; s < streams; s++) {
-      SyntheticCamera cam = new SyntheticCamera(world, CameraSettings.of("bench-cam-" + s, s));
-      List<FrameBatch> batches = new ArrayList<>();
-      for (int b = 0; b < count; b++) {
-        List<Frame> frames = new ArrayList<>();
-        int w = 0;
-        int h = 0;
-        for (int f = 0; f < options.frames(); f++) {
-          CameraFrame cf = cam.next();
-          w = cf.width();
-          h = cf.height();
-          frames.add(
-              new Frame(
-                  (long) b * options.frames() + f,
-                  Instant.ofEpochMilli(cf.timestampMicros() / 1000),
-                  ByteBuffer.wrap(jpeg(cf))));
-        }
-        batches.add(
-            FrameBatch.newBuilder()
-                .setStreamId("bench-cam-" + s)
-                .setBatchSequence(b)
-                .setWidth(w)
-                .setHeight(h)
-                .setEncoding(FrameEncoding.JPEG)
-                .setFrames(frames)
-                .setSource("synthetic")
-                .build());
-      }
-      out.add(batches);
-    }
-    return out;
-  }
-
-  /** A copy of {@code template}'s frames renumbered as batch {@code seq}. */
-  private FrameBatch batchFor(FrameBatch template, long seq) {
-    List<Frame> frames = new ArrayList<>();
-    for (int f = 0; f < template.getFrames().size(); f++) {
-      Frame t = template.getFrames().get(f);
-      frames.add(new Frame(seq * options.frames() + f, Instant.now(), t.getData()));
-    }
-    return FrameBatch.newBuilder(template).setBatchSequence(seq).setFrames(frames).build();
-  }
-
-  private static byte[] jpeg(CameraFrame f) {
-    BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_INT_RGB);
-    byte[] rgb = f.rgb();
-    for (int i = 0; i < f.width() * f.height(); i++) {
-      img.setRGB(
-          i % f.width(),
-          i / f.width(),
-          ((rgb[3 * i] & 0xff) << 16) | ((rgb[3 * i + 1] & 0xff) << 8) | (rgb[3 * i + 2] & 0xff));
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "jpeg", bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void publishVocabulary(Cluster cluster, List<String> labels) throws Exception {
+  /** Publishes one enabled entry without prompt templates per label. */
+  static void publishVocabulary(Cluster cluster, List<String> labels) throws Exception {
     try (KafkaProducer<String, VocabularyEntry> p =
         new KafkaProducer<>(
             cluster.producerConfig("bench-vocab"),

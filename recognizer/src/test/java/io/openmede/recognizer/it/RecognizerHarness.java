@@ -2,6 +2,7 @@ package io.openmede.recognizer.it;
 
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.recognizer.bench.RecognizerProcess;
 import io.openmede.recognizer.cli.RecognizeCommand;
 import io.openmede.recognizer.testing.Frames;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
@@ -35,12 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RecognizerHarness implements AutoCloseable {
 
-  /** Settings that make exactly-once quick to observe in tests. */
-  public static final Map<String, Object> STREAMS_OVERRIDES =
-      Map.of(
-          "consumer.session.timeout.ms", 6000,
-          "consumer.heartbeat.interval.ms", 1000,
-          "producer.transaction.timeout.ms", 10000);
+  /** Settings that make exactly-once quick to observe in tests (as in a recognizer process). */
+  public static final Map<String, Object> STREAMS_OVERRIDES = RecognizerProcess.QUICK_FAILOVER;
 
   final Map<String, String> values = new LinkedHashMap<>();
   final Cluster cluster;
