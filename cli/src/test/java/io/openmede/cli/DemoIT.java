@@ -186,7 +186,9 @@ class DemoIT {
 
   @Test
   @Order(2)
-  void livePage_inChromium_showsEveryStream_aLabelAddedOnThePageIsRecognized_andARuleAddedThereYieldsAnEvent() throws Exception {
+  void
+      livePage_inChromium_showsEveryStream_aLabelAddedOnThePageIsRecognized_andARuleAddedThereYieldsAnEvent()
+          throws Exception {
     Path script = ROOT.resolve("web/e2e/live-page.mjs");
     assumeTrue(
         Files.isExecutable(Path.of("/usr/bin/chromium")),

@@ -5,6 +5,7 @@ import io.openmede.ingest.produce.FramePipeline;
 import io.openmede.ingest.produce.FrameProducer;
 import io.openmede.ingest.produce.IngestMetrics;
 import io.openmede.ingest.produce.ProgressLine;
+import io.openmede.ingest.produce.StreamResume;
 import io.openmede.ingest.source.FrameSource;
 import io.openmede.ingest.source.SourceException;
 import io.openmede.schemas.avro.FrameBatch;
@@ -33,7 +34,25 @@ final class StreamRun {
     try (source;
         FrameProducer producer =
             new FrameProducer(kafka, cluster.topics().frames().name(), metrics)) {
-      FramePipeline pipeline = new FramePipeline(source, producer, options, metrics);
+      StreamResume resume =
+          StreamResume.find(
+              cluster.consumerConfig("openmede-ingest-resume"),
+              cluster.topics().frames().name(),
+              cluster.topics().frames().valueSerde().deserializer(),
+              options.streamId());
+      if (resume.nextBatch() > 0) {
+        System.err.println(
+            "ingest "
+                + options.streamId()
+                + ": numbering continues at batch "
+                + resume.nextBatch()
+                + ", frame "
+                + resume.nextFrame()
+                + " ("
+                + resume.how()
+                + ")");
+      }
+      FramePipeline pipeline = new FramePipeline(source, producer, options, metrics, resume);
       Thread hook =
           new Thread(
               () -> {

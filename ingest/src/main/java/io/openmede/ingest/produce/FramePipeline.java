@@ -71,11 +71,26 @@ public final class FramePipeline {
   private final Options options;
   private final IngestMetrics metrics;
   private final BlockingQueue<Object> queue;
+  private final StreamResume resume;
   private final AtomicReference<Exception> readerFailure = new AtomicReference<>();
   private volatile boolean stopped;
 
   public FramePipeline(
       FrameSource source, FrameProducer producer, Options options, IngestMetrics metrics) {
+    this(source, producer, options, metrics, StreamResume.FRESH);
+  }
+
+  /**
+   * @param resume where the stream's batch and frame numbers continue (after a restart of this
+   *     ingest, numbers must go on above those the recognizers have seen)
+   */
+  public FramePipeline(
+      FrameSource source,
+      FrameProducer producer,
+      Options options,
+      IngestMetrics metrics,
+      StreamResume resume) {
+    this.resume = Objects.requireNonNull(resume, "resume");
     this.source = Objects.requireNonNull(source, "source");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.options = Objects.requireNonNull(options, "options");
@@ -101,7 +116,7 @@ public final class FramePipeline {
             Optional.of(source.description()),
             options.framesPerBatch(),
             options.maxMessageBytes(),
-            0);
+            resume.nextBatch());
     try (FrameEncoder encoder =
         new FrameEncoder(options.size(), options.encoding(), options.jpegQuality())) {
       while (true) {
@@ -109,7 +124,7 @@ public final class FramePipeline {
         if (item == END) {
           break;
         }
-        EncodedFrame encoded = encoder.encode((DecodedFrame) item);
+        EncodedFrame encoded = renumbered(encoder.encode((DecodedFrame) item));
         for (FrameBatch batch : batcher.add(encoded)) {
           producer.send(batch);
         }
@@ -130,6 +145,19 @@ public final class FramePipeline {
     } else if (failure != null) {
       throw new IllegalStateException("reading " + source.description() + " failed", failure);
     }
+  }
+
+  private EncodedFrame renumbered(EncodedFrame f) {
+    if (resume.nextFrame() == 0) {
+      return f;
+    }
+    return new EncodedFrame(
+        f.sequence() + resume.nextFrame(),
+        f.captureTime(),
+        f.width(),
+        f.height(),
+        f.encoding(),
+        f.data());
   }
 
   private void read() {

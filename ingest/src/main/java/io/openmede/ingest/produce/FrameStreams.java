@@ -48,7 +48,18 @@ public final class FrameStreams implements AutoCloseable {
         new KafkaProducer<>(
             config, new StringSerializer(), cluster.topics().frames().valueSerde().serializer());
     FrameProducer producer = new FrameProducer(kafka, cluster.topics().frames().name(), metrics);
-    FramePipeline pipeline = new FramePipeline(source, producer, options, metrics);
+    StreamResume resume =
+        StreamResume.find(
+            cluster.consumerConfig("openmede-ingest-resume"),
+            cluster.topics().frames().name(),
+            cluster.topics().frames().valueSerde().deserializer(),
+            options.streamId());
+    LOG.info(
+        "stream {} numbers from batch {} on: {}",
+        options.streamId(),
+        resume.nextBatch(),
+        resume.how());
+    FramePipeline pipeline = new FramePipeline(source, producer, options, metrics, resume);
     Thread t =
         new Thread(
             () -> {
