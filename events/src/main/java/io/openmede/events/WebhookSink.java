@@ -3,6 +3,7 @@ package io.openmede.events;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.avro.EventState;
 import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.RefusedRecords;
 import java.net.URI;
@@ -20,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the webhooks of their rule: an HTTP POST of the event as JSON with the header
- * {@code Idempotency-Key: <event id>/<state>} (the same on every try and after a restart, so a
- * receiver can drop repeats), retried with capped exponential back-off; after the last try the
+ * Delivers each episode to the webhooks of its rule, once, when it opens: an HTTP POST of the
+ * {@code OPENED} event as JSON with the header {@code Idempotency-Key: <event id>} (the same on
+ * every try and after a restart, so a receiver can drop repeats; the closing record is on the
+ * events topic and the live page), retried with capped exponential back-off; after the last try the
  * event goes to dead letters with the reason. A webhook whose host is not in {@code
  * events.webhook.allowed-hosts} is never contacted (refused, dead-lettered): a rule on a topic does
  * not get to make this service call arbitrary addresses. Redirects are not followed.
@@ -86,6 +88,9 @@ public final class WebhookSink {
    */
   public List<Outcome> deliver(
       Event e, Function<String, Optional<AlertRule>> rules, SourceRecord source) {
+    if (e.getState() != EventState.OPENED) {
+      return List.of(); // one POST per episode: its opening (the close is on the topic and page)
+    }
     Optional<AlertRule> rule = rules.apply(e.getRule());
     if (rule.isEmpty() || rule.get().getWebhooks().isEmpty()) {
       return List.of();
@@ -96,7 +101,7 @@ public final class WebhookSink {
     } catch (java.io.IOException ex) {
       throw new IllegalStateException("an event did not become JSON", ex);
     }
-    String key = e.getEventId() + "/" + e.getState();
+    String key = e.getEventId();
     List<Outcome> out = new java.util.ArrayList<>();
     for (String url : rule.get().getWebhooks()) {
       Outcome o = deliverOne(url, key, body);

@@ -111,7 +111,7 @@ class WebhookSinkTest {
     assertThat(out.get(0).attempts()).isEqualTo(3);
     assertThat(received).hasSize(1);
     assertThat(received.get(0))
-        .startsWith("falls/cam-1/16/OPENED application/json {")
+        .startsWith("falls/cam-1/16 application/json {")
         .contains("\"eventId\":\"falls/cam-1/16\"")
         .contains("\"state\":\"OPENED\"")
         .contains("\"snapshotSequence\":35")
@@ -151,6 +151,14 @@ class WebhookSinkTest {
     assertThat(out.get(0).attempts()).isZero();
     assertThat(received).isEmpty();
     assertThat(letters).singleElement().asString().contains("not in events.webhook.allowed-hosts");
+  }
+
+  @Test
+  void anEpisodeIsPostedOnceWhenItOpens_notWhenItCloses() {
+    Event closed = event();
+    closed.setState(EventState.CLOSED);
+    assertThat(sink(List.of("*")).deliver(closed, n -> rule(n, List.of(url())), SOURCE)).isEmpty();
+    assertThat(received).isEmpty();
   }
 
   @Test

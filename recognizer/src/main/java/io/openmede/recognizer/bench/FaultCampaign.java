@@ -10,6 +10,8 @@ import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;
@@ -67,9 +69,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>bad input on each topic the recognizer reads: frames (not Avro, an unknown schema id: to
  *       dead letters), vocabulary (the same, a prompt without {@code {}}, an empty label, a 1 MB
  *       label: refused, counted by {@code openmede_recognizer_vocabulary_refused_total}),
- *       checkpoints (the same two, a file outside {@code recognizer.checkpoints.roots}, a symlink
- *       out of the root, {@code /dev/zero}: refused, counted by {@code
- *       openmede_recognizer_checkpoints_refused_total});
+ *       checkpoints (the same two, an unsigned announcement and one signed by another key, a file
+ *       outside {@code recognizer.checkpoints.roots}, a symlink out of the root, {@code /dev/zero}:
+ *       refused, counted by {@code openmede_recognizer_checkpoints_refused_total});
  *   <li>the broker stopped, down a while, started again on the same ports and data;
  *   <li>{@code kill -9} of one of the two recognizers (the other takes its partitions over);
  *   <li>an ingest restart: {@code openmede ingest synthetic}, running from the start as one more
@@ -157,8 +159,8 @@ public final class FaultCampaign {
 
   /**
    * Frame sequence numbers of the ingest process's streams read back from the frames topic, one set
-   * per run of the process (a batch sequence number that goes back starts a new run: ingest numbers
-   * from 0 on every start).
+   * per run of the process (a batch sequence number that goes back starts a new run: an ingest that
+   * numbers anew after a restart; today's continues its numbering, so there is one run).
    */
   private final Map<String, List<Set<Long>>> ingestFrames = new ConcurrentHashMap<>();
 
@@ -186,6 +188,7 @@ public final class FaultCampaign {
 
   private Cluster cluster;
   private RecognizerSettings settings;
+  private java.security.KeyPair trainerKey;
   private List<List<FrameBatch>> templates;
   private final List<Instance> instances = new ArrayList<>();
 
@@ -218,6 +221,13 @@ public final class FaultCampaign {
     base.put(RecognizerSettings.APPLICATION_ID.name(), APPLICATION_ID);
     Path roots = Files.createDirectories(work.resolve("checkpoints"));
     base.put(RecognizerSettings.CHECKPOINT_ROOTS.name(), roots.toString());
+    // signing on, as in the demo: announcements must be signed by the campaign's trainer key
+    Path keys = work.resolve("keys");
+    if (!Files.exists(keys.resolve("trainer.key"))) {
+      KeyFiles.write(KeyFiles.generate(), keys.resolve("trainer.key"), keys.resolve("trainer.pub"));
+    }
+    trainerKey = KeyFiles.readPair(keys.resolve("trainer.key"));
+    base.put(RecognizerSettings.TRUSTED_KEYS.name(), keys.resolve("trainer.pub").toString());
     // two recognizers and the broker share this machine: one libtorch thread each, no pinning
     base.put(RecognizerSettings.MODEL_THREADS.name(), "1");
     base.put(RecognizerSettings.THREADS_OWN_CPU.name(), "false");
@@ -377,6 +387,30 @@ public final class FaultCampaign {
     Path outsideDir = Files.createTempDirectory("openmede-faults-outside");
     Path outside = outsideDir.resolve("outside.safetensors");
     Files.write(outside, new byte[4096]);
+    Path inside = settings.checkpointRoots().get(0).resolve("inside.safetensors");
+    Files.write(inside, new byte[4096]);
+    refused(
+        "checkpoints: unsigned announcement (of a file in the store)",
+        "checkpoints",
+        () ->
+            announce(
+                model,
+                "faults-unsigned",
+                inside.toUri().toString(),
+                sha256(inside),
+                4096,
+                Optional.empty()));
+    refused(
+        "checkpoints: announcement signed by another key",
+        "checkpoints",
+        () ->
+            announce(
+                model,
+                "faults-foreign",
+                inside.toUri().toString(),
+                sha256(inside),
+                4096,
+                Optional.of(KeyFiles.generate())));
     refused(
         "checkpoints: file outside the checkpoint roots (" + outside + ")",
         "checkpoints",
@@ -488,7 +522,7 @@ public final class FaultCampaign {
     Optional<String> failure = recovered(t0, "since ingest started again");
     progress(
         "since the restart the recognizers counted %.0f duplicate frame batches and %.0f late"
-            + " frames (ingest numbers its frames from 0 again on every start)",
+            + " frames (a restarted ingest must number on above its previous run)",
         sum("openmede_recognizer_duplicate_batches_total").getOrDefault("", 0.0)
             - dup0.getOrDefault("", 0.0),
         sum("openmede_recognizer_late_frames_total").getOrDefault("", 0.0)
@@ -828,7 +862,7 @@ public final class FaultCampaign {
       }
       if (e.getValue().size() > 1) {
         progress(
-            "%s: %d runs of ingest, each numbering frames from 0: %d windows of a later run have"
+            "%s: %d runs of ingest that numbered frames anew: %d windows of a later run have"
                 + " the key (stream, first frame) of an earlier run's window and count once",
             e.getKey(), e.getValue().size(), reused);
       }
@@ -1159,7 +1193,19 @@ public final class FaultCampaign {
     }
   }
 
+  /** An announcement signed by the campaign's trainer key (the recognizers trust it). */
   private void announce(String model, String version, String uri, String sha, long size)
+      throws Exception {
+    announce(model, version, uri, sha, size, Optional.of(trainerKey));
+  }
+
+  private void announce(
+      String model,
+      String version,
+      String uri,
+      String sha,
+      long size,
+      Optional<java.security.KeyPair> key)
       throws Exception {
     CheckpointAnnouncement a =
         CheckpointAnnouncement.newBuilder()
@@ -1173,6 +1219,7 @@ public final class FaultCampaign {
                 new TrainingSummary("plain", 0L, 0L, Map.of(), 0.0, 1.0, 1, 1, 0.0, 0.0, 0.0))
             .setCreatedAt(Instant.now())
             .build();
+    key.ifPresent(k -> a.setSignature(CheckpointSigning.sign(a, k)));
     try (KafkaProducer<String, CheckpointAnnouncement> p =
         new KafkaProducer<>(
             cluster.producerConfig("faults-ckpt"),
