@@ -1,6 +1,7 @@
 package io.openmede.cli;
 
 import io.openmede.events.EventsSettings;
+import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
@@ -20,6 +21,7 @@ final class AllSettings {
         RecognizerSettings.GROUP,
         TrainerSettings.GROUP,
         EventsSettings.GROUP,
+        LabelerSettings.SETTINGS,
         WebSettings.GROUP);
   }
 }

@@ -5,6 +5,8 @@ import io.openmede.events.cli.AlertCommand;
 import io.openmede.events.cli.EventsCommand;
 import io.openmede.ingest.command.BenchIngestCommand;
 import io.openmede.ingest.command.IngestCommand;
+import io.openmede.ingest.feedback.FeedbackCommand;
+import io.openmede.ingest.feedback.LabelerCommand;
 import io.openmede.model.bench.BenchModelCommand;
 import io.openmede.model.cli.ModelCommand;
 import io.openmede.model.cli.TokenizeCommand;
@@ -30,6 +32,8 @@ final class Commands {
     cl.addSubcommand(new VocabCommand());
     cl.addSubcommand(new EventsCommand());
     cl.addSubcommand(new AlertCommand());
+    cl.addSubcommand(new FeedbackCommand());
+    cl.addSubcommand(new LabelerCommand());
     cl.addSubcommand(new TrainCommand());
     cl.addSubcommand(new PretrainCommand());
     cl.addSubcommand(new ModelCommand());

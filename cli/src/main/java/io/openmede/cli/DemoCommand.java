@@ -2,6 +2,7 @@ package io.openmede.cli;
 
 import io.openmede.cli.demo.DemoRun;
 import io.openmede.events.EventsSettings;
+import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.checkpoint.KeyFiles;
@@ -56,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
           Map.entry("recognizer.commit.interval", "500ms"),
           Map.entry("events.state.dir", "${data}/events"),
           Map.entry("events.application.id", "openmede-demo-events"),
+          Map.entry("labeler.group", "openmede-demo-labeler"),
           Map.entry("trainer.state.dir", "${data}/trainer"),
           Map.entry("trainer.checkpoint.dir", "${data}/checkpoints"),
           Map.entry("trainer.checkpoint.signing-key", "${data}/keys/" + DEMO_KEY + ".key"),
@@ -249,6 +251,7 @@ final class DemoCommand implements Callable<Integer> {
             RecognizerSettings.GROUP,
             TrainerSettings.GROUP,
             EventsSettings.GROUP,
+            LabelerSettings.SETTINGS,
             WebSettings.GROUP);
     Settings user = config.resolve(groups);
     Map<String, String> defaults = new LinkedHashMap<>();

@@ -4,6 +4,8 @@ import io.openmede.embedded.EmbeddedKafka;
 import io.openmede.embedded.EmbeddedPlatform;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
+import io.openmede.ingest.feedback.LabelerService;
+import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.ingest.frame.FrameSize;
 import io.openmede.ingest.produce.FramePipeline;
 import io.openmede.ingest.produce.FrameStreams;
@@ -231,6 +233,12 @@ public final class DemoRun implements AutoCloseable {
               + rule.getLabel()
               + "\" at p >= 0.8 for 2 windows opens an event (openmede alert add/remove/list)");
     }
+
+    step("starting the labeler (feedback -> labeled clips of the window's frames)");
+    LabelerService labeler = LabelerService.start(cluster, LabelerSettings.from(settings));
+    open.push(labeler);
+    metrics.add(labeler.registry());
+    health.include(labeler.health());
 
     IngestMetrics ingestMetrics = new IngestMetrics();
     FrameStreams streams = new FrameStreams(cluster, ingestMetrics);

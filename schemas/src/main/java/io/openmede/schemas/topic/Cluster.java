@@ -54,6 +54,12 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
   public static final Setting<String> EVENTS =
       Setting.string(
           "topics.events", TopicNames.DEFAULT_EVENTS, "Topic of events: episodes of alert rules.");
+  public static final Setting<String> FEEDBACK =
+      Setting.string(
+          "topics.feedback",
+          TopicNames.DEFAULT_FEEDBACK,
+          "Topic of feedback on recognitions (confirm, correct), which the labeler turns into"
+              + " labeled clips.");
   public static final Setting<Integer> PARTITIONS =
       Setting.integer(
           "topics.partitions",
@@ -79,6 +85,7 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
           DEAD_LETTERS,
           RULES,
           EVENTS,
+          FEEDBACK,
           PARTITIONS,
           CREATE_TOPICS);
 
@@ -97,7 +104,8 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
             s.get(CHECKPOINTS),
             s.get(DEAD_LETTERS),
             s.get(RULES),
-            s.get(EVENTS));
+            s.get(EVENTS),
+            s.get(FEEDBACK));
     return of(connection, names, s.get(PARTITIONS));
   }
 

@@ -17,7 +17,8 @@ public record TopicNames(
     String checkpoints,
     String deadLetters,
     String rules,
-    String events) {
+    String events,
+    String feedback) {
 
   /** Default name of the frames topic. */
   public static final String DEFAULT_FRAMES = "openmede.frames";
@@ -43,6 +44,9 @@ public record TopicNames(
   /** Default name of the events topic. */
   public static final String DEFAULT_EVENTS = "openmede.events";
 
+  /** Default name of the feedback topic. */
+  public static final String DEFAULT_FEEDBACK = "openmede.feedback";
+
   public TopicNames {
     List<String> all =
         List.of(
@@ -53,7 +57,8 @@ public record TopicNames(
             Objects.requireNonNull(checkpoints, "checkpoints topic name"),
             Objects.requireNonNull(deadLetters, "dead-letters topic name"),
             Objects.requireNonNull(rules, "rules topic name"),
-            Objects.requireNonNull(events, "events topic name"));
+            Objects.requireNonNull(events, "events topic name"),
+            Objects.requireNonNull(feedback, "feedback topic name"));
     Set<String> seen = new HashSet<>();
     for (String name : all) {
       if (!seen.add(name)) {
@@ -73,46 +78,92 @@ public record TopicNames(
         DEFAULT_CHECKPOINTS,
         DEFAULT_DEAD_LETTERS,
         DEFAULT_RULES,
-        DEFAULT_EVENTS);
+        DEFAULT_EVENTS,
+        DEFAULT_FEEDBACK);
   }
 
   public TopicNames withFrames(String name) {
     return new TopicNames(
-        name, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, rules, events);
+        name,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback);
   }
 
   public TopicNames withVocabulary(String name) {
     return new TopicNames(
-        frames, name, recognitions, labeledClips, checkpoints, deadLetters, rules, events);
+        frames,
+        name,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback);
   }
 
   public TopicNames withRecognitions(String name) {
     return new TopicNames(
-        frames, vocabulary, name, labeledClips, checkpoints, deadLetters, rules, events);
+        frames, vocabulary, name, labeledClips, checkpoints, deadLetters, rules, events, feedback);
   }
 
   public TopicNames withLabeledClips(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, name, checkpoints, deadLetters, rules, events);
+        frames, vocabulary, recognitions, name, checkpoints, deadLetters, rules, events, feedback);
   }
 
   public TopicNames withCheckpoints(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, labeledClips, name, deadLetters, rules, events);
+        frames, vocabulary, recognitions, labeledClips, name, deadLetters, rules, events, feedback);
   }
 
   public TopicNames withDeadLetters(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, labeledClips, checkpoints, name, rules, events);
+        frames, vocabulary, recognitions, labeledClips, checkpoints, name, rules, events, feedback);
   }
 
   public TopicNames withRules(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, name, events);
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        name,
+        events,
+        feedback);
   }
 
   public TopicNames withEvents(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, rules, name);
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        name,
+        feedback);
+  }
+
+  public TopicNames withFeedback(String name) {
+    return new TopicNames(
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        name);
   }
 }

@@ -4,6 +4,7 @@ import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.avro.Recognition;
@@ -32,7 +33,8 @@ public record Topics(
     Topic<String, CheckpointAnnouncement> checkpoints,
     Topic<byte[], DeadLetter> deadLetters,
     Topic<String, AlertRule> rules,
-    Topic<String, Event> events) {
+    Topic<String, Event> events,
+    Topic<String, Feedback> feedback) {
 
   /** Partitions of the data topics (frames, recognitions, labeled clips) by default. */
   public static final int DEFAULT_PARTITIONS = 4;
@@ -123,6 +125,13 @@ public record Topics(
             AvroSerde.of(Event.class, registry).configured(config, false),
             partitions,
             false,
+            SMALL_TOPIC_MAX_MESSAGE_BYTES),
+        new Topic<>(
+            names.feedback(),
+            keys(),
+            AvroSerde.of(Feedback.class, registry).configured(config, false),
+            partitions,
+            false,
             SMALL_TOPIC_MAX_MESSAGE_BYTES));
   }
 
@@ -135,7 +144,15 @@ public record Topics(
   /** Every topic, in the order of DESIGN.md §1. */
   public List<Topic<?, ?>> all() {
     return List.of(
-        frames, vocabulary, recognitions, labeledClips, checkpoints, deadLetters, rules, events);
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback);
   }
 
   /** The names the catalog was created with. */
@@ -148,6 +165,7 @@ public record Topics(
         checkpoints.name(),
         deadLetters.name(),
         rules.name(),
-        events.name());
+        events.name(),
+        feedback.name());
   }
 }

@@ -38,7 +38,8 @@ class TopicsTest {
             "openmede.checkpoints",
             "openmede.dead-letters",
             "openmede.rules",
-            "openmede.events");
+            "openmede.events",
+            "openmede.feedback");
     assertThat(topics.names()).isEqualTo(TopicNames.defaults());
   }
 

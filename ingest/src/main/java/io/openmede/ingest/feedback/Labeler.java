@@ -1,0 +1,99 @@
+package io.openmede.ingest.feedback;
+
+import io.openmede.schemas.avro.Feedback;
+import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.vocabulary.VocabularyRules;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Turns one feedback record into the labeled clip of exactly its window's frames, or says why not.
+ * The clip id comes from the stream and the range, so a repeated correction of a window gives a
+ * clip with the same id (a consumer keeps the latest); a share of the windows (by a hash of the id,
+ * the same for every repeat) is tagged {@value #HELD_OUT_SPLIT} to be held out for evaluation.
+ */
+public final class Labeler {
+
+  /** The split tag of held-out feedback clips. */
+  public static final String HELD_OUT_SPLIT = "feedback-eval";
+
+  /** What came of one feedback record. */
+  public record Outcome(Optional<LabeledClip> clip, String reason, String why) {
+    static Outcome refused(String reason, String why) {
+      return new Outcome(Optional.empty(), reason, why);
+    }
+  }
+
+  private final WindowFrames frames;
+  private final int maxFrames;
+  private final int heldOutPercent;
+
+  /**
+   * @param maxFrames the longest range a feedback record may name
+   * @param heldOutPercent the share of windows held out for evaluation, 0 to 100
+   */
+  public Labeler(WindowFrames frames, int maxFrames, int heldOutPercent) {
+    this.frames = frames;
+    this.maxFrames = maxFrames;
+    this.heldOutPercent = heldOutPercent;
+  }
+
+  /** The clip id of a window: stream and frame range. */
+  public static String clipId(String stream, long first, long last) {
+    return "feedback:" + stream + ":" + first + "-" + last;
+  }
+
+  /** Judges {@code f} and reads its frames. */
+  public Outcome label(Feedback f) {
+    String stream = f.getStreamId();
+    if (stream == null || stream.isEmpty() || stream.length() > 200) {
+      return Outcome.refused("stream", "the stream id must be 1 to 200 characters");
+    }
+    if (f.getFirstSequence() < 0 || f.getLastSequence() < f.getFirstSequence()) {
+      return Outcome.refused(
+          "range",
+          "the range " + f.getFirstSequence() + "-" + f.getLastSequence() + " is not a window");
+    }
+    long n = f.getLastSequence() - f.getFirstSequence() + 1;
+    if (n > maxFrames) {
+      return Outcome.refused(
+          "range",
+          "the range has "
+              + n
+              + " frames; at most "
+              + maxFrames
+              + " (labeler.max-frames): name one window, not a stretch of video");
+    }
+    String label;
+    try {
+      label = VocabularyRules.cleanLabel(f.getLabel());
+    } catch (IllegalArgumentException e) {
+      return Outcome.refused("label", e.getMessage());
+    }
+    WindowFrames.Found found;
+    try {
+      found =
+          frames.read(
+              stream,
+              f.getFirstSequence(),
+              f.getLastSequence(),
+              Optional.ofNullable(f.getFirstCaptureTime()).map(java.time.Instant::ofEpochMilli));
+    } catch (WindowFrames.Missing e) {
+      return Outcome.refused(e.reason(), e.getMessage());
+    }
+    String id = clipId(stream, f.getFirstSequence(), f.getLastSequence());
+    boolean heldOut = Math.floorMod(id.hashCode(), 100) < heldOutPercent;
+    LabeledClip clip =
+        LabeledClip.newBuilder()
+            .setClipId(id)
+            .setLabel(label)
+            .setWidth(found.width())
+            .setHeight(found.height())
+            .setEncoding(found.encoding())
+            .setFrames(found.frames().stream().map(ByteBuffer::wrap).toList())
+            .setSource(id)
+            .setSplit(heldOut ? HELD_OUT_SPLIT : "train")
+            .build();
+    return new Outcome(Optional.of(clip), null, null);
+  }
+}

@@ -1,0 +1,62 @@
+package io.openmede.ingest.feedback;
+
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.settings.ConfigOptions;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code openmede labeler}: feedback becomes labeled clips, until stopped. */
+@Command(
+    name = "labeler",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Turn feedback (openmede feedback, the live page) into labeled clips of exactly the"
+          + " window's frames, read back from the frames topic; refusals go to dead letters.",
+      "Exits 1 if its core dies, so that a supervisor restarts it."
+    })
+public final class LabelerCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions config;
+
+  /** Every settings group the command reads. */
+  public static List<SettingsGroup> groups() {
+    List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
+    g.add(LabelerSettings.SETTINGS);
+    return g;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Settings s = config.resolve(groups());
+    Cluster cluster = Cluster.from(s);
+    if (s.get(Cluster.CREATE_TOPICS)) {
+      cluster.ensureTopics();
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicReference<String> died = new AtomicReference<>();
+    try (LabelerService service = LabelerService.start(cluster, LabelerSettings.from(s));
+        AutoCloseable watch = service.health().watch(java.time.Duration.ofSeconds(1))) {
+      service
+          .health()
+          .onDeath(
+              reason -> {
+                died.set(reason);
+                stop.countDown();
+              });
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.countDown(), "labeler-shutdown"));
+      stop.await();
+    }
+    if (died.get() != null) {
+      System.err.println("labeler: stopped because its core died (" + died.get() + "); exiting 1");
+      return 1;
+    }
+    return 0;
+  }
+}
