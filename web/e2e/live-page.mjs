@@ -1,10 +1,15 @@
 // Drives the live page in headless Chromium (Debian's /usr/bin/chromium, through playwright-core):
 // every stream card shows a frame and a label; a novel label added with the page's vocabulary form
 // shows up in some stream's recognitions on the page; an alert rule for it added with the page's
-// rule form yields an event on the page's timeline with its snapshot frame; a screenshot is
-// written at the end.
+// rule form yields an event on the page's timeline with its snapshot frame; a recognition
+// corrected on the page to a new label (with "new" ticked) becomes a labeled clip (the page lists
+// the feedback as "clip made" once the clip is on openmede.labeled-clips) and the label joins the
+// vocabulary; the event confirmed on the page becomes a clip too; a screenshot is written at the end.
 //
-//   node web/e2e/live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL]
+//   node web/e2e/live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL] [CORRECTION]
+//
+// It prints "feedback clip ID" for each clip made, for the caller to find on the topic.
+// CORRECTION: the new label a recognition is corrected to (default "page correction").
 //
 // STREAMS: comma-separated stream ids the page must show (default
 // camera-1,camera-2,camera-3,video-demo.mp4); LABEL: the novel label to add (default "circling";
@@ -16,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [url, screenshot, streamList, label = 'circling'] = process.argv.slice(2);
+const [url, screenshot, streamList, label = 'circling', correction = 'page correction'] = process.argv.slice(2);
 if (!url || !screenshot) {
   console.error('usage: node live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL]');
   process.exit(2);
@@ -134,7 +139,48 @@ try {
   ).catch(() => {
     throw new Error(`no OPENED event of rule ${rule} with a snapshot frame appeared on the page within ${timeout / 1000} s`);
   });
-  log(`event ${await opened.jsonValue()} is on the page with its snapshot frame`);
+  const eventId = await opened.jsonValue();
+  log(`event ${eventId} is on the page with its snapshot frame`);
+
+  // correct the latest recognition of that stream to a new label, asking for it in the vocabulary
+  const stream = await where.jsonValue();
+  const card = `.stream[data-stream="${stream.replace(/"/g, '\\"')}"]`;
+  await page.fill(`${card} .correct-label`, correction);
+  await page.check(`${card} .add-vocab`);
+  await page.click(`${card} button.correct`);
+  const clipMade = (prefix) => page.waitForFunction(
+    (p) => {
+      for (const li of document.querySelectorAll('#feedback li')) {
+        if (li.dataset.clip.startsWith(p) && li.dataset.state === 'clip made') return li.dataset.clip;
+      }
+      return false;
+    },
+    prefix,
+    { timeout, polling: 250 },
+  ).catch(async () => {
+    const items = await page.$$eval('#feedback li', (lis) => lis.map((l) => l.textContent));
+    throw new Error(`no clip was made for feedback ${prefix}… within ${timeout / 1000} s (message: ${await page.textContent('#feedback-message')}; feedback: ${items.join(' | ')})`);
+  });
+  const corrected = await (await clipMade(`feedback:${stream}:`)).jsonValue();
+  log(`corrected a recognition of ${stream} to "${correction}" on the page`);
+  console.log(`feedback clip ${corrected}`);
+  await page.waitForFunction(
+    (l) => document.querySelector(`#vocabulary li[data-label="${CSS.escape(l)}"]`) !== null,
+    correction,
+    { timeout, polling: 250 },
+  ).catch(() => {
+    throw new Error(`"${correction}" was asked for with the correction but did not join the vocabulary`);
+  });
+  log(`"${correction}" joined the vocabulary with the correction`);
+
+  // confirm the event: its first window becomes a clip too
+  await page.click(`#events li[data-event="${eventId.replace(/"/g, '\\"')}"] button.confirm`);
+  // the event id is rule/stream/first sequence of its first window
+  const eventStream = eventId.slice(eventId.indexOf('/') + 1, eventId.lastIndexOf('/'));
+  const eventFirst = eventId.slice(eventId.lastIndexOf('/') + 1);
+  const confirmed = await (await clipMade(`feedback:${eventStream}:${eventFirst}-`)).jsonValue();
+  log(`confirmed event ${eventId} on the page`);
+  console.log(`feedback clip ${confirmed}`);
   if (errors.length) throw new Error(`the page threw: ${errors.join('; ')}`);
 } catch (e) {
   failure = e;

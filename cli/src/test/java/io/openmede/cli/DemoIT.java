@@ -213,6 +213,42 @@ class DemoIT {
     assertThat(node.exitValue()).as(out).isZero();
     assertThat(out).contains("appears in the recognitions on the page");
     assertThat(Files.size(shot)).as("screenshot " + shot).isGreaterThan(20_000);
+
+    // the correction and the confirmation made on the page are labeled clips on the topic, of
+    // exactly the window's frames, with the label given
+    Matcher ids = Pattern.compile("(?m)^feedback clip (\\S+)$").matcher(out);
+    List<String> clipIds = new ArrayList<>();
+    while (ids.find()) {
+      clipIds.add(ids.group(1));
+    }
+    assertThat(clipIds).as(out).hasSize(2);
+    Map<String, io.openmede.schemas.avro.LabeledClip> clips = new java.util.HashMap<>();
+    Cluster cluster = Cluster.local(bootstrap, registry);
+    try (KafkaConsumer<String, io.openmede.schemas.avro.LabeledClip> c =
+        new KafkaConsumer<>(
+            cluster.consumerConfig("demo-it-clips-" + System.nanoTime()),
+            new StringDeserializer(),
+            cluster.topics().labeledClips().valueSerde().deserializer())) {
+      c.subscribe(List.of(cluster.topics().labeledClips().name()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!clips.keySet().containsAll(clipIds) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, io.openmede.schemas.avro.LabeledClip> r :
+            c.poll(Duration.ofMillis(500))) {
+          if (clipIds.contains(r.key())) {
+            clips.put(r.key(), r.value());
+          }
+        }
+      }
+    }
+    assertThat(clips.keySet()).containsAll(clipIds);
+    io.openmede.schemas.avro.LabeledClip corrected = clips.get(clipIds.get(0));
+    assertThat(corrected.getLabel()).isEqualTo("page correction");
+    String range = clipIds.get(0).substring(clipIds.get(0).lastIndexOf(':') + 1);
+    long first = Long.parseLong(range.substring(0, range.indexOf('-')));
+    long last = Long.parseLong(range.substring(range.indexOf('-') + 1));
+    assertThat(corrected.getFrames()).hasSize((int) (last - first + 1));
+    assertThat(corrected.getSource()).isEqualTo(clipIds.get(0));
+    assertThat(clips.get(clipIds.get(1)).getLabel()).isEqualTo(NOVEL_ON_PAGE);
   }
 
   @Test

@@ -27,6 +27,12 @@ public final class TrainerMetrics {
   /** Clips consumed by updates. */
   public final Counter clips = counter("openmede_trainer_clips", "Clips used for training.");
 
+  /** Clips made from feedback read (trained on, held out, or repeats). */
+  public final Counter feedbackClips =
+      counter(
+          "openmede_trainer_feedback_clips",
+          "Clips made from feedback (clip id feedback:...) read, trained on or held out.");
+
   /** Records refused and sent to the dead-letter topic. */
   public final Counter deadLetters =
       counter("openmede_trainer_dead_letters", "Records sent to the dead-letter topic.");
@@ -72,6 +78,7 @@ public final class TrainerMetrics {
   private long seenUpdates;
   private long seenClips;
   private long seenDeadLetters;
+  private long seenFeedback;
   private Optional<String> seenCheckpoint = Optional.empty();
 
   /** The registry holding these metrics (for an exporter). */
@@ -88,6 +95,7 @@ public final class TrainerMetrics {
     seenUpdates = p.updates();
     seenClips = p.clips();
     seenDeadLetters = loop.deadLettered();
+    seenFeedback = loop.feedbackClips();
     seenCheckpoint = p.lastCheckpoint();
     seenCheckpoint.ifPresent(lastCheckpoint::setLabelValues);
     observeGauges(p, loop.lastReport());
@@ -106,6 +114,8 @@ public final class TrainerMetrics {
     seenUpdates = p.updates();
     seenClips = p.clips();
     seenDeadLetters = dead;
+    feedbackClips.inc(Math.max(0, loop.feedbackClips() - seenFeedback));
+    seenFeedback = loop.feedbackClips();
     if (p.lastCheckpoint().isPresent() && !p.lastCheckpoint().equals(seenCheckpoint)) {
       checkpointsPublished.inc();
       lastCheckpoint.setLabelValues(p.lastCheckpoint().get());

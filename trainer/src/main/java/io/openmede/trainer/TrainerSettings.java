@@ -37,7 +37,8 @@ import java.util.OptionalDouble;
  * @param stateInterval K, updates between state saves
  * @param checkpointDir checkpoint store directory
  * @param signingKey the Ed25519 private key that signs each announcement; empty: unsigned
- * @param heldOutClips most held-out clips kept for evaluation
+ * @param heldOutClips most held-out clips kept for evaluation (and as many feedback clips)
+ * @param feedbackOversample times each training clip made from feedback is used
  * @param evaluate whether to evaluate at each publication
  * @param progressInterval time between progress lines
  * @param stopAfterUpdates stop after this many updates in total; empty to run until stopped
@@ -64,6 +65,7 @@ public record TrainerSettings(
     Path checkpointDir,
     Optional<Path> signingKey,
     int heldOutClips,
+    int feedbackOversample,
     boolean evaluate,
     Duration progressInterval,
     Optional<Long> stopAfterUpdates,
@@ -227,6 +229,16 @@ public record TrainerSettings(
           0,
           1_000_000,
           "Held-out clips (split other than 'train') kept for evaluation; 0 disables it.");
+  public static final Setting<Integer> FEEDBACK_OVERSAMPLE =
+      Setting.integer(
+          "trainer.feedback.oversample",
+          3,
+          1,
+          64,
+          "Times each training clip made from feedback (clip id feedback:...) is offered to the"
+              + " task pairer, so a person's corrections weigh more than the bulk stream; copies may"
+              + " share a batch. Feedback clips held out (split feedback-eval) are evaluated apart"
+              + " as eval.feedback.*.");
   public static final Setting<Boolean> EVALUATE =
       Setting.bool("trainer.eval.enabled", true, "Evaluate θ and the average at each publication.");
   public static final Setting<Duration> PROGRESS =
@@ -286,6 +298,7 @@ public record TrainerSettings(
           CHECKPOINT_DIR,
           SIGNING_KEY,
           HELD_OUT,
+          FEEDBACK_OVERSAMPLE,
           EVALUATE,
           PROGRESS,
           STOP_AFTER,
@@ -378,6 +391,7 @@ public record TrainerSettings(
         Path.of(s.get(CHECKPOINT_DIR)),
         s.get(SIGNING_KEY).map(Path::of),
         s.get(HELD_OUT),
+        s.get(FEEDBACK_OVERSAMPLE),
         s.get(EVALUATE),
         s.get(PROGRESS),
         stop == 0 ? Optional.empty() : Optional.of(stop),

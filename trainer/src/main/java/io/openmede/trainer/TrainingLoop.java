@@ -61,6 +61,14 @@ public final class TrainingLoop implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
+  /** Clip ids of feedback clips start with this (the labeler's {@code feedback:<stream>:...}). */
+  public static final String FEEDBACK_PREFIX = "feedback:";
+
+  /** The split of feedback clips held out for evaluation (the labeler's tag). */
+  public static final String FEEDBACK_EVAL_SPLIT = "feedback-eval";
+
+  private static final int MAX_REMEMBERED_FEEDBACK = 100_000;
+
   private final TrainerSettings settings;
   private final TrainableModel model;
   private final ClassEmbeddingProvider classes;
@@ -72,6 +80,17 @@ public final class TrainingLoop implements AutoCloseable {
   private final ClipDecoder decoder;
   private final SupportQueryPairer<DecodedClip> pairer;
   private final List<DecodedClip> heldOut = new ArrayList<>();
+  // feedback clips held out, by clip id: a repeated correction of a window replaces its clip
+  private final Map<String, DecodedClip> feedbackHeldOut = new LinkedHashMap<>();
+  // clip id → label of feedback clips trained on in this run: a repeat with the same label is not
+  // trained on again; a changed label (a correction of the correction) is
+  private final Map<String, String> feedbackTrained =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_REMEMBERED_FEEDBACK;
+        }
+      };
   private final Optional<String> initialParent;
   private OffsetTracker offsets;
   private MetaOptimizer optimizer;
@@ -79,6 +98,8 @@ public final class TrainingLoop implements AutoCloseable {
   private long updates;
   private long clips;
   private long deadLettered;
+  private long feedbackClips;
+  private long feedbackRepeats;
   private Optional<String> lastCheckpoint = Optional.empty();
   private UpdateReport lastReport;
   private UpdateListener listener = (u, ids, report) -> {};
@@ -240,6 +261,18 @@ public final class TrainingLoop implements AutoCloseable {
       refuse(r, "clip could not be decoded: " + e, e.getClass().getName());
       return;
     }
+    boolean feedback = clip.clipId().startsWith(FEEDBACK_PREFIX);
+    if (feedback) {
+      feedbackClips++;
+    }
+    if (FEEDBACK_EVAL_SPLIT.equals(clip.split())) {
+      if (feedbackHeldOut.containsKey(clip.clipId())
+          || feedbackHeldOut.size() < settings.heldOutClips()) {
+        feedbackHeldOut.put(clip.clipId(), clip);
+      }
+      offsets.handled(r.partition(), r.offset());
+      return;
+    }
     if (!ClipDecoder.TRAIN_SPLIT.equals(clip.split())) {
       if (heldOut.size() < settings.heldOutClips()) {
         heldOut.add(clip);
@@ -247,10 +280,27 @@ public final class TrainingLoop implements AutoCloseable {
       offsets.handled(r.partition(), r.offset());
       return;
     }
+    int copies = 1;
+    if (feedback) {
+      if (clip.label().equals(feedbackTrained.put(clip.clipId(), clip.label()))) {
+        feedbackRepeats++;
+        LOG.info(
+            "feedback clip {} seen before with the same label: not trained again", clip.clipId());
+        offsets.handled(r.partition(), r.offset());
+        return;
+      }
+      copies = settings.feedbackOversample();
+    }
     offsets.waiting(r.partition(), r.offset());
-    Optional<List<SupportQueryPair<DecodedClip>>> tasks = pairer.offer(clip);
-    if (tasks.isPresent()) {
-      train(tasks.get());
+    for (int i = 0; i < copies; i++) {
+      Optional<List<SupportQueryPair<DecodedClip>>> tasks = pairer.offer(clip);
+      if (tasks.isPresent()) {
+        train(tasks.get());
+        if (i + 1 < copies) {
+          // the remaining copies wait for the next update: resume from this record if it crashes
+          offsets.waiting(r.partition(), r.offset());
+        }
+      }
     }
   }
 
@@ -307,9 +357,17 @@ public final class TrainingLoop implements AutoCloseable {
     if (settings.evaluate() && !heldOut.isEmpty()) {
       metrics.putAll(evaluate(Optional.empty()).metrics("eval"));
       if (averaged) {
-        String prefix = settings.method() == TrainingMethod.OPEN_MEDE ? "eval.gwa" : "eval.avg";
-        metrics.putAll(evaluate(Optional.of(weights)).metrics(prefix));
+        metrics.putAll(evaluate(Optional.of(weights)).metrics(averagePrefix()));
       }
+    }
+    if (settings.evaluate() && !feedbackHeldOut.isEmpty()) {
+      metrics.putAll(evaluateFeedback(Optional.empty()).metrics("eval.feedback"));
+      if (averaged) {
+        metrics.putAll(
+            evaluateFeedback(Optional.of(weights)).metrics(averagePrefix() + ".feedback"));
+      }
+    }
+    if (!metrics.isEmpty()) {
       LOG.info("evaluation at update {}: {}", updates, metrics);
     }
     if (publisher.isEmpty()) {
@@ -352,10 +410,27 @@ public final class TrainingLoop implements AutoCloseable {
     }
   }
 
+  private String averagePrefix() {
+    return settings.method() == TrainingMethod.OPEN_MEDE ? "eval.gwa" : "eval.avg";
+  }
+
   /** Evaluates θ (empty) or the given weights on the held-out clips. */
   public EvaluationResult evaluate(Optional<ParameterSet> weights) throws IOException {
+    return evaluate(weights, heldOut);
+  }
+
+  /**
+   * Evaluates θ (empty) or the given weights on the held-out feedback clips (split {@value
+   * #FEEDBACK_EVAL_SPLIT}), ranked over the training vocabulary and their labels.
+   */
+  public EvaluationResult evaluateFeedback(Optional<ParameterSet> weights) throws IOException {
+    return evaluate(weights, List.copyOf(feedbackHeldOut.values()));
+  }
+
+  private EvaluationResult evaluate(Optional<ParameterSet> weights, List<DecodedClip> clips)
+      throws IOException {
     LinkedHashSet<String> labels = new LinkedHashSet<>(vocabulary.labels());
-    heldOut.forEach(c -> labels.add(c.label()));
+    clips.forEach(c -> labels.add(c.label()));
     ClassEmbeddings cls = classes.embed(List.copyOf(labels));
     EvaluationResult[] out = new EvaluationResult[1];
     IoAction run =
@@ -363,7 +438,7 @@ public final class TrainingLoop implements AutoCloseable {
             out[0] =
                 Evaluator.evaluate(
                     model::embedVideos,
-                    heldOut,
+                    clips,
                     cls,
                     model.resolution(),
                     settings.optimizer().batchSize());
@@ -450,6 +525,21 @@ public final class TrainingLoop implements AutoCloseable {
   /** Held-out clips kept for evaluation. */
   public List<DecodedClip> heldOut() {
     return List.copyOf(heldOut);
+  }
+
+  /** Held-out feedback clips kept for evaluation, one per window. */
+  public List<DecodedClip> feedbackHeldOut() {
+    return List.copyOf(feedbackHeldOut.values());
+  }
+
+  /** Feedback clips (clip id {@value #FEEDBACK_PREFIX}...) read in this run, held out or not. */
+  public long feedbackClips() {
+    return feedbackClips;
+  }
+
+  /** Feedback training clips not trained again because they repeated a window and its label. */
+  public long feedbackRepeats() {
+    return feedbackRepeats;
   }
 
   /** Snapshot position in the current averaging cycle, as "t/R". */

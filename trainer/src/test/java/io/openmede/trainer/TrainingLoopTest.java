@@ -137,4 +137,83 @@ class TrainingLoopTest {
       }
     }
   }
+
+  private static LabeledClip feedbackClip(String id, String label, String split, int seed) {
+    LabeledClip c = TestClips.clip(seed, label, 2);
+    c.setClipId(id);
+    c.setSource(id);
+    c.setSplit(split);
+    return c;
+  }
+
+  @Test
+  void feedbackClips_areOversampled_repeatsAreNotTrainedAgain_heldOutOnesAreEvaluatedApart()
+      throws Exception {
+    Map<String, String> values =
+        new HashMap<>(
+            TestClips.tinySettings(
+                temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100));
+    values.put("trainer.eval.enabled", "true");
+    values.put("trainer.feedback.oversample", "2");
+    TrainerSettings settings =
+        TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+    List<DeadLetterSink.Refused> dead = new ArrayList<>();
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    List<List<String>> updates = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {
+      DirectoryCheckpointStore store = new DirectoryCheckpointStore(temp.resolve("ckpt"));
+      try (TrainingLoop loop =
+          new TrainingLoop(
+              settings,
+              new ClipModelGradientSource(model),
+              new TextTowerClassEmbeddings(model),
+              dead::add,
+              Optional.of(
+                  new CheckpointPublisher(
+                      store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
+              new TrainerStateStore(temp.resolve("state")),
+              AVRO,
+              Optional.empty())) {
+        loop.setUpdateListener((u, ids, report) -> updates.add(ids));
+        loop.start();
+        String a = "feedback:cam-1:0-1";
+        String b = "feedback:cam-1:2-3";
+        String held = "feedback:cam-1:10-11";
+        List<LabeledClip> stream =
+            List.of(
+                feedbackClip(a, "waving", "train", 1),
+                feedbackClip(b, "jumping", "train", 2),
+                // the same window and label again (a repeated confirmation): not trained again
+                feedbackClip(a, "waving", "train", 1),
+                feedbackClip(held, "clapping", "feedback-eval", 3),
+                // the held-out window corrected again: it replaces the first one
+                feedbackClip(held, "waving", "feedback-eval", 3),
+                TestClips.streamClip(0),
+                TestClips.streamClip(1),
+                TestClips.streamClip(2),
+                TestClips.streamClip(3));
+        for (int i = 0; i < stream.size(); i++) {
+          loop.accept(record(i, bytes(stream.get(i))));
+        }
+        assertThat(dead).isEmpty();
+        // each feedback clip twice: 2·N·B = 4 clips, the first update
+        assertThat(updates).hasSize(2);
+        assertThat(updates.get(0)).containsExactlyInAnyOrder(a, a, b, b);
+        assertThat(updates.get(1)).containsExactly("clip-0", "clip-1", "clip-2", "clip-3");
+        assertThat(loop.feedbackClips()).isEqualTo(5);
+        assertThat(loop.feedbackRepeats()).isEqualTo(1);
+        assertThat(loop.feedbackHeldOut()).hasSize(1);
+        assertThat(loop.feedbackHeldOut().get(0).label()).isEqualTo("waving");
+        assertThat(loop.progress().offsets()).containsEntry(0, (long) stream.size());
+        // the GWA after update 2 carries the held-out feedback accuracy, of θ and of the average
+        assertThat(announced).hasSize(1);
+        Map<String, Double> m = announced.get(0).getMetrics();
+        assertThat(m)
+            .containsEntry("eval.feedback.clips", 1.0)
+            .containsKey("eval.gwa.feedback.top1");
+        assertThat(m.get("eval.feedback.top1")).isIn(0.0, 1.0);
+        assertThat(m).doesNotContainKey("eval.top1"); // no other held-out clips in this stream
+      }
+    }
+  }
 }

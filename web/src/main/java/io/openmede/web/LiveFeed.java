@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the topics the live page shows into a {@link LiveState}, on its own thread. The vocabulary,
  * checkpoints, dead letters, alert rules and events are read from the beginning (they are state);
- * frames and recognitions from the end (the page shows what happens now). Reads committed records
- * only.
+ * frames, recognitions, feedback and labeled clips (their keys only, to see the feedback's clips
+ * made) from the end (the page shows what happens now). Reads committed records only.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once; {@code close} waits for the thread. A
  * record the page cannot decode is counted and logged, and the feed goes on.
@@ -104,7 +104,8 @@ public final class LiveFeed implements AutoCloseable {
             topics.events())) {
       fromStart.addAll(partitions(c, t.name()));
     }
-    for (Topic<?, ?> t : List.of(topics.frames(), topics.recognitions())) {
+    for (Topic<?, ?> t :
+        List.of(topics.frames(), topics.recognitions(), topics.feedback(), topics.labeledClips())) {
       fromEnd.addAll(partitions(c, t.name()));
     }
     List<TopicPartition> all = new ArrayList<>(fromStart);
@@ -154,7 +155,24 @@ public final class LiveFeed implements AutoCloseable {
           state.onCheckpoint(decode(topics.checkpoints(), r));
         }
       } else if (t.equals(topics.deadLetters().name())) {
-        state.onDeadLetter(decode(topics.deadLetters(), r));
+        io.openmede.schemas.avro.DeadLetter d = decode(topics.deadLetters(), r);
+        state.onDeadLetter(d);
+        if (d.getSourceTopic().equals(topics.feedback().name())
+            && d.getPartition() != null
+            && d.getOffset() != null) {
+          state.onFeedbackRefused(d.getPartition(), d.getOffset(), d.getError());
+        }
+      } else if (t.equals(topics.feedback().name())) {
+        if (r.value() != null) {
+          state.onFeedback(decode(topics.feedback(), r), r.partition(), r.offset());
+        }
+      } else if (t.equals(topics.labeledClips().name())) {
+        // only the key is read (the clip id): the frames are the trainer's business
+        String id =
+            r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+        if (id.startsWith(io.openmede.schemas.feedback.FeedbackClips.PREFIX)) {
+          state.onFeedbackClip(id);
+        }
       } else if (t.equals(topics.rules().name())) {
         String name =
             r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
@@ -197,7 +215,9 @@ public final class LiveFeed implements AutoCloseable {
         topics.checkpoints().name(),
         topics.deadLetters().name(),
         topics.rules().name(),
-        topics.events().name());
+        topics.events().name(),
+        topics.feedback().name(),
+        topics.labeledClips().name());
   }
 
   @Override

@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.openmede.schemas.avro.Feedback;
+import io.openmede.schemas.avro.FeedbackVerdict;
+import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * /api/frame?stream=ID} the latest JPEG of a stream, {@code POST /api/vocabulary} ({@code {"label":
  * ..., "prompts": [...]}}) and {@code DELETE /api/vocabulary?label=...} to change the vocabulary,
  * {@code POST /api/rules} and {@code DELETE /api/rules?name=...} to change the alert rules, {@code
+ * POST /api/feedback} to confirm or correct a window (the labeler makes it a labeled clip), {@code
  * /api/event-frame?id=EVENT} an event's snapshot frame, {@code /metrics} in Prometheus text format,
  * and {@code /health/live}, {@code /health/ready} of the services of this process.
  *
@@ -50,6 +57,7 @@ public final class LivePage implements AutoCloseable {
   private final LiveState state;
   private final Optional<VocabularyWriter> vocabulary;
   private final Optional<RulesWriter> rules;
+  private final Optional<FeedbackWriter> feedback;
   private final List<PrometheusRegistry> metrics;
   private final WebSettings web;
   private final Health health;
@@ -60,8 +68,24 @@ public final class LivePage implements AutoCloseable {
   private ExecutorService executor;
 
   /**
-   * @param vocabulary where page changes go; empty makes the page read-only
-   * @param rules where alert-rule changes go; empty makes the rules read-only
+   * Where the page's changes go; an empty one makes that part of the page read-only.
+   *
+   * @param vocabulary vocabulary changes
+   * @param rules alert-rule changes
+   * @param feedback confirmations and corrections of recognitions and events
+   */
+  public record Writers(
+      Optional<VocabularyWriter> vocabulary,
+      Optional<RulesWriter> rules,
+      Optional<FeedbackWriter> feedback) {
+    /** A read-only page. */
+    public static Writers none() {
+      return new Writers(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * @param writers where the page's changes go
    * @param metrics the registries {@code /metrics} exposes, one after the other, read at each
    *     request (the services of this process: recognizer, trainer, ...)
    * @param web the token and who may read
@@ -69,14 +93,14 @@ public final class LivePage implements AutoCloseable {
    */
   public LivePage(
       LiveState state,
-      Optional<VocabularyWriter> vocabulary,
-      Optional<RulesWriter> rules,
+      Writers writers,
       List<PrometheusRegistry> metrics,
       WebSettings web,
       Health health) {
     this.state = state;
-    this.vocabulary = vocabulary;
-    this.rules = rules;
+    this.vocabulary = writers.vocabulary();
+    this.rules = writers.rules();
+    this.feedback = writers.feedback();
     this.metrics = metrics;
     this.web = web;
     this.health = health;
@@ -139,6 +163,7 @@ public final class LivePage implements AutoCloseable {
         case "/api/frame" -> frame(x);
         case "/api/vocabulary" -> vocabulary(x, method);
         case "/api/rules" -> rules(x, method);
+        case "/api/feedback" -> feedback(x, method);
         case "/api/event-frame" -> eventFrame(x);
         case "/metrics" -> metrics(x);
         case "/health", "/health/live", "/health/ready" -> ServiceEndpoint.health(x, path, health);
@@ -222,6 +247,65 @@ public final class LivePage implements AutoCloseable {
     }
   }
 
+  private void feedback(HttpExchange x, String method) throws IOException {
+    if (feedback.isEmpty()) {
+      error(x, 405, "this page cannot send feedback: it was started without a feedback writer");
+      return;
+    }
+    if (!method.equals("POST")) {
+      error(x, 405, "use POST to confirm or correct a window");
+      return;
+    }
+    try {
+      JsonNode body = JSON.readTree(x.getRequestBody());
+      if (body == null
+          || !body.hasNonNull("stream")
+          || !body.path("firstSequence").canConvertToLong()
+          || !body.path("lastSequence").canConvertToLong()
+          || !body.hasNonNull("label")) {
+        error(
+            x,
+            400,
+            "expected JSON {\"stream\": \"camera-1\", \"firstSequence\": 120, \"lastSequence\":"
+                + " 127, \"label\": \"waving\", \"verdict\": \"correct\", \"addToVocabulary\":"
+                + " false}");
+        return;
+      }
+      String verdict = body.path("verdict").asText("correct").toUpperCase(java.util.Locale.ROOT);
+      if (!verdict.equals("CONFIRM") && !verdict.equals("CORRECT")) {
+        error(x, 400, "verdict must be confirm or correct, not " + body.path("verdict").asText());
+        return;
+      }
+      Optional<Instant> captured =
+          body.path("firstCaptureTime").canConvertToLong()
+              ? Optional.of(Instant.ofEpochMilli(body.get("firstCaptureTime").asLong()))
+              : Optional.empty();
+      Feedback f =
+          FeedbackClips.build(
+              body.get("stream").asText(),
+              body.get("firstSequence").asLong(),
+              body.get("lastSequence").asLong(),
+              captured,
+              body.get("label").asText(),
+              FeedbackVerdict.valueOf(verdict),
+              body.path("addToVocabulary").asBoolean(false),
+              "live page");
+      RecordMetadata at = feedback.get().send(f);
+      state.onFeedback(f, at.partition(), at.offset());
+      Map<String, Object> answer = new java.util.LinkedHashMap<>();
+      answer.put(
+          "clipId",
+          FeedbackClips.clipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence()));
+      answer.put("partition", at.partition());
+      answer.put("offset", at.offset());
+      send(x, 200, "application/json", JSON.writeValueAsBytes(answer));
+    } catch (IllegalArgumentException e) {
+      error(x, 400, e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      error(x, 400, "the body is not JSON: " + e.getOriginalMessage());
+    }
+  }
+
   private void vocabulary(HttpExchange x, String method) throws IOException {
     if (vocabulary.isEmpty()) {
       error(x, 405, "this page is read-only: it was started without a vocabulary writer");
@@ -243,8 +327,7 @@ public final class LivePage implements AutoCloseable {
         send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("added", entry.getLabel())));
       } else if (method.equals("DELETE")) {
         String label = query(x, "label");
-        vocabulary.get().remove(label);
-        state.onVocabulary(VocabularyWriter.checkLabel(label), null);
+        state.onVocabulary(vocabulary.get().remove(label), null);
         send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("removed", label)));
       } else {
         error(x, 405, "use POST to add a label or DELETE ?label=... to remove one");

@@ -4,12 +4,14 @@ import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.feedback.FeedbackClips;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -49,6 +51,7 @@ public final class LiveState {
       double latencyMs,
       long firstSequence,
       long lastSequence,
+      Instant windowStart,
       Instant at) {}
 
   /** One label's score. */
@@ -86,7 +89,51 @@ public final class LiveState {
   /** A dead letter as the page lists it. */
   public record DeadLetterView(String sourceTopic, String service, String error, Instant at) {}
 
+  /**
+   * A confirmation or correction and what came of it.
+   *
+   * @param state {@code sent}, {@code clip made} (the labeler published the clip) or {@code
+   *     refused} (the labeler dead-lettered it; {@code why} says why)
+   */
+  public record FeedbackView(
+      String clipId,
+      String streamId,
+      long firstSequence,
+      long lastSequence,
+      String label,
+      String verdict,
+      String sender,
+      int partition,
+      long offset,
+      String state,
+      String why,
+      Instant sentAt) {
+    FeedbackView with(String newState, String newWhy) {
+      return new FeedbackView(
+          clipId,
+          streamId,
+          firstSequence,
+          lastSequence,
+          label,
+          verdict,
+          sender,
+          partition,
+          offset,
+          newState,
+          newWhy,
+          sentAt);
+    }
+  }
+
   private final Map<String, StreamView> streams = new TreeMap<>();
+  // feedback by "partition@offset" on the feedback topic, oldest first
+  private final Map<String, FeedbackView> feedback =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FeedbackView> eldest) {
+          return size() > HISTORY;
+        }
+      };
   private final Map<String, VocabularyEntry> vocabulary = new TreeMap<>();
   private final Map<String, CheckpointAnnouncement> checkpoints = new LinkedHashMap<>();
   private final Deque<SwapView> swaps = new ArrayDeque<>();
@@ -156,6 +203,7 @@ public final class LiveState {
             r.getProcessingLatencyMs(),
             r.getFirstSequence(),
             r.getLastSequence(),
+            r.getWindowStart(),
             r.getRecognizedAt());
     StreamView old = streams.get(r.getStreamId());
     streams.put(
@@ -198,6 +246,37 @@ public final class LiveState {
     bounded(
         deadLetters,
         new DeadLetterView(d.getSourceTopic(), d.getService(), d.getError(), d.getFailedAt()));
+  }
+
+  /** A feedback record at {@code partition@offset} of the feedback topic (sent, or read back). */
+  public synchronized void onFeedback(Feedback f, int partition, long offset) {
+    feedback.putIfAbsent(
+        partition + "@" + offset,
+        new FeedbackView(
+            FeedbackClips.clipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence()),
+            f.getStreamId(),
+            f.getFirstSequence(),
+            f.getLastSequence(),
+            f.getLabel(),
+            f.getVerdict().name().toLowerCase(java.util.Locale.ROOT),
+            f.getSender(),
+            partition,
+            offset,
+            "sent",
+            null,
+            f.getSentAt()));
+  }
+
+  /** The labeler refused the feedback record at {@code partition@offset}. */
+  public synchronized void onFeedbackRefused(int partition, long offset, String why) {
+    feedback.computeIfPresent(partition + "@" + offset, (k, v) -> v.with("refused", why));
+  }
+
+  /** The labeler published the clip {@code clipId}: the feedback waiting for it is done. */
+  public synchronized void onFeedbackClip(String clipId) {
+    feedback.replaceAll(
+        (k, v) ->
+            v.clipId().equals(clipId) && v.state().equals("sent") ? v.with("clip made", null) : v);
   }
 
   /** Applies an alert-rule record; a null value (tombstone) removes the rule. */
@@ -315,6 +394,7 @@ public final class LiveState {
     }
     out.put("rules", ruleList);
     out.put("events", List.copyOf(events));
+    out.put("feedback", List.copyOf(feedback.values()));
     out.put("unreadableRecords", unreadable);
     return out;
   }

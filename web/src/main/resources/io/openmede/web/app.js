@@ -1,4 +1,5 @@
-// The live page: polls /api/state and redraws; vocabulary changes go to /api/vocabulary.
+// The live page: polls /api/state and redraws; vocabulary changes go to /api/vocabulary, rule
+// changes to /api/rules, confirmations and corrections of windows to /api/feedback.
 'use strict';
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -33,9 +34,16 @@ function drawStreams(streams) {
     seen.add(s.streamId);
     let card = root.querySelector(`[data-stream="${CSS.escape(s.streamId)}"]`);
     if (!card) {
-      card = el('div', { class: 'stream', 'data-stream': s.streamId },
+      // the feedback controls are made once per card (typing in them survives the redraws); they
+      // act on the window the card shows when they are clicked
+      const c = card = el('div', { class: 'stream', 'data-stream': s.streamId },
         el('div', { class: 'id' }, s.streamId), el('img', { alt: 'latest frame of ' + s.streamId }),
-        el('div', { class: 'labels' }), el('div', { class: 'meta' }));
+        el('div', { class: 'labels' }), el('div', { class: 'meta' }),
+        el('div', { class: 'feedback' },
+          el('button', { class: 'confirm', title: 'the top label is right: make this window a training clip', onclick: () => feedbackOnCard(c, 'confirm') }, 'confirm'),
+          el('input', { class: 'correct-label', list: 'vocab-options', placeholder: 'right label', 'aria-label': 'right label for ' + s.streamId }),
+          el('label', { title: 'also add the label to the vocabulary' }, el('input', { type: 'checkbox', class: 'add-vocab' }), 'new'),
+          el('button', { class: 'correct', title: 'the window shows the label typed here', onclick: () => feedbackOnCard(c, 'correct') }, 'correct')));
       root.append(card);
     }
     if (s.hasFrame) card.querySelector('img').src = withToken(`/api/frame?stream=${encodeURIComponent(s.streamId)}&seq=${s.frameSequence}`);
@@ -47,6 +55,7 @@ function drawStreams(streams) {
         labels.append(el('div', { class: 'label' }, el('span', { class: 'name' }, l.label), el('span', {}, pct(l.probability) + ' · cos ' + l.cosine.toFixed(3))));
         labels.append(el('div', { class: 'bar', style: `width:${Math.max(2, 100 * l.probability)}%` }));
       }
+      Object.assign(card.dataset, { first: r.firstSequence, last: r.lastSequence, start: Date.parse(r.windowStart) || '', top: r.top.length ? r.top[0].label : '' });
       card.querySelector('.meta').textContent = `model ${r.modelVersion} · vocab v${r.vocabularyVersion} · ${r.latencyMs.toFixed(0)} ms · frames ${r.firstSequence}–${r.lastSequence} · ${s.recognitions} recognitions`;
     } else {
       card.querySelector('.meta').textContent = `frame ${s.frameSequence} · no recognition yet`;
@@ -57,6 +66,7 @@ function drawStreams(streams) {
 
 function drawVocabulary(vocab) {
   $('vocab-count').textContent = `(${vocab.length})`;
+  $('vocab-options').replaceChildren(...vocab.map((v) => el('option', { value: v.label })));
   const ul = $('vocabulary');
   ul.replaceChildren(...vocab.map((v) => el('li', { 'data-label': v.label }, el('span', {}, v.label + (v.enabled ? '' : ' (disabled)')),
     el('button', { onclick: () => removeLabel(v.label), title: 'remove ' + v.label }, 'remove'))));
@@ -75,7 +85,48 @@ function drawEvents(events) {
   $('events').replaceChildren(...events.slice(-20).reverse().map((e) => el('li', { class: 'event ' + e.state.toLowerCase(), 'data-event': e.eventId, 'data-state': e.state },
     e.hasSnapshot ? el('img', { alt: 'snapshot of ' + e.eventId, src: withToken(`/api/event-frame?id=${encodeURIComponent(e.eventId)}`) }) : el('span', { class: 'nosnap' }, '—'),
     el('span', {}, `${e.state} ${e.streamId}: “${e.label}” (rule ${e.rule}) · frames ${e.firstSequence}–${e.lastSequence} · ${e.windows} window(s) · peak ${pct(e.peakProbability)}`
-      + (e.closeReason ? ` · ${e.closeReason}` : '')))));
+      + (e.closeReason ? ` · ${e.closeReason}` : '')),
+    el('button', { class: 'confirm', title: `the event is right: its first window shows “${e.label}”`, onclick: () => feedbackOnEvent(e, 'confirm', e.label) }, 'confirm'),
+    el('button', { class: 'correct', title: 'its first window shows the label typed above the events', onclick: () => feedbackOnEvent(e, 'correct', $('event-correct-label').value) }, 'correct'))));
+}
+
+// the frames of a stream's windows, from its latest recognition (8 until one is seen)
+const windowFrames = (streamId) => {
+  const card = $('streams').querySelector(`[data-stream="${CSS.escape(streamId)}"]`);
+  return card && card.dataset.first ? Number(card.dataset.last) - Number(card.dataset.first) + 1 : 8;
+};
+
+async function sendFeedback(body) {
+  const res = await api('/api/feedback', { method: 'POST', body: JSON.stringify(body) });
+  const answer = await res.json();
+  $('feedback-message').textContent = res.ok
+    ? `${body.verdict} sent: the labeler makes clip ${answer.clipId}` + (body.addToVocabulary ? ` and adds “${body.label}” if it is new` : '')
+    : answer.error;
+  refresh();
+}
+
+function feedbackOnCard(card, verdict) {
+  if (!card.dataset.first) { $('feedback-message').textContent = `${card.dataset.stream} has no recognition yet`; return; }
+  const label = verdict === 'confirm' ? card.dataset.top : card.querySelector('.correct-label').value.trim();
+  if (!label) { $('feedback-message').textContent = 'type the right label beside “correct” first'; return; }
+  sendFeedback({ stream: card.dataset.stream, firstSequence: Number(card.dataset.first), lastSequence: Number(card.dataset.last), label, verdict,
+    ...(card.dataset.start ? { firstCaptureTime: Number(card.dataset.start) } : {}),
+    addToVocabulary: verdict === 'correct' && card.querySelector('.add-vocab').checked });
+}
+
+// an event's feedback names its first window
+function feedbackOnEvent(e, verdict, label) {
+  label = (label || '').trim();
+  if (!label) { $('feedback-message').textContent = 'type the right label above the events first'; return; }
+  sendFeedback({ stream: e.streamId, firstSequence: e.firstSequence, lastSequence: e.firstSequence + windowFrames(e.streamId) - 1, label, verdict,
+    firstCaptureTime: Date.parse(e.startedAt),
+    addToVocabulary: verdict === 'correct' && $('event-correct-add').checked });
+}
+
+function drawFeedback(feedback) {
+  $('feedback-count').textContent = `(${feedback.length})`;
+  $('feedback').replaceChildren(...feedback.slice(-12).reverse().map((f) => el('li', { 'data-clip': f.clipId, 'data-state': f.state },
+    el('span', {}, `${f.verdict} ${f.streamId} ${f.firstSequence}–${f.lastSequence} as “${f.label}” (${f.sender || 'unknown'}): ${f.state}` + (f.why ? ` · ${f.why}` : '')))));
 }
 
 function chart(svg, series, color, label) {
@@ -130,6 +181,7 @@ async function refresh() {
     drawDeadLetters(state);
     drawRules(state.rules);
     drawEvents(state.events);
+    drawFeedback(state.feedback);
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}` + (state.unreadableRecords ? ` · ${state.unreadableRecords} unreadable records` : '');
   } catch (e) {
     $('status').textContent = 'disconnected: ' + e;

@@ -8,6 +8,7 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.health.Health;
+import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +35,7 @@ class LivePageTest {
     page =
         new LivePage(
             state,
-            Optional.empty(),
-            Optional.empty(),
+            LivePage.Writers.none(),
             List.of(registry, new PrometheusRegistry()),
             WebSettings.withToken(TOKEN),
             new Health("page").register("core", Health.Report::ready));
@@ -138,12 +137,11 @@ class LivePageTest {
 
   @Test
   void checkLabel_refusesBlankAndControlCharacters() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VocabularyWriter.checkLabel("  "))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VocabularyRules.cleanLabel("  "))
         .hasMessageContaining("must not be empty");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> VocabularyWriter.checkLabel("a\u0007b"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VocabularyRules.cleanLabel("a\u0007b"))
         .hasMessageContaining("control");
-    assertThat(VocabularyWriter.checkLabel("  spinning   clockwise "))
+    assertThat(VocabularyRules.cleanLabel("  spinning   clockwise "))
         .isEqualTo("spinning clockwise");
   }
 
@@ -161,6 +159,24 @@ class LivePageTest {
       b.header("X-Openmede-Token", token);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void feedbackApi_needsTheToken_andARefusalSaysWhy() throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/feedback"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"stream\":\"cam-1\",\"firstSequence\":0,\"lastSequence\":7,"
+                        + "\"label\":\"waving\",\"verdict\":\"correct\"}"));
+    assertThat(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> readOnly =
+        http.send(
+            b.header("X-Openmede-Token", TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(readOnly.statusCode()).isEqualTo(405);
+    assertThat(readOnly.body()).contains("without a feedback writer");
   }
 
   @Test

@@ -100,4 +100,45 @@ class LiveStateTest {
     state.onRule("falls", null);
     assertThat((List<?>) state.snapshot().get("rules")).isEmpty();
   }
+
+  @Test
+  void feedback_isSentThenClipMadeOrRefused_byItsOffset_andReadBackOnlyOnce() {
+    LiveState state = new LiveState();
+    var a =
+        io.openmede.schemas.feedback.FeedbackClips.build(
+            "cam-1",
+            0,
+            7,
+            java.util.Optional.empty(),
+            "waving",
+            io.openmede.schemas.avro.FeedbackVerdict.CORRECT,
+            false,
+            "live page");
+    var b =
+        io.openmede.schemas.feedback.FeedbackClips.build(
+            "cam-1",
+            8,
+            15,
+            java.util.Optional.empty(),
+            "falling",
+            io.openmede.schemas.avro.FeedbackVerdict.CONFIRM,
+            false,
+            "cli");
+    state.onFeedback(a, 0, 10);
+    state.onFeedback(a, 0, 10); // read back by the feed after the page sent it
+    state.onFeedback(b, 0, 11);
+    state.onFeedbackClip("feedback:cam-1:0-7");
+    state.onFeedbackRefused(0, 11, "refused (expired): the frames are gone");
+    state.onFeedbackRefused(0, 99, "not ours");
+    @SuppressWarnings("unchecked")
+    List<LiveState.FeedbackView> views =
+        (List<LiveState.FeedbackView>) state.snapshot().get("feedback");
+    assertThat(views).hasSize(2);
+    assertThat(views.get(0).clipId()).isEqualTo("feedback:cam-1:0-7");
+    assertThat(views.get(0).state()).isEqualTo("clip made");
+    assertThat(views.get(0).verdict()).isEqualTo("correct");
+    assertThat(views.get(1).state()).isEqualTo("refused");
+    assertThat(views.get(1).why()).contains("expired");
+    assertThat(views.get(1).sender()).isEqualTo("cli");
+  }
 }

@@ -19,8 +19,10 @@ import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
 import io.openmede.trainer.TrainerSettings;
@@ -28,7 +30,6 @@ import io.openmede.web.LiveFeed;
 import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
 import io.openmede.web.RulesWriter;
-import io.openmede.web.VocabularyWriter;
 import io.openmede.web.WebSettings;
 import io.openmede.world.Action;
 import io.openmede.world.CameraSettings;
@@ -144,10 +145,15 @@ public final class DemoRun implements AutoCloseable {
 
     LiveState state = new LiveState();
     VocabularyWriter vocabulary =
-        new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
+        new VocabularyWriter(
+            cluster.clientConfig(), cluster.topics().vocabulary(), "openmede-live-page-vocabulary");
     open.push(vocabulary);
     RulesWriter rulesWriter = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
     open.push(rulesWriter);
+    FeedbackWriter feedbackWriter =
+        new FeedbackWriter(
+            cluster.clientConfig(), cluster.topics().feedback(), "openmede-live-page-feedback");
+    open.push(feedbackWriter);
     Path seeded = o.dataDir().resolve("vocabulary-seeded");
     if (!Files.exists(seeded)) {
       for (Action a : Action.base()) {
@@ -171,8 +177,8 @@ public final class DemoRun implements AutoCloseable {
     LivePage page =
         new LivePage(
             state,
-            Optional.of(vocabulary),
-            Optional.of(rulesWriter),
+            new LivePage.Writers(
+                Optional.of(vocabulary), Optional.of(rulesWriter), Optional.of(feedbackWriter)),
             metrics,
             WebSettings.from(settings),
             health);

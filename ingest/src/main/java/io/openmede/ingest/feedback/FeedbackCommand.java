@@ -2,14 +2,13 @@ package io.openmede.ingest.feedback;
 
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FeedbackVerdict;
+import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.openmede.settings.ConfigOptions;
-import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,36 +68,32 @@ public final class FeedbackCommand implements Callable<Integer> {
         description = "Who sends it (default: ${DEFAULT-VALUE}).")
     String sender;
 
+    @Option(
+        names = "--add-to-vocabulary",
+        description =
+            "Also add --label to the vocabulary (default prompts) when it is not there: the labeler"
+                + " does it with the clip.")
+    boolean addToVocabulary;
+
     int send(FeedbackVerdict verdict) throws Exception {
-      String clean;
+      long lastSeq = last != null ? last : first + frames - 1;
+      Feedback f;
       try {
-        clean = VocabularyRules.cleanLabel(label);
+        f =
+            FeedbackClips.build(
+                stream, first, lastSeq, Optional.empty(), label, verdict, addToVocabulary, sender);
       } catch (IllegalArgumentException e) {
         System.err.println("feedback: " + e.getMessage());
         return 2;
       }
-      long lastSeq = last != null ? last : first + frames - 1;
-      if (first < 0 || lastSeq < first) {
-        System.err.println("feedback: the range " + first + "-" + lastSeq + " is not a window");
-        return 2;
-      }
       Cluster cluster = Cluster.from(config.resolve(Cluster.GROUPS));
-      Feedback f =
-          Feedback.newBuilder()
-              .setStreamId(stream)
-              .setFirstSequence(first)
-              .setLastSequence(lastSeq)
-              .setLabel(clean)
-              .setVerdict(verdict)
-              .setSender(sender)
-              .setSentAt(Instant.now())
-              .build();
-      try (KafkaProducer<String, Feedback> p =
-          new KafkaProducer<>(
-              cluster.producerConfig("openmede-feedback"),
-              new StringSerializer(),
-              cluster.topics().feedback().valueSerde().serializer())) {
-        p.send(new ProducerRecord<>(cluster.topics().feedback().name(), stream, f)).get();
+      try (FeedbackWriter w =
+          new FeedbackWriter(
+              cluster.clientConfig(), cluster.topics().feedback(), "openmede-feedback")) {
+        w.send(f);
+      } catch (IllegalStateException e) {
+        System.err.println("feedback: " + e.getMessage());
+        return 1;
       }
       System.out.println(
           verdict.name().toLowerCase(java.util.Locale.ROOT)
@@ -109,9 +104,12 @@ public final class FeedbackCommand implements Callable<Integer> {
               + "-"
               + lastSeq
               + " as "
-              + VocabularyRules.quote(clean)
+              + VocabularyRules.quote(f.getLabel())
               + ": the labeler makes clip "
-              + Labeler.clipId(stream, first, lastSeq));
+              + FeedbackClips.clipId(stream, first, lastSeq)
+              + (addToVocabulary
+                  ? " and adds the label to the vocabulary if it is not there"
+                  : ""));
       return 0;
     }
   }

@@ -2,6 +2,7 @@ package io.openmede.ingest.feedback;
 
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.feedback.FeedbackClips;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Optional;
 public final class Labeler {
 
   /** The split tag of held-out feedback clips. */
-  public static final String HELD_OUT_SPLIT = "feedback-eval";
+  public static final String HELD_OUT_SPLIT = FeedbackClips.EVAL_SPLIT;
 
   /** What came of one feedback record. */
   public record Outcome(Optional<LabeledClip> clip, String reason, String why) {
@@ -40,19 +41,20 @@ public final class Labeler {
 
   /** The clip id of a window: stream and frame range. */
   public static String clipId(String stream, long first, long last) {
-    return "feedback:" + stream + ":" + first + "-" + last;
+    return FeedbackClips.clipId(stream, first, last);
   }
 
   /** Judges {@code f} and reads its frames. */
   public Outcome label(Feedback f) {
     String stream = f.getStreamId();
-    if (stream == null || stream.isEmpty() || stream.length() > 200) {
-      return Outcome.refused("stream", "the stream id must be 1 to 200 characters");
-    }
-    if (f.getFirstSequence() < 0 || f.getLastSequence() < f.getFirstSequence()) {
+    Optional<String> window =
+        FeedbackClips.windowRefusal(stream, f.getFirstSequence(), f.getLastSequence());
+    if (window.isPresent()) {
       return Outcome.refused(
-          "range",
-          "the range " + f.getFirstSequence() + "-" + f.getLastSequence() + " is not a window");
+          stream == null || stream.isEmpty() || stream.length() > FeedbackClips.MAX_STREAM_LENGTH
+              ? "stream"
+              : "range",
+          window.get());
     }
     long n = f.getLastSequence() - f.getFirstSequence() + 1;
     if (n > maxFrames) {

@@ -7,6 +7,7 @@ import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -50,7 +51,15 @@ public final class LabelerService implements AutoCloseable {
           .labelNames("reason")
           .register(registry);
 
+  private final Counter vocabularyAdded =
+      Counter.builder()
+          .name("openmede_labeler_vocabulary_added")
+          .help("Labels added to the vocabulary because feedback asked for them.")
+          .register(registry);
+
   private final Cluster cluster;
+  private final VocabularyLabels vocabularyLabels;
+  private final VocabularyWriter vocabulary;
   private final Labeler labeler;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<String, LabeledClip> producer;
@@ -85,6 +94,12 @@ public final class LabelerService implements AutoCloseable {
             pc, new StringSerializer(), cluster.topics().labeledClips().valueSerde().serializer());
     this.letters =
         new KafkaRefusedRecords(cluster.clientConfig(), cluster.topics().deadLetters(), "labeler");
+    this.vocabularyLabels =
+        new VocabularyLabels(
+            cluster.consumerConfig("openmede-labeler-vocabulary"), cluster.topics().vocabulary());
+    this.vocabulary =
+        new VocabularyWriter(
+            cluster.clientConfig(), cluster.topics().vocabulary(), "openmede-labeler-vocabulary");
     this.thread = new Thread(this::run, "labeler");
     this.thread.setDaemon(true);
     health.register(
@@ -149,6 +164,17 @@ public final class LabelerService implements AutoCloseable {
                       cluster.topics().labeledClips().name(), clip.getClipId(), clip))
               .get(60, TimeUnit.SECONDS);
           clips.labelValues(clip.getSplit()).inc();
+          if (f.getAddToVocabulary() && !vocabularyLabels.contains(clip.getLabel())) {
+            vocabulary.add(clip.getLabel(), List.of());
+            vocabularyLabels.added(clip.getLabel());
+            vocabularyAdded.inc();
+            LOG.info(
+                "added {} to the vocabulary (default prompts), as feedback {}-{}@{} asked",
+                VocabularyRules.quote(clip.getLabel()),
+                r.topic(),
+                r.partition(),
+                r.offset());
+          }
           LOG.info(
               "clip {} ({} frames, label {}, {}) from {} feedback",
               clip.getClipId(),
@@ -201,6 +227,8 @@ public final class LabelerService implements AutoCloseable {
     consumer.close();
     producer.close(Duration.ofSeconds(5));
     letters.close();
+    vocabularyLabels.close();
+    vocabulary.close();
     http.ifPresent(ServiceEndpoint::close);
   }
 }

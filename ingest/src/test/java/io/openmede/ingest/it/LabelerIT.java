@@ -88,6 +88,11 @@ class LabelerIT {
   }
 
   static void sendFeedback(String stream, long first, long last, String label) throws Exception {
+    sendFeedback(stream, first, last, label, false);
+  }
+
+  static void sendFeedback(String stream, long first, long last, String label, boolean add)
+      throws Exception {
     try (KafkaProducer<String, Feedback> p =
         new KafkaProducer<>(
             cluster.producerConfig("it-feedback"),
@@ -104,6 +109,7 @@ class LabelerIT {
                       .setFirstCaptureTime(Instant.now().minusSeconds(10).toEpochMilli())
                       .setLabel(label)
                       .setVerdict(FeedbackVerdict.CORRECT)
+                      .setAddToVocabulary(add)
                       .setSender("it")
                       .setSentAt(Instant.now())
                       .build()))
@@ -113,6 +119,13 @@ class LabelerIT {
 
   static <V> List<ConsumerRecord<String, V>> read(
       String topic, org.apache.kafka.common.serialization.Deserializer<V> values, int atLeast) {
+    return read(topic, values, l -> l.size() >= atLeast);
+  }
+
+  static <V> List<ConsumerRecord<String, V>> read(
+      String topic,
+      org.apache.kafka.common.serialization.Deserializer<V> values,
+      java.util.function.Predicate<List<ConsumerRecord<String, V>>> done) {
     Map<String, Object> cc = cluster.consumerConfig("it-reader");
     cc.remove("group.id");
     List<ConsumerRecord<String, V>> out = new ArrayList<>();
@@ -124,7 +137,7 @@ class LabelerIT {
       c.assign(parts);
       c.seekToBeginning(parts);
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (out.size() < atLeast && System.nanoTime() < end) {
+      while (!done.test(out) && System.nanoTime() < end) {
         c.poll(Duration.ofMillis(200)).forEach(out::add);
       }
       c.poll(Duration.ofMillis(500)).forEach(out::add);
@@ -186,6 +199,64 @@ class LabelerIT {
           .anyMatch(e -> e.startsWith("refused (unknown-stream)") && e.contains("cam-9"))
           .anyMatch(e -> e.startsWith("refused (range)") && e.contains("labeler.max-frames"));
       assertThat(labeler.health().live()).isTrue();
+    }
+  }
+
+  @Test
+  void aCorrectionAskingForItsLabel_addsItToTheVocabularyOnce_andLeavesALabelThatIsThere()
+      throws Exception {
+    sendFrames("cam-2");
+    try (io.openmede.schemas.vocabulary.VocabularyWriter vocabulary =
+        new io.openmede.schemas.vocabulary.VocabularyWriter(
+            cluster.clientConfig(), cluster.topics().vocabulary(), "it-vocabulary")) {
+      vocabulary.add("waving", List.of("a person {}."));
+    }
+    try (LabelerService labeler =
+        LabelerService.start(cluster, new LabelerSettings("it-labeler-vocab", 64, 0, 0))) {
+      sendFeedback("cam-2", 0, 7, "sitting down", true);
+      sendFeedback("cam-2", 8, 15, "sitting down", true);
+      sendFeedback("cam-2", 16, 23, "waving", true);
+      sendFeedback("cam-2", 24, 31, "standing up", false);
+      List<ConsumerRecord<String, LabeledClip>> clips =
+          read(
+              cluster.topics().labeledClips().name(),
+              cluster.topics().labeledClips().valueSerde().deserializer(),
+              l -> l.stream().filter(c -> c.key().startsWith("feedback:cam-2:")).count() >= 4);
+      assertThat(clips.stream().filter(c -> c.key().startsWith("feedback:cam-2:")).count())
+          .isEqualTo(4);
+      List<ConsumerRecord<String, io.openmede.schemas.avro.VocabularyEntry>> vocab =
+          read(
+              cluster.topics().vocabulary().name(),
+              cluster.topics().vocabulary().valueSerde().deserializer(),
+              2);
+      assertThat(vocab)
+          .extracting(ConsumerRecord::key)
+          .containsExactlyInAnyOrder("waving", "sitting down");
+      // the label that was there keeps its own prompts; the new one has the default set
+      assertThat(
+              vocab.stream()
+                  .filter(v -> v.key().equals("waving"))
+                  .findFirst()
+                  .orElseThrow()
+                  .value()
+                  .getPrompts())
+          .containsExactly("a person {}.");
+      assertThat(
+              vocab.stream()
+                  .filter(v -> v.key().equals("sitting down"))
+                  .findFirst()
+                  .orElseThrow()
+                  .value()
+                  .getPrompts())
+          .isEmpty();
+      assertThat(
+              labeler.registry().scrape().stream()
+                  .filter(
+                      m -> m.getMetadata().getName().equals("openmede_labeler_vocabulary_added"))
+                  .findFirst()
+                  .orElseThrow()
+                  .getDataPoints())
+          .hasSize(1);
     }
   }
 

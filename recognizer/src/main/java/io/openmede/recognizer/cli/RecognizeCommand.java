@@ -2,7 +2,9 @@ package io.openmede.recognizer.cli;
 
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
@@ -10,7 +12,6 @@ import io.openmede.web.LiveFeed;
 import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
 import io.openmede.web.RulesWriter;
-import io.openmede.web.VocabularyWriter;
 import io.openmede.web.WebSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,9 +104,13 @@ public final class RecognizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The live page of a recognizer process: its feed, vocabulary and rules writers, HTTP server. */
+  /** The live page of a recognizer process: its feed, its writers, its HTTP server. */
   private record LiveView(
-      LiveFeed feed, VocabularyWriter vocabulary, RulesWriter rules, LivePage page)
+      LiveFeed feed,
+      VocabularyWriter vocabulary,
+      RulesWriter rules,
+      FeedbackWriter feedback,
+      LivePage page)
       implements AutoCloseable {
     static LiveView start(
         Cluster cluster, RecognizerService service, String host, int port, WebSettings web)
@@ -113,20 +118,26 @@ public final class RecognizeCommand implements Callable<Integer> {
       LiveState state = new LiveState();
       LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
       VocabularyWriter vocabulary =
-          new VocabularyWriter(cluster.clientConfig(), cluster.topics().vocabulary());
+          new VocabularyWriter(
+              cluster.clientConfig(),
+              cluster.topics().vocabulary(),
+              "openmede-live-page-vocabulary");
       RulesWriter rules = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
+      FeedbackWriter feedback =
+          new FeedbackWriter(
+              cluster.clientConfig(), cluster.topics().feedback(), "openmede-live-page-feedback");
       LivePage page =
           new LivePage(
               state,
-              Optional.of(vocabulary),
-              Optional.of(rules),
+              new LivePage.Writers(
+                  Optional.of(vocabulary), Optional.of(rules), Optional.of(feedback)),
               List.of(service.metrics().registry()),
               web,
               service.health());
       page.start(host, port);
       feed.start();
       System.err.println("live page at " + page.url());
-      return new LiveView(feed, vocabulary, rules, page);
+      return new LiveView(feed, vocabulary, rules, feedback, page);
     }
 
     @Override
@@ -135,6 +146,7 @@ public final class RecognizeCommand implements Callable<Integer> {
       feed.close();
       vocabulary.close();
       rules.close();
+      feedback.close();
     }
   }
 }
