@@ -187,7 +187,7 @@ class DemoIT {
   @Test
   @Order(2)
   void
-      livePage_inChromium_showsEveryStream_aLabelAddedOnThePageIsRecognized_andARuleAddedThereYieldsAnEvent()
+      livePage_inChromium_showsEveryStream_aLabelAddedThereIsRecognized_aRuleYieldsAnEvent_aCorrectionBecomesAClip()
           throws Exception {
     Path script = ROOT.resolve("web/e2e/live-page.mjs");
     assumeTrue(

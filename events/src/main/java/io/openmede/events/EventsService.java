@@ -3,12 +3,12 @@ package io.openmede.events;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.health.ThreadFailurePolicy;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -88,7 +88,19 @@ public final class EventsService implements AutoCloseable {
     KafkaStreams streams =
         new KafkaStreams(
             EventsTopology.build(cluster.topics(), metrics, letters, Clock.systemUTC()), props);
-    streams.setUncaughtExceptionHandler(new ThreadFailures());
+    ThreadFailurePolicy failures =
+        new ThreadFailurePolicy(
+            "events",
+            MAX_THREAD_REPLACEMENTS,
+            Duration.ofMinutes(1),
+            3,
+            () -> (long) metrics.recognitions.get(),
+            "recognition");
+    streams.setUncaughtExceptionHandler(
+        e ->
+            failures.replace(e)
+                ? StreamThreadExceptionResponse.REPLACE_THREAD
+                : StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     Health health = new Health("events");
     Optional<ServiceEndpoint> http = Optional.empty();
     if (settings.metricsPort() > 0) {
@@ -201,25 +213,5 @@ public final class EventsService implements AutoCloseable {
     letters.close();
     http.ifPresent(ServiceEndpoint::close);
     LOG.info("events service stopped");
-  }
-
-  /** Replaces a failed stream thread at most {@value #MAX_THREAD_REPLACEMENTS} times a minute. */
-  private static final class ThreadFailures implements StreamsUncaughtExceptionHandler {
-    private final ArrayDeque<Long> recent = new ArrayDeque<>();
-
-    @Override
-    public synchronized StreamThreadExceptionResponse handle(Throwable e) {
-      long now = System.nanoTime();
-      while (!recent.isEmpty() && now - recent.peekFirst() > Duration.ofMinutes(1).toNanos()) {
-        recent.removeFirst();
-      }
-      recent.addLast(now);
-      if (recent.size() > MAX_THREAD_REPLACEMENTS) {
-        LOG.error("stream thread failed again; stopping Kafka Streams", e);
-        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      }
-      LOG.error("stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    }
   }
 }

@@ -21,6 +21,7 @@ import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.health.ThreadFailurePolicy;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import io.openmede.schemas.topic.Topics;
@@ -45,7 +46,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,37 +69,13 @@ public final class RecognizerService implements AutoCloseable {
    */
   static final int MAX_THREAD_REPLACEMENTS = 5;
 
-  /** Replaces a failed stream thread unless failures repeat too often; then stops the client. */
-  static final class ThreadFailures implements StreamsUncaughtExceptionHandler {
-    private final int max;
-    private final Duration per;
-    private final java.util.ArrayDeque<Long> recent = new java.util.ArrayDeque<>();
-
-    ThreadFailures(int max, Duration per) {
-      this.max = max;
-      this.per = per;
-    }
-
-    @Override
-    public synchronized StreamThreadExceptionResponse handle(Throwable e) {
-      long now = System.nanoTime();
-      while (!recent.isEmpty() && now - recent.peekFirst() > per.toNanos()) {
-        recent.removeFirst();
-      }
-      recent.addLast(now);
-      if (recent.size() > max) {
-        LOG.error(
-            "stream thread failed again ({} times within {}); stopping Kafka Streams: the"
-                + " service is no longer live",
-            recent.size(),
-            per,
-            e);
-        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      }
-      LOG.error("stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    }
-  }
+  /**
+   * Stream threads that fail this many times in a row with no frame batch read in between end the
+   * client too, however slowly they fail: a broker that refuses the recognizer's transactions makes
+   * each replacement fail only after the group's session timeout (45 s), which the rate rule alone
+   * never catches.
+   */
+  static final int MAX_FAILURES_WITHOUT_PROGRESS = 3;
 
   private final KafkaStreams streams;
   private final List<ModelSlot<ClipModel>> slots;
@@ -250,8 +227,19 @@ public final class RecognizerService implements AutoCloseable {
     props.putAll(streamsOverrides);
 
     KafkaStreams streams = new KafkaStreams(topology, props);
+    ThreadFailurePolicy failures =
+        new ThreadFailurePolicy(
+            "recognizer",
+            MAX_THREAD_REPLACEMENTS,
+            Duration.ofMinutes(1),
+            MAX_FAILURES_WITHOUT_PROGRESS,
+            () -> (long) metrics.frameBatches.get(),
+            "frame batch");
     streams.setUncaughtExceptionHandler(
-        new ThreadFailures(MAX_THREAD_REPLACEMENTS, Duration.ofMinutes(1)));
+        e ->
+            failures.replace(e)
+                ? StreamThreadExceptionResponse.REPLACE_THREAD
+                : StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
 
     Optional<CheckpointFollower> follower = Optional.empty();
     if (settings.followCheckpoints()) {
