@@ -64,6 +64,7 @@ class RecognizeExitsWhenStreamsDiesIT {
         assertThat(p.exitValue()).as(tail(out)).isEqualTo(1);
         assertThat(out)
             .contains("stream thread failed again")
+            .contains("recognizer is no longer live: streams: Kafka Streams is")
             .contains("recognizer: stopped because its core died")
             .contains("Kafka Streams");
       } finally {
