@@ -180,6 +180,7 @@ public final class RecognizerService implements AutoCloseable {
                 ? ClipModel.load(weights.get(), d)
                 : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d);
         ClipModelLoader.warmUp(m, settings.window().frames());
+        m.textTowerHash(); // the class embeddings' key: hashed now, not on the first batch
         slots.add(new ModelSlot<>(m, version));
       }
     } catch (IOException | RuntimeException e) {

@@ -71,6 +71,9 @@ public record TrainerSettings(
     Optional<Long> stopAfterUpdates,
     int metricsPort) {
 
+  private static final java.util.regex.Pattern MODEL_NAME_PATTERN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
   /** Hyper-parameter presets. */
   public enum Preset {
     /** Every value from its own setting. */
@@ -308,6 +311,14 @@ public record TrainerSettings(
   public TrainerSettings {
     if (modelName.isBlank()) {
       throw new SettingsException("trainer.model.name must not be blank");
+    }
+    if (!MODEL_NAME_PATTERN.matcher(modelName).matches() || modelName.length() > 100) {
+      throw new SettingsException(
+          "trainer.model.name '"
+              + modelName
+              + "' must be 1 to 100 of A-Z a-z 0-9 . _ - and start with a letter or digit: it"
+              + " begins every checkpoint version (NAME-u000000042-open-mede), which is a"
+              + " directory name in the store");
     }
     if (method.isAveraging() && method != TrainingMethod.PLAIN_EMA && cycleSnapshots < 1) {
       throw new SettingsException("trainer.gwa.cycle-snapshots must be >= 1");

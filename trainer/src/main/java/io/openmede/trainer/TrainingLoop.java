@@ -11,6 +11,7 @@ import io.openmede.trainer.averaging.GaussianWeightAverage;
 import io.openmede.trainer.averaging.ParameterSetAlgebra;
 import io.openmede.trainer.averaging.StochasticWeightAverage;
 import io.openmede.trainer.averaging.WeightAverage;
+import io.openmede.trainer.checkpoint.CheckpointExistsException;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.eval.EvaluationResult;
 import io.openmede.trainer.eval.Evaluator;
@@ -385,7 +386,7 @@ public final class TrainingLoop implements AutoCloseable {
               summary(),
               metrics);
       LOG.info("published checkpoint {}", version);
-    } catch (IllegalArgumentException e) {
+    } catch (CheckpointExistsException e) {
       // published before a crash, state not yet saved: the version exists already
       LOG.warn("checkpoint {} not published again: {}", version, e.getMessage());
     }

@@ -57,4 +57,17 @@ class TrainerSettingsTest {
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("exceeds trainer.lr.peak");
   }
+
+  @Test
+  void modelNames_thatCannotBeginACheckpointVersion_areRefused() {
+    for (String bad : List.of("../etc", "a/b", ".hidden", "x y", "-dash", "n".repeat(101))) {
+      assertThatThrownBy(() -> of(Map.of("trainer.model.name", bad)))
+          .as(bad)
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("trainer.model.name");
+    }
+    assertThat(of(Map.of("trainer.model.name", "cams-east_2.v1")).modelName())
+        .isEqualTo("cams-east_2.v1");
+    assertThat(of(Map.of()).modelName()).isEqualTo("openmede-tiny");
+  }
 }

@@ -66,8 +66,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       {@code e2e_vs_bare} is the median over rounds of its ratio to the bare runs around it;
  *   <li><b>paced</b>: the streams at a fixed rate below capacity: production of a window's frame
  *       batch to the read of its recognition, p50 and p99; a vocabulary message mid-way and the
- *       time to the first recognition that uses it; a checkpoint announcement later and the p99
- *       latency of windows produced during the swap against the steady state before it.
+ *       time to the first recognition that uses it; a checkpoint announcement later (the serving
+ *       weights with the image tower changed and the text tower frozen, as the trainer makes them)
+ *       and the p99 latency of windows produced during the swap against the steady state before it.
  * </ol>
  *
  * The last line printed is {@code RESULT e2e_vs_bare=... p50_ms=... p99_ms=... vocab_apply_ms=...
@@ -355,8 +356,17 @@ public final class RecognizerBenchmark {
 
       // paced: steady state, vocabulary change, checkpoint swap
       Path weights = workDir.resolve("bench-ckpt.safetensors");
+      // a checkpoint as the trainer makes them: the serving weights with the image tower changed
+      // (by 1 %) and the text tower frozen
+      Optional<Path> serving =
+          rs.weights().isPresent() ? rs.weights() : DefaultWeights.defaultFor(rs.preset());
       try (ClipModel m =
-          ClipModel.random(ClipConfig.preset(rs.preset()), 4242, ComputeDevice.CPU)) {
+          serving.isPresent()
+              ? ClipModel.load(serving.get(), ComputeDevice.CPU)
+              : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU)) {
+        try (var change = m.parameters().copy()) {
+          m.parameters().addScaled(change, 0.01);
+        }
         m.saveSafetensors(weights);
       }
       received.clear();
@@ -424,6 +434,20 @@ public final class RecognizerBenchmark {
           "  of which in the topology (window complete → recognition forwarded): p50 %.1f ms, p99"
               + " %.1f ms; the rest is the producer, the commit interval and the reader%n",
           percentile(inTopology, 50), percentile(inTopology, 99));
+      double[] inTopologySteady =
+          all.stream().filter(r -> r[0] < vocabSent).mapToDouble(r -> r[2] / 1000.0).toArray();
+      double[] inTopologySwap =
+          all.stream()
+              .filter(r -> r[0] >= swapSent && r[0] < swapSent + swapWindowNanos)
+              .mapToDouble(r -> r[2] / 1000.0)
+              .toArray();
+      out.printf(
+          "  in the topology p99: steady %.1f ms, during the swap %.1f ms (end to end: steady"
+              + " %.1f ms, during the swap %.1f ms)%n",
+          percentile(inTopologySteady, 99),
+          percentile(inTopologySwap, 99),
+          percentile(steady, 99),
+          percentile(swap, 99));
       return new Result(
           bare,
           e2e,

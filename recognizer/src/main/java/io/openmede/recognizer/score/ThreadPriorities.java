@@ -97,6 +97,18 @@ public final class ThreadPriorities {
     return c.isPresent() && c.get().setpriority(PRIO_PROCESS, tid, nice) == 0;
   }
 
+  /** The nicest Linux priority: background work that may wait for every other thread. */
+  public static final int NICEST = 19;
+
+  /**
+   * Makes the calling thread alone {@code nice} nicer (threads it creates inherit that). False when
+   * unsupported or refused.
+   */
+  public static boolean lowerCurrentThread(int nice) {
+    OptionalInt self = currentThreadId();
+    return self.isPresent() && setNice(self.getAsInt(), nice);
+  }
+
   /**
    * Makes the calling thread and the JVM's background threads (JIT compilers, concurrent GC, Kafka
    * producer I/O) {@code nice} nicer, once per calling thread's life (call it from each stream

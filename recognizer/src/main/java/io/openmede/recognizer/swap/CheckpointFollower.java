@@ -1,5 +1,6 @@
 package io.openmede.recognizer.swap;
 
+import io.openmede.recognizer.score.ThreadPriorities;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.topic.RefusedRecords;
 import java.time.Duration;
@@ -98,6 +99,12 @@ public final class CheckpointFollower implements AutoCloseable {
   }
 
   private void run() {
+    // fetching, loading and warming a checkpoint is background work: at the nicest priority, the
+    // stream threads (nice recognizer.threads.nice) that decode and window the frames on the same
+    // cores keep their CPU while a swap is prepared, and a swap takes a little longer instead
+    if (ThreadPriorities.lowerCurrentThread(ThreadPriorities.NICEST)) {
+      LOG.info("checkpoint follower runs at nice {}", ThreadPriorities.NICEST);
+    }
     boolean assigned = false;
     while (running) {
       try {

@@ -11,17 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Class embeddings of the vocabulary, computed once per (entry, model version) and never per
- * window: {@link #embeddings} encodes only classes it has not seen under that model version, and
- * returns the previous result unchanged while neither the vocabulary nor the model changed.
+ * Class embeddings of the vocabulary, computed once per (entry, text tower) and never per window:
+ * {@link #embeddings} encodes only classes it has not seen under that model's text tower (keyed by
+ * {@link ClipModel#textTowerHash()}, the weights themselves), and returns the previous result
+ * unchanged while neither the vocabulary nor the text tower changed. The trainer keeps the text
+ * tower frozen, so a checkpoint swap reuses every class embedding: no text-tower pass at all.
  *
- * <p>Thread-safe. Entries of model versions other than the two most recent are dropped.
+ * <p>Thread-safe. Entries of text towers other than the two most recent are dropped.
  */
 public final class ClassEmbeddingCache {
 
-  private record Key(String label, List<String> prompts, String modelVersion) {}
+  private record Key(String label, List<String> prompts, String textTower) {}
 
-  private record Memo(long vocabularyVersion, String modelVersion, ClassEmbeddings value) {}
+  private record Memo(long vocabularyVersion, String textTower, ClassEmbeddings value) {}
 
   /** Classes encoded in one go by {@link #prepare} before it pauses. */
   static final int PREPARE_CLASSES_AT_ONCE = 2;
@@ -33,7 +35,7 @@ public final class ClassEmbeddingCache {
   private final List<String> defaultTemplates;
   private final Map<Key, float[]> vectors = new ConcurrentHashMap<>();
   private final Map<List<String>, ClassTextEncoder> encoders = new ConcurrentHashMap<>();
-  private final List<String> recentVersions = new ArrayList<>();
+  private final List<String> recentTowers = new ArrayList<>();
   private final AtomicLong encoded = new AtomicLong();
   private volatile Memo memo;
   private volatile VocabularySnapshot lastVocabulary;
@@ -52,37 +54,42 @@ public final class ClassEmbeddingCache {
     return encoded.get();
   }
 
-  /** Class embeddings of {@code vocabulary} under {@code model}, in the vocabulary's order. */
+  /**
+   * Class embeddings of {@code vocabulary} under {@code model}, in the vocabulary's order.
+   *
+   * @param modelVersion the model's version, for the log only: the key is its text tower
+   */
   public ClassEmbeddings embeddings(
       VocabularySnapshot vocabulary, ClipModel model, String modelVersion) {
     lastVocabulary = vocabulary;
+    String tower = model.textTowerHash();
     Memo m = memo;
-    if (m != null
-        && m.vocabularyVersion() == vocabulary.version()
-        && m.modelVersion().equals(modelVersion)) {
+    if (m != null && m.vocabularyVersion() == vocabulary.version() && m.textTower().equals(tower)) {
       return m.value();
     }
-    encodeMissing(vocabulary, model, modelVersion);
+    encodeMissing(vocabulary.classes(), model, tower);
     List<String> labels = new ArrayList<>();
     float[][] out = new float[vocabulary.classes().size()][];
     int i = 0;
     for (VocabularyClass c : vocabulary.classes()) {
       labels.add(c.label());
-      out[i++] = vectors.get(new Key(c.label(), c.prompts(), modelVersion));
+      out[i++] = vectors.get(new Key(c.label(), c.prompts(), tower));
     }
     ClassEmbeddings result = new ClassEmbeddings(labels, out);
-    memo = new Memo(vocabulary.version(), modelVersion, result);
+    memo = new Memo(vocabulary.version(), tower, result);
     return result;
   }
 
   /**
    * Computes the class embeddings of the most recently scored vocabulary under a model about to be
-   * swapped in, so that the first batch after the swap finds them cached. Call off the stream
+   * swapped in, so that the first batch after the swap finds them cached; with the text tower of a
+   * model seen before (the trainer's checkpoints), only its hash is computed. Call off the stream
    * threads (the checkpoint installer does): it encodes a few classes at a time and pauses twice as
    * long as each part took, so that it takes at most about a third of a core from the serving
    * threads (a swap takes a little longer; latency does not spike).
    */
   public void prepare(ClipModel model, String modelVersion) {
+    String tower = model.textTowerHash(); // computed here, off the stream threads, once
     VocabularySnapshot v = lastVocabulary;
     if (v == null || v.isEmpty()) {
       return;
@@ -92,10 +99,12 @@ public final class ClassEmbeddingCache {
     List<VocabularyClass> classes = v.classes();
     for (int i = 0; i < classes.size(); i += PREPARE_CLASSES_AT_ONCE) {
       long t0 = System.nanoTime();
-      encodeMissing(
+      if (!encodeMissing(
           classes.subList(i, Math.min(classes.size(), i + PREPARE_CLASSES_AT_ONCE)),
           model,
-          modelVersion);
+          tower)) {
+        continue; // nothing computed: no pause
+      }
       long took = System.nanoTime() - t0;
       try {
         long pause = PREPARE_PAUSE_FACTOR * took;
@@ -107,15 +116,12 @@ public final class ClassEmbeddingCache {
     }
   }
 
-  private void encodeMissing(VocabularySnapshot vocabulary, ClipModel model, String modelVersion) {
-    encodeMissing(vocabulary.classes(), model, modelVersion);
-  }
-
-  private void encodeMissing(List<VocabularyClass> classes, ClipModel model, String modelVersion) {
-    forgetOldVersions(modelVersion);
+  /** Encodes the classes not cached under {@code tower}; true when it encoded any. */
+  private boolean encodeMissing(List<VocabularyClass> classes, ClipModel model, String tower) {
+    forgetOldTowers(tower);
     Map<List<String>, List<VocabularyClass>> missingByTemplates = new LinkedHashMap<>();
     for (VocabularyClass c : classes) {
-      if (!vectors.containsKey(new Key(c.label(), c.prompts(), modelVersion))) {
+      if (!vectors.containsKey(new Key(c.label(), c.prompts(), tower))) {
         missingByTemplates.computeIfAbsent(templatesOf(c), t -> new ArrayList<>()).add(c);
       }
     }
@@ -127,24 +133,25 @@ public final class ClassEmbeddingCache {
           encoder.encode(model, missing.stream().map(VocabularyClass::label).toList());
       for (int i = 0; i < missing.size(); i++) {
         VocabularyClass c = missing.get(i);
-        vectors.put(new Key(c.label(), c.prompts(), modelVersion), fresh.vectors()[i]);
+        vectors.put(new Key(c.label(), c.prompts(), tower), fresh.vectors()[i]);
       }
       encoded.addAndGet(missing.size());
     }
+    return !missingByTemplates.isEmpty();
   }
 
   private List<String> templatesOf(VocabularyClass c) {
     return c.prompts().isEmpty() ? defaultTemplates : c.prompts();
   }
 
-  private synchronized void forgetOldVersions(String modelVersion) {
-    if (recentVersions.contains(modelVersion)) {
+  private synchronized void forgetOldTowers(String tower) {
+    if (recentTowers.contains(tower)) {
       return;
     }
-    recentVersions.add(modelVersion);
-    while (recentVersions.size() > 2) {
-      String old = recentVersions.remove(0);
-      vectors.keySet().removeIf(k -> k.modelVersion().equals(old));
+    recentTowers.add(tower);
+    while (recentTowers.size() > 2) {
+      String old = recentTowers.remove(0);
+      vectors.keySet().removeIf(k -> k.textTower().equals(old));
     }
   }
 }

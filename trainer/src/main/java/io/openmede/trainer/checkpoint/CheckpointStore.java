@@ -22,7 +22,8 @@ public interface CheckpointStore {
    * @param manifest extra JSON-able facts written beside the weights (sha256, size and version are
    *     added)
    * @throws IOException when writing fails (nothing becomes visible then)
-   * @throws IllegalArgumentException when the version exists or is not a legal name
+   * @throws CheckpointExistsException when the version exists
+   * @throws IllegalArgumentException when the version is not a legal name
    */
   StoredCheckpoint put(String version, WeightsWriter weights, Map<String, Object> manifest)
       throws IOException;

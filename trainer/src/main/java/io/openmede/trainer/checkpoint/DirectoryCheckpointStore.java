@@ -66,8 +66,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
     Path target = root.resolve(version);
     if (Files.exists(target)) {
-      throw new IllegalArgumentException(
-          "checkpoint version " + version + " already exists in " + root);
+      throw new CheckpointExistsException(version, root.toString());
     }
     Path tmp = root.resolve(".tmp-" + version + "-" + UUID.randomUUID());
     Files.createDirectory(tmp);

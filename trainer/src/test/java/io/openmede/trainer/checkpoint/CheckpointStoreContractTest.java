@@ -65,7 +65,16 @@ abstract class CheckpointStoreContractTest {
     CheckpointStore store = create(temp.resolve("store"));
     store.put("v3", f -> Files.write(f, payload(10, 3)), Map.of());
     assertThatThrownBy(() -> store.put("v3", f -> Files.write(f, payload(10, 3)), Map.of()))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(CheckpointExistsException.class)
         .hasMessageContaining("already exists");
+  }
+
+  @Test
+  void put_illegalVersionName_isRefusedAsSuch_notAsExisting() throws Exception {
+    CheckpointStore store = create(temp.resolve("store"));
+    assertThatThrownBy(() -> store.put("../up", f -> Files.write(f, payload(10, 4)), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .isNotInstanceOf(CheckpointExistsException.class)
+        .hasMessageContaining("must match");
   }
 }
