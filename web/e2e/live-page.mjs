@@ -148,20 +148,22 @@ try {
   await page.fill(`${card} .correct-label`, correction);
   await page.check(`${card} .add-vocab`);
   await page.click(`${card} button.correct`);
-  const clipMade = (prefix) => page.waitForFunction(
-    (p) => {
+  // the page's feedback list: one item per feedback record, newest first (the correction and the
+  // confirmation may name the same window, so the verdict tells them apart)
+  const clipMade = (prefix, verdict) => page.waitForFunction(
+    ([p, v]) => {
       for (const li of document.querySelectorAll('#feedback li')) {
-        if (li.dataset.clip.startsWith(p) && li.dataset.state === 'clip made') return li.dataset.clip;
+        if (li.dataset.clip.startsWith(p) && li.dataset.verdict === v && li.dataset.state === 'clip made') return li.dataset.clip;
       }
       return false;
     },
-    prefix,
+    [prefix, verdict],
     { timeout, polling: 250 },
   ).catch(async () => {
     const items = await page.$$eval('#feedback li', (lis) => lis.map((l) => l.textContent));
     throw new Error(`no clip was made for feedback ${prefix}… within ${timeout / 1000} s (message: ${await page.textContent('#feedback-message')}; feedback: ${items.join(' | ')})`);
   });
-  const corrected = await (await clipMade(`feedback:${stream}:`)).jsonValue();
+  const corrected = await (await clipMade(`feedback:${stream}:`, 'correct')).jsonValue();
   log(`corrected a recognition of ${stream} to "${correction}" on the page`);
   console.log(`feedback clip ${corrected}`);
   await page.waitForFunction(
@@ -178,7 +180,7 @@ try {
   // the event id is rule/stream/first sequence of its first window
   const eventStream = eventId.slice(eventId.indexOf('/') + 1, eventId.lastIndexOf('/'));
   const eventFirst = eventId.slice(eventId.lastIndexOf('/') + 1);
-  const confirmed = await (await clipMade(`feedback:${eventStream}:${eventFirst}-`)).jsonValue();
+  const confirmed = await (await clipMade(`feedback:${eventStream}:${eventFirst}-`, 'confirm')).jsonValue();
   log(`confirmed event ${eventId} on the page`);
   console.log(`feedback clip ${confirmed}`);
   if (errors.length) throw new Error(`the page threw: ${errors.join('; ')}`);

@@ -222,7 +222,14 @@ class DemoIT {
       clipIds.add(ids.group(1));
     }
     assertThat(clipIds).as(out).hasSize(2);
-    Map<String, io.openmede.schemas.avro.LabeledClip> clips = new java.util.HashMap<>();
+    // the clips of each id, in topic order (the two may name the same window, then the same id)
+    Map<String, List<io.openmede.schemas.avro.LabeledClip>> clips = new java.util.HashMap<>();
+    Predicate<Map<String, List<io.openmede.schemas.avro.LabeledClip>>> both =
+        m ->
+            m.getOrDefault(clipIds.get(0), List.of()).stream()
+                    .anyMatch(c -> c.getLabel().equals("page correction"))
+                && m.getOrDefault(clipIds.get(1), List.of()).stream()
+                    .anyMatch(c -> c.getLabel().equals(NOVEL_ON_PAGE));
     Cluster cluster = Cluster.local(bootstrap, registry);
     try (KafkaConsumer<String, io.openmede.schemas.avro.LabeledClip> c =
         new KafkaConsumer<>(
@@ -231,24 +238,26 @@ class DemoIT {
             cluster.topics().labeledClips().valueSerde().deserializer())) {
       c.subscribe(List.of(cluster.topics().labeledClips().name()));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!clips.keySet().containsAll(clipIds) && System.nanoTime() < deadline) {
+      while (!both.test(clips) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, io.openmede.schemas.avro.LabeledClip> r :
             c.poll(Duration.ofMillis(500))) {
           if (clipIds.contains(r.key())) {
-            clips.put(r.key(), r.value());
+            clips.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
           }
         }
       }
     }
-    assertThat(clips.keySet()).containsAll(clipIds);
-    io.openmede.schemas.avro.LabeledClip corrected = clips.get(clipIds.get(0));
-    assertThat(corrected.getLabel()).isEqualTo("page correction");
+    assertThat(both.test(clips)).as("clips %s for %s", clips.keySet(), clipIds).isTrue();
+    io.openmede.schemas.avro.LabeledClip corrected =
+        clips.get(clipIds.get(0)).stream()
+            .filter(x -> x.getLabel().equals("page correction"))
+            .findFirst()
+            .orElseThrow();
     String range = clipIds.get(0).substring(clipIds.get(0).lastIndexOf(':') + 1);
     long first = Long.parseLong(range.substring(0, range.indexOf('-')));
     long last = Long.parseLong(range.substring(range.indexOf('-') + 1));
     assertThat(corrected.getFrames()).hasSize((int) (last - first + 1));
     assertThat(corrected.getSource()).isEqualTo(clipIds.get(0));
-    assertThat(clips.get(clipIds.get(1)).getLabel()).isEqualTo(NOVEL_ON_PAGE);
   }
 
   @Test

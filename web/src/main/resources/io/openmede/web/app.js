@@ -125,7 +125,7 @@ function feedbackOnEvent(e, verdict, label) {
 
 function drawFeedback(feedback) {
   $('feedback-count').textContent = `(${feedback.length})`;
-  $('feedback').replaceChildren(...feedback.slice(-12).reverse().map((f) => el('li', { 'data-clip': f.clipId, 'data-state': f.state },
+  $('feedback').replaceChildren(...feedback.slice(-12).reverse().map((f) => el('li', { 'data-clip': f.clipId, 'data-state': f.state, 'data-verdict': f.verdict },
     el('span', {}, `${f.verdict} ${f.streamId} ${f.firstSequence}–${f.lastSequence} as “${f.label}” (${f.sender || 'unknown'}): ${f.state}` + (f.why ? ` · ${f.why}` : '')))));
 }
 
