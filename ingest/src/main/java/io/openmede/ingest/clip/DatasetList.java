@@ -1,5 +1,6 @@
 package io.openmede.ingest.clip;
 
+import io.openmede.schemas.labels.LabelMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

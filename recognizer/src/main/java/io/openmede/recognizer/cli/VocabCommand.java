@@ -1,12 +1,10 @@
 package io.openmede.recognizer.cli;
 
-import io.openmede.recognizer.vocabulary.LabelMap;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.labels.LabelMap;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,7 +222,7 @@ public final class VocabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      List<String> labels = LabelMap.parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+      List<String> labels = LabelMap.load(file).labels();
       Map<String, VocabularyEntry> entries = new TreeMap<>();
       for (String l : labels) {
         entries.put(l, entry(l, prompts, true));
