@@ -5,6 +5,7 @@ import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.avro.TrainingSummary;
+import io.openmede.schemas.feedback.FeedbackClips;
 import io.openmede.trainer.averaging.AverageState;
 import io.openmede.trainer.averaging.ExponentialMovingAverage;
 import io.openmede.trainer.averaging.GaussianWeightAverage;
@@ -61,12 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
-
-  /** Clip ids of feedback clips start with this (the labeler's {@code feedback:<stream>:...}). */
-  public static final String FEEDBACK_PREFIX = "feedback:";
-
-  /** The split of feedback clips held out for evaluation (the labeler's tag). */
-  public static final String FEEDBACK_EVAL_SPLIT = "feedback-eval";
 
   private static final int MAX_REMEMBERED_FEEDBACK = 100_000;
 
@@ -262,11 +257,11 @@ public final class TrainingLoop implements AutoCloseable {
       refuse(r, "clip could not be decoded: " + e, e.getClass().getName());
       return;
     }
-    boolean feedback = clip.clipId().startsWith(FEEDBACK_PREFIX);
+    boolean feedback = clip.clipId().startsWith(FeedbackClips.PREFIX);
     if (feedback) {
       feedbackClips++;
     }
-    if (FEEDBACK_EVAL_SPLIT.equals(clip.split())) {
+    if (FeedbackClips.EVAL_SPLIT.equals(clip.split())) {
       if (feedbackHeldOut.containsKey(clip.clipId())
           || feedbackHeldOut.size() < settings.heldOutClips()) {
         feedbackHeldOut.put(clip.clipId(), clip);
@@ -421,8 +416,8 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /**
-   * Evaluates θ (empty) or the given weights on the held-out feedback clips (split {@value
-   * #FEEDBACK_EVAL_SPLIT}), ranked over the training vocabulary and their labels.
+   * Evaluates θ (empty) or the given weights on the held-out feedback clips (split {@code
+   * feedback-eval}), ranked over the training vocabulary and their labels.
    */
   public EvaluationResult evaluateFeedback(Optional<ParameterSet> weights) throws IOException {
     return evaluate(weights, List.copyOf(feedbackHeldOut.values()));
@@ -533,7 +528,7 @@ public final class TrainingLoop implements AutoCloseable {
     return List.copyOf(feedbackHeldOut.values());
   }
 
-  /** Feedback clips (clip id {@value #FEEDBACK_PREFIX}...) read in this run, held out or not. */
+  /** Feedback clips (clip id {@code feedback:...}) read in this run, held out or not. */
   public long feedbackClips() {
     return feedbackClips;
   }

@@ -54,6 +54,9 @@ public final class LivePage implements AutoCloseable {
           .findAndRegisterModules()
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+  /** The largest request body a change may have (they are small JSON objects). */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
   private final LiveState state;
   private final Optional<VocabularyWriter> vocabulary;
   private final Optional<RulesWriter> rules;
@@ -154,6 +157,14 @@ public final class LivePage implements AutoCloseable {
         error(x, 405, "only GET is served at " + path);
         return;
       }
+      byte[] body = new byte[0];
+      if (change) {
+        body = x.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+          error(x, 413, "the body is over " + MAX_BODY_BYTES + " bytes; a change is a small JSON");
+          return;
+        }
+      }
       switch (path) {
         case "/", "/index.html" -> resource(x, "index.html", "text/html; charset=utf-8");
         case "/app.js" -> resource(x, "app.js", "text/javascript; charset=utf-8");
@@ -161,9 +172,9 @@ public final class LivePage implements AutoCloseable {
         case "/api/state" ->
             send(x, 200, "application/json", JSON.writeValueAsBytes(state.snapshot()));
         case "/api/frame" -> frame(x);
-        case "/api/vocabulary" -> vocabulary(x, method);
-        case "/api/rules" -> rules(x, method);
-        case "/api/feedback" -> feedback(x, method);
+        case "/api/vocabulary" -> vocabulary(x, method, body);
+        case "/api/rules" -> rules(x, method, body);
+        case "/api/feedback" -> feedback(x, method, body);
         case "/api/event-frame" -> eventFrame(x);
         case "/metrics" -> metrics(x);
         case "/health", "/health/live", "/health/ready" -> ServiceEndpoint.health(x, path, health);
@@ -200,14 +211,14 @@ public final class LivePage implements AutoCloseable {
     send(x, 200, "image/jpeg", jpeg.get());
   }
 
-  private void rules(HttpExchange x, String method) throws IOException {
+  private void rules(HttpExchange x, String method, byte[] request) throws IOException {
     if (rules.isEmpty()) {
       error(x, 405, "this page cannot change alert rules: it was started without a rules writer");
       return;
     }
     try {
       if (method.equals("POST")) {
-        JsonNode body = JSON.readTree(x.getRequestBody());
+        JsonNode body = JSON.readTree(request);
         if (body == null || !body.hasNonNull("name") || !body.hasNonNull("label")) {
           error(
               x,
@@ -247,7 +258,7 @@ public final class LivePage implements AutoCloseable {
     }
   }
 
-  private void feedback(HttpExchange x, String method) throws IOException {
+  private void feedback(HttpExchange x, String method, byte[] request) throws IOException {
     if (feedback.isEmpty()) {
       error(x, 405, "this page cannot send feedback: it was started without a feedback writer");
       return;
@@ -257,7 +268,7 @@ public final class LivePage implements AutoCloseable {
       return;
     }
     try {
-      JsonNode body = JSON.readTree(x.getRequestBody());
+      JsonNode body = JSON.readTree(request);
       if (body == null
           || !body.hasNonNull("stream")
           || !body.path("firstSequence").canConvertToLong()
@@ -306,14 +317,14 @@ public final class LivePage implements AutoCloseable {
     }
   }
 
-  private void vocabulary(HttpExchange x, String method) throws IOException {
+  private void vocabulary(HttpExchange x, String method, byte[] request) throws IOException {
     if (vocabulary.isEmpty()) {
       error(x, 405, "this page is read-only: it was started without a vocabulary writer");
       return;
     }
     try {
       if (method.equals("POST")) {
-        JsonNode body = JSON.readTree(x.getRequestBody());
+        JsonNode body = JSON.readTree(request);
         if (body == null || !body.hasNonNull("label")) {
           error(x, 400, "expected JSON {\"label\": \"...\", \"prompts\": [\"a video of {}.\"]}");
           return;

@@ -248,18 +248,21 @@ public final class LiveState {
         new DeadLetterView(d.getSourceTopic(), d.getService(), d.getError(), d.getFailedAt()));
   }
 
-  /** A feedback record at {@code partition@offset} of the feedback topic (sent, or read back). */
+  /**
+   * A feedback record at {@code partition@offset} of the feedback topic (sent, or read back). Other
+   * programs write that topic too: its strings are kept cut to {@value #MAX_TEXT} characters.
+   */
   public synchronized void onFeedback(Feedback f, int partition, long offset) {
     feedback.putIfAbsent(
         partition + "@" + offset,
         new FeedbackView(
-            FeedbackClips.clipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence()),
-            f.getStreamId(),
+            cut(FeedbackClips.clipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence())),
+            cut(f.getStreamId()),
             f.getFirstSequence(),
             f.getLastSequence(),
-            f.getLabel(),
+            cut(f.getLabel()),
             f.getVerdict().name().toLowerCase(java.util.Locale.ROOT),
-            f.getSender(),
+            cut(f.getSender()),
             partition,
             offset,
             "sent",
@@ -269,7 +272,7 @@ public final class LiveState {
 
   /** The labeler refused the feedback record at {@code partition@offset}. */
   public synchronized void onFeedbackRefused(int partition, long offset, String why) {
-    feedback.computeIfPresent(partition + "@" + offset, (k, v) -> v.with("refused", why));
+    feedback.computeIfPresent(partition + "@" + offset, (k, v) -> v.with("refused", cut(why)));
   }
 
   /** The labeler published the clip {@code clipId}: the feedback waiting for it is done. */
@@ -403,6 +406,13 @@ public final class LiveState {
   public synchronized Optional<byte[]> frame(String streamId) {
     StreamView v = streams.get(streamId);
     return v == null ? Optional.empty() : v.jpeg();
+  }
+
+  /** The longest text kept from a record other programs may write. */
+  static final int MAX_TEXT = 1000;
+
+  private static String cut(String s) {
+    return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
   }
 
   private static <T> void bounded(Deque<T> deque, T item) {

@@ -162,6 +162,23 @@ class LivePageTest {
   }
 
   @Test
+  void aHugeBody_isRefusedBeforeItIsRead_andThePageAnswersOn() throws Exception {
+    HttpResponse<String> big =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/feedback"))
+                .header("Content-Type", "application/json")
+                .header("X-Openmede-Token", TOKEN)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"label\":\"" + "x".repeat(LivePage.MAX_BODY_BYTES) + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(big.body()).contains("over " + LivePage.MAX_BODY_BYTES + " bytes");
+    assertThat(get("/api/state").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void feedbackApi_needsTheToken_andARefusalSaysWhy() throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/feedback"))

@@ -140,5 +140,20 @@ class LiveStateTest {
     assertThat(views.get(1).state()).isEqualTo("refused");
     assertThat(views.get(1).why()).contains("expired");
     assertThat(views.get(1).sender()).isEqualTo("cli");
+
+    // a record of another program with a huge stream id and sender: kept cut, the page goes on
+    var huge =
+        io.openmede.schemas.avro.Feedback.newBuilder(b)
+            .setStreamId("s".repeat(1_000_000))
+            .setSender("x".repeat(1_000_000))
+            .build();
+    state.onFeedback(huge, 0, 12);
+    @SuppressWarnings("unchecked")
+    List<LiveState.FeedbackView> after =
+        (List<LiveState.FeedbackView>) state.snapshot().get("feedback");
+    assertThat(after).hasSize(3);
+    assertThat(after.get(2).streamId()).hasSizeLessThanOrEqualTo(LiveState.MAX_TEXT + 1);
+    assertThat(after.get(2).clipId()).hasSizeLessThanOrEqualTo(LiveState.MAX_TEXT + 1);
+    assertThat(after.get(2).sender()).hasSizeLessThanOrEqualTo(LiveState.MAX_TEXT + 1);
   }
 }

@@ -11,12 +11,10 @@ import java.util.Optional;
  * Turns one feedback record into the labeled clip of exactly its window's frames, or says why not.
  * The clip id comes from the stream and the range, so a repeated correction of a window gives a
  * clip with the same id (a consumer keeps the latest); a share of the windows (by a hash of the id,
- * the same for every repeat) is tagged {@value #HELD_OUT_SPLIT} to be held out for evaluation.
+ * the same for every repeat) is tagged {@code feedback-eval} ({@link FeedbackClips#EVAL_SPLIT}) to
+ * be held out for evaluation.
  */
 public final class Labeler {
-
-  /** The split tag of held-out feedback clips. */
-  public static final String HELD_OUT_SPLIT = FeedbackClips.EVAL_SPLIT;
 
   /** What came of one feedback record. */
   public record Outcome(Optional<LabeledClip> clip, String reason, String why) {
@@ -37,11 +35,6 @@ public final class Labeler {
     this.frames = frames;
     this.maxFrames = maxFrames;
     this.heldOutPercent = heldOutPercent;
-  }
-
-  /** The clip id of a window: stream and frame range. */
-  public static String clipId(String stream, long first, long last) {
-    return FeedbackClips.clipId(stream, first, last);
   }
 
   /** Judges {@code f} and reads its frames. */
@@ -83,7 +76,7 @@ public final class Labeler {
     } catch (WindowFrames.Missing e) {
       return Outcome.refused(e.reason(), e.getMessage());
     }
-    String id = clipId(stream, f.getFirstSequence(), f.getLastSequence());
+    String id = FeedbackClips.clipId(stream, f.getFirstSequence(), f.getLastSequence());
     boolean heldOut = Math.floorMod(id.hashCode(), 100) < heldOutPercent;
     LabeledClip clip =
         LabeledClip.newBuilder()
@@ -94,7 +87,7 @@ public final class Labeler {
             .setEncoding(found.encoding())
             .setFrames(found.frames().stream().map(ByteBuffer::wrap).toList())
             .setSource(id)
-            .setSplit(heldOut ? HELD_OUT_SPLIT : "train")
+            .setSplit(heldOut ? FeedbackClips.EVAL_SPLIT : "train")
             .build();
     return new Outcome(Optional.of(clip), null, null);
   }

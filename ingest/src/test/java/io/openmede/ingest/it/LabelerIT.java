@@ -3,7 +3,6 @@ package io.openmede.ingest.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
-import io.openmede.ingest.feedback.Labeler;
 import io.openmede.ingest.feedback.LabelerService;
 import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.schemas.avro.DeadLetter;
@@ -159,7 +158,7 @@ class LabelerIT {
               cluster.topics().labeledClips().valueSerde().deserializer(),
               2);
       assertThat(clips).hasSize(2);
-      String id = Labeler.clipId("cam-1", 10, 17);
+      String id = io.openmede.schemas.feedback.FeedbackClips.clipId("cam-1", 10, 17);
       assertThat(clips).extracting(ConsumerRecord::key).containsOnly(id);
       LabeledClip clip = clips.get(0).value();
       assertThat(clip.getLabel()).isEqualTo("falling");
