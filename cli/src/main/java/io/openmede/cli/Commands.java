@@ -1,23 +1,22 @@
 package io.openmede.cli;
 
+import io.openmede.bench.generalization.BenchGeneralizationCommand;
+import io.openmede.bench.ingest.BenchIngestCommand;
+import io.openmede.bench.model.BenchModelCommand;
+import io.openmede.bench.pretrain.PretrainCommand;
+import io.openmede.bench.recognizer.BenchFaultsCommand;
+import io.openmede.bench.recognizer.BenchRecognizerCommand;
+import io.openmede.bench.trainer.BenchTrainerCommand;
 import io.openmede.embedded.cli.BrokerCommand;
 import io.openmede.events.cli.AlertCommand;
 import io.openmede.events.cli.EventsCommand;
-import io.openmede.ingest.command.BenchIngestCommand;
 import io.openmede.ingest.command.IngestCommand;
 import io.openmede.ingest.feedback.FeedbackCommand;
 import io.openmede.ingest.feedback.LabelerCommand;
-import io.openmede.model.bench.BenchModelCommand;
 import io.openmede.model.cli.ModelCommand;
 import io.openmede.model.cli.TokenizeCommand;
-import io.openmede.recognizer.bench.BenchFaultsCommand;
-import io.openmede.recognizer.bench.BenchRecognizerCommand;
-import io.openmede.recognizer.cli.RecognizeCommand;
 import io.openmede.recognizer.cli.VocabCommand;
-import io.openmede.trainer.bench.BenchTrainerCommand;
-import io.openmede.trainer.bench.generalization.BenchGeneralizationCommand;
 import io.openmede.trainer.cli.TrainCommand;
-import io.openmede.trainer.pretrain.PretrainCommand;
 import picocli.CommandLine;
 
 /** Every subcommand of {@code openmede}, in the order {@code --help} lists them. */

@@ -2,12 +2,8 @@ package io.openmede.ingest.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openmede.ingest.source.TestVideos;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,24 +32,6 @@ class IngestCommandTest {
           .contains("--realtime")
           .contains("--loop");
     }
-  }
-
-  @Test
-  void benchIngest_readsTheClipToItsLastFrame_andEndsWithAResultLine() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int rc;
-    try {
-      System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-      rc =
-          new CommandLine(new BenchIngestCommand())
-              .execute("--input", TestVideos.path(TestVideos.TEST_AVI).toString(), "--repeat", "1");
-    } finally {
-      System.setOut(original);
-    }
-    assertThat(rc).isZero();
-    String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
-    assertThat(lines[lines.length - 1]).startsWith("RESULT frames=164 frames_per_s=");
   }
 
   @Test

@@ -2,8 +2,7 @@ package io.openmede.recognizer.it;
 
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
-import io.openmede.recognizer.bench.RecognizerProcess;
-import io.openmede.recognizer.cli.RecognizeCommand;
+import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.recognizer.testing.Frames;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.DeadLetter;
@@ -120,7 +119,7 @@ public final class RecognizerHarness implements AutoCloseable {
 
   /** The resolved settings of this deployment. */
   public Settings settings() {
-    return Settings.of(RecognizeCommand.groups(), values);
+    return Settings.of(RecognizerProcess.groups(), values);
   }
 
   /** The settings as {@code name=value} arguments (for a recognizer in another process). */

@@ -77,7 +77,7 @@ class RecognizerIT {
         cmd.add("-D" + p + "=" + System.getProperty(p));
       }
     }
-    cmd.add(io.openmede.recognizer.bench.RecognizerProcess.class.getName());
+    cmd.add(io.openmede.recognizer.process.RecognizerProcess.class.getName());
     cmd.addAll(h.settingsArgs());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     CountDownLatch running = new CountDownLatch(1);

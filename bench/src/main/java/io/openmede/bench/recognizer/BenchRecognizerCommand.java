@@ -1,0 +1,188 @@
+package io.openmede.bench.recognizer;
+
+import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.model.TorchThreads;
+import io.openmede.recognizer.RecognizerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code openmede bench recognizer}: the recognizer benchmark on a temporary embedded platform. */
+@Command(
+    name = "recognizer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Throughput of the whole topology against the bare model, latency p50/p99, vocabulary"
+            + " apply time and latency during a model swap; last line RESULT ...")
+public final class BenchRecognizerCommand implements Callable<Integer> {
+
+  @Option(names = "--streams", defaultValue = "4", description = "Synthetic cameras (N).")
+  int streams;
+
+  @Option(
+      names = "--windows",
+      defaultValue = "300",
+      description = "Windows per camera in each throughput round.")
+  int windows;
+
+  @Option(names = "--frames", defaultValue = "8", description = "Frames per window (T).")
+  int frames;
+
+  @Option(names = "--batch", defaultValue = "8", description = "Windows per micro-batch.")
+  int batch;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Paced windows per second; 0: half the measured end-to-end throughput.")
+  double rate;
+
+  @Option(names = "--seconds", defaultValue = "12", description = "Length of the paced phase (s).")
+  int seconds;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "7",
+      description =
+          "End-to-end throughput rounds, each between two bare runs; e2e_vs_bare is the median"
+              + " of their ratios.")
+  int rounds;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = {
+        "libtorch intra-op threads for both the bare scorer and the topology; 0 keeps DJL's"
+            + " default (one per core).",
+        "The recognizer shares the cores with Kafka; on a 2-core machine 1 thread measured faster"
+            + " for both sides (no OpenMP spin-waiting against the stream and broker threads)."
+      })
+  int threads;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "150",
+      description =
+          "End-to-end warm-up: untimed rounds until JIT compilation takes under 5%% of a round,"
+              + " at most this many seconds (the broker, clients and topology are a lot of code"
+              + " for the JIT; a recognizer runs for days).")
+  int warmUpSeconds;
+
+  @Option(
+      names = "--bootstrap-servers",
+      description =
+          "Use this Kafka cluster (with --registry-url) instead of a temporary embedded platform;"
+              + " the benchmark creates its own topics, named bench-*.")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url", description = "The schema registry of --bootstrap-servers.")
+  String registryUrl;
+
+  @Option(
+      names = "--in-process-broker",
+      description =
+          "Run the temporary broker and registry inside the benchmark's process instead of a JVM"
+              + " of their own (their threads and JIT compilation then share the recognizer's"
+              + " process, unlike a deployment).")
+  boolean inProcessBroker;
+
+  @Option(
+      names = "--set",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A recognizer setting for the topology under test (repeatable), e.g. --set"
+              + " recognizer.commit.interval=200ms; see 'openmede settings'.")
+  java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if ((bootstrapServers == null) != (registryUrl == null)) {
+      System.err.println(
+          "bench recognizer: give both --bootstrap-servers and --registry-url, or neither (then a"
+              + " temporary embedded platform runs in this process)");
+      return 2;
+    }
+    if (threads < 0) {
+      System.err.println("bench recognizer: --threads must be >= 0, got " + threads);
+      return 2;
+    }
+    TorchThreads.set(threads);
+    System.out.printf(
+        "libtorch intra-op threads: %s%n", threads > 0 ? threads : "DJL default (one per core)");
+    Path work = Files.createTempDirectory("openmede-bench-recognizer");
+    if (bootstrapServers != null) {
+      System.out.printf("cluster: %s, registry %s%n", bootstrapServers, registryUrl);
+      run(bootstrapServers, registryUrl, work);
+      return 0;
+    }
+    if (inProcessBroker) {
+      try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
+        System.out.println("cluster: a temporary embedded platform in this process");
+        run(platform.bootstrapServers(), platform.registryUrl(), work);
+      }
+      return 0;
+    }
+    Path log = work.resolve("broker.log");
+    System.out.printf(
+        "cluster: a temporary embedded platform in a JVM of its own on this machine (log %s)%n",
+        log);
+    try (BrokerProcess broker = BrokerProcess.start(log)) {
+      // the broker shares this machine the way the recognizer's own non-model threads do: at
+      // recognizer.threads.nice (a deployment puts it on other machines)
+      int nice =
+          Integer.parseInt(
+              overrides.getOrDefault(
+                  RecognizerSettings.THREADS_NICE.name(),
+                  String.valueOf(RecognizerSettings.THREADS_NICE.defaultValue())));
+      if (nice > 0) {
+        System.out.printf(
+            "broker JVM: %d thread(s) set to nice %d (%s)%n",
+            broker.lowerPriority(nice), nice, RecognizerSettings.THREADS_NICE.name());
+      }
+      run(broker.bootstrapServers(), broker.registryUrl(), work, broker.pid());
+    }
+    return 0;
+  }
+
+  private void run(String bootstrap, String registry, Path work) throws Exception {
+    run(bootstrap, registry, work, -1);
+  }
+
+  private void run(String bootstrap, String registry, Path work, long brokerPid) throws Exception {
+    RecognizerBenchmark benchmark =
+        new RecognizerBenchmark(
+            new RecognizerBenchmark.Options(
+                streams,
+                windows,
+                frames,
+                batch,
+                rate,
+                seconds,
+                rounds,
+                java.time.Duration.ofSeconds(warmUpSeconds),
+                overrides),
+            System.out);
+    if (brokerPid > 0) {
+      benchmark.withBrokerProcess(brokerPid);
+    }
+    RecognizerBenchmark.Result r = benchmark.run(bootstrap, registry, work);
+    System.out.printf(
+        "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
+            + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during swap %.1f ms%n",
+        r.bareWindowsPerSecond(),
+        r.e2eWindowsPerSecond(),
+        r.p50Ms(),
+        r.p99Ms(),
+        r.vocabApplyMs(),
+        r.steadyP99Ms(),
+        r.swapP99Ms());
+    System.out.println(r.resultLine());
+  }
+
+  /** Runs the benchmark from a plain {@code java} command line. */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BenchRecognizerCommand()).execute(args));
+  }
+}

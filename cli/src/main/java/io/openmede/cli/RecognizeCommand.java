@@ -1,0 +1,152 @@
+package io.openmede.cli;
+
+import io.openmede.recognizer.RecognizerService;
+import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.recognizer.process.RecognizerProcess;
+import io.openmede.schemas.feedback.FeedbackWriter;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.vocabulary.VocabularyWriter;
+import io.openmede.settings.ConfigOptions;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsGroup;
+import io.openmede.web.LiveFeed;
+import io.openmede.web.LivePage;
+import io.openmede.web.LiveState;
+import io.openmede.web.RulesWriter;
+import io.openmede.web.WebSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code openmede recognize}: runs the recognizer until interrupted. */
+@Command(
+    name = "recognize",
+    mixinStandardHelpOptions = true,
+    description =
+        "Recognize actions in the frames topic against the live vocabulary, following announced"
+            + " checkpoints; writes the recognitions topic.")
+public final class RecognizeCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions config;
+
+  @Option(
+      names = "--http",
+      paramLabel = "PORT",
+      description =
+          "Also serve the live page (latest frames with their labels, the vocabulary with"
+              + " add/remove, model versions, dead letters) and /metrics on 127.0.0.1:PORT"
+              + " (0 picks a free port).")
+  Integer http;
+
+  @Option(
+      names = "--http-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "Address the live page binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+  String httpHost;
+
+  /** Every settings group the command reads. */
+  public static List<SettingsGroup> groups() {
+    List<SettingsGroup> g = new ArrayList<>(RecognizerProcess.groups());
+    g.add(WebSettings.GROUP);
+    return g;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Settings s = config.resolve(groups());
+    Cluster cluster = Cluster.from(s);
+    if (s.get(Cluster.CREATE_TOPICS)) {
+      cluster.ensureTopics();
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<String> died =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try (RecognizerService service =
+            RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of());
+        LiveView page =
+            http == null
+                ? null
+                : LiveView.start(cluster, service, httpHost, http, WebSettings.from(s))) {
+      service
+          .health()
+          .onDeath(
+              reason -> {
+                died.set(reason);
+                stop.countDown();
+              });
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    if (page != null) {
+                      page.close();
+                    }
+                    service.close();
+                    stop.countDown();
+                  },
+                  "recognizer-shutdown"));
+      stop.await();
+    }
+    if (died.get() != null) {
+      System.err.println(
+          "recognizer: stopped because its core died ("
+              + died.get()
+              + "); exiting with status 1 so that a supervisor restarts it");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** The live page of a recognizer process: its feed, its writers, its HTTP server. */
+  private record LiveView(
+      LiveFeed feed,
+      VocabularyWriter vocabulary,
+      RulesWriter rules,
+      FeedbackWriter feedback,
+      LivePage page)
+      implements AutoCloseable {
+    static LiveView start(
+        Cluster cluster, RecognizerService service, String host, int port, WebSettings web)
+        throws java.io.IOException {
+      LiveState state = new LiveState();
+      LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
+      VocabularyWriter vocabulary =
+          new VocabularyWriter(
+              cluster.clientConfig(),
+              cluster.topics().vocabulary(),
+              "openmede-live-page-vocabulary");
+      RulesWriter rules = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
+      FeedbackWriter feedback =
+          new FeedbackWriter(
+              cluster.clientConfig(), cluster.topics().feedback(), "openmede-live-page-feedback");
+      LivePage page =
+          new LivePage(
+              state,
+              new LivePage.Writers(
+                  Optional.of(vocabulary), Optional.of(rules), Optional.of(feedback)),
+              List.of(service.metrics().registry()),
+              web,
+              service.health());
+      page.start(host, port);
+      feed.start();
+      System.err.println("live page at " + page.url());
+      return new LiveView(feed, vocabulary, rules, feedback, page);
+    }
+
+    @Override
+    public void close() {
+      page.close();
+      feed.close();
+      vocabulary.close();
+      rules.close();
+      feedback.close();
+    }
+  }
+}
