@@ -3,6 +3,7 @@ package io.openmede.recognizer;
 import io.openmede.recognizer.score.ScoreWindowsProcessor;
 import io.openmede.recognizer.score.ScorerPool;
 import io.openmede.recognizer.score.ScoringMode;
+import io.openmede.recognizer.score.ScoringThreads;
 import io.openmede.recognizer.vocabulary.VocabularyBook;
 import io.openmede.recognizer.vocabulary.VocabularyStoreUpdater;
 import io.openmede.recognizer.window.FrameWindowProcessor;
@@ -122,24 +123,17 @@ public final class RecognitionTopology {
                 WindowCodec.stateSerde())
             .withCachingEnabled(),
         WINDOW_PROCESSOR);
+    ScoreWindowsProcessor.Wiring scoring =
+        new ScoreWindowsProcessor.Wiring(
+            BUFFER_STORE, VOCABULARY_STORE, RECOGNITIONS_SINK, DEAD_LETTER_SINK, topics.frames());
+    ScoreWindowsProcessor.Batching batching =
+        new ScoreWindowsProcessor.Batching(
+            settings.maxBatchSize(), settings.maxBatchDelay(), settings.topK());
+    ScoringThreads threads =
+        new ScoringThreads(mode, settings.threadsNice(), settings.threadsOwnCpu());
     t.addProcessor(
         SCORE_PROCESSOR,
-        () ->
-            new ScoreWindowsProcessor(
-                BUFFER_STORE,
-                VOCABULARY_STORE,
-                book,
-                scorers,
-                settings.maxBatchSize(),
-                settings.maxBatchDelay(),
-                settings.topK(),
-                RECOGNITIONS_SINK,
-                DEAD_LETTER_SINK,
-                topics.frames(),
-                metrics,
-                mode,
-                settings.threadsNice(),
-                settings.threadsOwnCpu()),
+        () -> new ScoreWindowsProcessor(scoring, batching, book, scorers, threads, metrics),
         WINDOW_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -1,35 +1,20 @@
 package io.openmede.recognizer.score;
 
-import io.openmede.recognizer.DeadLetters;
 import io.openmede.recognizer.RecognizerMetrics;
 import io.openmede.recognizer.vocabulary.VocabularyBook;
 import io.openmede.recognizer.vocabulary.VocabularySnapshot;
 import io.openmede.recognizer.window.ClipWindow;
-import io.openmede.schemas.avro.DeadLetter;
-import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -67,198 +52,144 @@ import org.slf4j.LoggerFactory;
  * instance is used by every later batch), the model is leased once by the scorer (a swap takes
  * effect between batches). An empty vocabulary scores nothing: the windows are consumed, counted
  * and logged. Windows the scorer refuses go to dead letters.
+ *
+ * <p>The pieces: {@link MicroBatcher} decides when a batch is taken and what is in it (pure),
+ * {@link InFlightBatches} keeps the batches taken and not yet forwarded, {@link ScoringThreads}
+ * gives each stream thread its {@link ScoringLane} and busy clock, {@link RecognitionRecords}
+ * builds what is forwarded. This class ties them to the task's stores and context.
  */
 public final class ScoreWindowsProcessor implements Processor<String, ClipWindow, Object, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoreWindowsProcessor.class);
 
-  /**
-   * Nanoseconds the calling (stream) thread has spent scoring or waiting for a batch in flight,
-   * over all its tasks.
-   */
-  private static final ThreadLocal<long[]> SCORING_NANOS =
-      ThreadLocal.withInitial(() -> new long[1]);
-
   /** Batches a task may have in flight on its scoring thread (pipelined mode). */
   public static final int PIPELINE_DEPTH = 4;
 
-  /** Whether the calling stream thread has lowered its priority. */
-  private static final ThreadLocal<boolean[]> LOWERED =
-      ThreadLocal.withInitial(() -> new boolean[1]);
+  /**
+   * Where the processor reads and writes: its buffer store, the global vocabulary store, its two
+   * children, and the topic named in its dead letters.
+   */
+  public record Wiring(
+      String bufferStore,
+      String vocabularyStore,
+      String recognitionsChild,
+      String deadLetterChild,
+      String sourceTopic) {}
 
-  /** The scoring thread of each stream thread (pipelined mode). */
-  private static final ThreadLocal<ScoringLane> LANES =
-      ThreadLocal.withInitial(() -> new ScoringLane(Thread.currentThread().getName() + "-scorer"));
+  /** The micro-batch rules: at most {@code maxBatch} windows, waiting at most {@code maxDelay}. */
+  public record Batching(int maxBatch, Duration maxDelay, int topK) {}
 
-  /** A batch taken from the buffer and what became of it. */
+  /** A batch taken from the buffer, with the vocabulary it is scored against. */
   private record Taken(List<ClipWindow> windows, VocabularySnapshot vocabulary) {}
 
-  /** A scored batch. */
-  private record Done(Taken taken, ScoredBatch scored) {}
+  /** A batch and its scores; empty scores when the vocabulary was empty. */
+  private record Done(Taken taken, Optional<ScoredBatch> scored) {}
 
-  private final String bufferStoreName;
-  private final String vocabularyStoreName;
+  private final Wiring wiring;
+  private final Batching batching;
   private final VocabularyBook book;
   private final ScorerPool scorers;
-  private final int maxBatch;
-  private final Duration maxDelay;
-  private final int topK;
-  private final String recognitionsChild;
-  private final String deadLetterChild;
-  private final String sourceTopic;
+  private final ScoringThreads threads;
   private final RecognizerMetrics metrics;
-  private final ScoringMode mode;
-  private final int threadsNice;
-  private final boolean threadsOwnCpu;
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ClipWindow> buffer;
   private ReadOnlyKeyValueStore<String, VocabularyEntry> vocabulary;
   private ClipScorer scorer;
-  private ScoringLane lane;
+  private ScoringThreads.StreamThread thread;
+  private Optional<ScoringLane> lane = Optional.empty();
 
   /**
-   * Windows in the buffer that no batch has taken yet, in key order: the buffer store stays the
-   * record (and what a restart restores), this index spares decoding the whole buffer at every
-   * batch.
+   * Windows in the buffer that no batch has taken yet: the buffer store stays the record (and what
+   * a restart restores), this index spares decoding the whole buffer at every batch.
    */
-  private final NavigableMap<String, ClipWindow> waiting = new TreeMap<>();
+  private MicroBatcher<ClipWindow> waiting;
 
-  private long oldestBufferedAt = Long.MAX_VALUE;
-  private long scoringNanosAtOldest;
-
-  /** Batches taken and not yet forwarded, oldest first. */
-  private final Deque<Future<Done>> inFlight = new ArrayDeque<>();
-
-  private final Set<String> inFlightKeys = new HashSet<>();
+  private InFlightBatches<Done> inFlight;
   private boolean emptyVocabularyLogged;
 
   public ScoreWindowsProcessor(
-      String bufferStoreName,
-      String vocabularyStoreName,
+      Wiring wiring,
+      Batching batching,
       VocabularyBook book,
       ScorerPool scorers,
-      int maxBatch,
-      Duration maxDelay,
-      int topK,
-      String recognitionsChild,
-      String deadLetterChild,
-      String sourceTopic,
-      RecognizerMetrics metrics,
-      ScoringMode mode,
-      int threadsNice,
-      boolean threadsOwnCpu) {
-    this.bufferStoreName = bufferStoreName;
-    this.vocabularyStoreName = vocabularyStoreName;
+      ScoringThreads threads,
+      RecognizerMetrics metrics) {
+    this.wiring = wiring;
+    this.batching = batching;
     this.book = book;
     this.scorers = scorers;
-    this.maxBatch = maxBatch;
-    this.maxDelay = maxDelay;
-    this.topK = topK;
-    this.recognitionsChild = recognitionsChild;
-    this.deadLetterChild = deadLetterChild;
-    this.sourceTopic = sourceTopic;
+    this.threads = threads;
     this.metrics = metrics;
-    this.mode = mode;
-    this.threadsNice = threadsNice;
-    this.threadsOwnCpu = threadsOwnCpu;
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.buffer = context.getStateStore(bufferStoreName);
-    this.vocabulary = context.getStateStore(vocabularyStoreName);
+    this.buffer = context.getStateStore(wiring.bufferStore());
+    this.vocabulary = context.getStateStore(wiring.vocabularyStore());
     this.scorer = scorers.scorerFor(Thread.currentThread().getName());
-    this.lane = mode == ScoringMode.PIPELINED ? LANES.get() : null;
-    if (lane != null) {
-      // the scoring thread is started first, so that it keeps the process's priority (a thread
-      // inherits its creator's nice value), then this stream thread and the JVM's background
-      // threads step back: on shared cores the model keeps its core
-      lane.start();
-      if (threadsNice > 0 && !LOWERED.get()[0]) {
-        ThreadPriorities.lowerCurrentAndBackgroundThreads(threadsNice);
-        LOWERED.get()[0] = true;
-      }
-      lane.taskOpened(threadsOwnCpu);
-    }
-    scoringNanosAtOldest = SCORING_NANOS.get()[0];
+    this.thread = threads.forCurrentThread();
+    this.lane = thread.lane();
+    lane.ifPresent(ScoringLane::taskOpened);
+    this.waiting = new MicroBatcher<>(batching.maxBatch(), batching.maxDelay());
+    this.inFlight = new InFlightBatches<>(lane.isPresent() ? PIPELINE_DEPTH : 1);
     try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
       while (it.hasNext()) {
         KeyValue<String, ClipWindow> kv = it.next();
-        waiting.put(kv.key, kv.value);
+        waiting.restore(kv.key, kv.value);
       }
     }
-    if (!waiting.isEmpty()) {
-      oldestBufferedAt = 0; // restored windows: flush at the first punctuation
-      metrics.queueDepth.inc(waiting.size());
-    }
-    long tick = Math.max(1, maxDelay.toMillis() / 2);
+    metrics.queueDepth.inc(waiting.waiting());
+    long tick = Math.max(1, batching.maxDelay().toMillis() / 2);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
   @Override
-  public void process(org.apache.kafka.streams.processor.api.Record<String, ClipWindow> record) {
+  public void process(Record<String, ClipWindow> record) {
     ClipWindow w = record.value();
     buffer.put(w.bufferKey(), w);
-    if (!inFlightKeys.contains(w.bufferKey()) && waiting.put(w.bufferKey(), w) == null) {
+    if (!inFlight.holds(w.bufferKey())
+        && waiting.offer(w.bufferKey(), w, context.currentSystemTimeMs(), thread.busyNanos())) {
       metrics.queueDepth.inc();
     }
-    if (oldestBufferedAt == Long.MAX_VALUE) {
-      oldestBufferedAt = context.currentSystemTimeMs();
-      scoringNanosAtOldest = SCORING_NANOS.get()[0];
-    }
-    collectDone();
-    int depth = lane == null ? 1 : PIPELINE_DEPTH;
-    while (waiting.size() >= maxBatch || (maxDelay.isZero() && !waiting.isEmpty())) {
-      while (inFlight.size() >= depth) {
-        collectOldest(); // backpressure
+    forwardDone();
+    while (waiting.fullBatchWaiting()) {
+      while (inFlight.full()) {
+        forwardOldest(); // backpressure
       }
       if (!submit()) {
         break;
       }
     }
-    if (lane == null) {
-      collectAll();
+    if (lane.isEmpty()) {
+      forwardAll();
     }
   }
 
   private void punctuate(long now) {
-    collectDone();
-    if (waiting.isEmpty() || !inFlight.isEmpty()) {
-      return;
-    }
-    long busyMs = (SCORING_NANOS.get()[0] - scoringNanosAtOldest) / 1_000_000;
-    if (now - oldestBufferedAt - busyMs >= maxDelay.toMillis()) {
-      while (!waiting.isEmpty() && submit()) {
-        collectAll(); // input is slow: no point in waiting for the next record to forward
+    forwardDone();
+    if (waiting.dueByTime(now, thread.busyNanos(), inFlight.size())) {
+      while (submit()) {
+        forwardAll(); // input is slow: no point in waiting for the next record to forward
       }
     }
   }
 
   /**
-   * Takes the next batch (at most {@code maxBatch} windows in key order that no batch has taken)
-   * and scores it, on the stream thread or the lane. False when the buffer had none.
+   * Takes the next batch and scores it, on the stream thread or its lane. False when none waited.
    */
   private boolean submit() {
-    List<ClipWindow> batch = new ArrayList<>(Math.min(maxBatch, waiting.size()));
-    while (batch.size() < maxBatch && !waiting.isEmpty()) {
-      batch.add(waiting.pollFirstEntry().getValue());
-    }
-    if (waiting.isEmpty()) {
-      oldestBufferedAt = Long.MAX_VALUE;
-    }
+    List<ClipWindow> batch = waiting.take();
     if (batch.isEmpty()) {
       return false;
     }
-    for (ClipWindow w : batch) {
-      inFlightKeys.add(w.bufferKey());
-    }
+    List<String> keys = batch.stream().map(ClipWindow::bufferKey).toList();
     Taken taken = new Taken(batch, book.snapshot(vocabulary));
     metrics.vocabularyVersion.set(taken.vocabulary().version());
     metrics.vocabularySize.set(taken.vocabulary().classes().size());
     if (taken.vocabulary().isEmpty()) {
-      inFlight.addLast(CompletableFuture.completedFuture(new Done(taken, null)));
+      inFlight.add(CompletableFuture.completedFuture(new Done(taken, Optional.empty())), keys);
       return true;
     }
     // decoding and preprocessing happen here, on the stream thread, while the scoring thread runs
@@ -266,76 +197,56 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     long t0 = System.nanoTime();
     ClipScorer.Prepared prepared = scorer.prepare(batch);
     metrics.prepareSeconds.observe((System.nanoTime() - t0) / 1e9);
-    if (lane == null) {
-      inFlight.addLast(CompletableFuture.completedFuture(new Done(taken, score(taken, prepared))));
+    if (lane.isPresent()) {
+      inFlight.add(
+          lane.get().submit(() -> new Done(taken, Optional.of(score(taken, prepared)))), keys);
     } else {
-      inFlight.addLast(lane.submit(() -> new Done(taken, score(taken, prepared))));
+      long s0 = System.nanoTime();
+      Done done = new Done(taken, Optional.of(score(taken, prepared)));
+      thread.addBusy(System.nanoTime() - s0);
+      inFlight.add(CompletableFuture.completedFuture(done), keys);
     }
     return true;
   }
 
   private ScoredBatch score(Taken taken, ClipScorer.Prepared prepared) {
     long t0 = System.nanoTime();
-    ScoredBatch scored = scorer.score(prepared, taken.vocabulary(), topK);
-    long nanos = System.nanoTime() - t0;
-    SCORING_NANOS.get()[0] += nanos;
-    metrics.batchSeconds.observe(nanos / 1e9);
+    ScoredBatch scored = scorer.score(prepared, taken.vocabulary(), batching.topK());
+    metrics.batchSeconds.observe((System.nanoTime() - t0) / 1e9);
     return scored;
   }
 
   /** Forwards the results of the batches in flight that are done, oldest first, if any. */
-  private void collectDone() {
-    while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
-      collectOldest();
+  private void forwardDone() {
+    Optional<Done> done;
+    while ((done = inFlight.pollDone()).isPresent()) {
+      forward(done.get());
     }
   }
 
   /** Waits for every batch in flight and forwards their results. */
-  private void collectAll() {
+  private void forwardAll() {
     while (!inFlight.isEmpty()) {
-      collectOldest();
+      forwardOldest();
     }
   }
 
   /** Waits for the oldest batch in flight and forwards its results. */
-  private void collectOldest() {
-    Future<Done> oldest = inFlight.peekFirst();
-    Done done;
-    try {
-      if (!oldest.isDone()) {
-        long t0 = System.nanoTime();
-        oldest.get();
-        SCORING_NANOS.get()[0] += System.nanoTime() - t0; // waiting for the scorer: busy too
-      }
-      done = oldest.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while a micro-batch was scored", e);
-    } catch (ExecutionException e) {
-      inFlight.clear();
-      inFlightKeys.clear();
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("scoring a micro-batch failed", e.getCause());
-    }
-    inFlight.removeFirst();
-    List<ClipWindow> batch = done.taken().windows();
-    for (ClipWindow w : batch) {
-      buffer.delete(w.bufferKey());
-      inFlightKeys.remove(w.bufferKey());
-    }
-    metrics.queueDepth.dec(batch.size());
+  private void forwardOldest() {
+    long t0 = System.nanoTime();
+    Done done = inFlight.awaitOldest();
+    thread.addBusy(System.nanoTime() - t0); // waiting for the scorer: busy too
     forward(done);
   }
 
+  /** Forwards a batch's records and deletes its windows from the buffer, on the stream thread. */
   private void forward(Done done) {
     List<ClipWindow> batch = done.taken().windows();
-    VocabularySnapshot vocab = done.taken().vocabulary();
-    if (done.scored() == null) {
+    for (ClipWindow w : batch) {
+      buffer.delete(w.bufferKey());
+    }
+    metrics.queueDepth.dec(batch.size());
+    if (done.scored().isEmpty()) {
       metrics.unscoredWindows.inc(batch.size());
       if (!emptyVocabularyLogged) {
         LOG.warn(
@@ -347,40 +258,30 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       return;
     }
     emptyVocabularyLogged = false;
-    ScoredBatch scored = done.scored();
+    ScoredBatch scored = done.scored().get();
     metrics.batchSize.observe(batch.size());
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < batch.size(); i++) {
       ClipWindow w = batch.get(i);
       WindowScore s = scored.scores().get(i);
       if (s.refusal().isPresent()) {
-        deadLetter(w, s.refusal().get(), now);
+        metrics.deadLetters.labelValues("unscorable-window").inc();
+        context.forward(
+            new Record<Object, Object>(
+                RecognitionRecords.key(w),
+                RecognitionRecords.refused(wiring.sourceTopic(), w, s.refusal().get(), now),
+                now),
+            wiring.deadLetterChild());
         continue;
       }
-      double latencyMs = Math.max(0, now - w.readyAtMs());
-      List<LabelScore> top = new ArrayList<>(s.top().size());
-      for (RankedLabel r : s.top()) {
-        top.add(new LabelScore(r.label(), r.probability(), r.cosine()));
-      }
       Recognition recognition =
-          Recognition.newBuilder()
-              .setStreamId(w.streamId())
-              .setWindowStart(Instant.ofEpochMilli(w.startTimeMs()))
-              .setWindowEnd(Instant.ofEpochMilli(w.endTimeMs()))
-              .setFirstSequence(w.firstSequence())
-              .setLastSequence(w.lastSequence())
-              .setTop(top)
-              .setModelVersion(scored.modelVersion())
-              .setVocabularyVersion(vocab.version())
-              .setProcessingLatencyMs(latencyMs)
-              .setRecognizedAt(Instant.ofEpochMilli(now))
-              .build();
+          RecognitionRecords.recognition(
+              w, s, scored.modelVersion(), done.taken().vocabulary().version(), now);
       metrics.recognitions.inc();
-      metrics.latency.observe(latencyMs / 1000.0);
+      metrics.latency.observe(recognition.getProcessingLatencyMs() / 1000.0);
       context.forward(
-          new org.apache.kafka.streams.processor.api.Record<Object, Object>(
-              w.streamId(), recognition, Math.max(0, w.endTimeMs())),
-          recognitionsChild);
+          new Record<Object, Object>(w.streamId(), recognition, Math.max(0, w.endTimeMs())),
+          wiring.recognitionsChild());
     }
   }
 
@@ -388,36 +289,12 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   public void close() {
     // batches still in flight are dropped: their windows are still in the buffer (and so in the
     // committed state), and the task's next owner scores them
-    inFlight.clear();
-    inFlightKeys.clear();
-    waiting.clear();
-    if (lane != null) {
-      lane.taskClosed();
+    if (inFlight != null) {
+      inFlight.clear();
     }
-  }
-
-  private void deadLetter(ClipWindow w, String reason, long now) {
-    byte[] key = w.streamId().getBytes(StandardCharsets.UTF_8);
-    DeadLetter letter =
-        DeadLetters.of(
-            sourceTopic,
-            OptionalInt.empty(),
-            OptionalLong.empty(),
-            Optional.of(key),
-            Optional.empty(),
-            "window of frames "
-                + w.firstSequence()
-                + ".."
-                + w.lastSequence()
-                + " of stream "
-                + w.streamId()
-                + " not scored: "
-                + reason,
-            "io.openmede.recognizer.score.ClipScorer",
-            now);
-    metrics.deadLetters.labelValues("unscorable-window").inc();
-    context.forward(
-        new org.apache.kafka.streams.processor.api.Record<Object, Object>(key, letter, now),
-        deadLetterChild);
+    if (waiting != null) {
+      waiting.clear();
+    }
+    lane.ifPresent(ScoringLane::taskClosed);
   }
 }

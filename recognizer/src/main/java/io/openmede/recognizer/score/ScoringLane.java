@@ -28,6 +28,7 @@ final class ScoringLane {
 
   private final ThreadPoolExecutor executor;
   private final CountDownLatch started = new CountDownLatch(1);
+  private final boolean ownCpu;
 
   /** The scoring thread's Linux thread id; -1 before it started or where unknown. */
   private volatile int tid = -1;
@@ -35,7 +36,25 @@ final class ScoringLane {
   /** Tasks of the stream thread open now (guarded by this). */
   private int openTasks;
 
-  ScoringLane(String threadName) {
+  /**
+   * The lane of the calling stream thread, named {@code streamThread}: its scoring thread is
+   * started first, so that it keeps the process's priority (a thread inherits its creator's nice
+   * value); then, with {@code nice > 0}, the calling stream thread and the JVM's background threads
+   * step back by {@code nice}: on shared cores the model keeps its core.
+   *
+   * @param ownCpu whether the lane reserves a CPU of its own while the stream thread has tasks
+   */
+  static ScoringLane startFor(String streamThread, int nice, boolean ownCpu) {
+    ScoringLane lane = new ScoringLane(streamThread + "-scorer", ownCpu);
+    lane.start();
+    if (nice > 0) {
+      ThreadPriorities.lowerCurrentAndBackgroundThreads(nice);
+    }
+    return lane;
+  }
+
+  ScoringLane(String threadName, boolean ownCpu) {
+    this.ownCpu = ownCpu;
     executor =
         new ThreadPoolExecutor(
             1,
@@ -73,11 +92,11 @@ final class ScoringLane {
   }
 
   /**
-   * A task of the stream thread opened; with {@code ownCpu}, the first open task gives the scoring
-   * thread a CPU of its own if one can be reserved and libtorch runs one intra-op thread (its
-   * OpenMP workers would otherwise inherit the single CPU).
+   * A task of the stream thread opened; if the lane may own a CPU, the first open task gives the
+   * scoring thread a CPU of its own if one can be reserved and libtorch runs one intra-op thread
+   * (its OpenMP workers would otherwise inherit the single CPU).
    */
-  synchronized void taskOpened(boolean ownCpu) {
+  synchronized void taskOpened() {
     if (openTasks++ > 0 || !ownCpu || tid <= 0) {
       return;
     }

@@ -1,0 +1,115 @@
+package io.openmede.recognizer.score;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The micro-batching rules, pure: which ready windows wait, when a batch is taken and what goes in
+ * it. Nothing here reads a clock, a store or a thread; the caller passes the times.
+ *
+ * <ul>
+ *   <li>A batch holds at most {@code maxBatch} waiting windows, in key order.
+ *   <li>A full batch is taken as soon as {@code maxBatch} windows wait (with a zero delay, as soon
+ *       as one waits).
+ *   <li>A partial batch is taken by time: when the oldest waiting window has waited {@code
+ *       maxDelay}, not counting the time the scorer was busy meanwhile (under load a task's windows
+ *       keep gathering while another batch is scored, instead of being flushed half full), and only
+ *       when nothing is in flight (under load batches stay full).
+ *   <li>Windows restored from the buffer store after a restart are overdue: they are flushed at the
+ *       first chance.
+ * </ul>
+ *
+ * <p>Not thread-safe: one per task, used by its stream thread.
+ *
+ * @param <W> the window type
+ */
+final class MicroBatcher<W> {
+
+  /** When the oldest window began to wait, and the scorer's busy clock then. */
+  private record Oldest(long sinceMs, long busyNanosThen) {}
+
+  private final int maxBatch;
+  private final Duration maxDelay;
+  private final NavigableMap<String, W> waiting = new TreeMap<>();
+  private Optional<Oldest> oldest = Optional.empty();
+  private boolean overdue;
+
+  MicroBatcher(int maxBatch, Duration maxDelay) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException(
+          "a micro-batch holds at least one window, got " + maxBatch);
+    }
+    if (maxDelay.isNegative()) {
+      throw new IllegalArgumentException("the batch delay must not be negative, got " + maxDelay);
+    }
+    this.maxBatch = maxBatch;
+    this.maxDelay = maxDelay;
+  }
+
+  /**
+   * A window became ready at {@code nowMs}, with the scorer's busy clock at {@code busyNanos}. A
+   * window whose key already waits replaces it. True when the key was not waiting.
+   */
+  boolean offer(String key, W window, long nowMs, long busyNanos) {
+    if (oldest.isEmpty()) {
+      oldest = Optional.of(new Oldest(nowMs, busyNanos));
+    }
+    return waiting.put(key, window) == null;
+  }
+
+  /** A window restored from the buffer after a restart: overdue, flushed at the first chance. */
+  void restore(String key, W window) {
+    waiting.put(key, window);
+    overdue = true;
+  }
+
+  /** Whether a full batch waits (with a zero delay: whether anything waits). */
+  boolean fullBatchWaiting() {
+    return waiting.size() >= maxBatch || (maxDelay.isZero() && !waiting.isEmpty());
+  }
+
+  /**
+   * Whether the waiting windows are due by time at {@code nowMs}, with the scorer's busy clock at
+   * {@code busyNanos} and {@code inFlight} batches not yet forwarded.
+   */
+  boolean dueByTime(long nowMs, long busyNanos, int inFlight) {
+    if (waiting.isEmpty() || inFlight > 0) {
+      return false;
+    }
+    if (overdue) {
+      return true;
+    }
+    Oldest o = oldest.orElseThrow();
+    long busyMs = (busyNanos - o.busyNanosThen()) / 1_000_000;
+    return nowMs - o.sinceMs() - busyMs >= maxDelay.toMillis();
+  }
+
+  /** Takes the next batch: at most {@code maxBatch} waiting windows in key order (maybe none). */
+  List<W> take() {
+    List<W> batch = new ArrayList<>(Math.min(maxBatch, waiting.size()));
+    while (batch.size() < maxBatch && !waiting.isEmpty()) {
+      batch.add(waiting.pollFirstEntry().getValue());
+    }
+    if (waiting.isEmpty()) {
+      oldest = Optional.empty();
+      overdue = false;
+    }
+    return batch;
+  }
+
+  /** How many windows wait. */
+  int waiting() {
+    return waiting.size();
+  }
+
+  /** Forgets every waiting window (the task closed). */
+  void clear() {
+    waiting.clear();
+    oldest = Optional.empty();
+    overdue = false;
+  }
+}
