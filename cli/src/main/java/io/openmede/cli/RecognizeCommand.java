@@ -4,6 +4,7 @@ import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.feedback.FeedbackWriter;
+import io.openmede.schemas.health.ServiceRun;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.openmede.settings.ConfigOptions;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,43 +65,23 @@ public final class RecognizeCommand implements Callable<Integer> {
     if (s.get(Cluster.CREATE_TOPICS)) {
       cluster.ensureTopics();
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicReference<String> died =
-        new java.util.concurrent.atomic.AtomicReference<>();
     try (RecognizerService service =
             RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of());
         LiveView page =
             http == null
                 ? null
                 : LiveView.start(cluster, service, httpHost, http, WebSettings.from(s))) {
-      service
-          .health()
-          .onDeath(
-              reason -> {
-                died.set(reason);
-                stop.countDown();
-              });
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    if (page != null) {
-                      page.close();
-                    }
-                    service.close();
-                    stop.countDown();
-                  },
-                  "recognizer-shutdown"));
-      stop.await();
+      return ServiceRun.serve(
+          "recognizer",
+          service.health(),
+          () -> {
+            if (page != null) {
+              page.close();
+            }
+            service.close();
+          },
+          System.err);
     }
-    if (died.get() != null) {
-      System.err.println(
-          "recognizer: stopped because its core died ("
-              + died.get()
-              + "); exiting with status 1 so that a supervisor restarts it");
-      return 1;
-    }
-    return 0;
   }
 
   /** The live page of a recognizer process: its feed, its writers, its HTTP server. */

@@ -3,6 +3,7 @@ package io.openmede.events;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.health.StreamsHealth;
 import io.openmede.schemas.health.ThreadFailurePolicy;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -57,7 +57,8 @@ public final class EventsService implements AutoCloseable {
     this.http = http;
     this.metrics = metrics;
     this.health = health;
-    health.register("streams", this::streamsReport);
+    health.register(
+        "streams", () -> StreamsHealth.report(streams.state(), closed, "no event is produced"));
     health.register(
         "webhooks",
         () ->
@@ -96,11 +97,7 @@ public final class EventsService implements AutoCloseable {
             3,
             () -> (long) metrics.recognitions.get(),
             "recognition");
-    streams.setUncaughtExceptionHandler(
-        e ->
-            failures.replace(e)
-                ? StreamThreadExceptionResponse.REPLACE_THREAD
-                : StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    streams.setUncaughtExceptionHandler(StreamsHealth.handler(failures));
     Health health = new Health("events");
     Optional<ServiceEndpoint> http = Optional.empty();
     if (settings.metricsPort() > 0) {
@@ -161,20 +158,6 @@ public final class EventsService implements AutoCloseable {
     }
   }
 
-  private Health.Report streamsReport() {
-    KafkaStreams.State s = streams.state();
-    return switch (s) {
-      case RUNNING -> Health.Report.ready();
-      case CREATED, REBALANCING -> Health.Report.notReady("Kafka Streams is " + s);
-      case PENDING_ERROR, ERROR ->
-          Health.Report.dead("Kafka Streams is " + s + ": no event is produced (see the log)");
-      case PENDING_SHUTDOWN, NOT_RUNNING ->
-          closed
-              ? Health.Report.notReady("stopping")
-              : Health.Report.dead("Kafka Streams stopped (" + s + ") while the service runs");
-    };
-  }
-
   /** The service's health (streams). */
   public Health health() {
     return health;
@@ -187,14 +170,7 @@ public final class EventsService implements AutoCloseable {
 
   /** Waits until Kafka Streams runs; false on timeout. */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (streams.state() == KafkaStreams.State.RUNNING) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return false;
+    return StreamsHealth.awaitRunning(streams, timeout);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.openmede.events;
 
 import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.registry.RegistryRetry;
 import io.openmede.schemas.registry.SchemaRegistryException;
 import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.RefusedRecords;
@@ -31,7 +32,7 @@ final class RuleStoreUpdater implements Processor<byte[], byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(RuleStoreUpdater.class);
 
   /** Tries of a decode while the schema registry is away. */
-  static final int REGISTRY_ATTEMPTS = 5;
+  static final int REGISTRY_ATTEMPTS = RegistryRetry.ATTEMPTS;
 
   private final String storeName;
   private final Deserializer<AlertRule> values;
@@ -118,25 +119,7 @@ final class RuleStoreUpdater implements Processor<byte[], byte[], Void, Void> {
   }
 
   private AlertRule decode(byte[] value) {
-    long pause = 500;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return values.deserialize(topic, value);
-      } catch (RuntimeException e) {
-        if (attempt >= REGISTRY_ATTEMPTS || !SchemaRegistryException.transientIn(e)) {
-          throw e;
-        }
-        LOG.warn(
-            "the schema registry is away while reading {}; asking again in {} ms", topic, pause);
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        pause *= 2;
-      }
-    }
+    return RegistryRetry.deserialize(values, topic, value);
   }
 
   private void refuse(String reason, String why, Record<byte[], byte[]> r) {

@@ -21,6 +21,7 @@ import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.schemas.health.Health;
 import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.health.StreamsHealth;
 import io.openmede.schemas.health.ThreadFailurePolicy;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
@@ -46,7 +47,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +102,8 @@ public final class RecognizerService implements AutoCloseable {
     this.http = http;
     this.metrics = metrics;
     this.health = health;
-    health.register("streams", this::streamsReport);
+    health.register(
+        "streams", () -> StreamsHealth.report(streams.state(), closed, "no window is recognized"));
     follower.ifPresent(
         f ->
             health.register(
@@ -114,20 +115,6 @@ public final class RecognizerService implements AutoCloseable {
                             "the checkpoint follower stopped: announced checkpoints are no"
                                 + " longer swapped in (see the log)")));
     this.watch = health.watch(Duration.ofSeconds(1));
-  }
-
-  private Health.Report streamsReport() {
-    KafkaStreams.State s = streams.state();
-    return switch (s) {
-      case RUNNING -> Health.Report.ready();
-      case CREATED, REBALANCING -> Health.Report.notReady("Kafka Streams is " + s);
-      case PENDING_ERROR, ERROR ->
-          Health.Report.dead("Kafka Streams is " + s + ": no window is recognized (see the log)");
-      case PENDING_SHUTDOWN, NOT_RUNNING ->
-          closed
-              ? Health.Report.notReady("stopping")
-              : Health.Report.dead("Kafka Streams stopped (" + s + ") while the service runs");
-    };
   }
 
   /**
@@ -236,11 +223,7 @@ public final class RecognizerService implements AutoCloseable {
             MAX_FAILURES_WITHOUT_PROGRESS,
             () -> (long) metrics.frameBatches.get(),
             "frame batch");
-    streams.setUncaughtExceptionHandler(
-        e ->
-            failures.replace(e)
-                ? StreamThreadExceptionResponse.REPLACE_THREAD
-                : StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    streams.setUncaughtExceptionHandler(StreamsHealth.handler(failures));
 
     Optional<CheckpointFollower> follower = Optional.empty();
     if (settings.followCheckpoints()) {
@@ -388,14 +371,7 @@ public final class RecognizerService implements AutoCloseable {
 
   /** Waits until Kafka Streams is running. */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (streams.state() == KafkaStreams.State.RUNNING) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return false;
+    return StreamsHealth.awaitRunning(streams, timeout);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.openmede.events.cli;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
 import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.health.ServiceRun;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
@@ -14,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -51,34 +51,9 @@ public final class EventsCommand implements Callable<Integer> {
     if (s.get(Cluster.CREATE_TOPICS)) {
       cluster.ensureTopics();
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    AtomicReference<String> died = new AtomicReference<>();
     try (EventsService service = EventsService.start(cluster, EventsSettings.from(s), Map.of())) {
-      service
-          .health()
-          .onDeath(
-              reason -> {
-                died.set(reason);
-                stop.countDown();
-              });
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    service.close();
-                    stop.countDown();
-                  },
-                  "events-shutdown"));
-      stop.await();
+      return ServiceRun.serve("events", service.health(), service, System.err);
     }
-    if (died.get() != null) {
-      System.err.println(
-          "events: stopped because its core died ("
-              + died.get()
-              + "); exiting with status 1 so that a supervisor restarts it");
-      return 1;
-    }
-    return 0;
   }
 
   /** One line about an event. */

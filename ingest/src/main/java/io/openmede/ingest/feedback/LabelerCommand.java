@@ -1,5 +1,6 @@
 package io.openmede.ingest.feedback;
 
+import io.openmede.schemas.health.ServiceRun;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
@@ -7,8 +8,6 @@ import io.openmede.settings.SettingsGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -39,24 +38,9 @@ public final class LabelerCommand implements Callable<Integer> {
     if (s.get(Cluster.CREATE_TOPICS)) {
       cluster.ensureTopics();
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    AtomicReference<String> died = new AtomicReference<>();
     try (LabelerService service = LabelerService.start(cluster, LabelerSettings.from(s));
         AutoCloseable watch = service.health().watch(java.time.Duration.ofSeconds(1))) {
-      service
-          .health()
-          .onDeath(
-              reason -> {
-                died.set(reason);
-                stop.countDown();
-              });
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.countDown(), "labeler-shutdown"));
-      stop.await();
+      return ServiceRun.serve("labeler", service.health(), service, System.err);
     }
-    if (died.get() != null) {
-      System.err.println("labeler: stopped because its core died (" + died.get() + "); exiting 1");
-      return 1;
-    }
-    return 0;
   }
 }

@@ -1,7 +1,7 @@
 package io.openmede.recognizer.vocabulary;
 
 import io.openmede.schemas.avro.VocabularyEntry;
-import io.openmede.schemas.registry.SchemaRegistryException;
+import io.openmede.schemas.registry.RegistryRetry;
 import io.openmede.schemas.topic.RefusedRecords;
 import io.openmede.schemas.vocabulary.VocabularyRules;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -29,7 +29,7 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
   private static final Logger LOG = LoggerFactory.getLogger(VocabularyStoreUpdater.class);
 
   /** Tries of a decode while the schema registry is away. */
-  static final int REGISTRY_ATTEMPTS = 5;
+  static final int REGISTRY_ATTEMPTS = RegistryRetry.ATTEMPTS;
 
   private final String storeName;
   private final VocabularyBook book;
@@ -82,33 +82,8 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
     }
   }
 
-  /**
-   * Decodes a value, asking the schema registry again (up to {@value #REGISTRY_ATTEMPTS} times,
-   * pausing 0.5, 1, 2, 4 s) while it is away: a good entry is not lost to a registry restart.
-   */
   private VocabularyEntry decode(byte[] value) {
-    long pause = 500;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return values.deserialize(topic, value);
-      } catch (RuntimeException e) {
-        if (attempt >= REGISTRY_ATTEMPTS || !SchemaRegistryException.transientIn(e)) {
-          throw e;
-        }
-        LOG.warn(
-            "the schema registry is away while reading {} ({}); asking again in {} ms",
-            topic,
-            e.getMessage(),
-            pause);
-        try {
-          Thread.sleep(pause);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        pause *= 2;
-      }
-    }
+    return RegistryRetry.deserialize(values, topic, value);
   }
 
   private void refuse(

@@ -1,0 +1,62 @@
+package io.openmede.schemas.health;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * How a long-running command serves: until the process is asked to stop (SIGTERM, Ctrl-C) or its
+ * health reports a dead component, whichever comes first. A service whose core died never lingers
+ * as a process that looks alive: the command returns 1 so that a supervisor restarts it.
+ */
+public final class ServiceRun {
+
+  private ServiceRun() {}
+
+  /**
+   * Blocks until a stop request or a death. On a stop request {@code stop} runs in the shutdown
+   * hook, so that it completes before the JVM exits (it must be safe to call again: the caller's
+   * try-with-resources closes the same things).
+   *
+   * @param service the name in the line printed on a death ("recognizer")
+   * @param stop closes what the command runs
+   * @return 0 after a stop request, 1 after a death (with a line on {@code err} saying why)
+   */
+  public static int serve(String service, Health health, AutoCloseable stop, PrintStream err)
+      throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<String> died = new AtomicReference<>();
+    health.onDeath(
+        reason -> {
+          died.compareAndSet(null, reason);
+          done.countDown();
+        });
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                stop.close();
+              } catch (Exception e) {
+                err.println(service + ": stopping failed: " + e);
+              }
+              done.countDown();
+            },
+            service + "-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    done.await();
+    if (died.get() == null) {
+      return 0;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDownAnyway) {
+      // the JVM is already exiting: the hook runs
+    }
+    err.println(
+        service
+            + ": stopped because its core died ("
+            + died.get()
+            + "); exiting with status 1 so that a supervisor restarts it");
+    return 1;
+  }
+}
