@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.openmede.model.train.LossAndGradient;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.model.weights.Safetensors;
@@ -20,7 +19,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * OpenAI's CLIP (ViT image tower, causal text tower, logit scale) with Open-VCLIP's temporal
@@ -30,13 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * parameter sets and gradients handed out as owned sets are separate and must be closed by their
  * holders). Thread-safety: inference methods may be called from several threads at once as long as
  * nobody changes the parameters meanwhile; training calls and parameter changes must not overlap
- * with anything else. Gradient computations are serialised JVM-wide (PyTorch's engine allows one
- * gradient collector at a time).
+ * with anything else. Gradient computations are serialised JVM-wide ({@code Backprop}: PyTorch's
+ * engine allows one gradient collector at a time).
  */
 public final class ClipModel implements AutoCloseable {
-
-  /** DJL allows one open GradientCollector per JVM. */
-  private static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
   private static final int TEXT_CHUNK = 256;
 
@@ -484,70 +479,43 @@ public final class ClipModel implements AutoCloseable {
         throw new IllegalArgumentException("label " + label + " outside 0.." + (k - 1));
       }
     }
-    GRADIENT_LOCK.lock();
-    try (NDManager step = manager.newSubManager()) {
-      LinkedHashMap<String, NDArray> params = new LinkedHashMap<>();
-      for (String name : at.names()) {
-        NDArray src = at.array(name);
-        // every intermediate lands in the source's manager: attach each to this step
-        NDArray moved = src.toDevice(DjlDevices.toDjl(device), true);
-        moved.attach(step);
-        NDArray typed = moved.toType(dtype, true);
-        typed.attach(step);
-        NDArray leaf = typed.duplicate();
-        leaf.attach(step);
-        leaf.setRequiresGradient(true);
-        params.put(name, leaf);
-      }
-      float[] classFlat = new float[k * config.embedDim()];
-      for (int i = 0; i < k; i++) {
-        System.arraycopy(
-            classes.vectors()[i], 0, classFlat, i * config.embedDim(), config.embedDim());
-      }
-      float[] oneHot = new float[b * k];
-      for (int i = 0; i < b; i++) {
-        oneHot[i * k + labels[i]] = 1f;
-      }
-      double loss;
-      float[] logitValues;
-      NDManager resultManager = ParameterSet.newManager(device);
-      LinkedHashMap<String, NDArray> grads = new LinkedHashMap<>();
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        ClipForward f = forward(step, params);
-        NDArray pixels = pixelsArray(step, batch.pixels(), (long) b * t);
-        NDArray video = f.videoEmbedding(f.images(pixels, b, t, temporal), b, t);
-        NDArray cls = step.create(classFlat, new Shape(k, config.embedDim())).toType(dtype, false);
-        NDArray logits = video.matMul(cls.transpose()).mul(f.scalar(logitScale()));
-        NDArray hot = step.create(oneHot, new Shape(b, k)).toType(dtype, false);
-        NDArray lossArray = logits.logSoftmax(1).mul(hot).sum().mul(f.scalar(-1.0 / b));
-        collector.backward(lossArray);
-        loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
-        logitValues = logits.toType(DataType.FLOAT32, false).toFloatArray();
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-          NDArray g = e.getValue().getGradient().duplicate();
-          g.attach(resultManager);
-          grads.put(e.getKey(), g);
-        }
-      } catch (RuntimeException e) {
-        resultManager.close();
-        throw e;
-      }
-      int correct = 0;
-      for (int i = 0; i < b; i++) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-          if (logitValues[i * k + j] > logitValues[i * k + best]) {
-            best = j;
-          }
-        }
-        if (best == labels[i]) {
-          correct++;
-        }
-      }
-      return new LossAndGradient(loss, ParameterSet.owning(device, resultManager, grads), correct);
-    } finally {
-      GRADIENT_LOCK.unlock();
+    float[] classFlat = new float[k * config.embedDim()];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(
+          classes.vectors()[i], 0, classFlat, i * config.embedDim(), config.embedDim());
     }
+    float[] oneHot = new float[b * k];
+    for (int i = 0; i < b; i++) {
+      oneHot[i * k + labels[i]] = 1f;
+    }
+    Map<String, NDArray> sources = new LinkedHashMap<>();
+    for (String name : at.names()) {
+      sources.put(name, at.array(name));
+    }
+    return Backprop.lossAndGradient(
+        manager,
+        device,
+        sources,
+        (step, src) -> {
+          // every intermediate lands in the source's manager: attach each to this step
+          NDArray moved = src.toDevice(DjlDevices.toDjl(device), true);
+          moved.attach(step);
+          NDArray typed = moved.toType(dtype, true);
+          typed.attach(step);
+          return typed;
+        },
+        (step, params) -> {
+          ClipForward f = forward(step, params);
+          NDArray pixels = pixelsArray(step, batch.pixels(), (long) b * t);
+          NDArray video = f.videoEmbedding(f.images(pixels, b, t, temporal), b, t);
+          NDArray cls =
+              step.create(classFlat, new Shape(k, config.embedDim())).toType(dtype, false);
+          NDArray logits = video.matMul(cls.transpose()).mul(f.scalar(logitScale()));
+          NDArray hot = step.create(oneHot, new Shape(b, k)).toType(dtype, false);
+          NDArray loss = logits.logSoftmax(1).mul(hot).sum().mul(f.scalar(-1.0 / b));
+          return new Backprop.Forward(loss, logits);
+        },
+        i -> labels[i]);
   }
 
   /**

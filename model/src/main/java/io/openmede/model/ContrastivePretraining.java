@@ -1,12 +1,10 @@
 package io.openmede.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.model.train.AdamW;
 import io.openmede.model.train.LossAndGradient;
@@ -19,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * CLIP's own pretraining: both towers and the logit scale trained with the symmetric contrastive
@@ -38,12 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * step, as in CLIP. Images are single frames (no temporal attention).
  *
  * <p>The trainer holds its own copy of the weights; {@link #save} writes them in the format {@link
- * ClipModel#load} reads. Not thread-safe; gradient computations are serialised JVM-wide.
+ * ClipModel#load} reads. Not thread-safe; gradient computations are serialised JVM-wide, with those
+ * of {@link ClipModel} ({@code Backprop}).
  */
 public final class ContrastivePretraining implements AutoCloseable {
-
-  /** DJL allows one open GradientCollector per JVM (shared by all instances of this class). */
-  private static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
   /** Upper bound of the logit scale s, as in CLIP: exp(s) at most 100. */
   public static final double MAX_LOGIT_SCALE = Math.log(100);
@@ -295,70 +290,37 @@ public final class ContrastivePretraining implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       eye[i * n + i] = 1f;
     }
-    GRADIENT_LOCK.lock();
-    try (NDManager stepManager = manager.newSubManager()) {
-      LinkedHashMap<String, NDArray> leaves = new LinkedHashMap<>();
-      for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-        NDArray leaf = e.getValue().duplicate();
-        leaf.attach(stepManager);
-        leaf.setRequiresGradient(true);
-        leaves.put(e.getKey(), leaf);
-      }
-      NDManager resultManager = ParameterSet.newManager(device);
-      LinkedHashMap<String, NDArray> grads = new LinkedHashMap<>();
-      double loss;
-      float[] logitValues;
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        NDArray positions = leaves.get("positional_embedding");
-        NDArray slicedPositions =
-            len == context ? positions : positions.get(new NDIndex("0:{}", len));
-        slicedPositions.attach(stepManager);
-        ClipForward f =
-            new ClipForward(
-                textConfig,
-                stepManager,
-                name -> name.equals("positional_embedding") ? slicedPositions : leaves.get(name),
-                dtype);
-        NDArray pixels = stepManager.create(images, new Shape(n, 3, r, r));
-        if (dtype != DataType.FLOAT32) {
-          pixels = pixels.toType(dtype, false);
-        }
-        NDArray img = normalise(f.images(pixels, n, 1, false));
-        NDArray txt = normalise(f.text(flat, n));
-        NDArray scale = leaves.get("logit_scale").exp();
-        NDArray logits = img.matMul(txt.transpose()).mul(scale);
-        NDArray diag = stepManager.create(eye, new Shape(n, n)).toType(dtype, false);
-        NDArray imageToText = logits.logSoftmax(1).mul(diag).sum();
-        NDArray textToImage = logits.logSoftmax(0).mul(diag).sum();
-        NDArray lossArray = imageToText.add(textToImage).mul(f.scalar(-0.5 / n));
-        collector.backward(lossArray);
-        loss = lossArray.toType(DataType.FLOAT64, false).getDouble();
-        logitValues = logits.toType(DataType.FLOAT32, false).toFloatArray();
-        for (Map.Entry<String, NDArray> e : leaves.entrySet()) {
-          NDArray g = e.getValue().getGradient().duplicate();
-          g.attach(resultManager);
-          grads.put(e.getKey(), g);
-        }
-      } catch (RuntimeException e) {
-        resultManager.close();
-        throw e;
-      }
-      int correct = 0;
-      for (int i = 0; i < n; i++) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-          if (logitValues[i * n + j] > logitValues[i * n + best]) {
-            best = j;
+    return Backprop.lossAndGradient(
+        manager,
+        device,
+        weights,
+        (step, src) -> src,
+        (stepManager, leaves) -> {
+          NDArray positions = leaves.get("positional_embedding");
+          NDArray slicedPositions =
+              len == context ? positions : positions.get(new NDIndex("0:{}", len));
+          slicedPositions.attach(stepManager);
+          ClipForward f =
+              new ClipForward(
+                  textConfig,
+                  stepManager,
+                  name -> name.equals("positional_embedding") ? slicedPositions : leaves.get(name),
+                  dtype);
+          NDArray pixels = stepManager.create(images, new Shape(n, 3, r, r));
+          if (dtype != DataType.FLOAT32) {
+            pixels = pixels.toType(dtype, false);
           }
-        }
-        if (best == i) {
-          correct++;
-        }
-      }
-      return new LossAndGradient(loss, ParameterSet.owning(device, resultManager, grads), correct);
-    } finally {
-      GRADIENT_LOCK.unlock();
-    }
+          NDArray img = normalise(f.images(pixels, n, 1, false));
+          NDArray txt = normalise(f.text(flat, n));
+          NDArray scale = leaves.get("logit_scale").exp();
+          NDArray logits = img.matMul(txt.transpose()).mul(scale);
+          NDArray diag = stepManager.create(eye, new Shape(n, n)).toType(dtype, false);
+          NDArray imageToText = logits.logSoftmax(1).mul(diag).sum();
+          NDArray textToImage = logits.logSoftmax(0).mul(diag).sum();
+          NDArray loss = imageToText.add(textToImage).mul(f.scalar(-0.5 / n));
+          return new Backprop.Forward(loss, logits);
+        },
+        i -> i);
   }
 
   private static NDArray normalise(NDArray x) {
