@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     description =
         "Recognize actions in the frames topic against the live vocabulary, following announced"
             + " checkpoints; writes the recognitions topic.")
-public final class RecognizeCommand implements Callable<Integer> {
+final class RecognizeCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions config;
 

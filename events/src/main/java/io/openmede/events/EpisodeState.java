@@ -18,7 +18,7 @@ import io.openmede.schemas.avro.Recognition;
  * @param lastSeen first frame sequence of the last window applied (repeats are ignored)
  * @param quietUntil window start time (ms) before which no run begins
  */
-public record EpisodeState(
+record EpisodeState(
     int run,
     boolean open,
     long firstSequence,

@@ -20,7 +20,7 @@ import java.util.Optional;
  * that start before the close plus the cooldown do not count towards a new episode. A window not
  * later than the last one seen (a repeat) changes nothing.
  */
-public final class Episodes {
+final class Episodes {
 
   private Episodes() {}
 

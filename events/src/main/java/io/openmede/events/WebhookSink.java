@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * events.webhook.allowed-hosts} is never contacted (refused, dead-lettered): a rule on a topic does
  * not get to make this service call arbitrary addresses. Redirects are not followed.
  */
-public final class WebhookSink {
+final class WebhookSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
   private static final ObjectMapper JSON = new ObjectMapper();

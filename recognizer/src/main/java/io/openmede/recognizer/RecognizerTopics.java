@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serde;
  * project's topic catalog. Keys are strings (stream id, label, model name); dead letters are keyed
  * by the original key's bytes.
  */
-public record RecognizerTopics(
+record RecognizerTopics(
     String frames,
     Serde<FrameBatch> frameSerde,
     String vocabulary,

@@ -1,7 +1,7 @@
 package io.openmede.trainer;
 
 /** Which training method the trainer runs on the labeled stream. */
-public enum TrainingMethod {
+enum TrainingMethod {
   /** Open-MeDe: the cross-batch meta-update plus Gaussian weight averaging (the paper). */
   OPEN_MEDE("open-mede", true, true),
   /** The meta-update alone; θ itself is published. */

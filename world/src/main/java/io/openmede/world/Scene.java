@@ -15,7 +15,7 @@ import java.util.List;
  * <p>The constant order is part of the API: {@link Action#homeScene()} maps the action with ordinal
  * i to the in-context scene with ordinal i.
  */
-public enum Scene {
+enum Scene {
   BLUE_STRIPED(Family.IN_CONTEXT, Pattern.STRIPES, "blue", 0x28408C, 0x6E8CD2),
   GREEN_BARRED(Family.IN_CONTEXT, Pattern.BARS, "green", 0x1E6432, 0x5AA56E),
   BROWN_SLANTED(Family.IN_CONTEXT, Pattern.SLANTED, "brown", 0x643C1E, 0xA0733F),

@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
  * Pictures of the world for humans: contact sheets of clips and of captioned stills, written as
  * PNG. For checking that actions look right and for debugging; nothing in the data path uses it.
  */
-public final class WorldPreview {
+final class WorldPreview {
   private static final int LABEL_WIDTH = 300;
 
   private WorldPreview() {}

@@ -24,7 +24,7 @@ import java.util.Locale;
  * @param confidence a scene-only clip counts as confidently given an action when its largest
  *     softmax probability over all actions exceeds this
  */
-public record BenchmarkConfig(
+record BenchmarkConfig(
     int seeds,
     int updates,
     int tasksPerUpdate,

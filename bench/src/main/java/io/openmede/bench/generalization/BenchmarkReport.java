@@ -15,7 +15,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** Tables, CSV, chart and RESULT lines of the generalization benchmark. Stateless. */
-public final class BenchmarkReport {
+final class BenchmarkReport {
 
   /** CSV file name in the output directory. */
   public static final String CSV = "generalization.csv";

@@ -48,7 +48,7 @@ import java.util.OptionalDouble;
  * trajectory is exact. Only the image tower trains; the text tower is frozen, so class embeddings
  * come from the pretrained model.
  */
-public final class GeneralizationBenchmark {
+final class GeneralizationBenchmark {
 
   /** Method names in table order. */
   public static final List<String> METHODS =

@@ -8,7 +8,7 @@ import java.util.List;
  * @param method method name ({@code frozen}, {@code plain}, ...)
  * @param perSeed scores of each seed's run
  */
-public record MethodResult(String method, List<Scores> perSeed) {
+record MethodResult(String method, List<Scores> perSeed) {
 
   /** Mean over seeds of each metric, in {@link Scores#NAMES} order. */
   public double[] mean() {

@@ -12,7 +12,7 @@ package io.openmede.bench.generalization;
  * @param sceneOnlyConfident share of scene-only clips given some action confidently (like UCF-HAT;
  *     lower is better)
  */
-public record Scores(
+record Scores(
     double baseTop1,
     double baseTop5,
     double novelTop1,

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * last line is {@code RESULT tiny_infer_clips_per_s=... tiny_train_samples_per_s=...
  * vitb16_infer_clips_per_s=... vitb16_train_samples_per_s=...} ({@code n/a} for a skipped model).
  */
-public final class ModelBenchmark {
+final class ModelBenchmark {
 
   /**
    * What to measure.

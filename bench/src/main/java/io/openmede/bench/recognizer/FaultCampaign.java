@@ -84,7 +84,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * last line printed is {@code RESULT faults=N survived=N windows_lost=N windows_doubled=N
  * dead_lettered=N}.
  */
-public final class FaultCampaign {
+final class FaultCampaign {
 
   /**
    * What to run.

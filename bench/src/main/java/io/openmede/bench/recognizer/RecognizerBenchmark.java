@@ -74,7 +74,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The last line printed is {@code RESULT e2e_vs_bare=... p50_ms=... p99_ms=... vocab_apply_ms=...
  * swap_p99_ratio=...}.
  */
-public final class RecognizerBenchmark {
+final class RecognizerBenchmark {
 
   /**
    * What to run.

@@ -33,7 +33,7 @@ import java.util.Random;
  * (meta, plain, meta, plain, ...) after one warm-up update of each, so that drift in the machine
  * affects both alike. The last line printed is {@code RESULT meta_vs_plain_throughput=...}.
  */
-public final class TrainerBenchmark {
+final class TrainerBenchmark {
 
   public static final Setting<String> PRESET =
       Setting.string("bench.trainer.preset", "tiny", "CLIP architecture preset (random weights).");

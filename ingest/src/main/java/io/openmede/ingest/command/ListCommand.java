@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Send the clips of a dataset list (CSV path,label or text 'path label') to the"
             + " labeled-clips topic; missing or undecodable videos are reported, not fatal.")
-public final class ListCommand implements Callable<Integer> {
+final class ListCommand implements Callable<Integer> {
   @Parameters(paramLabel = "LIST", description = "The dataset list.")
   Path list;
 

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
           + " for evaluation.",
       "Runs until Ctrl-C unless --clips or --frames bounds it."
     })
-public final class SyntheticCommand implements Callable<Integer> {
+final class SyntheticCommand implements Callable<Integer> {
   @Option(
       names = "--cameras",
       defaultValue = "2",

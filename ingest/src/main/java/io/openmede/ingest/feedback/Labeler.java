@@ -14,7 +14,7 @@ import java.util.Optional;
  * the same for every repeat) is tagged {@code feedback-eval} ({@link FeedbackClips#EVAL_SPLIT}) to
  * be held out for evaluation.
  */
-public final class Labeler {
+final class Labeler {
 
   /** What came of one feedback record. */
   public record Outcome(Optional<LabeledClip> clip, String reason, String why) {

@@ -27,7 +27,7 @@ import org.apache.kafka.common.utils.Utils;
  * partition's start when it is not known), forward until every frame of the range is there, a later
  * batch of the stream shows up, or the end as it was at the start. Bounded in bytes and time.
  */
-public final class WindowFrames {
+final class WindowFrames {
 
   /** How far before the window's first capture time reading starts (producer timestamps lag). */
   static final Duration LEAD = Duration.ofSeconds(30);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
       "Prints the architecture inferred from a CLIP checkpoint and its parameter count.",
       "Formats: safetensors (OpenAI or Hugging Face naming; F32, F16, BF16) and TorchScript .pt."
     })
-public final class ModelInfoCommand implements Callable<Integer> {
+final class ModelInfoCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 

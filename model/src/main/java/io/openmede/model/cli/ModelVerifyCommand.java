@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
           + " text_features and logits_per_image.",
       "Exit 0 if every relative difference is within the tolerance, 1 if not, 2 on bad input."
     })
-public final class ModelVerifyCommand implements Callable<Integer> {
+final class ModelVerifyCommand implements Callable<Integer> {
 
   static final int EXIT_MISMATCH = 1;
   static final int EXIT_BAD_INPUT = 2;

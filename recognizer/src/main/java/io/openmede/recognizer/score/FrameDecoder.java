@@ -18,7 +18,7 @@ import javax.imageio.stream.ImageInputStreamImpl;
  * stream and decoding buffer (decoding is the stream thread's main work, and fresh ones for every
  * frame were about a third of the recognizer's allocation).
  */
-public final class FrameDecoder {
+final class FrameDecoder {
 
   /** The calling thread's reader and buffers. */
   private static final ThreadLocal<Decoder> DECODERS = ThreadLocal.withInitial(Decoder::new);

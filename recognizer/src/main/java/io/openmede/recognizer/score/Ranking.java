@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Cosine scores to a ranked top-k with softmax probabilities. Stateless. */
-public final class Ranking {
+final class Ranking {
 
   private Ranking() {}
 

@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  *
  * <p>Immutable and thread-safe (the state is not).
  */
-public final class SlidingWindower {
+final class SlidingWindower {
 
   /** What one batch did to the state. */
   public record Outcome(boolean duplicate, List<ClipWindow> windows, int gaps, int lateFrames) {

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  *
  * <p>Mutable, not thread-safe: owned by the stream task that processes the stream's partition.
  */
-public final class StreamWindowState {
+final class StreamWindowState {
 
   /** How many recent batch sequence numbers are remembered for duplicate detection. */
   public static final int SEEN_BATCH_HISTORY = 256;

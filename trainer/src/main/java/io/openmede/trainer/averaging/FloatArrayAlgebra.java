@@ -1,7 +1,7 @@
 package io.openmede.trainer.averaging;
 
 /** {@link WeightAlgebra} over a flat {@code float[]} (arithmetic in double, stored as float). */
-public final class FloatArrayAlgebra implements WeightAlgebra<float[]> {
+final class FloatArrayAlgebra implements WeightAlgebra<float[]> {
 
   /** The single instance. */
   public static final FloatArrayAlgebra INSTANCE = new FloatArrayAlgebra();

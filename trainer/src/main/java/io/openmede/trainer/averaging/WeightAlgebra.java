@@ -6,7 +6,7 @@ package io.openmede.trainer.averaging;
  *
  * @param <V> a vector of weights; values returned by {@link #copy} are owned by the caller
  */
-public interface WeightAlgebra<V> {
+interface WeightAlgebra<V> {
 
   /** A new owned copy of {@code v}. */
   V copy(V v);

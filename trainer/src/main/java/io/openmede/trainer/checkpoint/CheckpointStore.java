@@ -12,7 +12,7 @@ import java.util.Optional;
  * durably written; before that, no reader can see the version at all (no partial checkpoint is ever
  * visible). A version is written once. Implementations are thread-safe.
  */
-public interface CheckpointStore {
+interface CheckpointStore {
 
   /**
    * Writes a new checkpoint.

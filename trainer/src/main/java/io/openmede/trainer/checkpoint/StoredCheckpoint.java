@@ -10,4 +10,4 @@ import java.net.URI;
  * @param sha256 lower-case hex SHA-256 of the weights
  * @param sizeBytes size of the weights in bytes
  */
-public record StoredCheckpoint(String version, URI uri, String sha256, long sizeBytes) {}
+record StoredCheckpoint(String version, URI uri, String sha256, long sizeBytes) {}

@@ -9,7 +9,7 @@ import io.openmede.model.train.ParameterSet;
  *
  * <p>Not thread-safe: one optimizer drives one source.
  */
-public interface GradientSource {
+interface GradientSource {
 
   /** A LIVE view of the trainable parameters θ; changing it changes the model. */
   ParameterSet parameters();

@@ -9,7 +9,7 @@ import java.util.Map;
  * the trainer state, not committed to Kafka). Records of one partition come in offset order. Not
  * thread-safe.
  */
-public interface ClipRecordSource extends AutoCloseable {
+interface ClipRecordSource extends AutoCloseable {
 
   /** Positions every partition: at the given next offset, or at the beginning when absent. */
   void seek(Map<Integer, Long> nextOffsets);
