@@ -10,11 +10,21 @@ import io.openmede.trainer.TrainerSettings;
 import io.openmede.web.WebSettings;
 import java.util.List;
 
-/** Every settings group of every service: the table behind {@code openmede settings}. */
+/**
+ * Every settings group of every service, and the options of the other commands ({@link
+ * OptionSettings}): the table behind {@code openmede settings}.
+ */
 final class AllSettings {
   private AllSettings() {}
 
   static List<SettingsGroup> groups() {
+    List<SettingsGroup> all = new java.util.ArrayList<>(services());
+    all.addAll(OptionSettings.groups(Main.bareCommandLine()));
+    return List.copyOf(all);
+  }
+
+  /** The services' settings, without the commands' options. */
+  static List<SettingsGroup> services() {
     return List.of(
         ConnectionSettings.GROUP,
         Cluster.TOPICS_GROUP,

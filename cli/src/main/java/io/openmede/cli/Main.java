@@ -37,8 +37,18 @@ public final class Main implements Runnable {
     return commandLine().execute(args);
   }
 
-  /** The configured command line with every subcommand registered. */
+  /**
+   * The configured command line with every subcommand registered, whose options also read the
+   * environment and {@code $OPENMEDE_CONFIG} ({@link OptionSettings}).
+   */
   public static CommandLine commandLine() {
+    CommandLine cl = bareCommandLine();
+    cl.setDefaultValueProvider(OptionSettings.fromEnvironment(cl));
+    return cl;
+  }
+
+  /** The command line without settings behind its options: their defaults are the annotations'. */
+  static CommandLine bareCommandLine() {
     CommandLine cl = new CommandLine(new Main());
     Commands.register(cl);
     cl.setExecutionExceptionHandler(new FailureHandler());

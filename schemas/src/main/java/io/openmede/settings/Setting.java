@@ -52,6 +52,16 @@ public final class Setting<T> {
     this.secret = secret;
   }
 
+  /**
+   * A setting kept as text and checked where it is used: a command-line option mirrored in the
+   * table (the command's own parser converts and validates it).
+   *
+   * @param type what the value is, for the table ("int", "path", "duration", "one of a, b")
+   */
+  public static Setting<String> text(String name, String type, String defaultValue, String doc) {
+    return new Setting<>(name, type, defaultValue, doc, s -> s, s -> s, false);
+  }
+
   /** A free-form string setting. */
   public static Setting<String> string(String name, String defaultValue, String doc) {
     return new Setting<>(name, "string", defaultValue, doc, s -> s, s -> s, false);
