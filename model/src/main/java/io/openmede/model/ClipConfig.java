@@ -92,6 +92,22 @@ public record ClipConfig(
     return gridSize() * gridSize() + 1;
   }
 
+  /**
+   * Floating-point operations (a multiply-add counts 2) of the image tower for one frame of a clip
+   * of {@code frames}: the patch projection, and per block the qkv, output and MLP products ({@code
+   * 24 L d²}) and attention ({@code 4 L Lk d}, with {@code Lk = 3L} when frames attend to their
+   * neighbours, as {@code ClipForward} does with temporal attention, else {@code L}). Layer norms,
+   * softmax and GELU are left out (a few percent).
+   */
+  public double visionFlopsPerFrame(int frames, boolean temporal) {
+    double l = visionTokens();
+    double d = visionWidth;
+    double lk = temporal && frames > 1 ? 3 * l : l;
+    double patches = 2.0 * gridSize() * gridSize() * d * 3 * visionPatchSize * visionPatchSize;
+    double block = 24 * l * d * d + 4 * l * lk * d;
+    return patches + visionLayers * block + 2 * d * embedDim;
+  }
+
   /** Number of scalars in the image tower, including its projection. */
   public long visionParameterCount() {
     long d = visionWidth;

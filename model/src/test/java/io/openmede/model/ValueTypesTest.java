@@ -72,4 +72,17 @@ class ValueTypesTest {
     assertThatThrownBy(() -> new ClassEmbeddings(List.of("a", "b"), new float[][] {{1f}}))
         .hasMessageContaining("2 labels but 1 vectors");
   }
+
+  @Test
+  void visionFlops_ofVitB16_matchTheKnownCount_andTemporalAttentionAddsTheWiderAttention() {
+    ClipConfig b16 = ClipConfig.preset("vit-b-16");
+    // ViT-B/16 at 224x224: 17.6 GMACs per image, as fvcore and timm count it (35.2 GFLOP)
+    assertThat(b16.visionFlopsPerFrame(1, false)).isBetween(34.5e9, 35.9e9);
+    assertThat(b16.visionFlopsPerFrame(8, false)).isEqualTo(b16.visionFlopsPerFrame(1, false));
+    // keys and values of 3 frames: 4 L (3L - L) d more per block, 12 blocks
+    double extra = 4.0 * 197 * (2 * 197) * 768 * 12;
+    assertThat(b16.visionFlopsPerFrame(8, true) - b16.visionFlopsPerFrame(8, false))
+        .isCloseTo(extra, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(b16.visionFlopsPerFrame(1, true)).isEqualTo(b16.visionFlopsPerFrame(1, false));
+  }
 }

@@ -199,6 +199,10 @@ public final class RecognizerService implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.guarantee().streamsValue());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+    props.put(StreamsConfig.producerPrefix("linger.ms"), settings.producerLinger().toMillis());
+    props.put(
+        StreamsConfig.consumerPrefix("fetch.max.wait.ms"),
+        (int) Math.min(Integer.MAX_VALUE, settings.fetchMaxWait().toMillis()));
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
     // an idle stream thread blocks in poll this long before it punctuates: short, so that a
     // pipelined batch that is done is forwarded soon even when no record arrives

@@ -39,6 +39,8 @@ import java.util.Optional;
  * @param threadsOwnCpu whether a scoring thread running libtorch on one thread gets a CPU of its
  *     own
  * @param modelThreads libtorch intra-op threads, 0 for DJL's default
+ * @param producerLinger Kafka Streams' producer {@code linger.ms}
+ * @param fetchMaxWait Kafka Streams' consumers' {@code fetch.max.wait.ms}
  */
 public record RecognizerSettings(
     String applicationId,
@@ -63,7 +65,9 @@ public record RecognizerSettings(
     int metricsPort,
     int threadsNice,
     boolean threadsOwnCpu,
-    int modelThreads) {
+    int modelThreads,
+    Duration producerLinger,
+    Duration fetchMaxWait) {
 
   /** Kafka Streams' processing guarantees. */
   public enum ProcessingGuarantee {
@@ -133,6 +137,18 @@ public record RecognizerSettings(
           "recognizer.commit.interval",
           Duration.ofMillis(100),
           "Commit interval; under exactly-once the length of a transaction.");
+  public static final Setting<Duration> PRODUCER_LINGER =
+      Setting.duration(
+          "recognizer.producer.linger",
+          Duration.ofMillis(100),
+          "How long Kafka Streams' producer waits to fill a batch of recognitions (linger.ms;"
+              + " Kafka Streams' default). Under exactly-once each commit sends what waits.");
+  public static final Setting<Duration> FETCH_MAX_WAIT =
+      Setting.duration(
+          "recognizer.consumer.fetch.max.wait",
+          Duration.ofMillis(500),
+          "How long the broker may hold a fetch of frames while it has none to give"
+              + " (fetch.max.wait.ms; Kafka's default).");
   public static final Setting<String> STATE_DIR =
       Setting.string(
           "recognizer.state.dir",
@@ -243,6 +259,8 @@ public record RecognizerSettings(
           GUARANTEE,
           STREAM_THREADS,
           COMMIT_INTERVAL,
+          PRODUCER_LINGER,
+          FETCH_MAX_WAIT,
           STATE_DIR,
           DEVICES,
           PRESET,
@@ -328,7 +346,9 @@ public record RecognizerSettings(
         s.get(METRICS_PORT),
         s.get(THREADS_NICE),
         s.get(THREADS_OWN_CPU),
-        s.get(MODEL_THREADS));
+        s.get(MODEL_THREADS),
+        s.get(PRODUCER_LINGER),
+        s.get(FETCH_MAX_WAIT));
   }
 
   /** Defaults with another window and batching (tests, benchmarks). */
@@ -356,6 +376,8 @@ public record RecognizerSettings(
         metricsPort,
         threadsNice,
         threadsOwnCpu,
-        modelThreads);
+        modelThreads,
+        producerLinger,
+        fetchMaxWait);
   }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
       "Measures clips/s of inference and samples/s of forward+backward of the CLIP video learner",
       "for the tiny preset and vit-b-16 (random weights, T frames, 224x224 for vit-b-16).",
       "The last line is RESULT tiny_infer_clips_per_s=... tiny_train_samples_per_s=..."
-          + " vitb16_infer_clips_per_s=... vitb16_train_samples_per_s=..."
+          + " vitb16_infer_clips_per_s=... vitb16_train_samples_per_s=... peak_gflops=..."
+          + " vitb16_gflops=... vitb16_peak_fraction=... (the peak: a large float32 matrix"
+          + " product in the same process and threads)"
     })
 public final class BenchModelCommand implements Callable<Integer> {
 

@@ -4,6 +4,7 @@ import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
+import io.openmede.model.MatmulPeak;
 import io.openmede.model.VideoBatch;
 import io.openmede.model.train.LossAndGradient;
 import java.io.PrintStream;
@@ -18,7 +19,9 @@ import java.util.SplittableRandom;
  * ClipModel#lossAndGradient}), for the {@code tiny} preset and for {@code vit-b-16} (224x224). Each
  * measurement runs warm-up iterations first, then timed ones. Not a test: it prints figures; the
  * last line is {@code RESULT tiny_infer_clips_per_s=... tiny_train_samples_per_s=...
- * vitb16_infer_clips_per_s=... vitb16_train_samples_per_s=...} ({@code n/a} for a skipped model).
+ * vitb16_infer_clips_per_s=... vitb16_train_samples_per_s=... peak_gflops=... vitb16_gflops=...
+ * vitb16_peak_fraction=...} ({@code n/a} for a skipped model). The peak is a large float32 matrix
+ * product in the same process, threads and device, measured first.
  */
 final class ModelBenchmark {
 
@@ -69,12 +72,28 @@ final class ModelBenchmark {
     }
   }
 
-  /** Figures; NaN for what was not measured. */
+  /** Sides of the square float32 matrices whose products give the engine's peak (the best). */
+  static final int[] PEAK_SIZES = {2048, 4096};
+
+  /**
+   * Figures; NaN for what was not measured.
+   *
+   * @param peakGflops the best GFLOP/s of a large float32 matrix product, same process and threads
+   * @param vitb16Gflops ViT-B/16 inference as GFLOP/s (image tower, {@link
+   *     ClipConfig#visionFlopsPerFrame})
+   */
   public record Result(
       double tinyInferClipsPerS,
       double tinyTrainSamplesPerS,
       double vitb16InferClipsPerS,
-      double vitb16TrainSamplesPerS) {
+      double vitb16TrainSamplesPerS,
+      double peakGflops,
+      double vitb16Gflops) {
+
+    /** ViT-B/16 inference as a fraction of the peak. */
+    public double vitb16PeakFraction() {
+      return vitb16Gflops / peakGflops;
+    }
 
     /** The {@code RESULT ...} line. */
     public String resultLine() {
@@ -85,7 +104,13 @@ final class ModelBenchmark {
           + " vitb16_infer_clips_per_s="
           + fmt(vitb16InferClipsPerS)
           + " vitb16_train_samples_per_s="
-          + fmt(vitb16TrainSamplesPerS);
+          + fmt(vitb16TrainSamplesPerS)
+          + " peak_gflops="
+          + fmt(peakGflops)
+          + " vitb16_gflops="
+          + fmt(vitb16Gflops)
+          + " vitb16_peak_fraction="
+          + fmt(vitb16PeakFraction());
     }
 
     private static String fmt(double v) {
@@ -103,6 +128,19 @@ final class ModelBenchmark {
         settings.device(),
         settings.frames(),
         Runtime.getRuntime().availableProcessors());
+    double peak = 0;
+    for (int n : PEAK_SIZES) {
+      long p0 = System.nanoTime();
+      double g = MatmulPeak.f32Gflops(settings.device(), n, n >= 4096 ? 2 : 4, 3);
+      out.printf(
+          Locale.ROOT,
+          "peak: float32 %dx%d matrix products, best of 3 rounds: %.1f GFLOP/s (%.1f s)%n",
+          n,
+          n,
+          g,
+          (System.nanoTime() - p0) / 1e9);
+      peak = Math.max(peak, g);
+    }
     double[] tiny =
         measure(
             out,
@@ -112,7 +150,7 @@ final class ModelBenchmark {
             settings.tinyBatch(),
             2,
             settings.tinyIterations());
-    double[] vitb = {Double.NaN, Double.NaN};
+    double[] vitb = {Double.NaN, Double.NaN, Double.NaN};
     if (settings.includeVitb16()) {
       vitb =
           measure(
@@ -124,7 +162,16 @@ final class ModelBenchmark {
               1,
               settings.vitb16Iterations());
     }
-    Result r = new Result(tiny[0], tiny[1], vitb[0], vitb[1]);
+    double vitbGflops = vitb[0] * vitb[2] / 1e9;
+    if (settings.includeVitb16()) {
+      out.printf(
+          Locale.ROOT,
+          "vit-b-16 inference: %.1f GFLOP per clip (image tower), %.1f GFLOP/s = %.3f of the peak%n",
+          vitb[2] / 1e9,
+          vitbGflops,
+          vitbGflops / peak);
+    }
+    Result r = new Result(tiny[0], tiny[1], vitb[0], vitb[1], peak, vitbGflops);
     out.println(r.resultLine());
     out.flush();
     return r;
@@ -217,7 +264,8 @@ final class ModelBenchmark {
           trainSeconds,
           train,
           1000 * trainSeconds / iterations);
-      return new double[] {infer, train};
+      double flopsPerClip = t * cfg.visionFlopsPerFrame(t, model.temporalAttention());
+      return new double[] {infer, train, flopsPerClip};
     }
   }
 }

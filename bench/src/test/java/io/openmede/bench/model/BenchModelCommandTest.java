@@ -23,7 +23,8 @@ class BenchModelCommandTest {
     assertThat(lines[lines.length - 1])
         .matches(
             "RESULT tiny_infer_clips_per_s=[0-9.]+ tiny_train_samples_per_s=[0-9.]+"
-                + " vitb16_infer_clips_per_s=n/a vitb16_train_samples_per_s=n/a");
+                + " vitb16_infer_clips_per_s=n/a vitb16_train_samples_per_s=n/a"
+                + " peak_gflops=[0-9.]+ vitb16_gflops=n/a vitb16_peak_fraction=n/a");
   }
 
   @Test

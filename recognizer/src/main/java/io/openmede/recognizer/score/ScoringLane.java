@@ -7,8 +7,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One scoring thread for the tasks of one stream thread (pipelined scoring): batches run one after
@@ -22,13 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ScoringLane {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ScoringLane.class);
-
-  private static volatile boolean sharedCpusLogged;
-
   private final ThreadPoolExecutor executor;
   private final CountDownLatch started = new CountDownLatch(1);
   private final boolean ownCpu;
+  private final Runnable sharingCpus;
 
   /** The scoring thread's Linux thread id; -1 before it started or where unknown. */
   private volatile int tid = -1;
@@ -43,9 +38,10 @@ final class ScoringLane {
    * step back by {@code nice}: on shared cores the model keeps its core.
    *
    * @param ownCpu whether the lane reserves a CPU of its own while the stream thread has tasks
+   * @param sharingCpus runs when it may not, because libtorch runs several intra-op threads
    */
-  static ScoringLane startFor(String streamThread, int nice, boolean ownCpu) {
-    ScoringLane lane = new ScoringLane(streamThread + "-scorer", ownCpu);
+  static ScoringLane startFor(String streamThread, int nice, boolean ownCpu, Runnable sharingCpus) {
+    ScoringLane lane = new ScoringLane(streamThread + "-scorer", ownCpu, sharingCpus);
     lane.start();
     if (nice > 0) {
       ThreadPriorities.lowerCurrentAndBackgroundThreads(nice);
@@ -53,8 +49,9 @@ final class ScoringLane {
     return lane;
   }
 
-  ScoringLane(String threadName, boolean ownCpu) {
+  ScoringLane(String threadName, boolean ownCpu, Runnable sharingCpus) {
     this.ownCpu = ownCpu;
+    this.sharingCpus = sharingCpus;
     executor =
         new ThreadPoolExecutor(
             1,
@@ -101,13 +98,7 @@ final class ScoringLane {
       return;
     }
     if (!TorchThreads.singleThreaded()) {
-      if (!sharedCpusLogged) {
-        sharedCpusLogged = true;
-        LOG.info(
-            "scoring threads share the CPUs with the other threads: libtorch runs several intra-op"
-                + " threads (recognizer.model.threads=1 gives each scoring thread a CPU of its"
-                + " own)");
-      }
+      sharingCpus.run();
       return;
     }
     ThreadPriorities.reserveCpu(tid);

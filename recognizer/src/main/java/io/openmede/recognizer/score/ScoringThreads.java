@@ -3,13 +3,18 @@ package io.openmede.recognizer.score;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What each stream thread of one topology has for scoring, shared by the thread's tasks: a busy
  * clock and, when pipelined, its {@link ScoringLane}. One per topology; thread-safe.
  */
 public final class ScoringThreads {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringThreads.class);
 
   /** One stream thread's scoring: its lane (pipelined mode) and how long it was busy scoring. */
   static final class StreamThread {
@@ -42,6 +47,7 @@ public final class ScoringThreads {
   private final int nice;
   private final boolean ownCpu;
   private final Map<String, StreamThread> threads = new ConcurrentHashMap<>();
+  private final AtomicBoolean sharingLogged = new AtomicBoolean();
 
   /**
    * @param mode where batches are scored
@@ -54,6 +60,15 @@ public final class ScoringThreads {
     this.ownCpu = ownCpu;
   }
 
+  private void sharingCpus() {
+    if (sharingLogged.compareAndSet(false, true)) {
+      LOG.info(
+          "scoring threads share the CPUs with the other threads: libtorch runs several intra-op"
+              + " threads (recognizer.model.threads=1 gives each scoring thread a CPU of its"
+              + " own)");
+    }
+  }
+
   /** The calling stream thread's scoring, set up on its first call (its lane started). */
   StreamThread forCurrentThread() {
     String name = Thread.currentThread().getName();
@@ -62,7 +77,7 @@ public final class ScoringThreads {
         n ->
             new StreamThread(
                 mode == ScoringMode.PIPELINED
-                    ? Optional.of(ScoringLane.startFor(n, nice, ownCpu))
+                    ? Optional.of(ScoringLane.startFor(n, nice, ownCpu, this::sharingCpus))
                     : Optional.empty()));
   }
 }
