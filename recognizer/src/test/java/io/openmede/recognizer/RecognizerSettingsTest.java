@@ -25,6 +25,21 @@ class RecognizerSettingsTest {
     assertThat(s.preset()).isEqualTo("tiny");
     assertThat(s.weights()).isEmpty();
     assertThat(s.maxBatchDelay()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.producerLinger()).isEqualTo(Duration.ofMillis(100));
+    assertThat(s.fetchMaxWait()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void from_latencySettings_areRead() {
+    RecognizerSettings s =
+        RecognizerSettings.from(
+            Settings.of(
+                List.of(RecognizerSettings.GROUP),
+                Map.of(
+                    "recognizer.producer.linger", "5ms",
+                    "recognizer.consumer.fetch.max.wait", "20ms")));
+    assertThat(s.producerLinger()).isEqualTo(Duration.ofMillis(5));
+    assertThat(s.fetchMaxWait()).isEqualTo(Duration.ofMillis(20));
   }
 
   @Test

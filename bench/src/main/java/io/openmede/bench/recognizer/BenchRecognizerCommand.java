@@ -71,6 +71,15 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
   int warmUpSeconds;
 
   @Option(
+      names = "--reader-fetch-wait",
+      defaultValue = "500ms",
+      converter = io.openmede.settings.DurationConverter.class,
+      description =
+          "fetch.max.wait.ms of the benchmark's read_committed reader of recognitions (default:"
+              + " ${DEFAULT-VALUE}, Kafka's): how long the broker may hold its fetch.")
+  java.time.Duration readerFetchWait;
+
+  @Option(
       names = "--bootstrap-servers",
       description =
           "Use this Kafka cluster (with --registry-url) instead of a temporary embedded platform;"
@@ -162,7 +171,8 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
                 seconds,
                 rounds,
                 java.time.Duration.ofSeconds(warmUpSeconds),
-                overrides),
+                overrides,
+                readerFetchWait),
             System.out);
     if (brokerPid > 0) {
       benchmark.withBrokerProcess(brokerPid);
