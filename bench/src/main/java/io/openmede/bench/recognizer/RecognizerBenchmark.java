@@ -675,22 +675,27 @@ final class RecognizerBenchmark {
     }
 
     /**
-     * The whole machine: one bare scoring thread per core, each on the same prepared windows
-     * (libtorch with this process's intra-op threads: one each at the benchmark's default, so the
-     * threads are the replicas, one per core), started together; windows per second over all of
-     * them, from the start to the last thread done.
+     * The whole machine: one bare scoring thread per CPU of the machine, thread i pinned to CPU i,
+     * each on the same prepared windows (libtorch with this process's intra-op threads: one each at
+     * the benchmark's default, so the threads are the replicas, one per core), started together;
+     * windows per second over all of them, from the start to the last thread done. The count is the
+     * machine's, not the JVM's: the benchmark confines the process's other threads to the shared
+     * CPUs, which the JVM then reports as all it has.
      */
     double machineWindowsPerSecond() throws InterruptedException {
-      int n = Runtime.getRuntime().availableProcessors();
+      int n = ThreadCpu.machineCpus();
       java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       java.util.concurrent.atomic.AtomicReference<RuntimeException> failed =
           new java.util.concurrent.atomic.AtomicReference<>();
       for (int i = 0; i < n; i++) {
+        java.util.BitSet cpu = new java.util.BitSet();
+        cpu.set(i);
         Thread t =
             new Thread(
                 () -> {
                   try {
+                    ThreadPriorities.pinCurrentThread(cpu);
                     go.await();
                     pass();
                   } catch (InterruptedException e) {
