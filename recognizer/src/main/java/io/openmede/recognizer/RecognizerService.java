@@ -166,7 +166,7 @@ public final class RecognizerService implements AutoCloseable {
             weights.isPresent()
                 ? ClipModel.load(weights.get(), d)
                 : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d);
-        ClipModelLoader.warmUp(m, settings.window().frames(), settings.maxBatchSize());
+        ClipModelLoader.warmUp(m, settings.window().frames());
         m.textTowerHash(); // the class embeddings' key: hashed now, not on the first batch
         slots.add(new ModelSlot<>(m, version));
       }
@@ -235,8 +235,7 @@ public final class RecognizerService implements AutoCloseable {
           new CheckpointInstaller<>(
               new CheckpointFetcher(settings.checkpointCache(), settings.checkpointRoots()),
               slots,
-              new ClipModelLoader(
-                  devices, settings.window().frames(), settings.maxBatchSize(), classes::prepare),
+              new ClipModelLoader(devices, settings.window().frames(), classes::prepare),
               new CheckpointInstaller.Listener() {
                 @Override
                 public void installed(String v) {
