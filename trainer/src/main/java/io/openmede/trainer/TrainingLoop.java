@@ -436,6 +436,8 @@ public final class TrainingLoop implements AutoCloseable {
                     model::embedVideos,
                     clips,
                     cls,
+                    vocabulary.labels(),
+                    model.logitScale(),
                     model.resolution(),
                     settings.optimizer().batchSize());
     if (weights.isPresent()) {

@@ -142,6 +142,7 @@ public final class ClipExtractor implements AutoCloseable {
                           .mapToObj(Integer::toString)
                           .collect(Collectors.joining(",")))
               .setSplit(split)
+              .setVideoId(entry.listedPath())
               .build();
       long bytes = wireBytes(clip);
       if (bytes > maxMessageBytes) {

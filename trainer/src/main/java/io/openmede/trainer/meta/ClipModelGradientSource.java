@@ -51,4 +51,9 @@ public final class ClipModelGradientSource implements TrainableModel {
   public int resolution() {
     return model.config().imageResolution();
   }
+
+  @Override
+  public double logitScale() {
+    return model.logitScale();
+  }
 }

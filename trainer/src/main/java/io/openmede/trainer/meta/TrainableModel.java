@@ -18,4 +18,7 @@ public interface TrainableModel extends GradientSource {
 
   /** Frame side R in pixels. */
   int resolution();
+
+  /** The logit scale (CLIP's learned temperature) at the live parameters. */
+  double logitScale();
 }

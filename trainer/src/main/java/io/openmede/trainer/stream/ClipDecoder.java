@@ -24,6 +24,9 @@ public final class ClipDecoder {
   /** The split tag of training clips. */
   public static final String TRAIN_SPLIT = "train";
 
+  /** The longest video id accepted. */
+  static final int MAX_VIDEO_ID = 1024;
+
   private final int frames;
   private final ImagePreprocessor preprocessor;
   private final TrainingVocabulary vocabulary;
@@ -89,7 +92,25 @@ public final class ClipDecoder {
       byte[] rgb = rgbOf(clip, t, bytes(data.get(t)), w, h);
       preprocessor.applyInto(rgb, w, h, pixels, t * frameSize);
     }
-    return new DecodedClip(clip.getClipId(), label, index.getAsInt(), split, pixels, frames);
+    String video = clip.getVideoId();
+    if (video != null && (video.isBlank() || video.length() > MAX_VIDEO_ID)) {
+      throw new ClipRejectedException(
+          "clip "
+              + clip.getClipId()
+              + " has a video id of "
+              + video.length()
+              + " characters; it must be 1 to "
+              + MAX_VIDEO_ID
+              + " (or null for a clip that is a video of its own)");
+    }
+    return new DecodedClip(
+        clip.getClipId(),
+        label,
+        index.getAsInt(),
+        split,
+        pixels,
+        frames,
+        video == null ? clip.getClipId() : video);
   }
 
   private static byte[] bytes(ByteBuffer b) {

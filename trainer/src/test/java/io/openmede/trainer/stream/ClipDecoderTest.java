@@ -73,6 +73,20 @@ class ClipDecoderTest {
   }
 
   @Test
+  void decode_videoId_isTheRecordsOrTheClipIdAndIsBounded() throws Exception {
+    assertThat(decoder.decode(rgbClip("c7", "wave", 2, 8, 8)).videoId()).isEqualTo("c7");
+    LabeledClip view = rgbClip("v.mp4#1", "wave", 2, 8, 8);
+    view.setVideoId("v.mp4");
+    assertThat(decoder.decode(view).videoId()).isEqualTo("v.mp4");
+    view.setVideoId("x".repeat(ClipDecoder.MAX_VIDEO_ID + 1));
+    assertThatThrownBy(() -> decoder.decode(view))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("video id of 1025 characters");
+    view.setVideoId(" ");
+    assertThatThrownBy(() -> decoder.decode(view)).isInstanceOf(ClipRejectedException.class);
+  }
+
+  @Test
   void decode_wrongFrameCount_isRejectedWithReason() {
     assertThatThrownBy(() -> decoder.decode(rgbClip("c4", "wave", 3, 8, 8)))
         .isInstanceOf(ClipRejectedException.class)
