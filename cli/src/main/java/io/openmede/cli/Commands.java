@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.bench.evaluate.EvaluateCommand;
 import io.openmede.bench.generalization.BenchGeneralizationCommand;
 import io.openmede.bench.ingest.BenchIngestCommand;
 import io.openmede.bench.model.BenchModelCommand;
@@ -35,6 +36,7 @@ final class Commands {
     cl.addSubcommand(new LabelerCommand());
     cl.addSubcommand(new TrainCommand());
     cl.addSubcommand(new PretrainCommand());
+    cl.addSubcommand(new EvaluateCommand());
     cl.addSubcommand(new ModelCommand());
     cl.addSubcommand(new TokenizeCommand());
     CommandLine bench = new CommandLine(new BenchCommand());

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param label the class name
  * @param line the 1-based line of the list, for reports
  */
-record DatasetEntry(Path video, String listedPath, String label, int line) {
+public record DatasetEntry(Path video, String listedPath, String label, int line) {
   public DatasetEntry {
     Objects.requireNonNull(video, "video");
     Objects.requireNonNull(listedPath, "listedPath");
