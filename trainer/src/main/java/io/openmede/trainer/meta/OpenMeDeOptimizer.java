@@ -60,12 +60,19 @@ public final class OpenMeDeOptimizer implements MetaOptimizer {
     int batches = 0;
     int clips = 0;
     int correct = 0;
+    double inner = 0;
+    double support = 0;
+    double query = 0;
     try (ParameterSet g = theta.zerosLike()) {
       for (Task task : tasks) {
         try (LossAndGradient s = source.lossAndGradient(task.support());
             ParameterSet adapted = theta.copy()) {
           adapted.addScaled(s.gradient(), -alpha);
+          double gs = s.gradient().globalNorm();
+          support += gs;
+          inner += alpha * gs;
           try (LossAndGradient q = source.lossAndGradient(adapted, task.query())) {
+            query += Math.abs(delta) * q.gradient().globalNorm();
             g.addScaled(s.gradient(), 1.0);
             g.addScaled(q.gradient(), delta);
             lossSum += s.loss() + q.loss();
@@ -78,7 +85,18 @@ public final class OpenMeDeOptimizer implements MetaOptimizer {
       double norm = GradientClipping.clip(g, settings.maxGradientNorm());
       adamw.step(theta, g, beta);
       step++;
-      return new UpdateReport(lossSum / batches, clips, correct, beta, alpha, norm, 1);
+      int n = tasks.size();
+      return new UpdateReport(
+          lossSum / batches,
+          clips,
+          correct,
+          beta,
+          alpha,
+          norm,
+          1,
+          inner / n,
+          support / n,
+          query / n);
     }
   }
 

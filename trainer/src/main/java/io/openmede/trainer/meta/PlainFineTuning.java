@@ -43,11 +43,13 @@ public final class PlainFineTuning implements MetaOptimizer {
     int correct = 0;
     double beta = 0;
     double norm = 0;
+    double normSum = 0;
     for (Task task : tasks) {
       for (TrainingBatch batch : task.batches()) {
         beta = settings.schedule().at(step);
         try (LossAndGradient lg = source.lossAndGradient(batch)) {
           norm = GradientClipping.clip(lg.gradient(), settings.maxGradientNorm());
+          normSum += norm;
           adamw.step(theta, lg.gradient(), beta);
           lossSum += lg.loss();
           correct += lg.correct();
@@ -57,7 +59,8 @@ public final class PlainFineTuning implements MetaOptimizer {
         clips += batch.size();
       }
     }
-    return new UpdateReport(lossSum / batches, clips, correct, beta, 0, norm, batches);
+    return new UpdateReport(
+        lossSum / batches, clips, correct, beta, 0, norm, batches, 0, normSum / batches, 0);
   }
 
   @Override

@@ -10,6 +10,11 @@ package io.openmede.trainer.meta;
  * @param alpha inner step used (0 for plain fine-tuning)
  * @param gradientNorm global L2 norm of the (last) gradient before clipping
  * @param optimizerSteps AdamW steps taken by the call
+ * @param innerStepNorm mean over tasks of ‖θ' − θ‖ = α·‖gS‖, the inner step's displacement (0 for
+ *     plain fine-tuning)
+ * @param supportGradientNorm mean over tasks (plain: over batches) of ‖gS‖
+ * @param queryTermNorm mean over tasks of ‖δ·gQ‖, the query term's size beside ‖gS‖ (0 for plain
+ *     fine-tuning)
  */
 public record UpdateReport(
     double loss,
@@ -18,4 +23,7 @@ public record UpdateReport(
     double beta,
     double alpha,
     double gradientNorm,
-    int optimizerSteps) {}
+    int optimizerSteps,
+    double innerStepNorm,
+    double supportGradientNorm,
+    double queryTermNorm) {}

@@ -164,6 +164,46 @@ class OpenMeDeOptimizerTest {
   }
 
   @Test
+  void report_givesTheInnerDisplacementAndTheQueryTermBesideTheSupportGradient() {
+    Random r = new Random(5);
+    ClassEmbeddings classes = ReferenceMath.randomClasses(r, 3, 4);
+    List<Task> tasks = MetaOptimizerContractTest.tasks(r, 2, 2, classes);
+    double alpha = 0.2;
+    double delta = 0.5;
+    try (FakeQuadraticGradientSource source = FakeQuadraticGradientSource.small()) {
+      // by hand: ‖gS‖ at θ, ‖θ' − θ‖ = α‖gS‖, ‖δ·gQ‖ at θ' = θ − α·gS; means over the tasks
+      double gs = 0;
+      double dq = 0;
+      Map<String, long[]> shapes = ReferenceMath.shapes(source.parameters());
+      Map<String, float[]> theta = ReferenceMath.arrays(source.parameters());
+      for (Task t : tasks) {
+        Map<String, float[]> g;
+        try (LossAndGradient s = source.lossAndGradient(t.support())) {
+          g = ReferenceMath.arrays(s.gradient());
+          gs += s.gradient().globalNorm() / tasks.size();
+        }
+        try (ParameterSet at =
+                ParameterSet.fromArrays(
+                    ReferenceMath.plusScaled(theta, g, -alpha), shapes, ComputeDevice.CPU);
+            LossAndGradient q = source.lossAndGradient(at, t.query())) {
+          dq += delta * q.gradient().globalNorm() / tasks.size();
+        }
+      }
+      try (OpenMeDeOptimizer opt =
+          new OpenMeDeOptimizer(source, settings(2, delta, InnerStep.fixed(alpha), 0.01))) {
+        UpdateReport report = opt.update(tasks);
+        assertThat(report.supportGradientNorm())
+            .isCloseTo(gs, org.assertj.core.api.Assertions.within(1e-6 * gs));
+        assertThat(report.innerStepNorm())
+            .isCloseTo(alpha * gs, org.assertj.core.api.Assertions.within(1e-6 * gs));
+        assertThat(report.queryTermNorm())
+            .isCloseTo(dq, org.assertj.core.api.Assertions.within(1e-6 * dq))
+            .isPositive();
+      }
+    }
+  }
+
+  @Test
   void clip_aboveMaxNorm_scalesToMaxNorm_belowLeavesUnchanged() {
     try (ParameterSet g =
         ParameterSet.fromArrays(
