@@ -1,6 +1,7 @@
 package io.openmede.world;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything that determines a clip: {@link SyntheticWorld#clip} renders the same bytes for the
@@ -47,6 +48,21 @@ public record ClipSpec(
   /** This spec with the actor removed: the scene alone, still labelled with {@link #action}. */
   public ClipSpec withoutActor() {
     return new ClipSpec(action, shape, colour, scene, false, seed);
+  }
+
+  /** The action whose home scene this clip's scene is; empty for an out-of-context scene. */
+  public Optional<Action> sceneHomeAction() {
+    for (Action a : Action.values()) {
+      if (a.homeScene() == scene) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the scene belongs to the out-of-context family (never in training). */
+  public boolean outOfContext() {
+    return scene.family() == Scene.Family.OUT_OF_CONTEXT;
   }
 
   /** Whether the scene is the action's home scene. */

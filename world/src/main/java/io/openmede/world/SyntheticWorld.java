@@ -103,6 +103,14 @@ public final class SyntheticWorld {
           case SCENE_ONLY:
             spec = actorSpec(action, action.homeScene(), random).withoutActor();
             break;
+          case FOREIGN_HOME:
+            {
+              Action[] all = Action.values();
+              int other = random.nextInt(all.length - 1);
+              Action host = all[other >= action.ordinal() ? other + 1 : other];
+              spec = actorSpec(action, host.homeScene(), random);
+              break;
+            }
           default:
             throw new AssertionError(set);
         }

@@ -18,7 +18,13 @@ public enum TestSet {
    * Every action's home scene without the actor, labelled with that action (like UCF-HAT): a model
    * free of static bias should give none of them an action with confidence.
    */
-  SCENE_ONLY(List.of(Action.values()), Scene.Family.IN_CONTEXT, false);
+  SCENE_ONLY(List.of(Action.values()), Scene.Family.IN_CONTEXT, false),
+  /**
+   * Every action performed on the home scene of another action, drawn uniformly (like UCF-HAT's
+   * actor on a foreign background): a model that follows the scene predicts the scene's home action
+   * instead of what the actor does.
+   */
+  FOREIGN_HOME(List.of(Action.values()), Scene.Family.IN_CONTEXT, true);
 
   private final List<Action> actions;
   private final Scene.Family family;

@@ -229,6 +229,29 @@ class SyntheticWorldTest {
   }
 
   @Test
+  void foreignHome_putsEveryActionOnAnotherActionsHomeScene() {
+    List<ClipSpec> specs = WORLD.testSpecs(TestSet.FOREIGN_HOME, 40, 3);
+    assertThat(specs).allMatch(ClipSpec::actorVisible);
+    assertThat(specs).noneMatch(ClipSpec::isHomeScene);
+    assertThat(specs).noneMatch(ClipSpec::outOfContext);
+    for (ClipSpec s : specs) {
+      Action host = s.sceneHomeAction().orElseThrow();
+      assertThat(host).isNotEqualTo(s.action());
+      assertThat(host.homeScene()).isEqualTo(s.scene());
+    }
+    // hosts vary: 40 clips of one action land on more than a few scenes
+    assertThat(
+            specs.stream()
+                .filter(x -> x.action() == Action.BOUNCING)
+                .map(ClipSpec::scene)
+                .distinct()
+                .count())
+        .isGreaterThan(10);
+    assertThat(WORLD.testSpecs(TestSet.NOVEL_OUT_OF_CONTEXT, 2, 0).get(0).sceneHomeAction())
+        .isEmpty();
+  }
+
+  @Test
   void testSpecs_sameSeed_same_differentFromTraining() {
     List<ClipSpec> test = WORLD.testSpecs(TestSet.BASE_IN_CONTEXT, 10, 0);
 

@@ -1,5 +1,6 @@
 package io.openmede.bench.generalization;
 
+import io.openmede.trainer.eval.PairedComparison;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -10,141 +11,219 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
-/** Tables, CSV, chart and RESULT lines of the generalization benchmark. Stateless. */
+/** Tables, verdict, CSV, chart and the RESULT line of the generalization benchmark. Stateless. */
 final class BenchmarkReport {
 
   /** CSV file name in the output directory. */
-  public static final String CSV = "generalization.csv";
+  static final String CSV = "generalization.csv";
 
   /** Chart file name in the output directory. */
-  public static final String PNG = "generalization.png";
+  static final String PNG = "generalization.png";
 
   private BenchmarkReport() {}
 
-  private static String cell(MethodResult r, int metric, boolean withStd) {
-    double m = 100 * r.mean()[metric];
-    double s = 100 * r.std()[metric];
-    return withStd
-        ? String.format(Locale.ROOT, "%5.1f ± %4.1f", m, s)
-        : String.format(Locale.ROOT, "%5.1f", m);
+  private static String cell(MethodResult r, String metric) {
+    return String.format(Locale.ROOT, "%5.1f ± %4.1f", 100 * r.mean(metric), 100 * r.std(metric));
   }
 
-  private static int index(String metric) {
-    for (int i = 0; i < Scores.NAMES.length; i++) {
-      if (Scores.NAMES[i].equals(metric)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException(metric);
-  }
-
-  /** The two tables (shaped like the paper's Tables 3 and 5), in percent, mean ± std over seeds. */
-  public static String tables(List<MethodResult> results, int seeds) {
+  /** The tables, in percent, mean ± std over seeds. */
+  static String tables(List<MethodResult> results, int seeds) {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "Table 3-like: base-to-novel in context, top-1 (top-5) %%, mean ± std over %d seed(s)%n",
+            "Base-to-novel in context (paper Tab. 1 protocol: base among base labels, novel among"
+                + " novel labels), top-1 %%, mean ± std over %d seed(s)%n",
             seeds));
     sb.append(
         String.format(
-            Locale.ROOT,
-            "%-15s | %-13s %-7s | %-13s %-7s | %-13s%n",
-            "method",
-            "base top-1",
-            "top-5",
-            "novel top-1",
-            "top-5",
-            "HM"));
+            Locale.ROOT, "%-17s | %-13s | %-13s | %-13s%n", "method", "base", "novel", "HM"));
     for (MethodResult r : results) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-15s | %s %s | %s %s | %s%n",
+              "%-17s | %s | %s | %s%n",
               r.method(),
-              cell(r, index("base_top1"), true),
-              "(" + cell(r, index("base_top5"), false) + ")",
-              cell(r, index("novel_top1"), true),
-              "(" + cell(r, index("novel_top5"), false) + ")",
-              cell(r, index("hm"), true)));
+              cell(r, "base_ic"),
+              cell(r, "novel_ic"),
+              cell(r, "hm_b2n")));
     }
     sb.append(
         String.format(
             Locale.ROOT,
-            "%nTable 5-like: out of context, %% (SCUBA-like: novel actions on unseen scenes, higher"
-                + " is better; HAT-like: scene-only clips given an action confidently, lower is"
-                + " better)%n"));
+            "%nOut of context, %%: base/novel actions on scene families never seen (SCUBA-like);"
+                + " HM of in-context and out-of-context; an actor on another action's home scene"
+                + " (HAT-like: top-1, and how often the prediction follows the scene); actor-less"
+                + " home scenes given their home action (lower is better)%n"));
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-15s | %-13s %-7s | %-13s%n",
+            "%-17s | %-13s | %-13s | %-13s | %-13s | %-13s | %-13s%n",
             "method",
-            "SCUBA top-1",
-            "top-5",
-            "HAT confident"));
+            "base ooc",
+            "novel ooc",
+            "HM ic/ooc",
+            "foreign top-1",
+            "follows scene",
+            "scene-only"));
     for (MethodResult r : results) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-15s | %s %s | %s%n",
+              "%-17s | %s | %s | %s | %s | %s | %s%n",
               r.method(),
-              cell(r, index("ooc_top1"), true),
-              "(" + cell(r, index("ooc_top5"), false) + ")",
-              cell(r, index("scene_only_confident"), true)));
+              cell(r, "base_ooc"),
+              cell(r, "novel_ooc"),
+              cell(r, "hm_ic_ooc"),
+              cell(r, "foreign_home_top1"),
+              cell(r, "foreign_home_scene"),
+              cell(r, "scene_only_home")));
     }
     return sb.toString();
   }
 
-  /** One {@code RESULT ...} line per method (means, fractions in [0, 1]). */
-  public static String resultLines(List<MethodResult> results) {
+  /** Whether the meta term acts: the Open-MeDe runs' step sizes, mean over seeds. */
+  static String diagnostics(List<GeneralizationBenchmark.Diagnostics> diagnostics) {
     StringBuilder sb = new StringBuilder();
-    for (MethodResult r : results) {
-      double[] m = r.mean();
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "RESULT method=%s base_top1=%.4f base_top5=%.4f novel_top1=%.4f novel_top5=%.4f"
-                  + " hm=%.4f ooc_top1=%.4f ooc_top5=%.4f scene_only_confident=%.4f seeds=%d%n",
-              r.method(),
-              m[0],
-              m[1],
-              m[2],
-              m[3],
-              m[4],
-              m[5],
-              m[6],
-              m[7],
-              r.perSeed().size()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nDoes the meta term act? Mean per update over the run and the seeds: the inner step"
+                + " |theta' - theta|, the outer step |theta(u+1) - theta(u)|, |gS| and"
+                + " |delta gQ|%n"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-14s | %-11s | %-11s | %-11s | %-11s | %s%n",
+            "method",
+            "inner",
+            "outer",
+            "|gS|",
+            "|delta gQ|",
+            "|delta gQ|/|gS|"));
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    for (GeneralizationBenchmark.Diagnostics d : diagnostics) {
+      double[] s = sums.computeIfAbsent(d.method(), k -> new double[5]);
+      s[0] += d.innerStep();
+      s[1] += d.outerStep();
+      s[2] += d.supportGradient();
+      s[3] += d.queryTerm();
+      s[4]++;
+    }
+    sums.forEach(
+        (m, s) ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "%-14s | %11.3e | %11.3e | %11.3e | %11.3e | %.4f%n",
+                    m,
+                    s[0] / s[4],
+                    s[1] / s[4],
+                    s[2] / s[4],
+                    s[3] / s[4],
+                    s[2] == 0 ? 0 : s[3] / s[2])));
+    return sb.toString();
+  }
+
+  /** The gate, the primary comparisons' sentences and the secondary differences. */
+  static String verdict(
+      Verdict.Gate gate, List<PairedComparison> primary, List<MethodResult> results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%n%s%n", gate.describe()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nPrimary comparisons (fixed in advance; paired per seed, Holm over the two):%n"));
+    for (PairedComparison c : primary) {
+      sb.append("  ").append(Verdict.sentence(gate, c)).append('\n');
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nSecondary (descriptive, uncorrected): each method minus plain, points, mean [95 %%"
+                + " CI]%n%-17s | %-22s | %-22s | %-22s%n",
+            "method",
+            "novel ooc",
+            "HM ic/ooc",
+            "HM base/novel"));
+    List<List<PairedComparison>> cols =
+        List.of(
+            Verdict.secondary(results, "novel_ooc"),
+            Verdict.secondary(results, "hm_ic_ooc"),
+            Verdict.secondary(results, "hm_b2n"));
+    for (int i = 0; i < cols.get(0).size(); i++) {
+      String name = cols.get(0).get(i).name();
+      sb.append(String.format(Locale.ROOT, "%-17s", name.substring(0, name.indexOf(" - "))));
+      for (List<PairedComparison> col : cols) {
+        PairedComparison c = col.get(i);
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " | %+5.1f [%6.1f, %6.1f]",
+                100 * c.meanDifference(),
+                100 * c.ciLow(),
+                100 * c.ciHigh()));
+      }
+      sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /** The one {@code RESULT ...} line (percent). */
+  static String resultLine(
+      Verdict.Gate gate, List<PairedComparison> primary, List<MethodResult> results) {
+    PairedComparison ooc = primary.get(0);
+    return String.format(
+        Locale.ROOT,
+        "RESULT seeds=%d gate=%s oracle_novel_ooc=%.1f frozen_novel_ooc=%.1f"
+            + " frozen_novel_ooc_stills=%.1f plain_novel_ooc=%.1f openmede_gwa_novel_ooc=%.1f"
+            + " delta_novel_ooc=%.1f ci_low=%.1f ci_high=%.1f hm_ic_ooc_plain=%.1f"
+            + " hm_ic_ooc_openmede_gwa=%.1f%n",
+        ooc.n(),
+        gate.pass() ? "pass" : "fail",
+        100 * Verdict.find(results, "oracle").mean("novel_ooc"),
+        100 * Verdict.find(results, "frozen").mean("novel_ooc"),
+        100 * gate.stillsTop1(),
+        100 * Verdict.find(results, "plain").mean("novel_ooc"),
+        100 * Verdict.find(results, "open-mede-gwa").mean("novel_ooc"),
+        100 * ooc.meanDifference(),
+        finite(100 * ooc.ciLow()),
+        finite(100 * ooc.ciHigh()),
+        100 * Verdict.find(results, "plain").mean("hm_ic_ooc"),
+        100 * Verdict.find(results, "open-mede-gwa").mean("hm_ic_ooc"));
+  }
+
+  /** An infinite interval end (one seed) is written as ±999. */
+  private static double finite(double v) {
+    return Double.isInfinite(v) ? Math.copySign(999, v) : v;
   }
 
   /** Writes the CSV: one row per method and metric with mean, std and every seed's value. */
-  public static void writeCsv(Path file, List<MethodResult> results) throws IOException {
+  static void writeCsv(Path file, List<MethodResult> results) throws IOException {
     StringBuilder sb = new StringBuilder("method,metric,mean,std,per_seed\n");
     for (MethodResult r : results) {
-      double[] m = r.mean();
-      double[] s = r.std();
-      for (int i = 0; i < Scores.NAMES.length; i++) {
+      for (String metric : Scores.NAMES) {
         StringBuilder seeds = new StringBuilder();
-        for (Scores sc : r.perSeed()) {
+        for (double v : r.values(metric)) {
           if (seeds.length() > 0) {
             seeds.append(';');
           }
-          seeds.append(String.format(Locale.ROOT, "%.4f", sc.values()[i]));
+          seeds.append(String.format(Locale.ROOT, "%.4f", v));
         }
         sb.append(
             String.format(
                 Locale.ROOT,
                 "%s,%s,%.4f,%.4f,%s%n",
                 r.method(),
-                Scores.NAMES[i],
-                m[i],
-                s[i],
+                metric,
+                r.mean(metric),
+                r.std(metric),
                 seeds));
       }
     }
@@ -157,15 +236,26 @@ final class BenchmarkReport {
     new Color(0x17becf),
     new Color(0xff7f0e),
     new Color(0xd62728),
-    new Color(0x2ca02c)
+    new Color(0x2ca02c),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2),
+    new Color(0xbcbd22)
   };
 
   /** Writes a grouped bar chart (groups: metrics; bars: methods; whiskers: ± std) as PNG. */
   public static void writeChart(Path file, List<MethodResult> results, String title)
       throws IOException {
-    String[] metrics = {"base_top1", "novel_top1", "hm", "ooc_top1", "scene_only_confident"};
+    String[] metrics = {
+      "base_ic", "novel_ic", "hm_b2n", "novel_ooc", "hm_ic_ooc", "scene_only_home"
+    };
     String[] captions = {
-      "base top-1", "novel top-1", "HM", "novel OOC top-1", "scene-only conf. (lower=better)"
+      "base top-1",
+      "novel top-1",
+      "HM",
+      "novel OOC top-1",
+      "HM in/out ctx",
+      "scene-only home (lower)"
     };
     int w = 1100;
     int h = 520;
@@ -194,11 +284,10 @@ final class BenchmarkReport {
       int groupWidth = (right - left) / metrics.length;
       int bar = Math.max(4, (groupWidth - 30) / Math.max(1, results.size()));
       for (int gi = 0; gi < metrics.length; gi++) {
-        int mi = index(metrics[gi]);
         int x0 = left + gi * groupWidth + 15;
         for (int ri = 0; ri < results.size(); ri++) {
-          double mean = results.get(ri).mean()[mi];
-          double std = results.get(ri).std()[mi];
+          double mean = results.get(ri).mean(metrics[gi]);
+          double std = results.get(ri).std(metrics[gi]);
           int x = x0 + ri * bar;
           int y = bottom - (int) Math.round((bottom - top) * clamp(mean));
           g.setColor(COLOURS[ri % COLOURS.length]);
@@ -219,7 +308,7 @@ final class BenchmarkReport {
         g.fillRect(lx, h - 40, 14, 14);
         g.setColor(Color.BLACK);
         g.drawString(results.get(ri).method(), lx + 18, h - 28);
-        lx += 170;
+        lx += 105;
       }
     } finally {
       g.dispose();

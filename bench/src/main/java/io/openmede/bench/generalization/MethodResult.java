@@ -3,51 +3,43 @@ package io.openmede.bench.generalization;
 import java.util.List;
 
 /**
- * A method's scores over seeds.
+ * A method's scores over seeds, seed i at index i (paired across methods).
  *
  * @param method method name ({@code frozen}, {@code plain}, ...)
  * @param perSeed scores of each seed's run
  */
 record MethodResult(String method, List<Scores> perSeed) {
 
-  /** Mean over seeds of each metric, in {@link Scores#NAMES} order. */
-  public double[] mean() {
-    double[] m = new double[Scores.NAMES.length];
-    for (Scores s : perSeed) {
-      double[] v = s.values();
-      for (int i = 0; i < m.length; i++) {
-        m[i] += v[i] / perSeed.size();
-      }
+  MethodResult {
+    perSeed = List.copyOf(perSeed);
+  }
+
+  /** One metric's value per seed. */
+  double[] values(String metric) {
+    return perSeed.stream().mapToDouble(s -> s.get(metric)).toArray();
+  }
+
+  /** Mean over seeds of one metric. */
+  double mean(String metric) {
+    double[] v = values(metric);
+    double m = 0;
+    for (double x : v) {
+      m += x / v.length;
     }
     return m;
   }
 
-  /** Sample standard deviation over seeds (0 for one seed), in {@link Scores#NAMES} order. */
-  public double[] std() {
-    double[] m = mean();
-    double[] s = new double[m.length];
-    if (perSeed.size() < 2) {
-      return s;
+  /** Sample standard deviation over seeds (0 for one seed). */
+  double std(String metric) {
+    double[] v = values(metric);
+    if (v.length < 2) {
+      return 0;
     }
-    for (Scores sc : perSeed) {
-      double[] v = sc.values();
-      for (int i = 0; i < m.length; i++) {
-        s[i] += (v[i] - m[i]) * (v[i] - m[i]);
-      }
+    double m = mean(metric);
+    double s = 0;
+    for (double x : v) {
+      s += (x - m) * (x - m);
     }
-    for (int i = 0; i < s.length; i++) {
-      s[i] = Math.sqrt(s[i] / (perSeed.size() - 1));
-    }
-    return s;
-  }
-
-  /** The mean of one metric by name. */
-  public double mean(String metric) {
-    for (int i = 0; i < Scores.NAMES.length; i++) {
-      if (Scores.NAMES[i].equals(metric)) {
-        return mean()[i];
-      }
-    }
-    throw new IllegalArgumentException("no metric " + metric);
+    return Math.sqrt(s / (v.length - 1));
   }
 }

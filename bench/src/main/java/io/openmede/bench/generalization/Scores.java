@@ -1,47 +1,65 @@
 package io.openmede.bench.generalization;
 
-/**
- * One model's scores on the benchmark's test sets (fractions in [0, 1]).
- *
- * @param baseTop1 base actions in context, over the base classes
- * @param baseTop5 same, top-5
- * @param novelTop1 novel actions in context, over the novel classes
- * @param novelTop5 same, top-5
- * @param oocTop1 novel actions out of context, over the novel classes (like UCF-SCUBA)
- * @param oocTop5 same, top-5
- * @param sceneOnlyConfident share of scene-only clips given some action confidently (like UCF-HAT;
- *     lower is better)
- */
-record Scores(
-    double baseTop1,
-    double baseTop5,
-    double novelTop1,
-    double novelTop5,
-    double oocTop1,
-    double oocTop5,
-    double sceneOnlyConfident) {
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-  /** Harmonic mean of base and novel top-1, 2ab/(a+b) (0 when both are 0). */
-  public double harmonicMean() {
-    return baseTop1 + novelTop1 == 0 ? 0 : 2 * baseTop1 * novelTop1 / (baseTop1 + novelTop1);
+/**
+ * One model's scores on one seed's test sets (fractions in [0, 1]), by name in {@link #NAMES}
+ * order. Base sets rank among the base labels, novel sets among the novel labels, the foreign-home
+ * and scene-only sets among all labels.
+ *
+ * @param values every name of {@link #NAMES}
+ */
+record Scores(Map<String, Double> values) {
+
+  /** Metric names in table and CSV order. */
+  static final List<String> NAMES =
+      List.of(
+          "base_ic", // base actions in context, top-1
+          "base_ic_top5",
+          "novel_ic", // novel actions in context, top-1
+          "novel_ic_top5",
+          "hm_b2n", // HM of base_ic and novel_ic
+          "base_ooc", // base actions on out-of-context scenes
+          "novel_ooc", // novel actions on out-of-context scenes (SCUBA-like)
+          "novel_ooc_top5",
+          "hm_ic_ooc", // HM of in-context (mean of base_ic, novel_ic) and ooc (mean of the two)
+          "foreign_home_top1", // actor on another action's home scene: the actor's action
+          "foreign_home_scene", // ... how often the prediction is the scene's home action
+          "scene_only_home", // actor-less home scenes given their home action (lower is better)
+          "scene_only_confident"); // ... given any action with p > confidence (lower is better)
+
+  Scores {
+    values = Map.copyOf(values);
+    if (!values.keySet().equals(new java.util.HashSet<>(NAMES))) {
+      throw new IllegalArgumentException(
+          "scores need exactly " + NAMES + ", got " + values.keySet());
+    }
   }
 
-  /** Metric names in table/CSV order. */
-  public static final String[] NAMES = {
-    "base_top1",
-    "base_top5",
-    "novel_top1",
-    "novel_top5",
-    "hm",
-    "ooc_top1",
-    "ooc_top5",
-    "scene_only_confident"
-  };
+  /** Builds the derived figures (the two harmonic means) from the measured ones. */
+  static Scores of(Map<String, Double> measured) {
+    Map<String, Double> v = new LinkedHashMap<>(measured);
+    double bic = v.get("base_ic");
+    double nic = v.get("novel_ic");
+    v.put("hm_b2n", hm(bic, nic));
+    double ic = (bic + nic) / 2;
+    double ooc = (v.get("base_ooc") + v.get("novel_ooc")) / 2;
+    v.put("hm_ic_ooc", hm(ic, ooc));
+    return new Scores(v);
+  }
 
-  /** Values in {@link #NAMES} order. */
-  public double[] values() {
-    return new double[] {
-      baseTop1, baseTop5, novelTop1, novelTop5, harmonicMean(), oocTop1, oocTop5, sceneOnlyConfident
-    };
+  /** One figure. */
+  double get(String name) {
+    Double d = values.get(name);
+    if (d == null) {
+      throw new IllegalArgumentException("no metric " + name + "; known: " + NAMES);
+    }
+    return d;
+  }
+
+  static double hm(double a, double b) {
+    return a + b == 0 ? 0 : 2 * a * b / (a + b);
   }
 }
