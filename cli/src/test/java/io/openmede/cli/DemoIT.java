@@ -51,8 +51,8 @@ class DemoIT {
       Path.of(System.getProperty("openmede.root", "..")).toAbsolutePath().normalize();
   private static final Set<String> STREAMS =
       Set.of("camera-1", "camera-2", "camera-3", "video-demo.mp4");
-  private static final String NOVEL = "moving right";
-  private static final String NOVEL_ON_PAGE = "rotating counter-clockwise";
+  private static final String NOVEL = "gliding up and down";
+  private static final String NOVEL_ON_PAGE = "spinning in place";
 
   private Path data;
   private Process demo;

@@ -106,6 +106,49 @@ class VideoLearnerTest {
     assertThat(maxDiff).isGreaterThan(1e-3);
   }
 
+  /**
+   * The documented order invariance (DESIGN.md §5): temporal attention pools the keys of frames
+   * t-1, t, t+1 without position information and the frame embeddings are averaged, so a clip
+   * played backwards has the clip's embedding, while the frames themselves still matter (a clip
+   * with one frame replaced differs). The synthetic world is built for a learner like this.
+   */
+  @Test
+  void embedVideos_reversedClip_hasTheSameEmbedding_theLearnerCannotSeeOrder() {
+    model.setTemporalAttention(true);
+    int frames = 6;
+    int frameSize = 3 * 32 * 32;
+    float[] pixels = randomPixels(frames * frameSize, 11);
+    float[] reversed = new float[pixels.length];
+    for (int t = 0; t < frames; t++) {
+      System.arraycopy(pixels, t * frameSize, reversed, (frames - 1 - t) * frameSize, frameSize);
+    }
+    float[] other = pixels.clone();
+    System.arraycopy(randomPixels(frameSize, 12), 0, other, 2 * frameSize, frameSize);
+    float[][] e = model.embedVideos(new VideoBatch(concat(pixels, reversed, other), 3, frames, 32));
+    for (int k = 0; k < e[0].length; k++) {
+      assertThat(e[1][k]).isCloseTo(e[0][k], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+    double diff = 0;
+    for (int k = 0; k < e[0].length; k++) {
+      diff = Math.max(diff, Math.abs(e[2][k] - e[0][k]));
+    }
+    assertThat(diff).isGreaterThan(1e-3);
+  }
+
+  private static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int o = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, o, p.length);
+      o += p.length;
+    }
+    return out;
+  }
+
   @Test
   void embedVideos_clipsInOneBatch_doNotInfluenceEachOther() {
     model.setTemporalAttention(true);

@@ -4,47 +4,48 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
- * What the actor does during a clip: a motion pattern over the clip's frames. The {@link #label()}
- * (for example {@code "moving left"}) is the class name that models see.
+ * What the actor does during a clip: a {@link Rhythm} (how it looks from frame to frame) along a
+ * {@link Path} (where it goes). The {@link #label()}, {@code "<rhythm> <path>"} (for example {@code
+ * "blinking in a circle"}), is the class name that models see.
  *
- * <p><b>Time-only pairs.</b> Four pairs differ only in the order of their frames: {@link
- * #MOVING_LEFT}/{@link #MOVING_RIGHT}, {@link #GROWING}/{@link #SHRINKING}, {@link
- * #ROTATING_CLOCKWISE}/{@link #ROTATING_COUNTER_CLOCKWISE}, {@link #RISING}/{@link #FALLING} and
- * {@link #FADING_IN}/{@link #FADING_OUT}. For the same {@link ClipSpec} apart from the action, the
- * clip of one is the clip of the other played backwards: the same frames, byte for byte, in reverse
- * order. A single frame cannot tell them apart; only the sequence can.
+ * <p><b>Solvable without the order of frames.</b> The world's learner (an Open-VCLIP-style CLIP
+ * video model) has no notion of frame order: its embedding of a clip played backwards equals the
+ * embedding of the clip. So no two actions differ only in time direction: the direction along a
+ * path (left or right, up or down, clockwise or not) and of a spin is drawn at random per clip,
+ * within the class; what tells actions apart is the set of poses (positions on the path, sizes,
+ * visibility, orientations), which an order-free learner can see.
  *
  * <p><b>Split.</b> 13 actions are {@link Split#BASE} (video training may use them) and 7 are {@link
- * Split#NOVEL} (never in video training). The novel ones include {@link #MOVING_RIGHT} and {@link
- * #ROTATING_COUNTER_CLOCKWISE}, whose time-reversed partners are base, and the pair {@link
- * #FADING_IN}/{@link #FADING_OUT}, both novel.
+ * Split#NOVEL} (never in video training). Every novel action is a new combination of a rhythm and a
+ * path that base actions also show (each rhythm and each path is in at least two base actions), so
+ * transfer from base to novel is possible, as in the paper's datasets, where novel actions share
+ * motion with base ones.
  *
  * <p>The constant order is part of the API (home scenes are assigned by ordinal).
  */
 public enum Action {
-  MOVING_LEFT("moving left", Split.BASE, Motion.SLIDE, false),
-  MOVING_RIGHT("moving right", Split.NOVEL, Motion.SLIDE, true),
-  GROWING("growing", Split.BASE, Motion.SCALE, false),
-  SHRINKING("shrinking", Split.BASE, Motion.SCALE, true),
-  ROTATING_CLOCKWISE("rotating clockwise", Split.BASE, Motion.TURN, false),
-  ROTATING_COUNTER_CLOCKWISE("rotating counter-clockwise", Split.NOVEL, Motion.TURN, true),
-  RISING("rising", Split.BASE, Motion.ASCEND, false),
-  FALLING("falling", Split.BASE, Motion.ASCEND, true),
-  FADING_IN("fading in", Split.NOVEL, Motion.FADE, false),
-  FADING_OUT("fading out", Split.NOVEL, Motion.FADE, true),
-  BOUNCING("bouncing", Split.BASE, Motion.BOUNCE, false),
-  ZIGZAGGING("zigzagging", Split.BASE, Motion.ZIGZAG, false),
-  JUMPING("jumping", Split.NOVEL, Motion.JUMP, false),
-  BLINKING("blinking", Split.BASE, Motion.BLINK, false),
-  PULSING("pulsing", Split.BASE, Motion.PULSE, false),
-  WAVING("waving", Split.BASE, Motion.WAG, false),
-  CIRCLING("circling", Split.NOVEL, Motion.ORBIT, false),
-  SHAKING("shaking", Split.BASE, Motion.SHAKE, false),
-  SQUASHING("squashing", Split.NOVEL, Motion.SQUASH, false),
-  STANDING_STILL("standing still", Split.BASE, Motion.STILL, false);
+  GLIDING_ACROSS(Rhythm.GLIDING, Path.ACROSS, Split.BASE),
+  GLIDING_UP_AND_DOWN(Rhythm.GLIDING, Path.UP_AND_DOWN, Split.NOVEL),
+  GLIDING_IN_A_CIRCLE(Rhythm.GLIDING, Path.IN_A_CIRCLE, Split.BASE),
+  GLIDING_DIAGONALLY(Rhythm.GLIDING, Path.DIAGONALLY, Split.BASE),
+  GLIDING_IN_PLACE(Rhythm.GLIDING, Path.IN_PLACE, Split.BASE),
+  BLINKING_ACROSS(Rhythm.BLINKING, Path.ACROSS, Split.NOVEL),
+  BLINKING_UP_AND_DOWN(Rhythm.BLINKING, Path.UP_AND_DOWN, Split.BASE),
+  BLINKING_IN_A_CIRCLE(Rhythm.BLINKING, Path.IN_A_CIRCLE, Split.NOVEL),
+  BLINKING_DIAGONALLY(Rhythm.BLINKING, Path.DIAGONALLY, Split.BASE),
+  BLINKING_IN_PLACE(Rhythm.BLINKING, Path.IN_PLACE, Split.BASE),
+  PULSING_ACROSS(Rhythm.PULSING, Path.ACROSS, Split.BASE),
+  PULSING_UP_AND_DOWN(Rhythm.PULSING, Path.UP_AND_DOWN, Split.BASE),
+  PULSING_IN_A_CIRCLE(Rhythm.PULSING, Path.IN_A_CIRCLE, Split.BASE),
+  PULSING_DIAGONALLY(Rhythm.PULSING, Path.DIAGONALLY, Split.NOVEL),
+  PULSING_IN_PLACE(Rhythm.PULSING, Path.IN_PLACE, Split.NOVEL),
+  SPINNING_ACROSS(Rhythm.SPINNING, Path.ACROSS, Split.NOVEL),
+  SPINNING_UP_AND_DOWN(Rhythm.SPINNING, Path.UP_AND_DOWN, Split.BASE),
+  SPINNING_IN_A_CIRCLE(Rhythm.SPINNING, Path.IN_A_CIRCLE, Split.BASE),
+  SPINNING_DIAGONALLY(Rhythm.SPINNING, Path.DIAGONALLY, Split.BASE),
+  SPINNING_IN_PLACE(Rhythm.SPINNING, Path.IN_PLACE, Split.NOVEL);
 
   /** Whether an action may be used in video training. */
   public enum Split {
@@ -59,24 +60,70 @@ public enum Action {
     }
   }
 
+  /** How the actor looks from frame to frame. */
+  public enum Rhythm {
+    /** The same size, orientation and visibility in every frame. */
+    GLIDING("gliding"),
+    /** Visible in every other frame only. */
+    BLINKING("blinking"),
+    /** Small and large in turn. */
+    PULSING("pulsing"),
+    /** Turning a quarter turn and more from frame to frame (either way). */
+    SPINNING("spinning");
+
+    private final String word;
+
+    Rhythm(String word) {
+      this.word = word;
+    }
+
+    /** The word in labels and captions. */
+    public String word() {
+      return word;
+    }
+  }
+
+  /** Where the actor goes over the clip (either way along it). */
+  public enum Path {
+    /** A horizontal line across the frame. */
+    ACROSS("across"),
+    /** A vertical line through the frame. */
+    UP_AND_DOWN("up and down"),
+    /** Most of a circle around the frame's centre. */
+    IN_A_CIRCLE("in a circle"),
+    /** A diagonal of the frame. */
+    DIAGONALLY("diagonally"),
+    /** One spot. */
+    IN_PLACE("in place");
+
+    private final String phrase;
+
+    Path(String phrase) {
+      this.phrase = phrase;
+    }
+
+    /** The phrase in labels and captions. */
+    public String phrase() {
+      return phrase;
+    }
+  }
+
   private static final List<Action> BASE_ACTIONS = ofSplit(Split.BASE);
   private static final List<Action> NOVEL_ACTIONS = ofSplit(Split.NOVEL);
 
-  private final String label;
+  private final Rhythm rhythm;
+  private final Path path;
   private final Split split;
-  private final Motion motion;
-  private final boolean reversed;
 
-  Action(String label, Split split, Motion motion, boolean reversed) {
-    this.label = label;
+  Action(Rhythm rhythm, Path path, Split split) {
+    this.rhythm = rhythm;
+    this.path = path;
     this.split = split;
-    this.motion = motion;
-    this.reversed = reversed;
   }
 
-  /** The natural-language class name, for example {@code "moving left"}. */
+  /** The natural-language class name, for example {@code "blinking in a circle"}. */
   public String label() {
-    return label;
+    return rhythm.word() + " " + path.phrase();
   }
 
   /** Whether the action is base or novel. */
@@ -84,22 +131,19 @@ public enum Action {
     return split;
   }
 
+  /** How the actor looks from frame to frame. */
+  public Rhythm rhythm() {
+    return rhythm;
+  }
+
+  /** Where the actor goes. */
+  public Path path() {
+    return path;
+  }
+
   /** The in-context scene this action is usually seen on (the static bias). */
   public Scene homeScene() {
     return Scene.inContext().get(ordinal());
-  }
-
-  /**
-   * The action whose clips are this action's clips played backwards, if this action is one of a
-   * time-only pair.
-   */
-  public Optional<Action> timeReversed() {
-    for (Action other : values()) {
-      if (other != this && other.motion == motion && other.reversed != reversed) {
-        return Optional.of(other);
-      }
-    }
-    return Optional.empty();
   }
 
   /** The base actions in declaration order (13). */
@@ -116,7 +160,7 @@ public enum Action {
   public static List<String> labels() {
     List<String> labels = new ArrayList<>();
     for (Action action : values()) {
-      labels.add(action.label);
+      labels.add(action.label());
     }
     return Collections.unmodifiableList(labels);
   }
@@ -128,21 +172,12 @@ public enum Action {
    */
   public static Action forLabel(String label) {
     for (Action action : values()) {
-      if (action.label.equals(label)) {
+      if (action.label().equals(label)) {
         return action;
       }
     }
     throw new IllegalArgumentException(
         "no action is labelled '" + label + "'; known labels: " + labels());
-  }
-
-  Motion motion() {
-    return motion;
-  }
-
-  /** Whether this action plays its motion backwards. */
-  boolean reversed() {
-    return reversed;
   }
 
   private static List<Action> ofSplit(Split split) {

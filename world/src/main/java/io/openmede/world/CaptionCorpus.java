@@ -12,15 +12,14 @@ import java.util.Objects;
  * included, as the web covers actions that a video dataset lacks; pretraining the {@code tiny} CLIP
  * on it teaches its text tower every action name.
  *
- * <p><b>How a still shows motion.</b> One frame cannot show an action (the time-only pairs have the
- * same frames). A {@link Style#MOTION_TRAIL} still is therefore a chronophotograph of the clip: the
- * scene, then ghosts of the actor's earlier poses, oldest first, with opacity {@value
- * #GHOST_OPACITY}·{@value #GHOST_DECAY}^(age−1) for a pose {@code age} frames old, then the actor's
- * last pose on top, exactly as in the clip's last frame. The ghosts fade towards the past, so the
- * trail shows the direction: a leftward mover trails fading ghosts to its right, a shrinking actor
- * has faint larger ghosts around it while a growing one ends large, a rotating actor leaves ghosts
- * of its dark mark along the arc, a falling actor trails ghosts above it. A {@link
- * Style#SINGLE_FRAME} still is one frame of the clip, which cannot show direction.
+ * <p><b>How a still shows motion.</b> One frame cannot show an action (a blinking actor may be
+ * absent from it, a spinning one looks still). A {@link Style#MOTION_TRAIL} still is therefore a
+ * chronophotograph of the clip: the scene, then ghosts of the actor's earlier poses, oldest first,
+ * with opacity {@value #GHOST_OPACITY}·{@value #GHOST_DECAY}^(age−1) for a pose {@code age} frames
+ * old, then the actor's last pose on top, exactly as in the clip's last frame. The trail shows the
+ * path (a line across, up and down, diagonal, an arc, or one spot) and the rhythm: a blinking actor
+ * leaves a dashed trail, a pulsing one ghosts of two sizes, a spinning one ghosts of its dark mark
+ * at many angles. A {@link Style#SINGLE_FRAME} still is one frame of the clip.
  *
  * <p><b>Distribution.</b> Item i shows action {@code Action.values()[i % 20]}, so any {@code n >=
  * 20} covers every action; scenes follow the in-context distribution (home scene with probability

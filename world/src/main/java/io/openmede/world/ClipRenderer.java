@@ -20,14 +20,17 @@ final class ClipRenderer {
   /** The frames of a clip: {@code frames} arrays of {@code size*size*3} interleaved RGB bytes. */
   static List<byte[]> render(ClipSpec spec, int frames, int size) {
     byte[] background = background(spec.scene(), size, SplitMix.mix(spec.seed(), 1));
-    Motion motion = spec.action().motion();
     Motion.Parameters parameters = Motion.parameters(SplitMix.mix(spec.seed(), 2));
     List<byte[]> out = new ArrayList<>(frames);
     for (int i = 0; i < frames; i++) {
       byte[] frame = background.clone();
       if (spec.actorVisible()) {
-        int k = spec.action().reversed() ? frames - 1 - i : i;
-        drawActor(frame, size, spec.shape(), spec.colour(), motion.pose(parameters, k, frames));
+        drawActor(
+            frame,
+            size,
+            spec.shape(),
+            spec.colour(),
+            Motion.pose(spec.action(), parameters, i, frames));
       }
       out.add(frame);
     }
@@ -44,11 +47,9 @@ final class ClipRenderer {
     if (!spec.actorVisible()) {
       return still;
     }
-    Motion motion = spec.action().motion();
     Motion.Parameters parameters = Motion.parameters(SplitMix.mix(spec.seed(), 2));
     for (int i = 0; i < frames; i++) {
-      int k = spec.action().reversed() ? frames - 1 - i : i;
-      Pose pose = motion.pose(parameters, k, frames);
+      Pose pose = Motion.pose(spec.action(), parameters, i, frames);
       int age = frames - 1 - i;
       if (age > 0) {
         double fade = ghostOpacity * StrictMath.pow(ghostDecay, age - 1);

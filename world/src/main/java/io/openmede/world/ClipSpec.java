@@ -6,10 +6,7 @@ import java.util.Optional;
 /**
  * Everything that determines a clip: {@link SyntheticWorld#clip} renders the same bytes for the
  * same spec and world settings, on any JVM. The seed fixes the clip's remaining free choices (start
- * position, size, orientation, direction where the action allows both, texture phase).
- *
- * <p>Two specs that differ only in the action of a time-only pair (see {@link
- * Action#timeReversed()}) give the same frames in reverse order.
+ * position, size, orientation, direction along the path and of a spin, texture phase).
  *
  * @param action what the actor does; for a clip without actor, the label the clip carries
  * @param shape the actor's shape
@@ -72,7 +69,7 @@ public record ClipSpec(
 
   /**
    * A short, stable description for logs and the {@code source} field of labeled clips, for example
-   * {@code "synthetic:MOVING_LEFT/RED/DISC/BLUE_STRIPED/seed=42"}.
+   * {@code "synthetic:GLIDING_ACROSS/RED/DISC/BLUE_STRIPED/seed=42"}.
    */
   public String describe() {
     return "synthetic:"

@@ -10,33 +10,63 @@ class ActionSemanticsTest {
   private static final SyntheticWorld WORLD = SyntheticWorld.withDefaults();
 
   @Test
-  void movingLeft_centroidMovesLeft_movingRight_right() {
+  void across_movesHorizontally_upAndDown_vertically_eitherWay() {
+    int rightwards = 0;
+    for (long seed = 0; seed < 20; seed++) {
+      List<double[]> across = centroids(spec(Action.GLIDING_ACROSS, seed));
+      assertThat(Math.abs(across.get(7)[0] - across.get(0)[0])).isGreaterThan(10);
+      assertThat(Math.abs(across.get(7)[1] - across.get(0)[1])).isLessThan(1.0);
+      rightwards += across.get(7)[0] > across.get(0)[0] ? 1 : 0;
+      List<double[]> vertical = centroids(spec(Action.GLIDING_UP_AND_DOWN, seed));
+      assertThat(Math.abs(vertical.get(7)[1] - vertical.get(0)[1])).isGreaterThan(10);
+      assertThat(Math.abs(vertical.get(7)[0] - vertical.get(0)[0])).isLessThan(1.0);
+    }
+    assertThat(rightwards).isBetween(3, 17);
+  }
+
+  @Test
+  void inACircle_staysAtTheRadius_diagonally_movesAlongADiagonal_inPlace_staysPut() {
     for (long seed = 0; seed < 10; seed++) {
-      List<double[]> left = centroids(spec(Action.MOVING_LEFT, seed));
-      List<double[]> right = centroids(spec(Action.MOVING_RIGHT, seed));
-      assertThat(left.get(7)[0]).isLessThan(left.get(0)[0] - 10);
-      assertThat(right.get(7)[0]).isGreaterThan(right.get(0)[0] + 10);
-      assertThat(Math.abs(left.get(7)[1] - left.get(0)[1])).isLessThan(1.0);
+      for (double[] c : centroids(spec(Action.GLIDING_IN_A_CIRCLE, seed))) {
+        double r = Math.hypot(c[0] - 16, c[1] - 16);
+        assertThat(r).isBetween(6.0, 9.5);
+      }
+      List<double[]> d = centroids(spec(Action.GLIDING_DIAGONALLY, seed));
+      double dx = d.get(7)[0] - d.get(0)[0];
+      double dy = d.get(7)[1] - d.get(0)[1];
+      assertThat(Math.abs(dx)).isGreaterThan(10);
+      assertThat(Math.abs(Math.abs(dx) - Math.abs(dy))).isLessThan(1.5);
+      List<double[]> still = centroids(spec(Action.GLIDING_IN_PLACE, seed));
+      assertThat(Math.hypot(still.get(7)[0] - still.get(0)[0], still.get(7)[1] - still.get(0)[1]))
+          .isLessThan(0.01);
     }
   }
 
   @Test
-  void rising_centroidMovesUp_falling_down() {
-    for (long seed = 0; seed < 10; seed++) {
-      List<double[]> rising = centroids(spec(Action.RISING, seed));
-      List<double[]> falling = centroids(spec(Action.FALLING, seed));
-      assertThat(rising.get(7)[1]).isLessThan(rising.get(0)[1] - 10);
-      assertThat(falling.get(7)[1]).isGreaterThan(falling.get(0)[1] + 10);
+  void blinking_actorAbsentEveryOtherFrame_pulsing_twoSizesInTurn() {
+    ClipSpec blinking = spec(Action.BLINKING_IN_PLACE, 2);
+    int absent = 0;
+    for (byte[] frame : WORLD.clip(blinking).frames()) {
+      absent += contrast(frame, bare(blinking)) == 0 ? 1 : 0;
+    }
+    assertThat(absent).isEqualTo(4);
+
+    List<double[]> pulsing = centroids(spec(Action.PULSING_IN_PLACE, 2));
+    for (int k = 1; k < 8; k++) {
+      double ratio = pulsing.get(k)[2] / pulsing.get(k - 1)[2];
+      assertThat(ratio > 3 || ratio < 1 / 3.0).as("frame %d", k).isTrue();
     }
   }
 
   @Test
-  void growing_areaGrows_shrinking_shrinks() {
-    for (long seed = 0; seed < 10; seed++) {
-      List<double[]> growing = centroids(spec(Action.GROWING, seed));
-      assertThat(growing.get(7)[2]).isGreaterThan(growing.get(0)[2] * 4);
-      List<double[]> shrinking = centroids(spec(Action.SHRINKING, seed));
-      assertThat(shrinking.get(7)[2]).isLessThan(shrinking.get(0)[2] / 4);
+  void spinning_turnsTheActorBetweenFrames_gliding_doesNot() {
+    ClipSpec spinning = spec(Action.SPINNING_IN_PLACE, 4, Shape.TRIANGLE);
+    ClipSpec gliding = spec(Action.GLIDING_IN_PLACE, 4, Shape.TRIANGLE);
+    List<byte[]> s = WORLD.clip(spinning).frames();
+    List<byte[]> g = WORLD.clip(gliding).frames();
+    for (int k = 1; k < 8; k++) {
+      assertThat(contrast(s.get(k), s.get(k - 1))).isGreaterThan(500);
+      assertThat(contrast(g.get(k), g.get(k - 1))).isZero();
     }
   }
 
@@ -50,30 +80,14 @@ class ActionSemanticsTest {
     assertThat(right[0]).isGreaterThan(16.1);
     assertThat(down[1]).isGreaterThan(16.1);
     assertThat(left[0]).isLessThan(15.9);
-    // right, then down, then left: clockwise on a screen whose y axis points down
-    assertThat(Action.ROTATING_CLOCKWISE.timeReversed())
-        .contains(Action.ROTATING_COUNTER_CLOCKWISE);
-  }
-
-  @Test
-  void fadingIn_actorContrastGrows_blinking_actorAbsentEveryOtherFrame() {
-    ClipSpec fading = spec(Action.FADING_IN, 2);
-    byte[] bare = bare(fading);
-    Clip clip = WORLD.clip(fading);
-    assertThat(contrast(clip.frames().get(7), bare))
-        .isGreaterThan(4 * contrast(clip.frames().get(0), bare));
-
-    ClipSpec blinking = spec(Action.BLINKING, 2);
-    Clip blinks = WORLD.clip(blinking);
-    int absent = 0;
-    for (byte[] frame : blinks.frames()) {
-      absent += contrast(frame, bare(blinking)) == 0 ? 1 : 0;
-    }
-    assertThat(absent).isEqualTo(4);
   }
 
   private static ClipSpec spec(Action action, long seed) {
-    return ClipSpec.of(action, Shape.DISC, ActorColour.WHITE, Scene.GREY_BARRED, seed);
+    return spec(action, seed, Shape.DISC);
+  }
+
+  private static ClipSpec spec(Action action, long seed, Shape shape) {
+    return ClipSpec.of(action, shape, ActorColour.WHITE, Scene.GREY_BARRED, seed);
   }
 
   private static byte[] bare(ClipSpec spec) {
@@ -83,7 +97,7 @@ class ActionSemanticsTest {
   private static double[] centroidOfPose(double angle) {
     ClipSpec spec =
         ClipSpec.of(
-            Action.STANDING_STILL, Shape.TRIANGLE, ActorColour.WHITE, Scene.TEAL_GRADIENT, 0);
+            Action.GLIDING_IN_PLACE, Shape.TRIANGLE, ActorColour.WHITE, Scene.TEAL_GRADIENT, 0);
     byte[] frame = bare(spec);
     byte[] background = frame.clone();
     ClipRenderer.drawActor(

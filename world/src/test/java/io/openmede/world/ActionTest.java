@@ -9,18 +9,22 @@ import org.junit.jupiter.api.Test;
 class ActionTest {
 
   @Test
-  void split_isTwoThirdsBase_novelHasAHalfPairAndAFullPair() {
+  void split_isTwoThirdsBase_andEveryNovelActionIsANewCombinationOfBasePrimitives() {
     assertThat(Action.values()).hasSize(20);
     assertThat(Action.base()).hasSize(13);
     assertThat(Action.novel()).hasSize(7);
-
-    assertThat(Action.novel())
-        .anyMatch(a -> a.timeReversed().map(p -> p.split() == Action.Split.BASE).orElse(false));
-    assertThat(Action.novel())
-        .anyMatch(a -> a.timeReversed().map(p -> p.split() == Action.Split.NOVEL).orElse(false));
-    assertThat(Action.MOVING_RIGHT.timeReversed()).contains(Action.MOVING_LEFT);
-    assertThat(Action.FADING_IN.timeReversed()).contains(Action.FADING_OUT);
-    assertThat(Action.BOUNCING.timeReversed()).isEmpty();
+    // every rhythm x path once
+    assertThat(Arrays.stream(Action.values()).map(a -> a.rhythm() + "/" + a.path()).distinct())
+        .hasSize(Action.Rhythm.values().length * Action.Path.values().length);
+    for (Action n : Action.novel()) {
+      long sameRhythm = Action.base().stream().filter(b -> b.rhythm() == n.rhythm()).count();
+      long samePath = Action.base().stream().filter(b -> b.path() == n.path()).count();
+      assertThat(sameRhythm).as("base actions %s like %s", n.rhythm(), n).isGreaterThanOrEqualTo(2);
+      assertThat(samePath).as("base actions %s like %s", n.path(), n).isGreaterThanOrEqualTo(2);
+      // the label is made of the words base labels use
+      assertThat(Action.base()).anyMatch(b -> b.label().startsWith(n.rhythm().word() + " "));
+      assertThat(Action.base()).anyMatch(b -> b.label().endsWith(" " + n.path().phrase()));
+    }
   }
 
   @Test
@@ -29,7 +33,7 @@ class ActionTest {
     for (Action action : Action.values()) {
       assertThat(Action.forLabel(action.label())).isEqualTo(action);
     }
-    assertThat(Action.ROTATING_CLOCKWISE.label()).isEqualTo("rotating clockwise");
+    assertThat(Action.BLINKING_IN_A_CIRCLE.label()).isEqualTo("blinking in a circle");
   }
 
   @Test
@@ -37,7 +41,7 @@ class ActionTest {
     assertThatThrownBy(() -> Action.forLabel("dancing"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'dancing'")
-        .hasMessageContaining("moving left");
+        .hasMessageContaining("gliding across");
   }
 
   @Test

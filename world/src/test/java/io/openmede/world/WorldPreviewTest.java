@@ -47,7 +47,8 @@ class WorldPreviewTest {
     List<Clip> clips = new ArrayList<>();
     for (Scene scene : Scene.values()) {
       clips.add(
-          world.clip(ClipSpec.of(Action.MOVING_LEFT, Shape.SQUARE, ActorColour.YELLOW, scene, 7)));
+          world.clip(
+              ClipSpec.of(Action.GLIDING_ACROSS, Shape.SQUARE, ActorColour.YELLOW, scene, 7)));
     }
     clips.addAll(world.sceneOnly(1, 3).subList(0, 3));
     clips.addAll(world.novelOutOfContext(1, 3));

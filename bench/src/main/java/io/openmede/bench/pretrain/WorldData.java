@@ -25,7 +25,8 @@ public final class WorldData {
   /**
    * The prompt templates used for class names: one per actor colour and shape, {@code "a photo of a
    * red disc {}"}, in the words of the caption corpus (its captions read {@code "a photo of a red
-   * disc moving left on a blue striped background"}), ensembled as CLIP does with its 80 templates.
+   * disc gliding across on a blue striped background"}), ensembled as CLIP does with its 80
+   * templates.
    */
   public static List<String> promptTemplates() {
     List<String> t = new ArrayList<>();

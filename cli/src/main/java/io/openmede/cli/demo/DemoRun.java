@@ -81,7 +81,7 @@ public final class DemoRun implements AutoCloseable {
       long seed) {}
 
   /** The alert rule the demo publishes on its first run. */
-  static final String DEMO_RULE = "demo-rotating";
+  static final String DEMO_RULE = "demo-spinning";
 
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
   private final Health health = new Health("demo");
@@ -217,7 +217,7 @@ public final class DemoRun implements AutoCloseable {
       AlertRule rule =
           AlertRule.newBuilder()
               .setName(DEMO_RULE)
-              .setLabel(Action.ROTATING_CLOCKWISE.label())
+              .setLabel(Action.SPINNING_IN_A_CIRCLE.label())
               .setMinProbability(0.8)
               .setMinWindows(2)
               .setCooldownMs(5_000)
