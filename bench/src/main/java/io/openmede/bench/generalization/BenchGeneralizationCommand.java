@@ -57,6 +57,13 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
   Double lr;
 
   @Option(
+      names = "--alpha",
+      description =
+          "A fixed inner step alpha for the Open-MeDe runs (default: alpha = beta, as the paper);"
+              + " a deviation, stated in the output.")
+  Double alpha;
+
+  @Option(
       names = "--world-seed",
       description =
           "The world's seed (default 0, the test world); tune hyper-parameters on another seed,"
@@ -97,7 +104,8 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
         c.evalPerAction(),
         c.sceneOnlyPerAction(),
         c.confidence(),
-        worldSeed == null ? c.worldSeed() : worldSeed);
+        worldSeed == null ? c.worldSeed() : worldSeed,
+        alpha == null ? c.alpha() : java.util.OptionalDouble.of(alpha));
   }
 
   @Override

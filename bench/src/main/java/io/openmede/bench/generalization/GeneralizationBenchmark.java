@@ -288,7 +288,11 @@ final class GeneralizationBenchmark {
         config.tasksPerUpdate(),
         config.batchSize(),
         delta,
-        kind == Kind.PLAIN_2NB ? InnerStep.fixed(0) : InnerStep.tiedToLearningRate(),
+        kind == Kind.PLAIN_2NB
+            ? InnerStep.fixed(0)
+            : config.alpha().isPresent()
+                ? InnerStep.fixed(config.alpha().getAsDouble())
+                : InnerStep.tiedToLearningRate(),
         new LearningRateSchedule(
             config.peakLearningRate(), config.finalLearningRate(), warmup, total),
         new AdamW.Settings(0.9, 0.999, 1e-8, config.weightDecay()),
