@@ -130,6 +130,8 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
     Path csv = out.resolve(BenchmarkReport.CSV);
     Path png = out.resolve(BenchmarkReport.PNG);
     BenchmarkReport.writeCsv(csv, results);
+    Path json = out.resolve(BenchmarkReport.JSON);
+    BenchmarkReport.writeJson(json, c, o, gate, primary);
     BenchmarkReport.writeChart(
         png,
         results,
@@ -139,8 +141,9 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
             c.seeds()));
     stdout.printf(
         Locale.ROOT,
-        "%nwrote %s and %s in %.0f s%n",
+        "%nwrote %s, %s and %s in %.0f s%n",
         csv,
+        json,
         png,
         (System.nanoTime() - started) / 1e9);
     stdout.print(BenchmarkReport.resultLine(gate, primary, results));

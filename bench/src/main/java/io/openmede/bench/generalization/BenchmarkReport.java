@@ -23,6 +23,9 @@ final class BenchmarkReport {
   /** CSV file name in the output directory. */
   static final String CSV = "generalization.csv";
 
+  /** JSON report file name in the output directory. */
+  static final String JSON = "generalization.json";
+
   /** Chart file name in the output directory. */
   static final String PNG = "generalization.png";
 
@@ -228,6 +231,52 @@ final class BenchmarkReport {
       }
     }
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the JSON report: the hyper-parameters, every method's per-seed values, the meta term's
+   * step sizes, the gate and the primary comparisons.
+   */
+  static void writeJson(
+      Path file,
+      BenchmarkConfig config,
+      GeneralizationBenchmark.Outcome outcome,
+      Verdict.Gate gate,
+      List<PairedComparison> primary)
+      throws IOException {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("hyper_parameters", config.describe());
+    Map<String, Object> methods = new LinkedHashMap<>();
+    for (MethodResult m : outcome.methods()) {
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      for (String metric : Scores.NAMES) {
+        metrics.put(metric, m.values(metric));
+      }
+      methods.put(m.method(), metrics);
+    }
+    r.put("per_seed", methods);
+    r.put("meta_term", outcome.diagnostics());
+    r.put("gate", gate);
+    List<Object> comparisons = new java.util.ArrayList<>();
+    for (PairedComparison c : primary) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("comparison", c.name());
+      x.put("n", c.n());
+      x.put("mean_difference", c.meanDifference());
+      x.put("level", c.level());
+      x.put("ci_low", Double.isFinite(c.ciLow()) ? c.ciLow() : null);
+      x.put("ci_high", Double.isFinite(c.ciHigh()) ? c.ciHigh() : null);
+      x.put("p_holm", c.p());
+      x.put(
+          "smallest_detectable",
+          Double.isFinite(c.smallestDetectable()) ? c.smallestDetectable() : null);
+      x.put("verdict", Verdict.sentence(gate, c));
+      comparisons.add(x);
+    }
+    r.put("primary", comparisons);
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), r);
   }
 
   private static final Color[] COLOURS = {

@@ -72,6 +72,13 @@ class BenchGeneralizationCommandIT {
       assertThat(mean).as(row).isBetween(0.0, 1.0);
       assertThat(row.split(",")[4].split(";")).hasSize(2);
     }
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.resolve(BenchmarkReport.JSON).toFile());
+    assertThat(json.get("per_seed").get("open-mede-gwa").get("novel_ooc")).hasSize(2);
+    assertThat(json.get("primary")).hasSize(2);
+    assertThat(json.get("gate").get("pass").asBoolean()).isFalse();
+    assertThat(json.get("meta_term")).hasSize(4); // two Open-MeDe runs x two seeds
     BufferedImage png = ImageIO.read(out.resolve(BenchmarkReport.PNG).toFile());
     assertThat(png.getWidth()).isGreaterThan(500);
   }
