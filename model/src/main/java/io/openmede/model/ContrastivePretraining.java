@@ -331,7 +331,9 @@ public final class ContrastivePretraining implements AutoCloseable {
    * Writes every weight as safetensors in OpenAI naming with the config in the metadata (as {@link
    * ClipModel#saveSafetensors}), stored as {@code dtype} ({@code F32} or {@code F16}).
    *
-   * @param extraMetadata further metadata entries (e.g. seed and steps), may be empty
+   * @param extraMetadata further metadata entries (e.g. seed and steps), may be empty; written in
+   *     key order, so that the file's bytes do not depend on the map's iteration order ({@code
+   *     Map.of} iterates in an order that changes from one JVM to the next)
    */
   public void save(Path file, String dtype, Map<String, String> extraMetadata) throws IOException {
     LinkedHashMap<String, Safetensors.Tensor> out = new LinkedHashMap<>();
@@ -351,7 +353,7 @@ public final class ContrastivePretraining implements AutoCloseable {
     meta.put("transformer_width", Integer.toString(config.transformerWidth()));
     meta.put("transformer_heads", Integer.toString(config.transformerHeads()));
     meta.put("transformer_layers", Integer.toString(config.transformerLayers()));
-    meta.putAll(extraMetadata);
+    meta.putAll(new java.util.TreeMap<>(extraMetadata));
     Safetensors.write(file, out, meta, dtype);
   }
 
