@@ -37,6 +37,7 @@ import io.openmede.trainer.stream.SupportQueryPairer;
 import io.openmede.trainer.stream.TrainingVocabulary;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -261,6 +262,13 @@ public final class TrainingLoop implements AutoCloseable {
     if (feedback) {
       feedbackClips++;
     }
+    if (!ClipDecoder.TRAIN_SPLIT.equals(clip.split())) {
+      Optional<String> conflict = videoConflict(clip);
+      if (conflict.isPresent()) {
+        refuse(r, conflict.get(), ClipRejectedException.class.getName());
+        return;
+      }
+    }
     if (FeedbackClips.EVAL_SPLIT.equals(clip.split())) {
       if (feedbackHeldOut.containsKey(clip.clipId())
           || feedbackHeldOut.size() < settings.heldOutClips()) {
@@ -298,6 +306,35 @@ public final class TrainingLoop implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Why a held-out clip cannot join the views of its video: another held-out clip (not one it
+   * replaces) has its video id with another label, and evaluation averages a video's views under
+   * one label.
+   */
+  private Optional<String> videoConflict(DecodedClip clip) {
+    Collection<DecodedClip> held =
+        FeedbackClips.EVAL_SPLIT.equals(clip.split()) ? feedbackHeldOut.values() : heldOut;
+    for (DecodedClip h : held) {
+      if (h.videoId().equals(clip.videoId())
+          && !h.clipId().equals(clip.clipId())
+          && !h.label().equals(clip.label())) {
+        return Optional.of(
+            "held-out clip "
+                + clip.clipId()
+                + " of video "
+                + clip.videoId()
+                + " is labelled '"
+                + clip.label()
+                + "', but clip "
+                + h.clipId()
+                + " of the same video is labelled '"
+                + h.label()
+                + "'; the views of one video must share its label");
+      }
+    }
+    return Optional.empty();
   }
 
   private void refuse(RawClipRecord r, String reason, String errorClass) {

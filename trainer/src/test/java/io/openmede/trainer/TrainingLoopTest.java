@@ -216,4 +216,70 @@ class TrainingLoopTest {
       }
     }
   }
+
+  @Test
+  void heldOutViewsOfOneVideoWithTwoLabels_areRefused_andEvaluationStillRuns() throws Exception {
+    Map<String, String> values =
+        new HashMap<>(
+            TestClips.tinySettings(
+                temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100));
+    values.put("trainer.eval.enabled", "true");
+    TrainerSettings settings =
+        TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+    List<DeadLetterSink.Refused> dead = new ArrayList<>();
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {
+      try (TrainingLoop loop =
+          new TrainingLoop(
+              settings,
+              new ClipModelGradientSource(model),
+              new TextTowerClassEmbeddings(model),
+              dead::add,
+              Optional.of(
+                  new CheckpointPublisher(
+                      new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                      announced::add,
+                      "openmede-tiny",
+                      "tiny",
+                      Optional.empty())),
+              new TrainerStateStore(temp.resolve("state")),
+              AVRO,
+              Optional.empty())) {
+        loop.start();
+        LabeledClip v0 = feedbackClip("v.mp4#0", "waving", "eval", 1);
+        v0.setVideoId("v.mp4");
+        LabeledClip v1 = feedbackClip("v.mp4#1", "waving", "eval", 2);
+        v1.setVideoId("v.mp4");
+        // a buggy or hostile producer: a third view of the same video with another label
+        LabeledClip v2 = feedbackClip("v.mp4#2", "jumping", "eval", 3);
+        v2.setVideoId("v.mp4");
+        List<LabeledClip> stream =
+            List.of(
+                v0,
+                v1,
+                v2,
+                TestClips.streamClip(0),
+                TestClips.streamClip(1),
+                TestClips.streamClip(2),
+                TestClips.streamClip(3),
+                TestClips.streamClip(4),
+                TestClips.streamClip(5),
+                TestClips.streamClip(6),
+                TestClips.streamClip(7));
+        for (int i = 0; i < stream.size(); i++) {
+          loop.accept(record(i, bytes(stream.get(i))));
+        }
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).offset().getAsLong()).isEqualTo(2L);
+        assertThat(dead.get(0).reason()).contains("same video is labelled 'waving'");
+        assertThat(loop.heldOut()).hasSize(2);
+        // training and the held-out evaluation went on: two views, one video
+        assertThat(loop.progress().updates()).isEqualTo(2);
+        assertThat(announced).hasSize(1);
+        assertThat(announced.get(0).getMetrics())
+            .containsEntry("eval.clips", 2.0)
+            .containsEntry("eval.videos", 1.0);
+      }
+    }
+  }
 }
