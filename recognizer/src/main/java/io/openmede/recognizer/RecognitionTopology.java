@@ -130,7 +130,8 @@ public final class RecognitionTopology {
         new ScoreWindowsProcessor.Batching(
             settings.maxBatchSize(), settings.maxBatchDelay(), settings.topK());
     ScoringThreads threads =
-        new ScoringThreads(mode, settings.threadsNice(), settings.threadsOwnCpu());
+        new ScoringThreads(
+            mode, settings.threadsNice(), settings.threadsOwnCpu(), settings.threadsSpareScorer());
     t.addProcessor(
         SCORE_PROCESSOR,
         () -> new ScoreWindowsProcessor(scoring, batching, book, scorers, threads, metrics),

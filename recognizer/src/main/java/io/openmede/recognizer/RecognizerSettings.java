@@ -38,6 +38,8 @@ import java.util.Optional;
  * @param threadsNice nice value of the busy threads other than the model's scoring threads
  * @param threadsOwnCpu whether a scoring thread running libtorch on one thread gets a CPU of its
  *     own
+ * @param threadsSpareScorer whether such a scoring thread has a spare one on the other CPUs' idle
+ *     time
  * @param modelThreads libtorch intra-op threads, 0 for DJL's default
  * @param producerLinger Kafka Streams' producer {@code linger.ms}
  * @param fetchMaxWait Kafka Streams' consumers' {@code fetch.max.wait.ms}
@@ -65,6 +67,7 @@ public record RecognizerSettings(
     int metricsPort,
     int threadsNice,
     boolean threadsOwnCpu,
+    boolean threadsSpareScorer,
     int modelThreads,
     Duration producerLinger,
     Duration fetchMaxWait) {
@@ -232,6 +235,15 @@ public record RecognizerSettings(
               + " model scoring thread a CPU of its own and keep the process's other threads off"
               + " it; at most half of the process's CPUs are reserved this way, and scoring"
               + " threads beyond that share the rest.");
+  public static final Setting<Boolean> THREADS_SPARE_SCORER =
+      Setting.bool(
+          "recognizer.threads.spare.scorer",
+          true,
+          "With a CPU of its own (recognizer.threads.own.cpu), each scoring thread also has a spare"
+              + " one on the CPUs left to the other threads, at recognizer.threads.nice: a"
+              + " micro-batch goes to it when the own thread has a backlog (one batch running, one"
+              + " waiting) and it is idle, so under load the model also gets the time the stream"
+              + " threads and Kafka leave over on those CPUs.");
   public static final Setting<Integer> MODEL_THREADS =
       Setting.integer(
           "recognizer.model.threads",
@@ -275,6 +287,7 @@ public record RecognizerSettings(
           METRICS_PORT,
           THREADS_NICE,
           THREADS_OWN_CPU,
+          THREADS_SPARE_SCORER,
           MODEL_THREADS);
 
   public RecognizerSettings {
@@ -346,6 +359,7 @@ public record RecognizerSettings(
         s.get(METRICS_PORT),
         s.get(THREADS_NICE),
         s.get(THREADS_OWN_CPU),
+        s.get(THREADS_SPARE_SCORER),
         s.get(MODEL_THREADS),
         s.get(PRODUCER_LINGER),
         s.get(FETCH_MAX_WAIT));
@@ -376,6 +390,7 @@ public record RecognizerSettings(
         metricsPort,
         threadsNice,
         threadsOwnCpu,
+        threadsSpareScorer,
         modelThreads,
         producerLinger,
         fetchMaxWait);

@@ -116,6 +116,9 @@ final class ThreadCpu {
     if (name.endsWith("-scorer")) {
       return "scoring lane";
     }
+    if (name.endsWith("-scorer-spare")) {
+      return "spare scorer";
+    }
     if (name.matches(".*StreamThread-\\d+$")) {
       return "stream thread";
     }

@@ -46,6 +46,7 @@ public final class ScoringThreads {
   private final ScoringMode mode;
   private final int nice;
   private final boolean ownCpu;
+  private final boolean spare;
   private final Map<String, StreamThread> threads = new ConcurrentHashMap<>();
   private final AtomicBoolean sharingLogged = new AtomicBoolean();
 
@@ -53,11 +54,13 @@ public final class ScoringThreads {
    * @param mode where batches are scored
    * @param nice how far a pipelined stream thread lowers its priority below its lane's (0: not)
    * @param ownCpu whether a lane may reserve a CPU of its own while its stream thread has tasks
+   * @param spare whether a lane with a CPU of its own also scores on the other CPUs' spare time
    */
-  public ScoringThreads(ScoringMode mode, int nice, boolean ownCpu) {
+  public ScoringThreads(ScoringMode mode, int nice, boolean ownCpu, boolean spare) {
     this.mode = mode;
     this.nice = nice;
     this.ownCpu = ownCpu;
+    this.spare = spare;
   }
 
   private void sharingCpus() {
@@ -77,7 +80,7 @@ public final class ScoringThreads {
         n ->
             new StreamThread(
                 mode == ScoringMode.PIPELINED
-                    ? Optional.of(ScoringLane.startFor(n, nice, ownCpu, this::sharingCpus))
+                    ? Optional.of(ScoringLane.startFor(n, nice, ownCpu, spare, this::sharingCpus))
                     : Optional.empty()));
   }
 }
