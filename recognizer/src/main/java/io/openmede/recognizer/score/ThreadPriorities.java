@@ -89,12 +89,32 @@ public final class ThreadPriorities {
   }
 
   /**
-   * Sets thread {@code tid}'s nice value to {@code nice} (only raising it succeeds without
-   * privilege). False when unsupported or refused.
+   * Makes thread {@code tid} at least {@code nice} nice: its nice value becomes {@code nice}, or
+   * stays where it is when it is already nicer (a process started under {@code nice -n 10} keeps
+   * its threads there, even where the privilege to raise priorities exists, as under root). True
+   * when the thread now runs at {@code nice} or nicer; false when unsupported or refused.
    */
   static boolean setNice(int tid, int nice) {
     Optional<LibC> c = libc();
-    return c.isPresent() && c.get().setpriority(PRIO_PROCESS, tid, nice) == 0;
+    if (c.isEmpty()) {
+      return false;
+    }
+    OptionalInt current = niceOf(tid);
+    if (current.isPresent() && current.getAsInt() >= nice) {
+      return true;
+    }
+    return c.get().setpriority(PRIO_PROCESS, tid, nice) == 0;
+  }
+
+  /** Thread {@code tid}'s nice value, field 19 of {@code /proc/<tid>/stat} (empty if unknown). */
+  static OptionalInt niceOf(int tid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Integer.toString(tid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return OptionalInt.of(Integer.parseInt(fields[16]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalInt.empty();
+    }
   }
 
   /** The nicest Linux priority: background work that may wait for every other thread. */

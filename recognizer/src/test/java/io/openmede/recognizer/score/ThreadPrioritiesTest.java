@@ -62,6 +62,32 @@ class ThreadPrioritiesTest {
   }
 
   @Test
+  void lowerCurrentThread_neverRaisesAThreadsPriority() throws Exception {
+    OptionalInt me = ThreadPriorities.currentThreadId();
+    assumeTrue(me.isPresent(), "Linux with /proc only");
+    int before = niceOf(me.getAsInt());
+    assumeTrue(before <= 14, "room to make a thread nicer");
+    AtomicInteger after = new AtomicInteger(-100);
+    AtomicReference<Boolean> secondCall = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                ThreadPriorities.lowerCurrentThread(before + 5);
+                // asking for less niceness (a higher priority, which root could grant) is a no-op
+                secondCall.set(ThreadPriorities.lowerCurrentThread(before + 2));
+                after.set(niceOf(ThreadPriorities.currentThreadId().orElseThrow()));
+              } catch (Exception e) {
+                after.set(-200);
+              }
+            });
+    t.start();
+    t.join();
+    assertThat(after.get()).isEqualTo(before + 5);
+    assertThat(secondCall.get()).as("the thread already runs at least that nice").isTrue();
+  }
+
+  @Test
   void lowerCurrentAndBackgroundThreads_zero_changesNothing() {
     assertThat(ThreadPriorities.lowerCurrentAndBackgroundThreads(0)).isZero();
   }
