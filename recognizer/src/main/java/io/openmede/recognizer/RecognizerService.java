@@ -168,7 +168,7 @@ public final class RecognizerService implements AutoCloseable {
                 : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d);
         ClipModelLoader.warmUp(m, settings.window().frames());
         m.textTowerHash(); // the class embeddings' key: hashed now, not on the first batch
-        slots.add(new ModelSlot<>(m, version));
+        slots.add(ModelSlot.closingInBackground(m, version));
       }
     } catch (IOException | RuntimeException e) {
       slots.forEach(ModelSlot::close);

@@ -1,6 +1,10 @@
 package io.openmede.recognizer.swap;
 
+import io.openmede.recognizer.score.ThreadPriorities;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -10,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The model that one device serves, swappable while batches run. A batch takes a {@link Lease} once
  * ({@link #acquire()}), uses that model for all its windows, and closes the lease; {@link #swap}
  * makes later leases get the new model, and the old model is closed when the last lease on it is
- * closed (reference counting), never under a running batch.
+ * closed (reference counting), never under a running batch. A slot made with {@link
+ * #closingInBackground} closes a model whose last lease a batch gives up on a background thread at
+ * the nicest priority, so that freeing the old weights is not on the scoring thread's path.
  *
  * <p>Thread-safe.
  *
@@ -42,14 +48,18 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
       }
     }
 
-    void release() {
+    void release(Executor closer) {
       if (refs.decrementAndGet() == 0) {
-        try {
-          model.close();
-          LOG.info("closed model version {}", version);
-        } catch (Exception e) {
-          LOG.warn("closing model version {} failed", version, e);
-        }
+        closer.execute(this::closeModel);
+      }
+    }
+
+    private void closeModel() {
+      try {
+        model.close();
+        LOG.info("closed model version {}", version);
+      } catch (Exception e) {
+        LOG.warn("closing model version {} failed", version, e);
       }
     }
   }
@@ -57,10 +67,12 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
   /** A model in use by one batch. Close it when the batch is done. Not thread-safe. */
   public static final class Lease<M extends AutoCloseable> implements AutoCloseable {
     private final Held<M> held;
+    private final Executor closer;
     private boolean closed;
 
-    private Lease(Held<M> held) {
+    private Lease(Held<M> held, Executor closer) {
       this.held = held;
+      this.closer = closer;
     }
 
     /** The model; valid until this lease is closed. */
@@ -77,17 +89,56 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
     public void close() {
       if (!closed) {
         closed = true;
-        held.release();
+        held.release(closer);
       }
     }
   }
 
+  /** Runs a task on the calling thread. */
+  private static final Executor ON_CALLER = Runnable::run;
+
+  /** The background thread that closes models given up by batches, started on first use. */
+  private static final class BackgroundCloser {
+    static final ExecutorService INSTANCE =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        ThreadPriorities.lowerCurrentThread(ThreadPriorities.NICEST);
+                        r.run();
+                      },
+                      "model-closer");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
   private final AtomicReference<Held<M>> current;
+  private final Executor leaseCloser;
   private volatile boolean closed;
 
-  /** A slot serving {@code initial}, which it now owns. */
+  /**
+   * A slot serving {@code initial}, which it now owns; a model is closed on the thread that gives
+   * up its last reference.
+   */
   public ModelSlot(M initial, String version) {
+    this(initial, version, ON_CALLER);
+  }
+
+  private ModelSlot(M initial, String version, Executor leaseCloser) {
     this.current = new AtomicReference<>(new Held<>(initial, version));
+    this.leaseCloser = leaseCloser;
+  }
+
+  /**
+   * A slot serving {@code initial}, which it now owns, that closes a model whose last lease is
+   * closed on the background thread {@code model-closer} (nice 19), off the batch's thread. A model
+   * released by {@link #swap} or {@link #close} is still closed on the calling thread.
+   */
+  public static <M extends AutoCloseable> ModelSlot<M> closingInBackground(
+      M initial, String version) {
+    return new ModelSlot<>(initial, version, BackgroundCloser.INSTANCE);
   }
 
   /** The model to use for one batch. */
@@ -98,7 +149,7 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
       }
       Held<M> h = current.get();
       if (h.retain()) {
-        return new Lease<>(h);
+        return new Lease<>(h, leaseCloser);
       }
     }
   }
@@ -119,7 +170,7 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
    */
   public void swap(M next, String version) {
     Held<M> old = current.getAndSet(new Held<>(next, version));
-    old.release();
+    old.release(ON_CALLER);
   }
 
   /** Closes the served model once its leases are closed. */
@@ -127,7 +178,7 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      current.get().release();
+      current.get().release(ON_CALLER);
     }
   }
 }

@@ -3,7 +3,10 @@ package io.openmede.recognizer.swap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ModelSlotTest {
@@ -35,6 +38,23 @@ class ModelSlotTest {
     inFlight.close(); // idempotent
     assertThat(v1.closes).hasValue(1);
     assertThat(v2.closes).hasValue(0);
+  }
+
+  @Test
+  void closingInBackground_theBatchThatGivesUpTheOldModelDoesNotCloseIt() throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    AtomicReference<String> closedOn = new AtomicReference<>();
+    AutoCloseable v1 =
+        () -> {
+          closedOn.set(Thread.currentThread().getName());
+          closed.countDown();
+        };
+    ModelSlot<AutoCloseable> slot = ModelSlot.closingInBackground(v1, "v1");
+    ModelSlot.Lease<AutoCloseable> inFlight = slot.acquire();
+    slot.swap(() -> {}, "v2");
+    inFlight.close();
+    assertThat(closed.await(10, TimeUnit.SECONDS)).as("the old model is closed").isTrue();
+    assertThat(closedOn.get()).isEqualTo("model-closer");
   }
 
   @Test
