@@ -43,6 +43,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -395,9 +399,24 @@ final class RecognizerBenchmark {
       long swapAt = 2 * steps / 3;
       long vocabSentAt = 0;
       long swapSentAt = 0;
+      // the vocabulary change and the checkpoint announcement are sent from a thread of their own,
+      // prepared beforehand: the pacing loop must keep its cadence, or a stall of the load
+      // generator (a producer to create, a file to hash) turns into a burst of frames that the
+      // recognizer is then blamed for
+      CheckpointAnnouncement announcement = announcement(rs.modelName(), weights);
+      ExecutorService control =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "bench-control");
+                t.setDaemon(true);
+                return t;
+              });
+      List<Future<?>> sent = new ArrayList<>();
       long next = System.nanoTime();
       long batchSeq = seq;
+      long maxLagNanos = 0;
       for (long i = 0; i < steps; i++) {
+        maxLagNanos = Math.max(maxLagNanos, System.nanoTime() - next);
         int stream = (int) (i % options.streams());
         long pacedSeq = batchSeq + i / options.streams();
         FrameBatch b =
@@ -408,11 +427,21 @@ final class RecognizerBenchmark {
         if (i == vocabAt) {
           vocabularyBaseline.set(maxVocabulary.get());
           vocabSentAt = System.nanoTime();
-          publishVocabulary(cluster, List.of(newLabel));
+          sent.add(
+              control.submit(
+                  () -> {
+                    publishVocabulary(cluster, List.of(newLabel));
+                    return null;
+                  }));
         }
         if (i == swapAt) {
           swapSentAt = System.nanoTime();
-          announce(cluster, rs.modelName(), weights);
+          sent.add(
+              control.submit(
+                  () -> {
+                    announce(cluster, rs.modelName(), announcement);
+                    return null;
+                  }));
         }
         next += periodNanos;
         long sleep = next - System.nanoTime();
@@ -420,6 +449,13 @@ final class RecognizerBenchmark {
           Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
         }
       }
+      for (Future<?> f : sent) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      control.shutdown();
+      out.printf(
+          "  load generator: at most %.1f ms behind its schedule (period %.1f ms)%n",
+          maxLagNanos / 1e6, periodNanos / 1e6);
       int pacedTotal = (int) steps;
       waitFor(() -> received.size() >= pacedTotal, Duration.ofSeconds(120));
       reading.set(false);
@@ -805,21 +841,25 @@ final class RecognizerBenchmark {
     }
   }
 
-  private static void announce(Cluster cluster, String modelName, Path weights) throws Exception {
+  private static CheckpointAnnouncement announcement(String modelName, Path weights)
+      throws Exception {
     byte[] bytes = Files.readAllBytes(weights);
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    CheckpointAnnouncement a =
-        CheckpointAnnouncement.newBuilder()
-            .setModelName(modelName)
-            .setVersion("bench-ckpt")
-            .setUri(weights.toUri().toString())
-            .setSha256(sha)
-            .setSizeBytes(bytes.length)
-            .setPreset("tiny")
-            .setTraining(
+    return CheckpointAnnouncement.newBuilder()
+        .setModelName(modelName)
+        .setVersion("bench-ckpt")
+        .setUri(weights.toUri().toString())
+        .setSha256(sha)
+        .setSizeBytes(bytes.length)
+        .setPreset("tiny")
+        .setTraining(
                 new TrainingSummary("plain", 0L, 0L, Map.of(), 0.0, 1.0, 1, 1, 0.0, 0.0, 0.0))
-            .setCreatedAt(Instant.now())
-            .build();
+        .setCreatedAt(Instant.now())
+        .build();
+  }
+
+  private static void announce(Cluster cluster, String modelName, CheckpointAnnouncement a)
+      throws Exception {
     try (KafkaProducer<String, CheckpointAnnouncement> p =
         new KafkaProducer<>(
             cluster.producerConfig("bench-ckpt"),
