@@ -93,6 +93,7 @@ final class RecognizerBenchmark {
    * @param pacedRate windows per second over all streams in the paced phase; 0 or less: half the
    *     measured end-to-end throughput
    * @param pacedSeconds length of the paced phase
+   * @param swaps checkpoint swaps in the paced phase, each with a quiet segment before it
    * @param rounds end-to-end throughput rounds, each between two bare runs
    * @param maxWarmUp the end-to-end warm-up stops when the JIT has settled or after this long
    * @param overrides recognizer settings to use instead of the defaults (not the topics, the
@@ -107,6 +108,7 @@ final class RecognizerBenchmark {
       int maxBatch,
       double pacedRate,
       int pacedSeconds,
+      int swaps,
       int rounds,
       Duration maxWarmUp,
       Map<String, String> overrides,
@@ -126,9 +128,19 @@ final class RecognizerBenchmark {
       double p99Ms,
       double vocabApplyMs,
       double steadyP99Ms,
-      double swapP99Ms) {
+      double swapP99Ms,
+      double quietP99Ms) {
+    /** The median swap segment's p99 against the steady segment's. */
     public double swapP99Ratio() {
       return swapP99Ms / steadyP99Ms;
+    }
+
+    /**
+     * The median quiet segment's p99 (the same length, just before a swap, no event) against the
+     * steady segment's: what {@link #swapP99Ratio} reads without any swap.
+     */
+    public double quietP99Ratio() {
+      return quietP99Ms / steadyP99Ms;
     }
 
     /** End-to-end throughput against the bare model on every core. */
@@ -140,13 +152,14 @@ final class RecognizerBenchmark {
       return String.format(
           java.util.Locale.ROOT,
           "RESULT e2e_vs_bare=%.3f e2e_vs_machine=%.3f p50_ms=%.1f p99_ms=%.1f vocab_apply_ms=%.1f"
-              + " swap_p99_ratio=%.2f",
+              + " swap_p99_ratio=%.2f quiet_p99_ratio=%.2f",
           e2eVsBare(),
           e2eVsMachine(),
           p50Ms,
           p99Ms,
           vocabApplyMs,
-          swapP99Ratio());
+          swapP99Ratio(),
+          quietP99Ratio());
     }
   }
 
@@ -376,34 +389,44 @@ final class RecognizerBenchmark {
               + " after the rounds) %.1f windows/s, e2e_vs_machine %.3f%n",
           bare, e2e, e2eVsBare, machine, e2e / machine);
 
-      // paced: steady state, vocabulary change, checkpoint swap
-      Path weights = workDir.resolve("bench-ckpt.safetensors");
-      // a checkpoint as the trainer makes them: the serving weights with the image tower changed
-      // (by 1 %) and the text tower frozen
+      // paced: steady state, a vocabulary change, then checkpoint swaps. The phase is cut into
+      // 2 + 2 * swaps segments of equal length: steady, vocabulary change, then for each swap a
+      // quiet segment (no event: the same statistic's spread without a swap) and the swap's own
+      // segment. Each swap's p99 and each quiet segment's p99 are compared with the steady
+      // segment's; the medians are reported.
+      int swaps = options.swaps();
+      // checkpoints as the trainer makes them: the serving weights with the image tower changed
+      // (by 1 % per checkpoint) and the text tower frozen
       Optional<Path> serving =
           rs.weights().isPresent() ? rs.weights() : DefaultWeights.defaultFor(rs.preset());
+      List<CheckpointAnnouncement> announcements = new ArrayList<>();
       try (ClipModel m =
           serving.isPresent()
               ? ClipModel.load(serving.get(), ComputeDevice.CPU)
               : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU)) {
-        try (var change = m.parameters().copy()) {
-          m.parameters().addScaled(change, 0.01);
+        for (int k = 1; k <= swaps; k++) {
+          try (var change = m.parameters().copy()) {
+            m.parameters().addScaled(change, 0.01);
+          }
+          Path weights = workDir.resolve("bench-ckpt-" + k + ".safetensors");
+          m.saveSafetensors(weights);
+          announcements.add(announcement(rs.modelName(), "bench-ckpt-" + k, k, weights));
         }
-        m.saveSafetensors(weights);
       }
       received.clear();
       double rate = options.pacedRate() > 0 ? options.pacedRate() : Math.max(1, e2e / 2);
       long periodNanos = (long) (1e9 / rate);
-      long steps = (long) (rate * options.pacedSeconds());
-      long vocabAt = steps / 3;
-      long swapAt = 2 * steps / 3;
+      int segments = 2 + 2 * swaps;
+      long segmentSteps = Math.max(1, (long) (rate * options.pacedSeconds() / segments));
+      long steps = segmentSteps * segments;
+      long segmentNanos = segmentSteps * periodNanos;
+      long vocabAt = segmentSteps;
       long vocabSentAt = 0;
-      long swapSentAt = 0;
-      // the vocabulary change and the checkpoint announcement are sent from a thread of their own,
-      // prepared beforehand: the pacing loop must keep its cadence, or a stall of the load
-      // generator (a producer to create, a file to hash) turns into a burst of frames that the
-      // recognizer is then blamed for
-      CheckpointAnnouncement announcement = announcement(rs.modelName(), weights);
+      long[] swapSentAt = new long[swaps];
+      // the vocabulary change and the announcements are sent from a thread of their own, prepared
+      // beforehand: the pacing loop must keep its cadence, or a stall of the load generator (a
+      // producer to create, a file to hash) turns into a burst of frames that the recognizer is
+      // then blamed for
       ExecutorService control =
           Executors.newSingleThreadExecutor(
               r -> {
@@ -434,12 +457,15 @@ final class RecognizerBenchmark {
                     return null;
                   }));
         }
-        if (i == swapAt) {
-          swapSentAt = System.nanoTime();
+        long segment = i / segmentSteps;
+        if (i % segmentSteps == 0 && segment >= 3 && segment % 2 == 1) {
+          int k = (int) (segment - 3) / 2;
+          CheckpointAnnouncement a = announcements.get(k);
+          swapSentAt[k] = System.nanoTime();
           sent.add(
               control.submit(
                   () -> {
-                    announce(cluster, rs.modelName(), announcement);
+                    announce(cluster, a);
                     return null;
                   }));
         }
@@ -454,54 +480,71 @@ final class RecognizerBenchmark {
       }
       control.shutdown();
       out.printf(
-          "  load generator: at most %.1f ms behind its schedule (period %.1f ms)%n",
+          "  load generator: at most %.1f ms behind its schedule (period %.2f ms)%n",
           maxLagNanos / 1e6, periodNanos / 1e6);
       int pacedTotal = (int) steps;
       waitFor(() -> received.size() >= pacedTotal, Duration.ofSeconds(120));
       reading.set(false);
       reader.join(10_000);
       long vocabSent = vocabSentAt;
-      long swapSent = swapSentAt;
       List<long[]> all;
       synchronized (received) {
         all = new ArrayList<>(received);
       }
       double[] lat = all.stream().mapToDouble(r -> (r[1] - r[0]) / 1e6).toArray();
-      double[] steady =
-          all.stream()
-              .filter(r -> r[0] < vocabSent)
-              .mapToDouble(r -> (r[1] - r[0]) / 1e6)
-              .toArray();
-      double swapWindowNanos = 3e9;
-      double[] swap =
-          all.stream()
-              .filter(r -> r[0] >= swapSent && r[0] < swapSent + swapWindowNanos)
-              .mapToDouble(r -> (r[1] - r[0]) / 1e6)
-              .toArray();
       double vocabApply =
           newLabelSeenAt.get() == 0 ? Double.NaN : (newLabelSeenAt.get() - vocabSent) / 1e6;
       out.printf(
-          "paced %.0f windows/s for %d s: %d recognitions, model now %s%n",
-          rate, options.pacedSeconds(), all.size(), service.servingVersion());
+          "paced %.0f windows/s for %.1f s: %d recognitions, model now %s%n",
+          rate, steps * periodNanos / 1e9, all.size(), service.servingVersion());
       double[] inTopology = all.stream().mapToDouble(r -> r[2] / 1000.0).toArray();
       out.printf(
           "  of which in the topology (window complete → recognition forwarded): p50 %.1f ms, p99"
               + " %.1f ms; the rest is the producer, the commit interval and the reader%n",
           percentile(inTopology, 50), percentile(inTopology, 99));
-      double[] inTopologySteady =
-          all.stream().filter(r -> r[0] < vocabSent).mapToDouble(r -> r[2] / 1000.0).toArray();
-      double[] inTopologySwap =
-          all.stream()
-              .filter(r -> r[0] >= swapSent && r[0] < swapSent + swapWindowNanos)
-              .mapToDouble(r -> r[2] / 1000.0)
-              .toArray();
+      // steady state: every segment without an event (the first, and the quiet one before each
+      // swap), pooled
+      List<long[]> eventFree = new ArrayList<>();
+      List<long[]> first = new ArrayList<>();
+      for (long[] r : all) {
+        boolean quiet = r[0] < vocabSent;
+        if (quiet) {
+          first.add(r);
+        }
+        for (long at : swapSentAt) {
+          quiet |= r[0] >= at - segmentNanos && r[0] < at;
+        }
+        if (quiet) {
+          eventFree.add(r);
+        }
+      }
+      double steadyP99 = percentile(endToEndMs(eventFree, Long.MIN_VALUE, Long.MAX_VALUE), 99);
       out.printf(
-          "  in the topology p99: steady %.1f ms, during the swap %.1f ms (end to end: steady"
-              + " %.1f ms, during the swap %.1f ms)%n",
-          percentile(inTopologySteady, 99),
-          percentile(inTopologySwap, 99),
-          percentile(steady, 99),
-          percentile(swap, 99));
+          "  steady (the %d segments of %.1f s without an event, pooled): p99 %.1f ms end to end,"
+              + " %.1f ms in the topology; the first segment alone %.1f ms%n",
+          1 + swaps,
+          segmentNanos / 1e9,
+          steadyP99,
+          percentile(inTopologyMs(eventFree, Long.MIN_VALUE, Long.MAX_VALUE), 99),
+          percentile(endToEndMs(first, Long.MIN_VALUE, Long.MAX_VALUE), 99));
+      double[] swapP99 = new double[swaps];
+      double[] quietP99 = new double[swaps];
+      for (int k = 0; k < swaps; k++) {
+        long at = swapSentAt[k];
+        swapP99[k] = percentile(endToEndMs(all, at, at + segmentNanos), 99);
+        quietP99[k] = percentile(endToEndMs(all, at - segmentNanos, at), 99);
+        out.printf(
+            "  swap %d: p99 %.1f ms end to end (%.2f of steady), %.1f ms in the topology; the %.1f"
+                + " s before it, no event: %.1f ms (%.2f), %.1f ms in the topology%n",
+            k + 1,
+            swapP99[k],
+            swapP99[k] / steadyP99,
+            percentile(inTopologyMs(all, at, at + segmentNanos), 99),
+            segmentNanos / 1e9,
+            quietP99[k],
+            quietP99[k] / steadyP99,
+            percentile(inTopologyMs(all, at - segmentNanos, at), 99));
+      }
       return new Result(
           bare,
           machine,
@@ -510,11 +553,28 @@ final class RecognizerBenchmark {
           percentile(lat, 50),
           percentile(lat, 99),
           vocabApply,
-          percentile(steady, 99),
-          percentile(swap, 99));
+          steadyP99,
+          median(swapP99),
+          median(quietP99));
     } finally {
       reading.set(false);
     }
+  }
+
+  /** End-to-end latencies (ms) of the windows sent in [{@code from}, {@code to}) (ns). */
+  static double[] endToEndMs(List<long[]> received, long from, long to) {
+    return received.stream()
+        .filter(r -> r[0] >= from && r[0] < to)
+        .mapToDouble(r -> (r[1] - r[0]) / 1e6)
+        .toArray();
+  }
+
+  /** In-topology latencies (ms) of the windows sent in [{@code from}, {@code to}) (ns). */
+  static double[] inTopologyMs(List<long[]> received, long from, long to) {
+    return received.stream()
+        .filter(r -> r[0] >= from && r[0] < to)
+        .mapToDouble(r -> r[2] / 1000.0)
+        .toArray();
   }
 
   /**
@@ -841,31 +901,31 @@ final class RecognizerBenchmark {
     }
   }
 
-  private static CheckpointAnnouncement announcement(String modelName, Path weights)
-      throws Exception {
+  private static CheckpointAnnouncement announcement(
+      String modelName, String version, long updates, Path weights) throws Exception {
     byte[] bytes = Files.readAllBytes(weights);
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     return CheckpointAnnouncement.newBuilder()
         .setModelName(modelName)
-        .setVersion("bench-ckpt")
+        .setVersion(version)
         .setUri(weights.toUri().toString())
         .setSha256(sha)
         .setSizeBytes(bytes.length)
         .setPreset("tiny")
         .setTraining(
-                new TrainingSummary("plain", 0L, 0L, Map.of(), 0.0, 1.0, 1, 1, 0.0, 0.0, 0.0))
+            new TrainingSummary("plain", updates, 0L, Map.of(), 0.0, 1.0, 1, 1, 0.0, 0.0, 0.0))
         .setCreatedAt(Instant.now())
         .build();
   }
 
-  private static void announce(Cluster cluster, String modelName, CheckpointAnnouncement a)
-      throws Exception {
+  private static void announce(Cluster cluster, CheckpointAnnouncement a) throws Exception {
     try (KafkaProducer<String, CheckpointAnnouncement> p =
         new KafkaProducer<>(
             cluster.producerConfig("bench-ckpt"),
             new StringSerializer(),
             cluster.topics().checkpoints().valueSerde().serializer())) {
-      p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), modelName, a)).get();
+      p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), a.getModelName(), a))
+          .get();
     }
   }
 

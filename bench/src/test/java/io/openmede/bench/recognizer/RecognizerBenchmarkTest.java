@@ -3,6 +3,7 @@ package io.openmede.bench.recognizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecognizerBenchmarkTest {
@@ -24,6 +25,20 @@ class RecognizerBenchmarkTest {
   void steadyRate_singleBurstOrNothing_isNaN() {
     assertThat(RecognizerBenchmark.steadyRate(new long[] {5 * MS, 6 * MS})).isNaN();
     assertThat(RecognizerBenchmark.steadyRate(new long[] {5 * MS})).isNaN();
+  }
+
+  @Test
+  void latencies_ofTheWindowsSentInAHalfOpenInterval() {
+    // {sent ns, received ns, in-topology µs}
+    List<long[]> received =
+        List.of(
+            new long[] {10 * MS, 60 * MS, 7_000},
+            new long[] {20 * MS, 45 * MS, 3_000},
+            new long[] {30 * MS, 130 * MS, 9_000});
+    assertThat(RecognizerBenchmark.endToEndMs(received, 10 * MS, 30 * MS))
+        .containsExactly(50.0, 25.0);
+    assertThat(RecognizerBenchmark.inTopologyMs(received, 20 * MS, 31 * MS))
+        .containsExactly(3.0, 9.0);
   }
 
   @Test
