@@ -41,15 +41,16 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
 
   @Option(
       names = "--seconds",
-      defaultValue = "24",
+      defaultValue = "39",
       description =
-          "Length of the paced phase (s), cut into 2 + 2 x swaps segments of equal length: steady,"
-              + " the vocabulary change, then per swap a quiet segment and the swap's.")
+          "Length of the paced phase (s), cut into 3 + 2 x swaps segments of equal length: a"
+              + " lead-in (not measured), steady, the vocabulary change, then per swap a quiet"
+              + " segment and the swap's.")
   int seconds;
 
   @Option(
       names = "--swaps",
-      defaultValue = "3",
+      defaultValue = "5",
       description =
           "Checkpoint swaps in the paced phase; swap_p99_ratio is the median of their p99s against"
               + " the steady segment's, quiet_p99_ratio the same for the quiet segment before"
@@ -131,10 +132,10 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
       System.err.println("bench recognizer: --threads must be >= 0, got " + threads);
       return 2;
     }
-    if (swaps < 1 || seconds < 2 + 2 * swaps) {
+    if (swaps < 1 || seconds < 3 + 2 * swaps) {
       System.err.printf(
-          "bench recognizer: --swaps must be >= 1 and --seconds at least 2 + 2 x swaps (one second"
-              + " per segment), got --swaps %d --seconds %d; e.g. --swaps 3 --seconds 24%n",
+          "bench recognizer: --swaps must be >= 1 and --seconds at least 3 + 2 x swaps (one second"
+              + " per segment), got --swaps %d --seconds %d; e.g. --swaps 5 --seconds 39%n",
           swaps, seconds);
       return 2;
     }

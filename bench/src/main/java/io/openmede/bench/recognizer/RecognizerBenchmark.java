@@ -390,10 +390,11 @@ final class RecognizerBenchmark {
           bare, e2e, e2eVsBare, machine, e2e / machine);
 
       // paced: steady state, a vocabulary change, then checkpoint swaps. The phase is cut into
-      // 2 + 2 * swaps segments of equal length: steady, vocabulary change, then for each swap a
-      // quiet segment (no event: the same statistic's spread without a swap) and the swap's own
-      // segment. Each swap's p99 and each quiet segment's p99 are compared with the steady
-      // segment's; the medians are reported.
+      // 3 + 2 * swaps segments of equal length: a lead-in (not measured: the topology settles from
+      // the throughput rounds' flood into the paced rate), steady, the vocabulary change, then for
+      // each swap a quiet segment (no event: the same statistic's spread without a swap) and the
+      // swap's own segment. Steady is the event-free segments pooled; each swap's p99 and each
+      // quiet segment's p99 are compared with it, and the medians are reported.
       int swaps = options.swaps();
       // checkpoints as the trainer makes them: the serving weights with the image tower changed
       // (by 1 % per checkpoint) and the text tower frozen
@@ -416,11 +417,12 @@ final class RecognizerBenchmark {
       received.clear();
       double rate = options.pacedRate() > 0 ? options.pacedRate() : Math.max(1, e2e / 2);
       long periodNanos = (long) (1e9 / rate);
-      int segments = 2 + 2 * swaps;
+      int segments = 3 + 2 * swaps;
       long segmentSteps = Math.max(1, (long) (rate * options.pacedSeconds() / segments));
       long steps = segmentSteps * segments;
       long segmentNanos = segmentSteps * periodNanos;
-      long vocabAt = segmentSteps;
+      long vocabAt = 2 * segmentSteps;
+      long leadInEndAt = 0;
       long vocabSentAt = 0;
       long[] swapSentAt = new long[swaps];
       // the vocabulary change and the announcements are sent from a thread of their own, prepared
@@ -445,6 +447,9 @@ final class RecognizerBenchmark {
         FrameBatch b =
             SyntheticFrameBatches.renumbered(
                 clips.get(stream).get((int) (pacedSeq % clips.get(stream).size())), pacedSeq);
+        if (i == segmentSteps) {
+          leadInEndAt = System.nanoTime();
+        }
         send(producer, cluster, b, sentAt);
         producer.flush();
         if (i == vocabAt) {
@@ -458,8 +463,8 @@ final class RecognizerBenchmark {
                   }));
         }
         long segment = i / segmentSteps;
-        if (i % segmentSteps == 0 && segment >= 3 && segment % 2 == 1) {
-          int k = (int) (segment - 3) / 2;
+        if (i % segmentSteps == 0 && segment >= 4 && segment % 2 == 0) {
+          int k = (int) (segment - 4) / 2;
           CheckpointAnnouncement a = announcements.get(k);
           swapSentAt[k] = System.nanoTime();
           sent.add(
@@ -482,21 +487,27 @@ final class RecognizerBenchmark {
       out.printf(
           "  load generator: at most %.1f ms behind its schedule (period %.2f ms)%n",
           maxLagNanos / 1e6, periodNanos / 1e6);
-      int pacedTotal = (int) steps;
+      int pacedTotal = (int) steps; // all of them, the lead-in's too
       waitFor(() -> received.size() >= pacedTotal, Duration.ofSeconds(120));
       reading.set(false);
       reader.join(10_000);
       long vocabSent = vocabSentAt;
+      long leadInEnd = leadInEndAt;
       List<long[]> all;
       synchronized (received) {
-        all = new ArrayList<>(received);
+        all = new ArrayList<>(received.stream().filter(r -> r[0] >= leadInEnd).toList());
       }
       double[] lat = all.stream().mapToDouble(r -> (r[1] - r[0]) / 1e6).toArray();
       double vocabApply =
           newLabelSeenAt.get() == 0 ? Double.NaN : (newLabelSeenAt.get() - vocabSent) / 1e6;
       out.printf(
-          "paced %.0f windows/s for %.1f s: %d recognitions, model now %s%n",
-          rate, steps * periodNanos / 1e9, all.size(), service.servingVersion());
+          "paced %.0f windows/s for %.1f s: %d recognitions after a lead-in of %.1f s, model now"
+              + " %s%n",
+          rate,
+          steps * periodNanos / 1e9,
+          all.size(),
+          segmentNanos / 1e9,
+          service.servingVersion());
       double[] inTopology = all.stream().mapToDouble(r -> r[2] / 1000.0).toArray();
       out.printf(
           "  of which in the topology (window complete → recognition forwarded): p50 %.1f ms, p99"
