@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.IValue;
 import io.openmede.model.train.LossAndGradient;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.model.weights.Safetensors;
@@ -43,6 +44,12 @@ public final class ClipModel implements AutoCloseable {
   private volatile boolean temporal = true;
   private volatile String textHash;
   private DataType dtype = DataType.FLOAT32;
+  private final VisionTowerScript tower;
+
+  /** The inference tower's weights and their dtype, swapped together. */
+  private volatile InferenceWeights inference;
+
+  private boolean closed;
 
   private ClipModel(
       ClipConfig config,
@@ -66,6 +73,10 @@ public final class ClipModel implements AutoCloseable {
       }
     }
     this.trainable = ParameterSet.liveView(device, visual);
+    this.tower = VisionTowerScript.compile(manager);
+    this.inference =
+        new InferenceWeights(
+            InferenceDtype.F32, tower.weights(config, weights, InferenceDtype.F32));
   }
 
   private static void checkDevice(ComputeDevice device) {
@@ -228,6 +239,15 @@ public final class ClipModel implements AutoCloseable {
     return dtype == DataType.FLOAT32 ? x : x.toType(dtype, false);
   }
 
+  /** The image tower for inference: {@code [n, 3, R, R]} pixels to {@code [n, E]} float32. */
+  private NDArray inferImages(NDManager step, float[] pixels, int batch, int frames, boolean temp) {
+    int r = config.imageResolution();
+    NDArray x = step.create(pixels, new Shape((long) batch * frames, 3, r, r));
+    InferenceWeights w = inference;
+    boolean fused = device.isGpu() || w.dtype() != InferenceDtype.BF16;
+    return tower.run(step, x, w.list(), batch, frames, config.visionHeads(), temp, fused);
+  }
+
   private static float[][] rows(NDArray a) {
     NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
     float[] flat = f.toFloatArray();
@@ -263,7 +283,7 @@ public final class ClipModel implements AutoCloseable {
               + (long) n * 3 * r * r);
     }
     try (NDManager step = manager.newSubManager()) {
-      return rows(forward(step, null).images(pixelsArray(step, pixels, n), n, 1, false));
+      return rows(inferImages(step, pixels, n, 1, false));
     }
   }
 
@@ -325,13 +345,59 @@ public final class ClipModel implements AutoCloseable {
   public float[][] embedVideos(VideoBatch batch) {
     checkBatch(batch);
     try (NDManager step = manager.newSubManager()) {
-      ClipForward f = forward(step, null);
       int b = batch.batch();
       int t = batch.frames();
-      NDArray feats = f.images(pixelsArray(step, batch.pixels(), (long) b * t), b, t, temporal);
-      return rows(f.videoEmbedding(feats, b, t));
+      NDArray feats = inferImages(step, batch.pixels(), b, t, temporal);
+      return rows(forward(step, null).videoEmbedding(feats, b, t));
     }
   }
+
+  /**
+   * Frame features {@code [B*T][E]} (projected, not normalised) from the op-by-op image tower that
+   * gradients go through ({@code ClipForward}), for tests that hold the compiled inference tower to
+   * it.
+   */
+  float[][] frameFeaturesOpByOp(VideoBatch batch) {
+    checkBatch(batch);
+    try (NDManager step = manager.newSubManager()) {
+      int b = batch.batch();
+      int t = batch.frames();
+      return rows(
+          forward(step, null)
+              .images(pixelsArray(step, batch.pixels(), (long) b * t), b, t, temporal));
+    }
+  }
+
+  /** Frame features {@code [B*T][E]} from the compiled inference tower, in the inference dtype. */
+  float[][] frameFeatures(VideoBatch batch) {
+    checkBatch(batch);
+    try (NDManager step = manager.newSubManager()) {
+      return rows(inferImages(step, batch.pixels(), batch.batch(), batch.frames(), temporal));
+    }
+  }
+
+  /**
+   * Sets the number type of inference ({@link #embedVideos}, {@link #encodeImages}); float32 by
+   * default. {@link InferenceDtype#BF16} copies the image tower's weights to bfloat16 now: changes
+   * to {@link #parameters()} made afterwards are not seen by inference until this is called again
+   * (a serving model's weights do not change; training keeps float32). Must not overlap inference.
+   *
+   * @throws IllegalArgumentException when the dtype should not be used on this model's device
+   *     ({@link InferenceDtype#unsupportedOn}), with the reason
+   */
+  public synchronized void setInferenceDtype(InferenceDtype type) {
+    type.checkSupportedOn(device);
+    InferenceWeights old = inference;
+    inference = new InferenceWeights(type, tower.weights(config, weights, type));
+    old.list().close();
+  }
+
+  /** The number type of inference. */
+  public InferenceDtype inferenceDtype() {
+    return inference.dtype();
+  }
+
+  private record InferenceWeights(InferenceDtype dtype, IValue list) {}
 
   /**
    * Switches Open-VCLIP's temporal attention on (the default) or off. When on and T > 1, in every
@@ -535,11 +601,20 @@ public final class ClipModel implements AutoCloseable {
     }
     this.trainable = ParameterSet.liveView(device, visual);
     this.dtype = type;
+    InferenceWeights old = inference;
+    inference = new InferenceWeights(old.dtype(), tower.weights(config, weights, old.dtype()));
+    old.list().close();
   }
 
   /** Frees the model's native memory. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    inference.list().close();
+    tower.close();
     manager.close();
   }
 }

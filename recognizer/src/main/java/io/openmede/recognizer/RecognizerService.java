@@ -154,6 +154,15 @@ public final class RecognizerService implements AutoCloseable {
     RecognizerMetrics metrics = new RecognizerMetrics();
     applyModelThreads(settings.modelThreads());
     List<ComputeDevice> devices = settings.devices().stream().map(ComputeDevice::parse).toList();
+    for (ComputeDevice d : devices) {
+      settings
+          .modelDtype()
+          .unsupportedOn(d)
+          .ifPresent(
+              why -> {
+                throw new SettingsException(RecognizerSettings.MODEL_DTYPE.name() + ": " + why);
+              });
+    }
     Optional<Path> weights =
         settings.weights().isPresent()
             ? settings.weights()
@@ -163,9 +172,11 @@ public final class RecognizerService implements AutoCloseable {
     try {
       for (ComputeDevice d : devices) {
         ClipModel m =
-            weights.isPresent()
-                ? ClipModel.load(weights.get(), d)
-                : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d);
+            ClipModelLoader.inferringIn(
+                weights.isPresent()
+                    ? ClipModel.load(weights.get(), d)
+                    : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d),
+                settings.modelDtype());
         ClipModelLoader.warmUp(m, settings.window().frames());
         m.textTowerHash(); // the class embeddings' key: hashed now, not on the first batch
         slots.add(ModelSlot.closingInBackground(m, version));
@@ -235,7 +246,8 @@ public final class RecognizerService implements AutoCloseable {
           new CheckpointInstaller<>(
               new CheckpointFetcher(settings.checkpointCache(), settings.checkpointRoots()),
               slots,
-              new ClipModelLoader(devices, settings.window().frames(), classes::prepare),
+              new ClipModelLoader(
+                  devices, settings.modelDtype(), settings.window().frames(), classes::prepare),
               new CheckpointInstaller.Listener() {
                 @Override
                 public void installed(String v) {

@@ -1,5 +1,6 @@
 package io.openmede.recognizer;
 
+import io.openmede.model.InferenceDtype;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;
 import io.openmede.settings.Setting;
@@ -43,6 +44,7 @@ import java.util.Optional;
  * @param modelThreads libtorch intra-op threads, 0 for DJL's default
  * @param producerLinger Kafka Streams' producer {@code linger.ms}
  * @param fetchMaxWait Kafka Streams' consumers' {@code fetch.max.wait.ms}
+ * @param modelDtype the number type of the image tower at inference
  */
 public record RecognizerSettings(
     String applicationId,
@@ -70,7 +72,8 @@ public record RecognizerSettings(
     boolean threadsSpareScorer,
     int modelThreads,
     Duration producerLinger,
-    Duration fetchMaxWait) {
+    Duration fetchMaxWait,
+    InferenceDtype modelDtype) {
 
   /** Kafka Streams' processing guarantees. */
   public enum ProcessingGuarantee {
@@ -255,6 +258,17 @@ public record RecognizerSettings(
               + " recognizer.stream.threads), which measured faster on 2 cores shared with Kafka."
               + " Takes effect when the process loads its first model.");
 
+  public static final Setting<InferenceDtype> MODEL_DTYPE =
+      Setting.choice(
+          "recognizer.model.dtype",
+          InferenceDtype.class,
+          InferenceDtype.F32,
+          "Number type of the image tower at inference: f32, or bf16 (bfloat16, on CPUs with"
+              + " AVX512-BF16 or AMX, and GPUs; refused at start on a CPU without them). Weights"
+              + " stay float32; bf16 runs on a copy of the image tower: ViT-B/16 about 1.9x as"
+              + " fast on an AVX512-BF16 CPU, the same top-1 label on 99.5 % of the world's test"
+              + " clips (openmede bench model).");
+
   /** Every recognizer setting. */
   public static final SettingsGroup GROUP =
       SettingsGroup.of(
@@ -288,7 +302,8 @@ public record RecognizerSettings(
           THREADS_NICE,
           THREADS_OWN_CPU,
           THREADS_SPARE_SCORER,
-          MODEL_THREADS);
+          MODEL_THREADS,
+          MODEL_DTYPE);
 
   public RecognizerSettings {
     Objects.requireNonNull(window, "window");
@@ -309,6 +324,7 @@ public record RecognizerSettings(
     if (devices.isEmpty()) {
       throw new SettingsException(DEVICES.name() + " is empty; name at least one device (cpu)");
     }
+    Objects.requireNonNull(modelDtype, "modelDtype");
     devices = List.copyOf(devices);
     checkpointRoots = List.copyOf(checkpointRoots);
     trustedKeys = List.copyOf(trustedKeys);
@@ -362,7 +378,8 @@ public record RecognizerSettings(
         s.get(THREADS_SPARE_SCORER),
         s.get(MODEL_THREADS),
         s.get(PRODUCER_LINGER),
-        s.get(FETCH_MAX_WAIT));
+        s.get(FETCH_MAX_WAIT),
+        s.get(MODEL_DTYPE));
   }
 
   /** Defaults with another window and batching (tests, benchmarks). */
@@ -393,6 +410,7 @@ public record RecognizerSettings(
         threadsSpareScorer,
         modelThreads,
         producerLinger,
-        fetchMaxWait);
+        fetchMaxWait,
+        modelDtype);
   }
 }

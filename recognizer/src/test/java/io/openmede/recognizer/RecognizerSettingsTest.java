@@ -3,6 +3,7 @@ package io.openmede.recognizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openmede.model.InferenceDtype;
 import io.openmede.recognizer.window.WindowSpacing;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
@@ -27,6 +28,25 @@ class RecognizerSettingsTest {
     assertThat(s.maxBatchDelay()).isEqualTo(Duration.ofMillis(20));
     assertThat(s.producerLinger()).isEqualTo(Duration.ofMillis(100));
     assertThat(s.fetchMaxWait()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.modelDtype()).isEqualTo(InferenceDtype.F32);
+  }
+
+  @Test
+  void from_modelDtype_bf16IsRead_andAnUnknownTypeNamesTheChoices() {
+    RecognizerSettings s =
+        RecognizerSettings.from(
+            Settings.of(
+                List.of(RecognizerSettings.GROUP), Map.of("recognizer.model.dtype", "bf16")));
+    assertThat(s.modelDtype()).isEqualTo(InferenceDtype.BF16);
+    assertThatThrownBy(
+            () ->
+                RecognizerSettings.from(
+                    Settings.of(
+                        List.of(RecognizerSettings.GROUP),
+                        Map.of("recognizer.model.dtype", "fp16"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("recognizer.model.dtype")
+        .hasMessageContaining("f32|bf16");
   }
 
   @Test

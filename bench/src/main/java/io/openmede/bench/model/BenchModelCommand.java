@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
       "for the tiny preset and vit-b-16 (random weights, T frames, 224x224 for vit-b-16).",
       "The last line is RESULT tiny_infer_clips_per_s=... tiny_train_samples_per_s=..."
           + " vitb16_infer_clips_per_s=... vitb16_train_samples_per_s=... peak_gflops=..."
-          + " vitb16_gflops=... vitb16_peak_fraction=... (the peak: a large float32 matrix"
-          + " product in the same process and threads)"
+          + " vitb16_gflops=... vitb16_peak_fraction=... tiny_bf16_speedup=..."
+          + " vitb16_bf16_speedup=... bf16_top1_agreement=... (the peak: a large float32 matrix"
+          + " product in the same process and threads; bfloat16 against float32 in alternating"
+          + " rounds, n/a on a CPU without AVX512-BF16 or AMX)"
     })
 public final class BenchModelCommand implements Callable<Integer> {
 
@@ -72,6 +74,15 @@ public final class BenchModelCommand implements Callable<Integer> {
   @Option(names = "--skip-vitb16", description = "Measure only the tiny model.")
   private boolean skipVitb16;
 
+  @Option(
+      names = "--agreement-per-action",
+      defaultValue = "15",
+      description = {
+        "Test clips per action and test set (4 sets, 20 actions) on which bfloat16's top-1 is",
+        "compared with float32's; 0 skips it (default: ${DEFAULT-VALUE})."
+      })
+  private int agreementPerAction;
+
   private final PrintStream out;
 
   /** For picocli: prints to standard output. */
@@ -96,7 +107,8 @@ public final class BenchModelCommand implements Callable<Integer> {
               tinyIterations,
               vitb16Batch,
               vitb16Iterations,
-              !skipVitb16);
+              !skipVitb16,
+              agreementPerAction);
     } catch (IllegalArgumentException e) {
       System.err.println("bench model: " + e.getMessage());
       return 2;

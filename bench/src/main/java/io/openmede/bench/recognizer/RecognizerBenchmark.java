@@ -13,6 +13,7 @@ import io.openmede.recognizer.score.ClipScorer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScoredBatch;
 import io.openmede.recognizer.score.ThreadPriorities;
+import io.openmede.recognizer.swap.ClipModelLoader;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
 import io.openmede.recognizer.vocabulary.VocabularyClass;
@@ -725,9 +726,11 @@ final class RecognizerBenchmark {
       Optional<Path> weights =
           rs.weights().isPresent() ? rs.weights() : DefaultWeights.defaultFor(rs.preset());
       ClipModel model =
-          weights.isPresent()
-              ? ClipModel.load(weights.get(), ComputeDevice.CPU)
-              : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU);
+          ClipModelLoader.inferringIn(
+              weights.isPresent()
+                  ? ClipModel.load(weights.get(), ComputeDevice.CPU)
+                  : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU),
+              rs.modelDtype());
       slot = new ModelSlot<>(model, "bare");
       scorer = new ModelClipScorer(slot, cache);
       for (int i = 0; i < WARM_UP_PASSES; i++) {

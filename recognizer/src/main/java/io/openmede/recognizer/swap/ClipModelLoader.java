@@ -2,6 +2,7 @@ package io.openmede.recognizer.swap;
 
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
+import io.openmede.model.InferenceDtype;
 import io.openmede.model.VideoBatch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,23 +19,44 @@ import java.util.function.BiConsumer;
 public final class ClipModelLoader implements CheckpointInstaller.Loader<ClipModel> {
 
   private final List<ComputeDevice> devices;
+  private final InferenceDtype dtype;
   private final int frames;
   private final BiConsumer<ClipModel, String> prepare;
 
   /**
+   * @param dtype the number type every loaded model infers in
    * @param prepare called with each warmed candidate and its version before the swap (e.g. to
    *     compute the class embeddings of the current vocabulary)
    */
   public ClipModelLoader(
-      List<ComputeDevice> devices, int frames, BiConsumer<ClipModel, String> prepare) {
+      List<ComputeDevice> devices,
+      InferenceDtype dtype,
+      int frames,
+      BiConsumer<ClipModel, String> prepare) {
     this.devices = List.copyOf(devices);
+    this.dtype = dtype;
     this.frames = frames;
     this.prepare = prepare;
   }
 
   @Override
   public ClipModel load(Path weights, int replica) throws IOException {
-    return ClipModel.load(weights, devices.get(replica));
+    return inferringIn(ClipModel.load(weights, devices.get(replica)), dtype);
+  }
+
+  /**
+   * {@code model} set to infer in {@code dtype}; closed when that fails.
+   *
+   * @throws IllegalArgumentException when the dtype should not be used on the model's device
+   */
+  public static ClipModel inferringIn(ClipModel model, InferenceDtype dtype) {
+    try {
+      model.setInferenceDtype(dtype);
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
   }
 
   @Override
