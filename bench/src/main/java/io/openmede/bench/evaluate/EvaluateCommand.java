@@ -9,6 +9,7 @@ import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.DefaultWeights;
+import io.openmede.model.InferenceDtype;
 import io.openmede.schemas.labels.LabelMap;
 import io.openmede.trainer.eval.LabelSpace;
 import io.openmede.trainer.eval.ViewEmbedder;
@@ -144,6 +145,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "cpu or gpu:N (default: ${DEFAULT-VALUE}).")
   String device;
 
+  @Option(
+      names = "--dtype",
+      defaultValue = "f32",
+      description = {
+        "Number type of the image tower: f32, or bf16 (CPUs with AVX512-BF16 or AMX, GPUs),",
+        "to see what recognizer.model.dtype=bf16 does to accuracy (default: ${DEFAULT-VALUE})."
+      })
+  String dtype;
+
   @Spec CommandSpec spec;
 
   private final PrintStream stdout;
@@ -167,6 +177,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (views < 1 || batchSize < 1) {
       throw new ParameterException(spec.commandLine(), "--views and --batch-size must be >= 1");
     }
+    ComputeDevice dev = parse(() -> ComputeDevice.parse(device));
+    InferenceDtype type = parse(() -> InferenceDtype.parse(dtype));
+    type.unsupportedOn(dev)
+        .ifPresent(
+            why -> {
+              throw new ParameterException(spec.commandLine(), "--dtype " + dtype + ": " + why);
+            });
     Optional<LabelMap> map = labels == null ? Optional.empty() : Optional.of(LabelMap.load(labels));
     List<DatasetEntry> entries = read(list, map);
     List<DatasetEntry> inContext = List.of();
@@ -197,7 +214,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       models.put("average", average);
     }
     for (Map.Entry<String, Path> m : models.entrySet()) {
-      try (ClipModel model = ClipModel.load(m.getValue(), ComputeDevice.parse(device))) {
+      try (ClipModel model = ClipModel.load(m.getValue(), dev)) {
+        model.setInferenceDtype(type);
         if (model.config().imageResolution() != resolution) {
           throw new ParameterException(
               spec.commandLine(),
