@@ -31,6 +31,11 @@ import java.util.SplittableRandom;
  * nobody changes the parameters meanwhile; training calls and parameter changes must not overlap
  * with anything else. Gradient computations are serialised JVM-wide ({@code Backprop}: PyTorch's
  * engine allows one gradient collector at a time).
+ *
+ * <p>Two implementations of the image tower, held equal by tests: inference ({@link #embedVideos},
+ * {@link #encodeImages}) runs a compiled TorchScript program ({@code VisionTowerScript}) in the
+ * {@linkplain #setInferenceDtype inference dtype}; gradients go through the op-by-op tower ({@code
+ * ClipForward}) in float32.
  */
 public final class ClipModel implements AutoCloseable {
 
@@ -73,10 +78,15 @@ public final class ClipModel implements AutoCloseable {
       }
     }
     this.trainable = ParameterSet.liveView(device, visual);
-    this.tower = VisionTowerScript.compile(manager);
-    this.inference =
-        new InferenceWeights(
-            InferenceDtype.F32, tower.weights(config, weights, InferenceDtype.F32));
+    try {
+      this.tower = VisionTowerScript.compile(manager);
+      this.inference =
+          new InferenceWeights(
+              InferenceDtype.F32, tower.weights(config, weights, InferenceDtype.F32));
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
   }
 
   private static void checkDevice(ComputeDevice device) {

@@ -118,7 +118,7 @@ public final class RecognitionTopology {
         FRAMES_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINDOW_STORE),
+                settings.stateStore().supplier(WINDOW_STORE),
                 Serdes.String(),
                 WindowCodec.stateSerde())
             .withCachingEnabled(),
@@ -138,7 +138,7 @@ public final class RecognitionTopology {
         WINDOW_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(BUFFER_STORE),
+                settings.stateStore().supplier(BUFFER_STORE),
                 Serdes.String(),
                 WindowCodec.windowSerde())
             .withCachingEnabled(),

@@ -29,6 +29,20 @@ class RecognizerSettingsTest {
     assertThat(s.producerLinger()).isEqualTo(Duration.ofMillis(100));
     assertThat(s.fetchMaxWait()).isEqualTo(Duration.ofMillis(500));
     assertThat(s.modelDtype()).isEqualTo(InferenceDtype.F32);
+    assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(30));
+    assertThat(s.stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.MEMORY);
+  }
+
+  @Test
+  void stateStore_rocksdbIsPersistent_memoryIsNot_bothAreRead() {
+    RecognizerSettings s =
+        RecognizerSettings.from(
+            Settings.of(
+                List.of(RecognizerSettings.GROUP), Map.of("recognizer.state.store", "rocksdb")));
+    assertThat(s.stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.ROCKSDB);
+    assertThat(s.stateStore().supplier("w").get().persistent()).isTrue();
+    assertThat(RecognizerSettings.StateStoreKind.MEMORY.supplier("w").get().persistent()).isFalse();
+    assertThat(RecognizerSettings.StateStoreKind.MEMORY.supplier("w").name()).isEqualTo("w");
   }
 
   @Test

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The recognizer on the embedded broker and registry, exactly-once v2, tiny model, 32x32 JPEG. */
 class RecognizerIT {
@@ -111,11 +113,13 @@ class RecognizerIT {
     return p;
   }
 
-  @Test
-  void killedMidStream_restartedInANewProcess_everyWindowRecognizedExactlyOnce(@TempDir Path dir)
-      throws Exception {
-    try (RecognizerHarness h = harness("crash", dir)) {
+  @ParameterizedTest(name = "state in {0}")
+  @ValueSource(strings = {"memory", "rocksdb"})
+  void killedMidStream_restartedInANewProcess_everyWindowRecognizedExactlyOnce(
+      String store, @TempDir Path dir) throws Exception {
+    try (RecognizerHarness h = harness("crash-" + store, dir)) {
       h.set(RecognizerSettings.FOLLOW_CHECKPOINTS.name(), "false");
+      h.set(RecognizerSettings.STATE_STORE.name(), store);
       h.addLabel("waving");
       List<String> streams = List.of("cam-0", "cam-1", "cam-2");
       Process first = launch(h, dir.resolve("first.log"));
