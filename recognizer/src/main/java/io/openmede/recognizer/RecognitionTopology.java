@@ -114,7 +114,8 @@ public final class RecognitionTopology {
                 SCORE_PROCESSOR,
                 DEAD_LETTER_SINK,
                 topics.frameSerde().serializer(),
-                metrics),
+                metrics,
+                settings.maxStreamsPerTask()),
         FRAMES_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

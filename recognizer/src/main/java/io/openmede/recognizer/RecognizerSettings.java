@@ -46,6 +46,7 @@ import java.util.Optional;
  * @param fetchMaxWait Kafka Streams' consumers' {@code fetch.max.wait.ms}
  * @param modelDtype the number type of the image tower at inference
  * @param stateStore where the window and scoring-buffer stores keep their state between commits
+ * @param maxStreamsPerTask streams whose window state one task holds at most
  */
 public record RecognizerSettings(
     String applicationId,
@@ -75,7 +76,8 @@ public record RecognizerSettings(
     Duration producerLinger,
     Duration fetchMaxWait,
     InferenceDtype modelDtype,
-    StateStoreKind stateStore) {
+    StateStoreKind stateStore,
+    int maxStreamsPerTask) {
 
   /**
    * Where the window and scoring-buffer stores keep their state; either way it is fault tolerant:
@@ -306,6 +308,17 @@ public record RecognizerSettings(
               + " every commit, which adds latency at short commit intervals); both are restored"
               + " from their changelog topics after a restart.");
 
+  public static final Setting<Integer> MAX_STREAMS_PER_TASK =
+      Setting.integer(
+          "recognizer.streams.max-per-task",
+          10_000,
+          1,
+          Integer.MAX_VALUE,
+          "Streams whose window state one task (a partition of the frames topic) holds at most:"
+              + " the first batch of a stream beyond it goes to dead letters with the reason, so a"
+              + " producer naming endless stream ids cannot fill the recognizer's memory (each"
+              + " stream holds up to a window of frames).");
+
   /** Every recognizer setting. */
   public static final SettingsGroup GROUP =
       SettingsGroup.of(
@@ -341,7 +354,8 @@ public record RecognizerSettings(
           THREADS_SPARE_SCORER,
           MODEL_THREADS,
           MODEL_DTYPE,
-          STATE_STORE);
+          STATE_STORE,
+          MAX_STREAMS_PER_TASK);
 
   public RecognizerSettings {
     Objects.requireNonNull(window, "window");
@@ -419,7 +433,8 @@ public record RecognizerSettings(
         s.get(PRODUCER_LINGER),
         s.get(FETCH_MAX_WAIT),
         s.get(MODEL_DTYPE),
-        s.get(STATE_STORE));
+        s.get(STATE_STORE),
+        s.get(MAX_STREAMS_PER_TASK));
   }
 
   /** Defaults with another window and batching (tests, benchmarks). */
@@ -452,6 +467,7 @@ public record RecognizerSettings(
         producerLinger,
         fetchMaxWait,
         modelDtype,
-        stateStore);
+        stateStore,
+        maxStreamsPerTask);
   }
 }

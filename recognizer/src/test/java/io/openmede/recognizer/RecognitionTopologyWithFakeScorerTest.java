@@ -535,6 +535,40 @@ class RecognitionTopologyWithFakeScorerTest {
     assertThat(r.getProcessingLatencyMs()).isEqualTo(12_000.0);
   }
 
+  private static RecognizerSettings settingsWith(Map<String, String> values, WindowConfig window) {
+    return RecognizerSettings.from(Settings.of(List.of(RecognizerSettings.GROUP), values))
+        .with(window, 16, Duration.ZERO);
+  }
+
+  @Test
+  void streams_beyondTheTasksLimit_areRefusedWithTheSetting_andKnownStreamsGoOn() {
+    start(
+        settingsWith(Map.of("recognizer.streams.max-per-task", "2"), WindowConfig.ofFrames(2, 2)));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    send("cam-2", 0, 0, 1);
+    send("cam-3", 0, 0, 1);
+    send("cam-1", 1, 2, 3);
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getError()).contains("'cam-3'").contains("recognizer.streams.max-per-task=2");
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(recognitions.readValuesToList())
+        .extracting(r -> r.getStreamId() + ":" + r.getFirstSequence())
+        .containsExactly("cam-1:0", "cam-2:0", "cam-1:2");
+    assertThat(metrics.deadLetters.labelValues("too-many-streams").get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void stateStore_rocksdb_windowsLikeTheDefaultInMemory() {
+    start(settingsWith(Map.of("recognizer.state.store", "rocksdb"), WindowConfig.ofFrames(4, 2)));
+    addLabel("waving");
+    send("cam-1", 0, 0, 3);
+    send("cam-1", 1, 4, 7);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(0L, 2L, 4L);
+  }
+
   @Test
   void deadLetters_undecodableJpeg_isRefusedWithReasonAndTheStreamGoesOn() {
     start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));

@@ -19,7 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * persistent window store, applies the {@link SlidingWindower}, stores the state back and forwards
  * completed {@link ClipWindow}s (key: stream id) to the scoring processor. A batch that fails
  * {@link FrameBatchCheck} (or a tombstone) goes to the dead-letter sink with the reason and the
- * original bytes; the stream's state is not touched.
+ * original bytes; the stream's state is not touched. So does the first batch of a new stream when
+ * the task's store already holds {@code maxStreams} streams: the state kept per stream is bounded
+ * (a few frames), the number of streams a producer can name is not.
  */
 public final class FrameWindowProcessor implements Processor<String, FrameBatch, Object, Object> {
 
@@ -29,6 +31,7 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
   private final String deadLetterChild;
   private final Serializer<FrameBatch> frameSerializer;
   private final RecognizerMetrics metrics;
+  private final int maxStreams;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, StreamWindowState> store;
 
@@ -38,8 +41,10 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
       String windowsChild,
       String deadLetterChild,
       Serializer<FrameBatch> frameSerializer,
-      RecognizerMetrics metrics) {
+      RecognizerMetrics metrics,
+      int maxStreams) {
     this.storeName = storeName;
+    this.maxStreams = maxStreams;
     this.windower = new SlidingWindower(config);
     this.windowsChild = windowsChild;
     this.deadLetterChild = deadLetterChild;
@@ -58,17 +63,36 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
     FrameBatch batch = record.value();
     metrics.frameBatches.inc();
     if (batch == null) {
-      deadLetter(record, null, "tombstone (null value) on the frames topic; expected a FrameBatch");
+      deadLetter(
+          record,
+          null,
+          "tombstone (null value) on the frames topic; expected a FrameBatch",
+          "bad-frames");
       return;
     }
     Optional<String> problem = FrameBatchCheck.problem(batch);
     if (problem.isPresent()) {
-      deadLetter(record, batch, problem.get());
+      deadLetter(record, batch, problem.get(), "bad-frames");
       return;
     }
     String stream = batch.getStreamId();
     StreamWindowState state = store.get(stream);
     if (state == null) {
+      long open = store.approximateNumEntries();
+      if (open >= maxStreams) {
+        deadLetter(
+            record,
+            batch,
+            "stream '"
+                + stream
+                + "' is new and this task already holds the window state of "
+                + open
+                + " streams, its limit (recognizer.streams.max-per-task="
+                + maxStreams
+                + "): raise it if these are real cameras, or add partitions and instances",
+            "too-many-streams");
+        return;
+      }
       state = new StreamWindowState();
     }
     SlidingWindower.Outcome outcome =
@@ -94,7 +118,8 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
   private void deadLetter(
       org.apache.kafka.streams.processor.api.Record<String, FrameBatch> record,
       FrameBatch batch,
-      String reason) {
+      String reason,
+      String metricReason) {
     Optional<RecordMetadata> meta = context.recordMetadata();
     String topic = meta.map(RecordMetadata::topic).orElse("unknown");
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
@@ -116,7 +141,7 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
             reason,
             "io.openmede.recognizer.window.FrameBatchCheck",
             context.currentSystemTimeMs());
-    metrics.deadLetters.labelValues("bad-frames").inc();
+    metrics.deadLetters.labelValues(metricReason).inc();
     context.forward(record.withKey((Object) key).withValue((Object) letter), deadLetterChild);
   }
 }
