@@ -184,7 +184,7 @@ final class ClipForward {
   }
 
   /** Mean over frames of {@code [B*T, E]} features, then L2 normalisation: {@code [B, E]}. */
-  NDArray videoEmbedding(NDArray frameFeatures, int batch, int frames) {
+  static NDArray videoEmbedding(NDArray frameFeatures, int batch, int frames) {
     NDArray v =
         frameFeatures.reshape(batch, frames, frameFeatures.getShape().get(1)).mean(new int[] {1});
     return v.div(v.square().sum(new int[] {1}, true).sqrt());

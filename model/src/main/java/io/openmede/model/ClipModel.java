@@ -358,7 +358,7 @@ public final class ClipModel implements AutoCloseable {
       int b = batch.batch();
       int t = batch.frames();
       NDArray feats = inferImages(step, batch.pixels(), b, t, temporal);
-      return rows(forward(step, null).videoEmbedding(feats, b, t));
+      return rows(ClipForward.videoEmbedding(feats, b, t));
     }
   }
 
@@ -583,7 +583,7 @@ public final class ClipModel implements AutoCloseable {
         (step, params) -> {
           ClipForward f = forward(step, params);
           NDArray pixels = pixelsArray(step, batch.pixels(), (long) b * t);
-          NDArray video = f.videoEmbedding(f.images(pixels, b, t, temporal), b, t);
+          NDArray video = ClipForward.videoEmbedding(f.images(pixels, b, t, temporal), b, t);
           NDArray cls =
               step.create(classFlat, new Shape(k, config.embedDim())).toType(dtype, false);
           NDArray logits = video.matMul(cls.transpose()).mul(f.scalar(logitScale()));
