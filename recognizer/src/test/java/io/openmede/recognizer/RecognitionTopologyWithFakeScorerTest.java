@@ -431,7 +431,11 @@ class RecognitionTopologyWithFakeScorerTest {
         .containsExactly("cam-a:0", "cam-a:2");
     assertThat(size(buffer)).isEqualTo(1);
 
-    driver.advanceWallClockTime(Duration.ofSeconds(60)); // cam-b waited the delay: scored
+    // cam-b waited the delay and the scorer is idle: its partial batch goes to the scoring thread,
+    // and is forwarded at the task's next punctuation after it is done
+    driver.advanceWallClockTime(Duration.ofSeconds(60));
+    Thread.sleep(100);
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
     assertThat(recognitions.readKeyValuesToList())
         .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
         .containsExactly("cam-b:0");

@@ -514,6 +514,8 @@ final class RecognizerBenchmark {
           "  of which in the topology (window complete → recognition forwarded): p50 %.1f ms, p99"
               + " %.1f ms; the rest is the producer, the commit interval and the reader%n",
           percentile(inTopology, 50), percentile(inTopology, 99));
+      printLegs(all);
+      out.printf("  stream thread (paced phase): %s%n", streamThreadMetrics(service));
       // steady state: every segment without an event (the first, and the quiet one before each
       // swap), pooled
       List<long[]> eventFree = new ArrayList<>();
@@ -571,6 +573,36 @@ final class RecognizerBenchmark {
     } finally {
       reading.set(false);
     }
+  }
+
+  /**
+   * Where the end-to-end time goes, per window: before the topology (sent → the window's last frame
+   * batch taken by the stream thread: the producer, the broker, the Streams consumer's fetch), in
+   * it, and after it (recognition forwarded → read: the wait for the transaction's commit, the
+   * commit, the reader's fetch). The recognizer stamps {@code recognizedAt} with the wall clock in
+   * milliseconds; the benchmark's nanosecond clock is put on the wall clock once, here.
+   */
+  private void printLegs(List<long[]> all) {
+    long wallMinusNanoMs = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
+    double[] before = new double[all.size()];
+    double[] after = new double[all.size()];
+    for (int i = 0; i < all.size(); i++) {
+      long[] r = all.get(i);
+      double sentWallMs = r[0] / 1e6 + wallMinusNanoMs;
+      double readWallMs = r[1] / 1e6 + wallMinusNanoMs;
+      double arrivedWallMs = r[3] - r[2] / 1000.0;
+      before[i] = arrivedWallMs - sentWallMs;
+      after[i] = readWallMs - r[3];
+    }
+    out.printf(
+        "  legs (ms, p50/p90/p99): before the topology %.1f/%.1f/%.1f, after it (commit wait,"
+            + " commit, reader) %.1f/%.1f/%.1f%n",
+        percentile(before, 50),
+        percentile(before, 90),
+        percentile(before, 99),
+        percentile(after, 50),
+        percentile(after, 90),
+        percentile(after, 99));
   }
 
   /** End-to-end latencies (ms) of the windows sent in [{@code from}, {@code to}) (ns). */
@@ -681,7 +713,13 @@ final class RecognizerBenchmark {
           byKey.put(k, v);
           Long sent = sentAt.get(k);
           if (sent != null) {
-            received.add(new long[] {sent, now, (long) (v.getProcessingLatencyMs() * 1000)});
+            received.add(
+                new long[] {
+                  sent,
+                  now,
+                  (long) (v.getProcessingLatencyMs() * 1000),
+                  v.getRecognizedAt().toEpochMilli()
+                });
           }
           maxVocabulary.accumulateAndGet(v.getVocabularyVersion(), Math::max);
           long base = vocabularyBaseline.get();

@@ -13,12 +13,14 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>A batch holds at most {@code maxBatch} waiting windows, in key order.
- *   <li>A full batch is taken as soon as {@code maxBatch} windows wait (with a zero delay, as soon
- *       as one waits).
- *   <li>A partial batch is taken by time: when the oldest waiting window has waited {@code
- *       maxDelay}, not counting the time the scorer was busy meanwhile (under load a task's windows
- *       keep gathering while another batch is scored, instead of being flushed half full), and only
- *       when nothing is in flight (under load batches stay full).
+ *   <li>A full batch is taken as soon as {@code maxBatch} windows wait.
+ *   <li>A partial batch is taken only when the scorer would otherwise sit idle: the task has no
+ *       batch in flight and the scoring thread has none to run, of any task; and only once the
+ *       oldest waiting window has waited {@code maxDelay}, not counting the time the stream thread
+ *       spent waiting for the scorer meanwhile. Under load the scorer is never idle, so windows
+ *       keep gathering while it works and batches stay full; under a light load a window is scored
+ *       as soon as it is ready (with a zero delay) instead of waiting for company that is not
+ *       coming.
  *   <li>Windows restored from the buffer store after a restart are overdue: they are flushed at the
  *       first chance.
  * </ul>
@@ -67,21 +69,26 @@ final class MicroBatcher<W> {
     overdue = true;
   }
 
-  /** Whether a full batch waits (with a zero delay: whether anything waits). */
+  /** Whether a full batch waits. */
   boolean fullBatchWaiting() {
-    return waiting.size() >= maxBatch || (maxDelay.isZero() && !waiting.isEmpty());
+    return waiting.size() >= maxBatch;
   }
 
   /**
-   * Whether the waiting windows are due by time at {@code nowMs}, with the scorer's busy clock at
-   * {@code busyNanos} and {@code inFlight} batches not yet forwarded.
+   * Whether a partial batch is due at {@code nowMs}, with the busy clock at {@code busyNanos},
+   * {@code inFlight} batches of this task not yet forwarded, and the scoring thread idle ({@code
+   * scorerIdle}: nothing submitted to it and not done) or not. Restored windows are due whenever
+   * nothing of the task is in flight.
    */
-  boolean dueByTime(long nowMs, long busyNanos, int inFlight) {
+  boolean dueByTime(long nowMs, long busyNanos, int inFlight, boolean scorerIdle) {
     if (waiting.isEmpty() || inFlight > 0) {
       return false;
     }
     if (overdue) {
       return true;
+    }
+    if (!scorerIdle) {
+      return false;
     }
     Oldest o = oldest.orElseThrow();
     long busyMs = (busyNanos - o.busyNanosThen()) / 1_000_000;

@@ -26,17 +26,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: a ready window is put into a persistent, changelogged buffer store of this task. A
  * micro-batch is taken from the buffer when it holds {@code maxBatch} windows, or by a wall-clock
- * punctuator once its oldest window has waited {@code maxDelay} while the scorer was idle (time the
- * stream thread or its scoring thread spends scoring does not count: under load a task's buffer
- * keeps filling while another task's batch is scored, instead of being flushed half full as soon as
- * that batch ends; when idle the delay is plain wall-clock time). A batch's windows stay in the
- * buffer until its results are forwarded; forwarding and deleting them happen together on the
- * stream thread. Buffering, forwarding, deleting and the input offsets all belong to the same task,
- * so Kafka Streams commits them in one transaction (exactly-once v2): after a crash the buffer is
- * restored from its changelog exactly as of the last commit (including windows whose batch was
- * being scored then), and the frames after that commit are processed again, so every window is
- * recognized exactly once. A batch spans the streams of one task (partition); with several
- * partitions per stream thread each task batches on its own.
+ * partial batch when the scorer would otherwise sit idle: the task has nothing in flight, the
+ * scoring thread has nothing to run (of any task), and the oldest window has waited {@code
+ * maxDelay} (checked at each record and each wall-clock punctuation; {@link MicroBatcher}). Under
+ * load the scorer is never idle and batches stay full; under a light load a ready window is scored
+ * at once with a zero delay. A batch's windows stay in the buffer until its results are forwarded;
+ * forwarding and deleting them happen together on the stream thread. Buffering, forwarding,
+ * deleting and the input offsets all belong to the same task, so Kafka Streams commits them in one
+ * transaction (exactly-once v2): after a crash the buffer is restored from its changelog exactly as
+ * of the last commit (including windows whose batch was being scored then), and the frames after
+ * that commit are processed again, so every window is recognized exactly once. A batch spans the
+ * streams of one task (partition); with several partitions per stream thread each task batches on
+ * its own.
  *
  * <p>{@link ScoringMode#PIPELINED}: the stream thread prepares a full batch ({@link
  * ClipScorer#prepare}: decoding and preprocessing) and hands it to a scoring thread belonging to
@@ -45,8 +46,7 @@ import org.slf4j.LoggerFactory;
  * #PIPELINE_DEPTH} batches in flight, so that the scoring thread still has a batch queued while the
  * stream thread commits; a further full batch waits for the oldest one (backpressure). Results are
  * forwarded in batch order at the next record or punctuation of the task after their batch is done.
- * A partial batch (flushed by time) is only taken when the task has nothing in flight: under load
- * batches stay full.
+ * A partial batch is only taken when the scorer is idle: under load batches stay full.
  *
  * <p>Per batch: the vocabulary snapshot is read once when it is taken (a change that reached the
  * instance is used by every later batch), the model is leased once by the scorer (a swap takes
@@ -162,6 +162,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
         break;
       }
     }
+    submitPartialIfDue(context.currentSystemTimeMs());
     if (lane.isEmpty()) {
       forwardAll();
     }
@@ -169,10 +170,21 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   private void punctuate(long now) {
     forwardDone();
-    if (waiting.dueByTime(now, thread.busyNanos(), inFlight.size())) {
-      while (submit()) {
-        forwardAll(); // input is slow: no point in waiting for the next record to forward
-      }
+    submitPartialIfDue(now);
+    if (lane.isEmpty()) {
+      forwardAll(); // input is slow: no point in waiting for the next record to forward
+    }
+  }
+
+  /**
+   * Takes a partial batch when the scorer would otherwise sit idle and the oldest window has waited
+   * long enough ({@link MicroBatcher#dueByTime}); on the lane it runs while the stream thread goes
+   * on, and its results are forwarded at the task's next record or punctuation.
+   */
+  private void submitPartialIfDue(long now) {
+    boolean scorerIdle = lane.map(ScoringLane::idle).orElse(true);
+    if (waiting.dueByTime(now, thread.busyNanos(), inFlight.size(), scorerIdle)) {
+      submit();
     }
   }
 

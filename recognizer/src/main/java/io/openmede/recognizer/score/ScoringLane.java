@@ -194,6 +194,11 @@ final class ScoringLane {
     return executor.submit(counted(job, ownPending, false));
   }
 
+  /** Whether no batch is submitted and not done, on the own thread or the spare one. */
+  boolean idle() {
+    return ownPending.get() == 0 && sparePending.get() == 0;
+  }
+
   /** Whether batches go to a spare thread too (its own thread holds a CPU and has a spare). */
   boolean spareInUse() {
     return spareInUse;

@@ -36,32 +36,51 @@ class MicroBatcherTest {
   }
 
   @Test
-  void withZeroDelay_oneWindowIsAFullBatch() {
+  void withZeroDelay_oneWindowIsDueAtOnce_butOnlyWhenTheScorerIsIdle() {
     MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ZERO);
-    assertThat(b.fullBatchWaiting()).isFalse();
+    b.offer("a", "A", 100, 0);
+    assertThat(b.fullBatchWaiting()).as("one window is not a full batch").isFalse();
+    assertThat(b.dueByTime(100, 0, 0, true)).isTrue();
+    assertThat(b.dueByTime(100, 0, 0, false))
+        .as("the scorer runs another task's batch: the window gathers company meanwhile")
+        .isFalse();
+    assertThat(b.dueByTime(100, 0, 1, true)).as("this task has a batch in flight").isFalse();
+  }
+
+  @Test
+  void aPartialBatch_isNeverDueWhileTheScorerIsBusy_howeverLongItWaited() {
+    MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ofMillis(20));
     b.offer("a", "A", 0, 0);
-    assertThat(b.fullBatchWaiting()).isTrue();
+    assertThat(b.dueByTime(1_000_000, 0, 0, false)).isFalse();
+    assertThat(b.dueByTime(1_000_000, 0, 0, true)).isTrue();
+  }
+
+  @Test
+  void restoredWindows_areDueEvenWhileTheScorerIsBusy() {
+    MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ofHours(1));
+    b.restore("a", "A");
+    assertThat(b.dueByTime(0, 0, 0, false)).isTrue();
   }
 
   @Test
   void aPartialBatch_isDueOnceTheOldestWaitedTheDelay_notCountingBusyTime() {
     MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ofMillis(20));
-    assertThat(b.dueByTime(1_000, 0, 0)).as("nothing waits").isFalse();
+    assertThat(b.dueByTime(1_000, 0, 0, true)).as("nothing waits").isFalse();
     b.offer("a", "A", 100, 5 * MS);
     b.offer("b", "B", 115, 5 * MS);
-    assertThat(b.dueByTime(119, 5 * MS, 0)).isFalse();
-    assertThat(b.dueByTime(120, 5 * MS, 0)).as("the oldest waited 20 ms").isTrue();
+    assertThat(b.dueByTime(119, 5 * MS, 0, true)).isFalse();
+    assertThat(b.dueByTime(120, 5 * MS, 0, true)).as("the oldest waited 20 ms").isTrue();
     // 15 ms of those 20 the scorer was busy: only 5 ms count
-    assertThat(b.dueByTime(120, 20 * MS, 0)).isFalse();
-    assertThat(b.dueByTime(135, 20 * MS, 0)).isTrue();
+    assertThat(b.dueByTime(120, 20 * MS, 0, true)).isFalse();
+    assertThat(b.dueByTime(135, 20 * MS, 0, true)).isTrue();
   }
 
   @Test
   void aPartialBatch_isNotDueWhileABatchIsInFlight() {
     MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ofMillis(20));
     b.offer("a", "A", 0, 0);
-    assertThat(b.dueByTime(1_000, 0, 1)).isFalse();
-    assertThat(b.dueByTime(1_000, 0, 0)).isTrue();
+    assertThat(b.dueByTime(1_000, 0, 1, true)).isFalse();
+    assertThat(b.dueByTime(1_000, 0, 0, true)).isTrue();
   }
 
   @Test
@@ -71,22 +90,22 @@ class MicroBatcherTest {
     b.offer("b", "B", 1, 0);
     b.offer("c", "C", 2, 0);
     b.take(); // A, B: C still waits, since time 0
-    assertThat(b.dueByTime(20, 0, 0)).isTrue();
+    assertThat(b.dueByTime(20, 0, 0, true)).isTrue();
     b.take(); // empty now
     b.offer("d", "D", 50, 0);
-    assertThat(b.dueByTime(69, 0, 0)).isFalse();
-    assertThat(b.dueByTime(70, 0, 0)).isTrue();
+    assertThat(b.dueByTime(69, 0, 0, true)).isFalse();
+    assertThat(b.dueByTime(70, 0, 0, true)).isTrue();
   }
 
   @Test
   void restoredWindows_areDueAtOnce_andTheNextWindowsWaitTheirDelay() {
     MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ofHours(1));
     b.restore("a", "A");
-    assertThat(b.dueByTime(0, 0, 0)).isTrue();
-    assertThat(b.dueByTime(0, 0, 1)).as("not while a batch is in flight").isFalse();
+    assertThat(b.dueByTime(0, 0, 0, true)).isTrue();
+    assertThat(b.dueByTime(0, 0, 1, true)).as("not while a batch is in flight").isFalse();
     assertThat(b.take()).containsExactly("A");
     b.offer("b", "B", 10, 0);
-    assertThat(b.dueByTime(11, 0, 0)).isFalse();
+    assertThat(b.dueByTime(11, 0, 0, true)).isFalse();
   }
 
   @Test
@@ -96,7 +115,7 @@ class MicroBatcherTest {
     b.clear();
     assertThat(b.waiting()).isZero();
     assertThat(b.fullBatchWaiting()).isFalse();
-    assertThat(b.dueByTime(Long.MAX_VALUE / 2, 0, 0)).isFalse();
+    assertThat(b.dueByTime(Long.MAX_VALUE / 2, 0, 0, true)).isFalse();
   }
 
   @Test

@@ -64,6 +64,27 @@ class ScoringLaneTest {
   }
 
   @Test
+  void theLaneIsIdleOnlyWhenNoBatchIsSubmittedAndNotDone_onEitherThread() throws Exception {
+    ScoringLane lane = lane("t4-scorer", true);
+    lane.useSpareForTest();
+    assertTrue(lane.idle());
+    CountDownLatch holdOwn = new CountDownLatch(1);
+    CountDownLatch holdSpare = new CountDownLatch(1);
+    Future<Boolean> own = lane.submit(() -> holdOwn.await(10, TimeUnit.SECONDS));
+    assertFalse(lane.idle(), "a batch runs on the own thread");
+    Future<Boolean> queued = lane.submit(() -> true);
+    Future<Boolean> spare = lane.submit(() -> holdSpare.await(10, TimeUnit.SECONDS));
+    holdOwn.countDown();
+    own.get(10, TimeUnit.SECONDS);
+    queued.get(10, TimeUnit.SECONDS);
+    assertFalse(lane.idle(), "the spare thread still runs a batch");
+    holdSpare.countDown();
+    spare.get(10, TimeUnit.SECONDS);
+    assertTrue(lane.idle());
+    assertEquals(1, lane.spareScored());
+  }
+
+  @Test
   void aBatchGoesToTheSpareThreadOnlyWhenTheOwnThreadHasABacklogAndTheSpareIsIdle()
       throws Exception {
     ScoringLane lane = lane("t2-scorer", true);
