@@ -153,8 +153,9 @@ public record RecognizerSettings(
           "recognizer.batch.max.delay",
           Duration.ofMillis(20),
           "How long a ready window may wait for a fuller micro-batch while the scorer is idle (a"
-              + " partial batch is taken only when the scorer has nothing to run, so under load"
-              + " batches fill while it works; 0 scores a window as soon as the scorer is idle).");
+              + " partial batch is taken when the scorer has nothing to run, so under load batches"
+              + " fill while it works, or after 100ms more behind a busy scorer; 0 scores a window"
+              + " as soon as the scorer is idle).");
   public static final Setting<Integer> TOP_K =
       Setting.integer("recognizer.top.k", 5, 1, 1000, "Labels per recognition.");
   public static final Setting<ProcessingGuarantee> GUARANTEE =

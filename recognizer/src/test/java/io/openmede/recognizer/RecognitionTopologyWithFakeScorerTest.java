@@ -445,6 +445,36 @@ class RecognitionTopologyWithFakeScorerTest {
   }
 
   @Test
+  void pipelined_zeroDelay_aWindowGoesToTheIdleScorerAtItsRecord_andLaterOnesGatherMeanwhile()
+      throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch scored = new CountDownLatch(2);
+    ClipScorer gated = gatedScorer(release, windows -> scored.countDown());
+    start(
+        settings(WindowConfig.ofFrames(2, 2), 8, Duration.ZERO),
+        ScorerPool.of(gated),
+        ScoringMode.PIPELINED);
+    addLabel("waving");
+    send("cam-a", 0, 0, 1); // one window, the scorer idle: submitted at once, no time advanced
+    send("cam-b", 0, 0, 1); // the scorer holds cam-a's batch: cam-b waits for it
+    send("cam-c", 0, 0, 1);
+    release.countDown();
+    Thread.sleep(100); // cam-a's batch is done
+    driver.advanceWallClockTime(
+        Duration.ofMillis(1)); // forwards it; the idle scorer takes the rest
+    assertThat(scored.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(100);
+    driver.advanceWallClockTime(Duration.ofMillis(1));
+    synchronized (scorer) {
+      assertThat(scorer.batchSizes).containsExactly(1, 2);
+    }
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-a:0", "cam-b:0", "cam-c:0");
+    assertThat(metrics.queueDepth.get()).isZero();
+  }
+
+  @Test
   void pipelined_depthBatchesMayBeInFlight_theNextWaitsForTheOldest() throws Exception {
     int depth = io.openmede.recognizer.score.ScoreWindowsProcessor.PIPELINE_DEPTH;
     assertThat(depth).isGreaterThan(1);

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *       spent waiting for the scorer meanwhile. Under load the scorer is never idle, so windows
  *       keep gathering while it works and batches stay full; under a light load a window is scored
  *       as soon as it is ready (with a zero delay) instead of waiting for company that is not
- *       coming.
+ *       coming. A scorer kept busy by other tasks does not starve a quiet one: once its oldest
+ *       window has waited {@code maxDelay} plus {@link #BUSY_SCORER_PATIENCE}, the partial batch is
+ *       taken anyway and queues behind the others.
  *   <li>Windows restored from the buffer store after a restart are overdue: they are flushed at the
  *       first chance.
  * </ul>
@@ -33,6 +35,12 @@ final class MicroBatcher<W> {
 
   /** When the oldest window began to wait, and the scorer's busy clock then. */
   private record Oldest(long sinceMs, long busyNanosThen) {}
+
+  /**
+   * How much longer than the delay a partial batch waits for a scorer busy with other tasks'
+   * batches before it is taken anyway: a quiet partition next to a busy one is not starved.
+   */
+  static final Duration BUSY_SCORER_PATIENCE = Duration.ofMillis(100);
 
   private final int maxBatch;
   private final Duration maxDelay;
@@ -78,7 +86,8 @@ final class MicroBatcher<W> {
    * Whether a partial batch is due at {@code nowMs}, with the busy clock at {@code busyNanos},
    * {@code inFlight} batches of this task not yet forwarded, and the scoring thread idle ({@code
    * scorerIdle}: nothing submitted to it and not done) or not. Restored windows are due whenever
-   * nothing of the task is in flight.
+   * nothing of the task is in flight; with the scorer busy, a partial batch is due once its oldest
+   * window has waited the delay and {@link #BUSY_SCORER_PATIENCE} in all.
    */
   boolean dueByTime(long nowMs, long busyNanos, int inFlight, boolean scorerIdle) {
     if (waiting.isEmpty() || inFlight > 0) {
@@ -87,10 +96,10 @@ final class MicroBatcher<W> {
     if (overdue) {
       return true;
     }
-    if (!scorerIdle) {
-      return false;
-    }
     Oldest o = oldest.orElseThrow();
+    if (!scorerIdle) {
+      return nowMs - o.sinceMs() >= maxDelay.plus(BUSY_SCORER_PATIENCE).toMillis();
+    }
     long busyMs = (busyNanos - o.busyNanosThen()) / 1_000_000;
     return nowMs - o.sinceMs() - busyMs >= maxDelay.toMillis();
   }

@@ -44,15 +44,26 @@ class MicroBatcherTest {
     assertThat(b.dueByTime(100, 0, 0, false))
         .as("the scorer runs another task's batch: the window gathers company meanwhile")
         .isFalse();
+    assertThat(b.dueByTime(100 + MicroBatcher.BUSY_SCORER_PATIENCE.toMillis(), 0, 0, false))
+        .isTrue();
     assertThat(b.dueByTime(100, 0, 1, true)).as("this task has a batch in flight").isFalse();
   }
 
   @Test
-  void aPartialBatch_isNeverDueWhileTheScorerIsBusy_howeverLongItWaited() {
+  void whileTheScorerIsBusy_aPartialBatchWaitsTheDelayAndThePatience_thenIsTakenAnyway() {
     MicroBatcher<String> b = new MicroBatcher<>(8, Duration.ofMillis(20));
-    b.offer("a", "A", 0, 0);
-    assertThat(b.dueByTime(1_000_000, 0, 0, false)).isFalse();
-    assertThat(b.dueByTime(1_000_000, 0, 0, true)).isTrue();
+    long patience = MicroBatcher.BUSY_SCORER_PATIENCE.toMillis();
+    assertThat(patience).isPositive();
+    b.offer("a", "A", 1_000, 0);
+    assertThat(b.dueByTime(1_020, 0, 0, true)).as("idle scorer: the delay").isTrue();
+    assertThat(b.dueByTime(1_020, 0, 0, false)).as("busy scorer: more patience").isFalse();
+    assertThat(b.dueByTime(1_020 + patience - 1, 0, 0, false)).isFalse();
+    assertThat(b.dueByTime(1_020 + patience, 0, 0, false))
+        .as("a quiet task is not starved by a scorer busy with other tasks")
+        .isTrue();
+    assertThat(b.dueByTime(1_020 + patience, 0, 1, false))
+        .as("but never while its own batch is in flight")
+        .isFalse();
   }
 
   @Test
