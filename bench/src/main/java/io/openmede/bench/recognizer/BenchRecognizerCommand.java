@@ -44,9 +44,10 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
       defaultValue = "39",
       description =
           "Length of the paced phase (s), cut into 3 + 2 x swaps segments of equal length: a"
-              + " lead-in (not measured; repeated, up to 15 segments, until JIT compilation takes"
-              + " under 5% of one), steady, the vocabulary change, then per swap a quiet segment"
-              + " and the swap's.")
+              + " lead-in (not measured; a rehearsal vocabulary change and swap in its first two"
+              + " segments, then repeated, 3 to 15 segments, until JIT compilation, this JVM's and"
+              + " the broker's, takes under a twentieth of one), steady, the vocabulary change,"
+              + " then per swap a quiet segment and the swap's.")
   int seconds;
 
   @Option(

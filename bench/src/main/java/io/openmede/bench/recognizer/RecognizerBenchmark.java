@@ -179,6 +179,16 @@ final class RecognizerBenchmark {
   /** Lead-in segments of the paced phase at most (each a segment long, about 3 s). */
   static final int MAX_LEAD_IN_SEGMENTS = 15;
 
+  /**
+   * Lead-in segments at least: the first carries a rehearsal vocabulary change, the second a
+   * rehearsal swap, and the third lets what they compiled settle (a recognizer that has run a while
+   * has done both before; the first time, their code is compiled while they run).
+   */
+  static final int MIN_LEAD_IN_SEGMENTS = 3;
+
+  /** The label of the lead-in's rehearsal vocabulary change. */
+  static final String REHEARSAL_LABEL = "bench warm-up label";
+
   private final Options options;
   private final PrintStream out;
   private final AtomicLong maxVocabulary = new AtomicLong(-1);
@@ -199,6 +209,25 @@ final class RecognizerBenchmark {
   public RecognizerBenchmark withBrokerProcess(long pid) {
     brokerPid = java.util.OptionalLong.of(pid);
     return this;
+  }
+
+  /**
+   * Milliseconds of JIT compilation so far: this JVM's (its compilation time) and, when the broker
+   * runs in a JVM of its own here, its compiler threads' CPU; both share the stream thread's core.
+   */
+  private long jitMillis() {
+    return ThreadCpu.jitMillis() + brokerJitMillis();
+  }
+
+  private long brokerJitMillis() {
+    return brokerPid.isPresent() ? ThreadCpu.processJitMillis(brokerPid.getAsLong()) : 0;
+  }
+
+  /** ", of which the broker's N ms" since {@code brokerJitBefore}, when the broker is ours. */
+  private String brokerShare(long brokerJitBefore) {
+    return brokerPid.isPresent()
+        ? ", of which the broker's " + (brokerJitMillis() - brokerJitBefore) + " ms"
+        : "";
   }
 
   /** Runs every phase against the broker and registry of {@code connection}. */
@@ -285,17 +314,18 @@ final class RecognizerBenchmark {
       long seq = 0;
       long warmStart = System.nanoTime();
       for (int pass = 1; ; pass++) {
-        long jit0 = ThreadCpu.jitMillis();
+        long jit0 = jitMillis();
+        long brokerJit0 = brokerJitMillis();
         long t0 = System.nanoTime();
         int before = byKey.size();
         seq = produceRound(service, producer, cluster, clips, seq, sentAt);
         service.streams().resume();
         waitFor(() -> byKey.size() >= before + clips.size() * w0, Duration.ofSeconds(600));
         double wallMs = (System.nanoTime() - t0) / 1e6;
-        long jitMs = ThreadCpu.jitMillis() - jit0;
+        long jitMs = jitMillis() - jit0;
         out.printf(
-            "warm-up round %d: %.1f s, JIT compiling %d ms (%.0f%%)%n",
-            pass, wallMs / 1000, jitMs, 100 * jitMs / wallMs);
+            "warm-up round %d: %.1f s, JIT compiling %d ms (%.0f%%)%s%n",
+            pass, wallMs / 1000, jitMs, 100 * jitMs / wallMs, brokerShare(brokerJit0));
         if (pass >= MIN_WARM_UP_PASSES && jitMs <= JIT_SETTLED_SHARE * wallMs) {
           break;
         }
@@ -342,7 +372,7 @@ final class RecognizerBenchmark {
         int receivedBefore = received.size();
         Map<String, Long> cpu0 = ThreadCpu.byGroup();
         long gc0 = ThreadCpu.gcMillis();
-        long jit0 = ThreadCpu.jitMillis();
+        long jit0 = jitMillis();
         long[] machine0 = ThreadCpu.machineJiffies();
         long t0 = System.nanoTime();
         service.streams().resume();
@@ -355,7 +385,7 @@ final class RecognizerBenchmark {
                 + " %.2f of %d cores busy%n",
             ThreadCpu.describe(ThreadCpu.delta(cpu0, ThreadCpu.byGroup())),
             ThreadCpu.gcMillis() - gc0,
-            ThreadCpu.jitMillis() - jit0,
+            jitMillis() - jit0,
             ThreadCpu.machineCoresBusy(machine0, ThreadCpu.machineJiffies()),
             ThreadCpu.machineCpus());
         long[] arrivals;
@@ -409,7 +439,8 @@ final class RecognizerBenchmark {
           serving.isPresent()
               ? ClipModel.load(serving.get(), ComputeDevice.CPU)
               : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU)) {
-        for (int k = 1; k <= swaps; k++) {
+        // the first is the lead-in's rehearsal, the others the measured swaps
+        for (int k = 1; k <= swaps + 1; k++) {
           try (var change = m.parameters().copy()) {
             m.parameters().addScaled(change, 0.01);
           }
@@ -447,26 +478,34 @@ final class RecognizerBenchmark {
       // the lead-in: untimed segments at the paced rate until JIT compilation takes under
       // JIT_SETTLED_SHARE of one, like the warm-up before the throughput rounds: pacing takes
       // paths the drain rounds did not (a fetch per frame batch, partial batches, transactions of
-      // a few records), and C2 compiling them shares the stream thread's core
+      // a few records), and C2 compiling them shares the stream thread's core. A vocabulary change
+      // and a swap are rehearsed in it: the first of each compiles its code while it runs (measured
+      // at 50-80 % of a core in the segments after them), which a recognizer does once in its life
       long leadInSteps = -1;
       int leadInSegments = 0;
-      long segmentJit = ThreadCpu.jitMillis();
+      PhaseCpu pacedCpu = null;
+      List<Long> segmentJitMs = new ArrayList<>(); // JIT so far at each measured segment's start
+      long segmentJit = jitMillis();
+      long segmentBrokerJit = brokerJitMillis();
       long segmentStart = System.nanoTime();
       long i = 0;
       while (leadInSteps < 0 || i < leadInSteps + steps - segmentSteps) {
         if (leadInSteps < 0 && i > 0 && i % segmentSteps == 0) {
           leadInSegments++;
-          long jitMs = ThreadCpu.jitMillis() - segmentJit;
+          long jitMs = jitMillis() - segmentJit;
           double wallMs = (System.nanoTime() - segmentStart) / 1e6;
           boolean settled = jitMs <= JIT_SETTLED_SHARE * wallMs;
           out.printf(
-              "  lead-in segment %d: JIT compiling %d ms (%.0f%%)%n",
-              leadInSegments, jitMs, 100 * jitMs / wallMs);
-          if (settled || leadInSegments >= MAX_LEAD_IN_SEGMENTS) {
+              "  lead-in segment %d: JIT compiling %d ms (%.0f%%)%s%n",
+              leadInSegments, jitMs, 100 * jitMs / wallMs, brokerShare(segmentBrokerJit));
+          if ((settled && leadInSegments >= MIN_LEAD_IN_SEGMENTS)
+              || leadInSegments >= MAX_LEAD_IN_SEGMENTS) {
             leadInSteps = i;
             leadInEndAt = System.nanoTime();
+            pacedCpu = PhaseCpu.start(brokerPid);
           } else {
-            segmentJit = ThreadCpu.jitMillis();
+            segmentJit = jitMillis();
+            segmentBrokerJit = brokerJitMillis();
             segmentStart = System.nanoTime();
           }
         }
@@ -481,6 +520,27 @@ final class RecognizerBenchmark {
         // j: the step within the measured segments (steady, the vocabulary change, then per swap
         // a quiet segment and the swap's); -1 during the lead-in
         long j = leadInSteps < 0 ? -1 : i - leadInSteps;
+        // the rehearsal: a vocabulary change at the lead-in's start, a swap a segment later
+        if (i == 0) {
+          sent.add(
+              control.submit(
+                  () -> {
+                    publishVocabulary(cluster, List.of(REHEARSAL_LABEL));
+                    return null;
+                  }));
+        }
+        if (i == segmentSteps && leadInSteps < 0) {
+          CheckpointAnnouncement rehearsal = announcements.get(0);
+          sent.add(
+              control.submit(
+                  () -> {
+                    announce(cluster, rehearsal);
+                    return null;
+                  }));
+        }
+        if (j >= 0 && j % segmentSteps == 0) {
+          segmentJitMs.add(jitMillis());
+        }
         if (j == vocabAt - segmentSteps) {
           vocabularyBaseline.set(maxVocabulary.get());
           vocabSentAt = System.nanoTime();
@@ -494,7 +554,7 @@ final class RecognizerBenchmark {
         long segment = j < 0 ? 0 : 1 + j / segmentSteps; // numbered as if the lead-in were one
         if (j >= 0 && j % segmentSteps == 0 && segment >= 4 && segment % 2 == 0) {
           int k = (int) (segment - 4) / 2;
-          CheckpointAnnouncement a = announcements.get(k);
+          CheckpointAnnouncement a = announcements.get(k + 1);
           swapSentAt[k] = System.nanoTime();
           sent.add(
               control.submit(
@@ -510,6 +570,8 @@ final class RecognizerBenchmark {
         }
         i++;
       }
+      String pacedCpuLine = pacedCpu == null ? "" : pacedCpu.describe();
+      segmentJitMs.add(jitMillis());
       for (Future<?> f : sent) {
         f.get(60, TimeUnit.SECONDS);
       }
@@ -546,6 +608,9 @@ final class RecognizerBenchmark {
           percentile(inTopology, 50), percentile(inTopology, 99));
       printLegs(all);
       out.printf("  stream thread (paced phase): %s%n", streamThreadMetrics(service));
+      out.printf(
+          "  Kafka requests (paced phase, per second): %s%n", requestMetrics(service, producer));
+      out.printf("  cpu over the measured phase (cores): %s%n", pacedCpuLine);
       // steady state: every segment without an event (the first, and the quiet one before each
       // swap), pooled
       List<long[]> eventFree = new ArrayList<>();
@@ -571,6 +636,34 @@ final class RecognizerBenchmark {
           steadyP99,
           percentile(inTopologyMs(eventFree, Long.MIN_VALUE, Long.MAX_VALUE), 99),
           percentile(endToEndMs(first, Long.MIN_VALUE, Long.MAX_VALUE), 99));
+      out.printf(
+          "  vocabulary change: p99 %.1f ms end to end, %.1f ms in the topology (the %.1f s from"
+              + " its sending)%n",
+          percentile(endToEndMs(all, vocabSent, vocabSent + segmentNanos), 99),
+          percentile(inTopologyMs(all, vocabSent, vocabSent + segmentNanos), 99),
+          segmentNanos / 1e9);
+      StringBuilder bySegment = new StringBuilder();
+      for (long from = leadInEnd;
+          from < leadInEnd + (segments - 1) * segmentNanos;
+          from += segmentNanos) {
+        bySegment.append(
+            String.format(
+                java.util.Locale.ROOT,
+                " %.0f",
+                percentile(endToEndMs(all, from, from + segmentNanos), 99)));
+      }
+      out.printf("  p99 end to end by segment, in order (ms):%s%n", bySegment);
+      StringBuilder jitBySegment = new StringBuilder();
+      for (int k = 1; k < segmentJitMs.size(); k++) {
+        jitBySegment.append(
+            String.format(
+                java.util.Locale.ROOT,
+                " %.0f%%",
+                100.0 * (segmentJitMs.get(k) - segmentJitMs.get(k - 1)) / (segmentNanos / 1e6)));
+      }
+      out.printf(
+          "  JIT compiling by segment (this JVM and the broker's, share of the segment):%s%n",
+          jitBySegment);
       double[] swapP99 = new double[swaps];
       double[] quietP99 = new double[swaps];
       for (int k = 0; k < swaps; k++) {
@@ -947,6 +1040,114 @@ final class RecognizerBenchmark {
                 .append(' ')
                 .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
     return b.toString();
+  }
+
+  /**
+   * How the Kafka clients talk to the broker (their own metrics, averaged over their last 30-60 s):
+   * the Streams consumers' fetches and the records each returned, the Streams producer's and the
+   * benchmark's frame producer's requests.
+   */
+  private static String requestMetrics(
+      RecognizerService service, KafkaProducer<String, FrameBatch> frames) {
+    Map<String, Double> m = new java.util.TreeMap<>();
+    service
+        .streams()
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              String client = name.tags().getOrDefault("client-id", "");
+              boolean main =
+                  client.endsWith("-consumer")
+                      && !client.contains("restore")
+                      && !client.contains("global");
+              if (!(metric.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue())) {
+                return;
+              }
+              if (main
+                  && name.group().equals("consumer-fetch-manager-metrics")
+                  && !name.tags().containsKey("topic")
+                  && List.of("fetch-rate", "records-per-request-avg").contains(name.name())) {
+                m.merge("streams consumer " + name.name(), n.doubleValue(), Double::sum);
+              }
+              if (client.endsWith("-producer")
+                  && name.group().equals("producer-metrics")
+                  && List.of("request-rate", "records-per-request-avg").contains(name.name())) {
+                m.merge("streams producer " + name.name(), n.doubleValue(), Double::sum);
+              }
+            });
+    frames
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              if (name.group().equals("producer-metrics")
+                  && name.name().equals("request-rate")
+                  && metric.metricValue() instanceof Number n) {
+                m.merge("frame producer request-rate", n.doubleValue(), Double::sum);
+              }
+            });
+    StringBuilder b = new StringBuilder();
+    m.forEach(
+        (k, v) ->
+            b.append(b.length() == 0 ? "" : ", ")
+                .append(k)
+                .append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%.1f", v)));
+    return b.toString();
+  }
+
+  /**
+   * CPU over a phase: this JVM's threads by group, the broker's JVM (and its JIT) when it runs
+   * here, and the whole machine.
+   */
+  private record PhaseCpu(
+      long startNanos,
+      Map<String, Long> groups,
+      java.util.OptionalLong brokerPid,
+      long brokerMs,
+      long brokerJitMs,
+      long jitMs,
+      long[] machine) {
+    static PhaseCpu start(java.util.OptionalLong brokerPid) {
+      return new PhaseCpu(
+          System.nanoTime(),
+          ThreadCpu.byGroup(),
+          brokerPid,
+          brokerPid.isPresent() ? ThreadCpu.processCpuMillis(brokerPid.getAsLong()) : 0,
+          brokerPid.isPresent() ? ThreadCpu.processJitMillis(brokerPid.getAsLong()) : 0,
+          ThreadCpu.jitMillis(),
+          ThreadCpu.machineJiffies());
+    }
+
+    /** The CPU since the start, in cores (CPU seconds per second). */
+    String describe() {
+      double wall = (System.nanoTime() - startNanos) / 1e9;
+      Map<String, Long> perCore = new LinkedHashMap<>();
+      ThreadCpu.delta(groups, ThreadCpu.byGroup())
+          .forEach((k, v) -> perCore.put(k, (long) (v / wall)));
+      StringBuilder b = new StringBuilder(ThreadCpu.describe(perCore));
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "; this JVM's JIT %.2f",
+              (ThreadCpu.jitMillis() - jitMs) / 1e3 / wall));
+      if (brokerPid.isPresent()) {
+        long pid = brokerPid.getAsLong();
+        b.append(
+            String.format(
+                java.util.Locale.ROOT,
+                "; broker JVM %.2f (its JIT %.2f)",
+                (ThreadCpu.processCpuMillis(pid) - brokerMs) / 1e3 / wall,
+                (ThreadCpu.processJitMillis(pid) - brokerJitMs) / 1e3 / wall));
+      }
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "; whole machine %.2f of %d over %.1f s",
+              ThreadCpu.machineCoresBusy(machine, ThreadCpu.machineJiffies()),
+              ThreadCpu.machineCpus(),
+              wall));
+      return b.toString();
+    }
   }
 
   /** Scoring counters of the running topology at one moment. */

@@ -98,6 +98,47 @@ final class ThreadCpu {
         : 0;
   }
 
+  /**
+   * Milliseconds of CPU that process {@code pid}'s JIT compiler threads have used so far (Linux
+   * {@code /proc}; 0 elsewhere or when the process is gone): the broker's JVM, whose compilers
+   * share the stream thread's core.
+   */
+  static long processJitMillis(long pid) {
+    return processCpuMillis(
+        pid, name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+  }
+
+  /** Milliseconds of CPU that all of process {@code pid}'s threads now alive have used so far. */
+  static long processCpuMillis(long pid) {
+    return processCpuMillis(pid, name -> true);
+  }
+
+  private static long processCpuMillis(long pid, java.util.function.Predicate<String> threads) {
+    java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(pid), "task");
+    long ticks = 0;
+    try (var dirs = java.nio.file.Files.list(tasks)) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) dirs::iterator) {
+        try {
+          if (!threads.test(java.nio.file.Files.readString(task.resolve("comm")).trim())) {
+            continue;
+          }
+          String stat = java.nio.file.Files.readString(task.resolve("stat"));
+          // fields after the command's closing parenthesis: state is field 3, utime 14, stime 15
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** Linux's {@code USER_HZ}, the unit of {@code /proc}'s CPU times (100 on every platform). */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
+
   static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> d = new LinkedHashMap<>();
     after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
