@@ -1032,14 +1032,7 @@ final class RecognizerBenchmark {
                 m.merge(name.name(), n.doubleValue(), Double::sum);
               }
             });
-    StringBuilder b = new StringBuilder();
-    m.forEach(
-        (k, v) ->
-            b.append(b.length() == 0 ? "" : ", ")
-                .append(k)
-                .append(' ')
-                .append(String.format(java.util.Locale.ROOT, "%.3f", v)));
-    return b.toString();
+    return describe(m, "%.3f");
   }
 
   /**
@@ -1085,14 +1078,14 @@ final class RecognizerBenchmark {
                 m.merge("frame producer request-rate", n.doubleValue(), Double::sum);
               }
             });
-    StringBuilder b = new StringBuilder();
-    m.forEach(
-        (k, v) ->
-            b.append(b.length() == 0 ? "" : ", ")
-                .append(k)
-                .append(' ')
-                .append(String.format(java.util.Locale.ROOT, "%.1f", v)));
-    return b.toString();
+    return describe(m, "%.1f");
+  }
+
+  /** "name value, name value, ..." with each value in {@code format}. */
+  private static String describe(Map<String, Double> metrics, String format) {
+    return metrics.entrySet().stream()
+        .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, format, e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**
