@@ -1,5 +1,6 @@
 package io.openmede.settings;
 
+import io.openmede.schemas.registry.CompatibilityLevel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,21 @@ public record ConnectionSettings(
               "schema.registry.basic.auth", "Credentials for the schema registry as user:password.")
           .secret();
 
+  public static final Setting<CompatibilityLevel> REGISTRY_COMPATIBILITY =
+      Setting.choice(
+          "schema.registry.compatibility",
+          CompatibilityLevel.class,
+          CompatibilityLevel.BACKWARD_TRANSITIVE,
+          "Compatibility level the schema subjects a service writes must be at: checked after each"
+              + " subject's first registration (registries differ in their default: Apicurio's is"
+              + " none).");
+  public static final Setting<Boolean> REGISTRY_COMPATIBILITY_RAISE =
+      Setting.bool(
+          "schema.registry.compatibility.raise",
+          true,
+          "Set schema.registry.compatibility on a subject found at a weaker level (or none);"
+              + " false only reports it in the log.");
+
   public static final SettingsGroup GROUP =
       SettingsGroup.of(
           "Kafka and schema registry",
@@ -83,7 +99,9 @@ public record ConnectionSettings(
           SSL_KEYSTORE,
           SSL_KEYSTORE_PASSWORD,
           REGISTRY_URL,
-          REGISTRY_BASIC_AUTH);
+          REGISTRY_BASIC_AUTH,
+          REGISTRY_COMPATIBILITY,
+          REGISTRY_COMPATIBILITY_RAISE);
 
   private static final List<String> PROTOCOLS =
       List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");

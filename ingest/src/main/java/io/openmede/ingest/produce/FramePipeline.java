@@ -10,6 +10,7 @@ import io.openmede.ingest.source.FrameSource;
 import io.openmede.ingest.source.SourceException;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
+import io.openmede.schemas.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves one source's frames to Kafka: a reader thread pulls frames from the source, samples them to
@@ -65,6 +68,11 @@ public final class FramePipeline {
   }
 
   private static final Object END = new Object();
+
+  /** The longest pause between two tries of a batch that the schema registry held up. */
+  public static final Duration MAX_REGISTRY_PAUSE = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(FramePipeline.class);
 
   private final FrameSource source;
   private final FrameProducer producer;
@@ -126,10 +134,13 @@ public final class FramePipeline {
         }
         EncodedFrame encoded = renumbered(encoder.encode((DecodedFrame) item));
         for (FrameBatch batch : batcher.add(encoded)) {
-          producer.send(batch);
+          send(batch);
         }
       }
-      batcher.flush().ifPresent(producer::send);
+      java.util.Optional<FrameBatch> last = batcher.flush();
+      if (last.isPresent()) {
+        send(last.get());
+      }
       producer.flush();
     } catch (RuntimeException e) {
       stop();
@@ -145,6 +156,47 @@ public final class FramePipeline {
     } else if (failure != null) {
       throw new IllegalStateException("reading " + source.description() + " failed", failure);
     }
+  }
+
+  /**
+   * Sends a batch; while the schema registry refuses or does not answer (the writer schema is
+   * registered at the first send), waits and sends the same batch again, pausing 0.5 s doubling to
+   * {@link #MAX_REGISTRY_PAUSE}, until it goes or the pipeline is stopped: a registry error never
+   * stops a camera for good. A live source drops frames meanwhile (counted), a file source waits.
+   */
+  private void send(FrameBatch batch) throws InterruptedException {
+    long pause = 500;
+    while (true) {
+      try {
+        producer.send(batch);
+        return;
+      } catch (RuntimeException e) {
+        if (!registryFailure(e)) {
+          throw e;
+        }
+        metrics.registryRetries.incrementAndGet();
+        LOG.warn(
+            "stream {}: {}; sending batch {} again in {} ms",
+            options.streamId(),
+            e.getMessage(),
+            batch.getBatchSequence(),
+            pause);
+        if (stopped) {
+          return;
+        }
+        Thread.sleep(pause);
+        pause = Math.min(pause * 2, MAX_REGISTRY_PAUSE.toMillis());
+      }
+    }
+  }
+
+  private static boolean registryFailure(Throwable t) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof SchemaRegistryException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private EncodedFrame renumbered(EncodedFrame f) {

@@ -16,6 +16,7 @@ public final class IngestMetrics {
   final AtomicLong bytesSent = new AtomicLong();
   final AtomicLong clips = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
+  final AtomicLong registryRetries = new AtomicLong();
 
   /** A consistent-enough view of the counters for display. */
   public record Snapshot(
@@ -68,6 +69,11 @@ public final class IngestMetrics {
     counter(registry, "bytes_sent", "Record bytes sent.", bytesSent);
     counter(registry, "clips", "Labeled clips sent.", clips);
     counter(registry, "errors", "Source, encoding and delivery errors.", errors);
+    counter(
+        registry,
+        "registry_retries",
+        "Batches sent again because the schema registry refused or did not answer.",
+        registryRetries);
   }
 
   private static void counter(
@@ -97,6 +103,11 @@ public final class IngestMetrics {
 
   public void clipDone() {
     clips.incrementAndGet();
+  }
+
+  /** Batches sent again because the schema registry refused or did not answer. */
+  public long registryRetries() {
+    return registryRetries.get();
   }
 
   public void error() {

@@ -221,4 +221,58 @@ class FramePipelineTest {
       closed = true;
     }
   }
+
+  @Test
+  void run_registryFailsTwiceAtTheFirstBatch_sendsItAgainAndEveryFrameStillGoesOnce()
+      throws Exception {
+    java.util.concurrent.atomic.AtomicInteger refusals =
+        new java.util.concurrent.atomic.AtomicInteger();
+    MockProducer<String, FrameBatch> kafka =
+        new MockProducer<>(
+            true,
+            null,
+            new StringSerializer(),
+            (topic, value) -> {
+              if (refusals.getAndIncrement() < 2) {
+                throw new org.apache.kafka.common.errors.SerializationException(
+                    "cannot write to topic frames",
+                    io.openmede.schemas.registry.SchemaRegistryException.refused(
+                        "registering a schema under subject \"frames-value\"",
+                        409,
+                        409,
+                        "An artifact with ID 'frames-value' already exists."));
+              }
+              return new byte[0];
+            });
+    IngestMetrics metrics = new IngestMetrics();
+    try (VideoFileSource source = new VideoFileSource(TestVideos.path(TestVideos.TEST_AVI));
+        FrameProducer producer = new FrameProducer(kafka, "frames", metrics)) {
+      new FramePipeline(source, producer, options(Optional.empty(), 16), metrics).run();
+    }
+    assertThat(metrics.registryRetries()).isEqualTo(2);
+    assertThat(sequences(kafka)).hasSize(164);
+    assertThat(sequences(kafka)).doesNotHaveDuplicates();
+    assertThat(kafka.history().get(0).value().getBatchSequence()).isZero();
+  }
+
+  @Test
+  void run_failureThatIsNotTheRegistrys_stillStopsTheStream() throws Exception {
+    MockProducer<String, FrameBatch> kafka =
+        new MockProducer<>(
+            true,
+            null,
+            new StringSerializer(),
+            (topic, value) -> {
+              throw new org.apache.kafka.common.errors.SerializationException("bad record");
+            });
+    IngestMetrics metrics = new IngestMetrics();
+    try (VideoFileSource source = new VideoFileSource(TestVideos.path(TestVideos.TEST_AVI));
+        FrameProducer producer = new FrameProducer(kafka, "frames", metrics)) {
+      FramePipeline pipeline =
+          new FramePipeline(source, producer, options(Optional.empty(), 16), metrics);
+      org.assertj.core.api.Assertions.assertThatThrownBy(pipeline::run)
+          .hasMessageContaining("bad record");
+    }
+    assertThat(metrics.registryRetries()).isZero();
+  }
 }

@@ -42,6 +42,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Registrations tried while the registry answers 409 "already exists" for a raced subject. */
+  private static final int CONFLICT_ATTEMPTS = 5;
+
   private final String baseUrl;
   private final HttpClient http;
   private final Optional<String> authorization;
@@ -86,12 +89,68 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       return cached;
     }
     String call = "registering a schema under subject \"" + subject + "\"";
-    JsonNode answer =
-        send(call, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-    int id = requiredInt(call, answer, "id");
-    idsBySubjectSchema.put(key, id);
-    schemasById.putIfAbsent(id, schema);
-    return id;
+    for (int attempt = 1; ; attempt++) {
+      JsonNode answer;
+      try {
+        answer =
+            send(call, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+      } catch (SchemaRegistryException e) {
+        if (!e.httpStatus().equals(java.util.OptionalInt.of(409))) {
+          throw e;
+        }
+        // Apicurio answers a first registration that raced another one for the same subject with
+        // 409 "already exists" where Confluent's registry returns the id: if the schema is there
+        // now, that is its id. Otherwise 409 is an incompatible schema, or the race created the
+        // subject with another schema and this one is still to be added: ask again, a few times.
+        Optional<Integer> existing = lookUp(subject, schema);
+        if (existing.isPresent()) {
+          return existing.get();
+        }
+        if (attempt >= CONFLICT_ATTEMPTS || !SchemaRegistryException.saysAlreadyExists(e)) {
+          throw e;
+        }
+        continue;
+      }
+      int id = requiredInt(call, answer, "id");
+      idsBySubjectSchema.put(key, id);
+      schemasById.putIfAbsent(id, schema);
+      return id;
+    }
+  }
+
+  @Override
+  public Optional<CompatibilityLevel> compatibilityLevel(String subject) {
+    String call = "reading the compatibility level of subject \"" + subject + "\"";
+    JsonNode answer;
+    try {
+      answer = send(call, "GET", "/config/" + encode(subject), null);
+    } catch (SchemaRegistryException e) {
+      if (e.isNotFound()) {
+        return Optional.empty(); // no level of its own (or no such subject yet)
+      }
+      throw e;
+    }
+    JsonNode level = answer.get("compatibilityLevel");
+    if (level == null) {
+      level = answer.get("compatibility");
+    }
+    if (level == null || !level.isTextual()) {
+      throw SchemaRegistryException.unexpectedAnswer(call, 200, answer.toString(), null);
+    }
+    Optional<CompatibilityLevel> parsed = CompatibilityLevel.parse(level.asText());
+    if (parsed.isEmpty()) {
+      throw SchemaRegistryException.unexpectedAnswer(call, 200, answer.toString(), null);
+    }
+    return parsed;
+  }
+
+  @Override
+  public void setCompatibilityLevel(String subject, CompatibilityLevel level) {
+    String call =
+        "setting the compatibility level of subject \"" + subject + "\" to " + level.name();
+    ObjectNode body = JSON.createObjectNode();
+    body.put("compatibility", level.name());
+    send(call, "PUT", "/config/" + encode(subject), body.toString());
   }
 
   @Override

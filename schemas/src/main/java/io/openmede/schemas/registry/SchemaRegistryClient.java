@@ -19,6 +19,10 @@ public interface SchemaRegistryClient {
   /**
    * Registers {@code schema} under {@code subject}, or finds it if it is already registered there.
    *
+   * <p>A registry that answers a registration racing another one with HTTP 409 "already exists"
+   * (Apicurio's ccompat API does, where Confluent's returns the id) is asked for the schema's id
+   * instead: many producers may register the same subject at once.
+   *
    * @return the registry's global id of the schema
    * @throws SchemaRegistryException with HTTP status 409 when the schema is incompatible with the
    *     subject's earlier versions, 422 when the registry cannot parse it
@@ -46,6 +50,23 @@ public interface SchemaRegistryClient {
    * compatibility rule. A subject with no versions accepts any schema.
    */
   boolean isCompatible(String subject, Schema schema);
+
+  /**
+   * The subject's own compatibility level ({@code GET /config/{subject}}).
+   *
+   * @return the level, or empty when the subject has no level of its own (the registry's global
+   *     level applies) or does not exist yet
+   */
+  default Optional<CompatibilityLevel> compatibilityLevel(String subject) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot read compatibility levels");
+  }
+
+  /** Sets the subject's own compatibility level ({@code PUT /config/{subject}}). */
+  default void setCompatibilityLevel(String subject, CompatibilityLevel level) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot set compatibility levels");
+  }
 
   /** Names the subject of a topic's values or keys under the topic-name strategy. */
   static String subjectFor(String topic, boolean isKey) {

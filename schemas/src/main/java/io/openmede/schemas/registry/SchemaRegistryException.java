@@ -118,6 +118,15 @@ public final class SchemaRegistryException extends RuntimeException {
     return false;
   }
 
+  /**
+   * Whether {@code e} is a 409 that says the subject already exists (Apicurio: "An artifact with ID
+   * 'x' in group 'null' already exists"), not that the schema is incompatible.
+   */
+  static boolean saysAlreadyExists(SchemaRegistryException e) {
+    String m = e.getMessage();
+    return m != null && m.toLowerCase(java.util.Locale.ROOT).contains("already exists");
+  }
+
   /** True when the registry said that the subject, version or schema does not exist. */
   public boolean isNotFound() {
     return httpStatus != null && httpStatus == 404;

@@ -1,7 +1,9 @@
 package io.openmede.schemas.serde;
 
+import io.openmede.schemas.registry.CompatibilityLevel;
 import io.openmede.schemas.registry.SchemaRegistryClient;
 import io.openmede.schemas.registry.SchemaRegistryException;
+import io.openmede.schemas.registry.SubjectCompatibility;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -20,6 +22,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes records in the Confluent wire format (magic byte 0, 4-byte big-endian schema id, Avro
@@ -36,12 +40,29 @@ public final class AvroSerializer<T> implements Serializer<T> {
   /** Config key: register the writer schema when it is not yet in the subject (true/false). */
   public static final String AUTO_REGISTER_CONFIG = "auto.register.schemas";
 
+  /**
+   * Config key: the compatibility level ({@link CompatibilityLevel}) the subjects this serializer
+   * registers must be at; checked once per subject after its first registration. Absent: not
+   * checked.
+   */
+  public static final String COMPATIBILITY_LEVEL_CONFIG = "compatibility.level";
+
+  /**
+   * Config key: raise a subject found at a weaker level (true, the default) or only report it
+   * (false).
+   */
+  public static final String COMPATIBILITY_RAISE_CONFIG = "compatibility.raise";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AvroSerializer.class);
+
   private final Schema schema;
   private final DatumWriter<T> writer;
   private final SchemaRegistryClient registry;
   private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
   private volatile boolean isKey;
   private volatile boolean autoRegister = true;
+  private volatile CompatibilityLevel compatibility;
+  private volatile boolean raiseCompatibility = true;
 
   private AvroSerializer(Schema schema, DatumWriter<T> writer, SchemaRegistryClient registry) {
     this.schema = schema;
@@ -80,6 +101,24 @@ public final class AvroSerializer<T> implements Serializer<T> {
             AUTO_REGISTER_CONFIG + " must be true or false, got \"" + text + "\"");
       }
       this.autoRegister = Boolean.parseBoolean(text);
+    }
+    Object level = configs.get(COMPATIBILITY_LEVEL_CONFIG);
+    if (level != null) {
+      this.compatibility =
+          CompatibilityLevel.parse(level.toString())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          COMPATIBILITY_LEVEL_CONFIG
+                              + " must be one of "
+                              + java.util.Arrays.toString(CompatibilityLevel.values())
+                              + ", got \""
+                              + level
+                              + "\""));
+    }
+    Object raise = configs.get(COMPATIBILITY_RAISE_CONFIG);
+    if (raise != null) {
+      this.raiseCompatibility = Boolean.parseBoolean(raise.toString().trim());
     }
   }
 
@@ -126,6 +165,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
     try {
       if (autoRegister) {
         id = registry.register(subject, schema);
+        checkCompatibility(subject);
       } else {
         Optional<Integer> found = registry.lookUp(subject, schema);
         if (found.isEmpty()) {
@@ -147,5 +187,25 @@ public final class AvroSerializer<T> implements Serializer<T> {
     }
     idsByTopic.put(topic, id);
     return id;
+  }
+
+  /**
+   * The subject's level against the configured one, once per subject: a registry that refuses the
+   * check or the change is reported, never a reason to refuse the write.
+   */
+  private void checkCompatibility(String subject) {
+    CompatibilityLevel wanted = compatibility;
+    if (wanted == null) {
+      return;
+    }
+    try {
+      SubjectCompatibility.enforce(registry, subject, wanted, raiseCompatibility);
+    } catch (SchemaRegistryException | UnsupportedOperationException e) {
+      LOG.warn(
+          "cannot check the compatibility level of schema subject {} (wanted {}): {}",
+          subject,
+          wanted,
+          e.getMessage());
+    }
   }
 }

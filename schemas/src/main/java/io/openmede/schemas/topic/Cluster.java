@@ -2,6 +2,7 @@ package io.openmede.schemas.topic;
 
 import io.openmede.schemas.registry.RestSchemaRegistryClient;
 import io.openmede.schemas.registry.SchemaRegistryClient;
+import io.openmede.schemas.serde.AvroSerializer;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
@@ -106,7 +107,15 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
             s.get(RULES),
             s.get(EVENTS),
             s.get(FEEDBACK));
-    return of(connection, names, s.get(PARTITIONS));
+    return of(
+        connection,
+        names,
+        s.get(PARTITIONS),
+        Map.of(
+            AvroSerializer.COMPATIBILITY_LEVEL_CONFIG,
+            s.get(ConnectionSettings.REGISTRY_COMPATIBILITY).name(),
+            AvroSerializer.COMPATIBILITY_RAISE_CONFIG,
+            s.get(ConnectionSettings.REGISTRY_COMPATIBILITY_RAISE).toString()));
   }
 
   /**
@@ -118,6 +127,15 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
 
   /** Connects with explicit topic names and partitions. */
   public static Cluster of(ConnectionSettings connection, TopicNames names, int partitions) {
+    return of(connection, names, partitions, Map.of());
+  }
+
+  /**
+   * Connects with explicit topic names, partitions and configs of every value serde (for example
+   * {@link AvroSerializer#COMPATIBILITY_LEVEL_CONFIG}).
+   */
+  public static Cluster of(
+      ConnectionSettings connection, TopicNames names, int partitions, Map<String, ?> serdeConfig) {
     RestSchemaRegistryClient.Builder b = RestSchemaRegistryClient.builder(connection.registryUrl());
     connection.registryBasicAuth().ifPresent(b::optBasicAuth);
     connection
@@ -130,7 +148,8 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
                     connection.sslTruststorePassword().orElse("").toCharArray(),
                     t.endsWith(".jks") ? "JKS" : "PKCS12"));
     SchemaRegistryClient registry = b.build();
-    return new Cluster(connection, registry, Topics.create(names, partitions, registry, Map.of()));
+    return new Cluster(
+        connection, registry, Topics.create(names, partitions, registry, serdeConfig));
   }
 
   /** Client properties (bootstrap, security) for producers, consumers, admin and Streams. */

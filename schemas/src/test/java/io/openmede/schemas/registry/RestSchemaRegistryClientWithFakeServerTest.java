@@ -186,4 +186,82 @@ class RestSchemaRegistryClientWithFakeServerTest {
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("check schema.registry.basic.auth.user.info");
   }
+
+  @Test
+  void register_409AlreadyExistsFromARacingRegistration_resolvesToTheExistingId() {
+    // Apicurio's ccompat answer to the second of two concurrent first registrations
+    answers.put(
+        "/subjects/openmede.frames-value/versions",
+        new String[] {
+          "409",
+          "{\"error_code\":409,\"message\":\"An artifact with ID 'openmede.frames-value' in group"
+              + " 'null' already exists.\"}"
+        });
+    answers.put(
+        "/subjects/openmede.frames-value",
+        new String[] {"200", "{\"subject\":\"openmede.frames-value\",\"id\":7,\"version\":1}"});
+    RestSchemaRegistryClient client = RestSchemaRegistryClient.builder(url()).build();
+    assertThat(client.register("openmede.frames-value", VocabularyEntry.getClassSchema()))
+        .isEqualTo(7);
+    assertThat(seen)
+        .extracting(Seen::method, Seen::rawPath)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("POST", "/subjects/openmede.frames-value/versions"),
+            org.assertj.core.groups.Tuple.tuple("POST", "/subjects/openmede.frames-value"));
+  }
+
+  @Test
+  void register_409AlreadyExistsWithoutTheSchema_asksAgainThenGivesUpWithThe409() {
+    answers.put(
+        "/subjects/v-value/versions",
+        new String[] {
+          "409",
+          "{\"error_code\":409,\"message\":\"An artifact with ID 'v-value' already exists.\"}"
+        });
+    RestSchemaRegistryClient client = RestSchemaRegistryClient.builder(url()).build();
+    assertThatThrownBy(() -> client.register("v-value", VocabularyEntry.getClassSchema()))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.httpStatus()).hasValue(409));
+    // five registrations, each followed by a look-up that did not find the schema
+    assertThat(seen.stream().filter(r -> r.rawPath().endsWith("/versions"))).hasSize(5);
+  }
+
+  @Test
+  void register_409Incompatible_isNotRetried() {
+    answers.put(
+        "/subjects/w-value/versions",
+        new String[] {
+          "409", "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}"
+        });
+    RestSchemaRegistryClient client = RestSchemaRegistryClient.builder(url()).build();
+    assertThatThrownBy(() -> client.register("w-value", VocabularyEntry.getClassSchema()))
+        .isInstanceOf(SchemaRegistryException.class);
+    assertThat(seen).hasSize(2); // the registration and one look-up
+  }
+
+  @Test
+  void compatibilityLevel_readsTheSubjectsLevel_andNotFoundIsUnset() {
+    answers.put(
+        "/config/a-value",
+        new String[] {"200", "{\"compatibilityLevel\":\"BACKWARD_TRANSITIVE\"}"});
+    answers.put(
+        "/config/b-value",
+        new String[] {"404", "{\"error_code\":40408,\"message\":\"no subject-level config\"}"});
+    RestSchemaRegistryClient client = RestSchemaRegistryClient.builder(url()).build();
+    assertThat(client.compatibilityLevel("a-value"))
+        .contains(CompatibilityLevel.BACKWARD_TRANSITIVE);
+    assertThat(client.compatibilityLevel("b-value")).isEmpty();
+  }
+
+  @Test
+  void setCompatibilityLevel_putsTheLevel() {
+    answers.put("/config/a-value", new String[] {"200", "{\"compatibility\":\"FULL\"}"});
+    RestSchemaRegistryClient.builder(url())
+        .build()
+        .setCompatibilityLevel("a-value", CompatibilityLevel.FULL);
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0).method()).isEqualTo("PUT");
+    assertThat(seen.get(0).rawPath()).isEqualTo("/config/a-value");
+    assertThat(seen.get(0).body()).isEqualTo("{\"compatibility\":\"FULL\"}");
+  }
 }
