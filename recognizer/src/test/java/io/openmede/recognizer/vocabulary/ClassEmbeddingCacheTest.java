@@ -1,6 +1,7 @@
 package io.openmede.recognizer.vocabulary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.ClassTextEncoder;
@@ -50,11 +51,13 @@ class ClassEmbeddingCacheTest {
         for (int i = 0; i < 3; i++) {
           assertThat(after.vectors()[i]).containsExactly(before.vectors()[i]);
         }
-        // and what it reuses is what the new model would compute itself
+        // and what it reuses is what the new model would compute itself (alone, in a batch of
+        // one: the kernels may sum in another order than for three, and MKL picks its thread
+        // count by the machine's load, so equal to float rounding, not bit for bit)
         ClassEmbeddings fresh =
             ClassTextEncoder.withClipTokenizer(ClassTextEncoder.SIMPLE_TEMPLATES)
                 .encode(next, List.of("clapping"));
-        assertThat(after.vectors()[0]).containsExactly(fresh.vectors()[0]);
+        assertThat(after.vectors()[0]).containsExactly(fresh.vectors()[0], within(1e-6f));
       }
 
       // a model with another text tower computes them again
