@@ -17,6 +17,7 @@ import io.openmede.ingest.feedback.LabelerCommand;
 import io.openmede.model.cli.ModelCommand;
 import io.openmede.model.cli.TokenizeCommand;
 import io.openmede.recognizer.cli.VocabCommand;
+import io.openmede.stack.StackCommand;
 import io.openmede.trainer.cli.TrainCommand;
 import picocli.CommandLine;
 
@@ -27,6 +28,7 @@ final class Commands {
   static void register(CommandLine cl) {
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new BrokerCommand());
+    cl.addSubcommand(new StackCommand());
     cl.addSubcommand(new IngestCommand());
     cl.addSubcommand(new RecognizeCommand());
     cl.addSubcommand(new VocabCommand());
