@@ -111,7 +111,7 @@ final class OptionSettings implements CommandLine.IDefaultValueProvider {
 
   /**
    * The settings prefix of a command's options, from the names of the commands below {@code
-   * openmede}: {@code pretrain}, {@code demo}, {@code recognize}, {@code evaluate}, {@code ingest}
+   * openmede}: {@code pretrain}, {@code demo}, {@code stack}, {@code recognize}, {@code evaluate}, {@code ingest}
    * (every ingest subcommand), {@code bench.NAME}; empty for the other commands.
    */
   static Optional<String> prefixOf(List<String> path) {
@@ -119,7 +119,7 @@ final class OptionSettings implements CommandLine.IDefaultValueProvider {
       return Optional.empty();
     }
     return switch (path.get(0)) {
-      case "pretrain", "demo", "recognize", "evaluate" ->
+      case "pretrain", "demo", "stack", "recognize", "evaluate" ->
           path.size() == 1 ? Optional.of(path.get(0)) : Optional.empty();
       case "ingest" -> path.size() == 2 ? Optional.of("ingest") : Optional.empty();
       case "bench" -> path.size() == 2 ? Optional.of("bench." + path.get(1)) : Optional.empty();

@@ -245,7 +245,6 @@ public final class Stack implements AutoCloseable {
     }
     env.put("DJL_OFFLINE", "true");
     env.put("OPT_OUT_TRACKING", "true");
-    env.putAll(options.extraEnvironment());
     return env;
   }
 
@@ -257,7 +256,8 @@ public final class Stack implements AutoCloseable {
   public void startServices(String mainClass, PrintStream out)
       throws IOException, InterruptedException {
     for (StackService s : StackService.compose()) {
-      if (!options.services().isEmpty() && !options.services().contains(s.name())) {
+      // one-shot steps (the signing keys) run whatever is named: the services need them
+      if (!s.oneShot() && !options.services().isEmpty() && !options.services().contains(s.name())) {
         continue;
       }
       startService(s, mainClass, out);
@@ -293,6 +293,7 @@ public final class Stack implements AutoCloseable {
               : mapPath(e.getValue(), home);
       env.put(e.getKey(), value);
     }
+    env.putAll(options.extraEnvironment());
     for (String v : env.values()) {
       if (v.startsWith(home.toString())) {
         Path p = Path.of(v.split(",")[0]);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 public final class StackCommand implements Callable<Integer> {
 
   /** The launcher's main class, which the services run. */
-  static final String LAUNCHER = "io.openmede.cli.Main";
+  public static final String LAUNCHER = "io.openmede.cli.Main";
 
   @Option(
       names = "--dir",
@@ -109,8 +109,40 @@ public final class StackCommand implements Callable<Integer> {
       return 1; // the hook stops what started
     }
     print(stack);
+    watchServices(stack, stopped);
     stopped.await();
     return 0;
+  }
+
+  /** Says when a service ends on its own (a supervisor would restart it; the stack reports it). */
+  private static void watchServices(Stack stack, CountDownLatch stopped) {
+    Thread t =
+        new Thread(
+            () -> {
+              java.util.Set<String> reported = new java.util.HashSet<>();
+              try {
+                while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                  for (Stack.RunningService r : stack.services()) {
+                    if (!r.service().oneShot()
+                        && !r.process().alive()
+                        && reported.add(r.service().name())) {
+                      System.out.println(
+                          "stack: "
+                              + r.service().name()
+                              + " exited with status "
+                              + r.process().exitStatus().orElse(-1)
+                              + "; see "
+                              + r.process().log());
+                    }
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "stack-watch");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static void print(Stack stack) {

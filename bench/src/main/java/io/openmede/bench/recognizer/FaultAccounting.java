@@ -17,12 +17,12 @@ import java.util.TreeSet;
  *
  * <p>Stateless and thread-safe.
  */
-final class FaultAccounting {
+public final class FaultAccounting {
 
   private FaultAccounting() {}
 
   /** One window: its stream and the sequence number of its first frame. */
-  record WindowKey(String stream, long firstSequence) implements Comparable<WindowKey> {
+  public record WindowKey(String stream, long firstSequence) implements Comparable<WindowKey> {
     @Override
     public int compareTo(WindowKey o) {
       int c = stream.compareTo(o.stream);
@@ -45,14 +45,14 @@ final class FaultAccounting {
    * @param deadLettered expected windows without a recognition whose frames are in dead letters
    * @param unexpected distinct recognized windows that the frames produced should not give
    */
-  record Outcome(
+  public record Outcome(
       int expected,
       int recognized,
       List<WindowKey> lost,
       List<WindowKey> doubled,
       int deadLettered,
       int unexpected) {
-    Outcome {
+    public Outcome {
       lost = List.copyOf(lost);
       doubled = List.copyOf(doubled);
     }
@@ -67,7 +67,7 @@ final class FaultAccounting {
    *
    * @throws IllegalArgumentException when the config counts hop and stride in milliseconds
    */
-  static List<WindowKey> expectedWindows(
+  public static List<WindowKey> expectedWindows(
       String stream, Collection<Long> frames, WindowConfig config) {
     if (config.spacing() != WindowSpacing.FRAMES) {
       throw new IllegalArgumentException(
@@ -99,7 +99,7 @@ final class FaultAccounting {
    * @param recognized one key per recognition read (read_committed), in any order, repeats kept
    * @param deadLettered windows whose frames went to dead letters
    */
-  static Outcome account(
+  public static Outcome account(
       Collection<WindowKey> expected, List<WindowKey> recognized, Set<WindowKey> deadLettered) {
     Map<WindowKey, Integer> counts = new HashMap<>();
     for (WindowKey k : recognized) {
