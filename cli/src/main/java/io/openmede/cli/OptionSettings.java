@@ -111,8 +111,8 @@ final class OptionSettings implements CommandLine.IDefaultValueProvider {
 
   /**
    * The settings prefix of a command's options, from the names of the commands below {@code
-   * openmede}: {@code pretrain}, {@code demo}, {@code stack}, {@code recognize}, {@code evaluate}, {@code ingest}
-   * (every ingest subcommand), {@code bench.NAME}; empty for the other commands.
+   * openmede}: {@code pretrain}, {@code demo}, {@code stack}, {@code recognize}, {@code evaluate},
+   * {@code ingest} (every ingest subcommand), {@code bench.NAME}; empty for the other commands.
    */
   static Optional<String> prefixOf(List<String> path) {
     if (path.isEmpty()) {
