@@ -12,6 +12,11 @@ package io.openmede.model;
  * intermediate result between the horizontal and vertical passes is kept in floating point rather
  * than rounded to 8 bits, so values can differ from PIL's by about one grey level.
  *
+ * <p>Only the crop's {@code R x R} samples of the resized frame are computed, from the input rows
+ * they read: the same floats as resizing the whole frame, with work and memory bounded by the input
+ * and {@code R}, whatever the frame's aspect ratio (a 1-pixel-wide frame 300,000 rows tall would
+ * otherwise be resized to 224 x 67 million).
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ImagePreprocessor {
@@ -62,7 +67,8 @@ public final class ImagePreprocessor {
       throw new IllegalArgumentException(
           "frame size must be positive, got " + width + "x" + height);
     }
-    if (rgb.length != width * height * 3) {
+    long needed = 3L * width * height;
+    if (rgb.length != needed) {
       throw new IllegalArgumentException(
           "rgb has "
               + rgb.length
@@ -71,55 +77,71 @@ public final class ImagePreprocessor {
               + "x"
               + height
               + " RGB frame needs "
-              + width * height * 3);
+              + needed);
     }
     if (out.length - offset < 3 * resolution * resolution) {
       throw new IllegalArgumentException("output array too short for a " + resolution + " frame");
     }
-    int newW;
-    int newH;
+    // the resized frame's size, as torchvision computes it; it may be huge for a very thin frame,
+    // so only the crop's R x R samples of it are ever computed (the same floats as a full resize)
+    long newW;
+    long newH;
     if (width <= height) {
       newW = resolution;
-      newH = (int) ((long) resolution * height / width);
+      newH = (long) resolution * height / width;
     } else {
       newH = resolution;
-      newW = (int) ((long) resolution * width / height);
+      newW = (long) resolution * width / height;
     }
-    if (newW == width && newH == height) {
-      // nothing to resample (the frame's short side is R already): crop straight from the bytes
-      cropNormalise(i -> rgb[i] & 0xff, newW, newH, out, offset);
-      return;
+    long top = Math.round((newH - resolution) / 2.0);
+    long left = Math.round((newW - resolution) / 2.0);
+    Taps columns = newW == width ? null : Taps.of(width, newW, left, resolution);
+    Taps rows = newH == height ? null : Taps.of(height, newH, top, resolution);
+    // input rows the crop's output rows read
+    int firstRow = rows == null ? (int) top : rows.firstInput();
+    int lastRow = rows == null ? (int) top + resolution : rows.endInput();
+    int n = lastRow - firstRow;
+    // horizontal pass over those rows only, R output columns: [n][R][3]
+    float[] horiz = new float[n * resolution * 3];
+    for (int y = 0; y < n; y++) {
+      int rowBase = (firstRow + y) * width;
+      for (int x = 0; x < resolution; x++) {
+        for (int c = 0; c < 3; c++) {
+          float v;
+          if (columns == null) {
+            v = rgb[(rowBase + (int) left + x) * 3 + c] & 0xff;
+          } else {
+            double[] wt = columns.weights[x];
+            int start = columns.starts[x];
+            double acc = 0;
+            for (int i = 0; i < wt.length; i++) {
+              acc += wt[i] * (rgb[(rowBase + start + i) * 3 + c] & 0xff);
+            }
+            v = (float) acc;
+          }
+          horiz[(y * resolution + x) * 3 + c] = v;
+        }
+      }
     }
-    float[] src = new float[width * height * 3];
-    for (int i = 0; i < src.length; i++) {
-      src[i] = rgb[i] & 0xff;
-    }
-    // a side that keeps its size is not resampled: at scale 1 the filter's taps are exactly 1 at
-    // the pixel and 0 elsewhere, so skipping the pass gives the same floats, without the work
-    float[] horiz = newW == width ? src : resampleRows(src, width, height, newW);
-    float[] both = newH == height ? horiz : resampleColumns(horiz, newW, height, newH);
-    cropNormalise(i -> both[i], newW, newH, out, offset);
-  }
-
-  /** Interleaved RGB samples of a resized frame, nominally 0..255. */
-  private interface Samples {
-    float at(int index);
-  }
-
-  /**
-   * Writes the centre {@code R x R} crop of a {@code newW x newH} frame into {@code out} at {@code
-   * offset}, channel-first, clamped to 0..255 and normalised with CLIP's mean and std.
-   */
-  private void cropNormalise(Samples resized, int newW, int newH, float[] out, int offset) {
+    // vertical pass for the R output rows, then clamp and normalise into the planar output
     int plane = resolution * resolution;
-    int top = (int) Math.round((newH - resolution) / 2.0);
-    int left = (int) Math.round((newW - resolution) / 2.0);
     for (int y = 0; y < resolution; y++) {
       for (int x = 0; x < resolution; x++) {
-        int s = ((top + y) * newW + (left + x)) * 3;
         for (int c = 0; c < 3; c++) {
-          float v = Math.min(255f, Math.max(0f, resized.at(s + c))) / 255f;
-          out[offset + c * plane + y * resolution + x] = (v - MEAN[c]) / STD[c];
+          float v;
+          if (rows == null) {
+            v = horiz[(((int) top + y - firstRow) * resolution + x) * 3 + c];
+          } else {
+            double[] wt = rows.weights[y];
+            int start = rows.starts[y] - firstRow;
+            double acc = 0;
+            for (int i = 0; i < wt.length; i++) {
+              acc += wt[i] * horiz[((start + i) * resolution + x) * 3 + c];
+            }
+            v = (float) acc;
+          }
+          float clamped = Math.min(255f, Math.max(0f, v)) / 255f;
+          out[offset + c * plane + y * resolution + x] = (clamped - MEAN[c]) / STD[c];
         }
       }
     }
@@ -137,68 +159,55 @@ public final class ImagePreprocessor {
     return 0;
   }
 
-  /** Filter taps for resampling {@code in} samples to {@code out}: [start, weights...]. */
-  private static double[][] taps(int in, int out, int[] starts) {
-    double scale = (double) in / out;
-    double filterScale = Math.max(1.0, scale);
-    double support = 2.0 * filterScale;
-    double[][] weights = new double[out][];
-    for (int o = 0; o < out; o++) {
-      double center = (o + 0.5) * scale;
-      int min = (int) Math.max(0, Math.floor(center - support + 0.5));
-      int max = (int) Math.min(in, Math.floor(center + support + 0.5));
-      double[] w = new double[Math.max(0, max - min)];
-      double sum = 0;
-      for (int i = 0; i < w.length; i++) {
-        w[i] = cubic((min + i - center + 0.5) / filterScale);
-        sum += w[i];
-      }
-      if (sum != 0) {
+  /**
+   * Filter taps for {@code count} consecutive output samples from {@code first} when resampling
+   * {@code in} samples to {@code out} (PIL's bicubic, widened when shrinking): for each, the first
+   * input sample it reads and the weights.
+   */
+  private record Taps(int[] starts, double[][] weights) {
+    static Taps of(int in, long out, long first, int count) {
+      double scale = (double) in / out;
+      double filterScale = Math.max(1.0, scale);
+      double support = 2.0 * filterScale;
+      int[] starts = new int[count];
+      double[][] weights = new double[count][];
+      for (int k = 0; k < count; k++) {
+        double center = (first + k + 0.5) * scale;
+        int min = (int) Math.max(0, Math.floor(center - support + 0.5));
+        int max = (int) Math.min(in, Math.floor(center + support + 0.5));
+        double[] w = new double[Math.max(0, max - min)];
+        double sum = 0;
         for (int i = 0; i < w.length; i++) {
-          w[i] /= sum;
+          w[i] = cubic((min + i - center + 0.5) / filterScale);
+          sum += w[i];
         }
-      }
-      starts[o] = min;
-      weights[o] = w;
-    }
-    return weights;
-  }
-
-  private static float[] resampleRows(float[] src, int w, int h, int newW) {
-    int[] starts = new int[newW];
-    double[][] weights = taps(w, newW, starts);
-    float[] dst = new float[newW * h * 3];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < newW; x++) {
-        double[] wt = weights[x];
-        for (int c = 0; c < 3; c++) {
-          double acc = 0;
-          for (int i = 0; i < wt.length; i++) {
-            acc += wt[i] * src[(y * w + starts[x] + i) * 3 + c];
+        if (sum != 0) {
+          for (int i = 0; i < w.length; i++) {
+            w[i] /= sum;
           }
-          dst[(y * newW + x) * 3 + c] = (float) acc;
         }
+        starts[k] = min;
+        weights[k] = w;
       }
+      return new Taps(starts, weights);
     }
-    return dst;
-  }
 
-  private static float[] resampleColumns(float[] src, int w, int h, int newH) {
-    int[] starts = new int[newH];
-    double[][] weights = taps(h, newH, starts);
-    float[] dst = new float[w * newH * 3];
-    for (int y = 0; y < newH; y++) {
-      double[] wt = weights[y];
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < 3; c++) {
-          double acc = 0;
-          for (int i = 0; i < wt.length; i++) {
-            acc += wt[i] * src[((starts[y] + i) * w + x) * 3 + c];
-          }
-          dst[(y * w + x) * 3 + c] = (float) acc;
-        }
+    /** The first input sample any of these outputs reads. */
+    int firstInput() {
+      int m = Integer.MAX_VALUE;
+      for (int k = 0; k < starts.length; k++) {
+        m = Math.min(m, starts[k]);
       }
+      return m;
     }
-    return dst;
+
+    /** One past the last input sample any of these outputs reads. */
+    int endInput() {
+      int m = 0;
+      for (int k = 0; k < starts.length; k++) {
+        m = Math.max(m, starts[k] + weights[k].length);
+      }
+      return m;
+    }
   }
 }
