@@ -5,6 +5,7 @@ import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
 import io.openmede.web.WebSettings;
@@ -28,6 +29,7 @@ final class AllSettings {
     return List.of(
         ConnectionSettings.GROUP,
         Cluster.TOPICS_GROUP,
+        InputBounds.GROUP,
         RecognizerSettings.GROUP,
         TrainerSettings.GROUP,
         EventsSettings.GROUP,

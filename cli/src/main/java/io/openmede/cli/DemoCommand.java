@@ -9,6 +9,7 @@ import io.openmede.schemas.checkpoint.KeyFiles;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.DurationConverter;
 import io.openmede.settings.Settings;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
 import io.openmede.web.WebSettings;
@@ -249,6 +250,7 @@ final class DemoCommand implements Callable<Integer> {
     List<SettingsGroup> groups =
         List.of(
             RecognizerSettings.GROUP,
+            InputBounds.GROUP,
             TrainerSettings.GROUP,
             EventsSettings.GROUP,
             LabelerSettings.SETTINGS,

@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.schemas.values.InputBounds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
@@ -76,7 +77,7 @@ class FeedbackTrainingIT {
       values.put("trainer.state.dir", temp.resolve("state").toString());
       values.put("trainer.checkpoint.dir", temp.resolve("checkpoints").toString());
       TrainerSettings ts =
-          TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+          TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
       try (LabelerService labeler =
               LabelerService.start(cluster, new LabelerSettings("it-labeler", 64, 50, 0));
           TrainerService trainer = TrainerService.create(ts, cluster, false);

@@ -115,7 +115,8 @@ public final class RecognitionTopology {
                 DEAD_LETTER_SINK,
                 topics.frameSerde().serializer(),
                 metrics,
-                settings.maxStreamsPerTask()),
+                settings.maxStreamsPerTask(),
+                settings.inputBounds()),
         FRAMES_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -25,6 +25,15 @@ public final class RecognizerMetrics {
   public final Counter duplicateBatches =
       counter("openmede_recognizer_duplicate_batches", "Frame batches ignored as duplicates.");
 
+  /**
+   * Streams started afresh: nothing of the stream was accepted for {@code streams.resync-after} and
+   * a batch out of its position's bounds came (a camera whose numbering restarted).
+   */
+  public final Counter streamResyncs =
+      counter(
+          "openmede_recognizer_stream_resyncs",
+          "Streams started afresh after their numbering moved out of bounds.");
+
   /** Frames dropped because they arrived after their window had moved on. */
   public final Counter lateFrames =
       counter("openmede_recognizer_late_frames", "Frames that arrived after their window.");

@@ -3,6 +3,7 @@ package io.openmede.recognizer;
 import io.openmede.model.InferenceDtype;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
@@ -47,6 +48,7 @@ import java.util.Optional;
  * @param modelDtype the number type of the image tower at inference
  * @param stateStore where the window and scoring-buffer stores keep their state between commits
  * @param maxStreamsPerTask streams whose window state one task holds at most
+ * @param inputBounds frame sizes and stream positions a record may bring (shared settings)
  */
 public record RecognizerSettings(
     String applicationId,
@@ -77,7 +79,8 @@ public record RecognizerSettings(
     Duration fetchMaxWait,
     InferenceDtype modelDtype,
     StateStoreKind stateStore,
-    int maxStreamsPerTask) {
+    int maxStreamsPerTask,
+    InputBounds inputBounds) {
 
   /**
    * Where the window and scoring-buffer stores keep their state; either way it is fault tolerant:
@@ -381,12 +384,15 @@ public record RecognizerSettings(
     }
     Objects.requireNonNull(modelDtype, "modelDtype");
     Objects.requireNonNull(stateStore, "stateStore");
+    Objects.requireNonNull(inputBounds, "inputBounds");
     devices = List.copyOf(devices);
     checkpointRoots = List.copyOf(checkpointRoots);
     trustedKeys = List.copyOf(trustedKeys);
   }
 
-  /** Converts resolved settings, once. */
+  /**
+   * Converts resolved settings, once; they must hold {@link #GROUP} and {@link InputBounds#GROUP}.
+   */
   public static RecognizerSettings from(Settings s) {
     WindowConfig window;
     try {
@@ -437,7 +443,8 @@ public record RecognizerSettings(
         s.get(FETCH_MAX_WAIT),
         s.get(MODEL_DTYPE),
         s.get(STATE_STORE),
-        s.get(MAX_STREAMS_PER_TASK));
+        s.get(MAX_STREAMS_PER_TASK),
+        InputBounds.from(s));
   }
 
   /** Defaults with another window and batching (tests, benchmarks). */
@@ -471,6 +478,7 @@ public record RecognizerSettings(
         fetchMaxWait,
         modelDtype,
         stateStore,
-        maxStreamsPerTask);
+        maxStreamsPerTask,
+        inputBounds);
   }
 }

@@ -14,6 +14,7 @@ import io.openmede.recognizer.testing.PlainAvroSerde;
 import io.openmede.recognizer.vocabulary.VocabularySnapshot;
 import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.recognizer.window.WindowConfig;
+import io.openmede.recognizer.window.WindowSpacing;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Frame;
@@ -22,6 +23,7 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +129,8 @@ class RecognitionTopologyWithFakeScorerTest {
   private final List<byte[]> refusedValues = new java.util.ArrayList<>();
 
   static RecognizerSettings settings(WindowConfig window, int maxBatch, Duration delay) {
-    return RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP)))
+    return RecognizerSettings.from(
+            Settings.defaults(List.of(RecognizerSettings.GROUP, InputBounds.GROUP)))
         .with(window, maxBatch, delay);
   }
 
@@ -570,7 +573,8 @@ class RecognitionTopologyWithFakeScorerTest {
   }
 
   private static RecognizerSettings settingsWith(Map<String, String> values, WindowConfig window) {
-    return RecognizerSettings.from(Settings.of(List.of(RecognizerSettings.GROUP), values))
+    return RecognizerSettings.from(
+            Settings.of(List.of(RecognizerSettings.GROUP, InputBounds.GROUP), values))
         .with(window, 16, Duration.ZERO);
   }
 
@@ -590,6 +594,95 @@ class RecognitionTopologyWithFakeScorerTest {
         .extracting(r -> r.getStreamId() + ":" + r.getFirstSequence())
         .containsExactly("cam-1:0", "cam-2:0", "cam-1:2");
     assertThat(metrics.deadLetters.labelValues("too-many-streams").get()).isEqualTo(1.0);
+  }
+
+  private static FrameBatch withFrame(FrameBatch b, long sequence, long captureMs) {
+    Frame f = b.getFrames().get(0);
+    return FrameBatch.newBuilder(b)
+        .setFrames(List.of(new Frame(sequence, Instant.ofEpochMilli(captureMs), f.getData())))
+        .build();
+  }
+
+  @Test
+  void frames_sequenceNearTheTopOfTheRange_refused_andTheSameStreamGoesOn() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    FrameBatch poison =
+        withFrame(
+            Frames.batch("cam-1", 1, 2, 2, FrameEncoding.RGB),
+            Long.MAX_VALUE - 8,
+            Frames.captureTime(2));
+    frames.pipeInput("cam-1", poison);
+    send("cam-1", 2, 2, 3);
+    send("cam-1", 3, 4, 5);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(0L, 2L, 4L);
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getError())
+        .contains("stream 'cam-1'")
+        .contains("ahead of the stream's position 1")
+        .contains("streams.max-sequence-jump=100000");
+    assertThat(metrics.deadLetters.labelValues("out-of-bounds").get()).isEqualTo(1.0);
+    assertThat(metrics.lateFrames.get()).isZero();
+  }
+
+  @Test
+  void frames_captureTimeInYear9999_refused_andTheSameStreamGoesOn() {
+    start(settings(new WindowConfig(2, WindowSpacing.TIME, 80, 40, 4), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    frames.pipeInput(
+        "cam-1",
+        withFrame(Frames.batch("cam-1", 1, 2, 2, FrameEncoding.RGB), 2, 253_370_764_800_000L));
+    send("cam-1", 2, 2, 3);
+    send("cam-1", 3, 4, 5);
+    assertThat(recognitions.readValuesToList()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(deadLetters.readValue().getError()).contains("streams.max-time-jump");
+  }
+
+  @Test
+  void frames_numberingRestartedAtZero_refusedUntilTheStreamWasQuietForResyncAfter_thenTakenUp() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    send("cam-1", 0, 200_000, 200_001);
+    send("cam-1", 1, 0, 1); // far behind: the camera restarted its numbering
+    assertThat(deadLetters.readValue().getError()).contains("behind the stream's position");
+    driver.advanceWallClockTime(Duration.ofSeconds(61));
+    send("cam-1", 2, 2, 3); // nothing accepted for 61 s: starts afresh
+    send("cam-1", 3, 4, 5);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(200_000L, 2L, 4L);
+    assertThat(metrics.streamResyncs.get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void frames_sizeOverTheLimits_refusedBeforeDecoding_andTheSameStreamGoesOn() {
+    start(
+        settingsWith(
+            Map.of("frames.max-side", "64", "frames.max-pixels", "4096"),
+            WindowConfig.ofFrames(2, 2)));
+    addLabel("waving");
+    send("cam-1", 0, 0, 1);
+    byte[] tall = new byte[3 * 1 * 65];
+    FrameBatch tallThin =
+        FrameBatch.newBuilder(Frames.batch("cam-1", 1, 2, 2, FrameEncoding.RGB))
+            .setWidth(1)
+            .setHeight(65)
+            .setFrames(
+                List.of(
+                    new Frame(
+                        2L, Instant.ofEpochMilli(Frames.captureTime(2)), ByteBuffer.wrap(tall))))
+            .build();
+    frames.pipeInput("cam-1", tallThin);
+    send("cam-1", 2, 2, 3);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getFirstSequence)
+        .containsExactly(0L, 2L);
+    assertThat(deadLetters.readValue().getError())
+        .isEqualTo("frame size 1x65 has a side over 64 pixels (frames.max-side)");
   }
 
   @Test
@@ -639,7 +732,7 @@ class RecognitionTopologyWithFakeScorerTest {
     bad.setHeight(64);
     frames.pipeInput("cam-1", bad);
     assertThat(deadLetters.readValue().getError())
-        .isEqualTo("frame 0: JPEG is 32x32 but the batch says 32x64");
+        .isEqualTo("frame 0: JPEG is 32x32 but the record says 32x64");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openmede.model.InferenceDtype;
 import io.openmede.recognizer.window.WindowSpacing;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
 import java.time.Duration;
@@ -17,7 +18,8 @@ class RecognizerSettingsTest {
   @Test
   void from_defaults_exactlyOnceTinyOnCpu() {
     RecognizerSettings s =
-        RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP)));
+        RecognizerSettings.from(
+            Settings.defaults(List.of(RecognizerSettings.GROUP, InputBounds.GROUP)));
     assertThat(s.guarantee()).isEqualTo(RecognizerSettings.ProcessingGuarantee.EXACTLY_ONCE_V2);
     assertThat(s.guarantee().streamsValue()).isEqualTo("exactly_once_v2");
     assertThat(s.window().frames()).isEqualTo(8);
@@ -38,7 +40,8 @@ class RecognizerSettingsTest {
     RecognizerSettings s =
         RecognizerSettings.from(
             Settings.of(
-                List.of(RecognizerSettings.GROUP), Map.of("recognizer.state.store", "rocksdb")));
+                List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
+                Map.of("recognizer.state.store", "rocksdb")));
     assertThat(s.stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.ROCKSDB);
     assertThat(s.stateStore().supplier("w").get().persistent()).isTrue();
     assertThat(RecognizerSettings.StateStoreKind.MEMORY.supplier("w").get().persistent()).isFalse();
@@ -50,13 +53,14 @@ class RecognizerSettingsTest {
     RecognizerSettings s =
         RecognizerSettings.from(
             Settings.of(
-                List.of(RecognizerSettings.GROUP), Map.of("recognizer.model.dtype", "bf16")));
+                List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
+                Map.of("recognizer.model.dtype", "bf16")));
     assertThat(s.modelDtype()).isEqualTo(InferenceDtype.BF16);
     assertThatThrownBy(
             () ->
                 RecognizerSettings.from(
                     Settings.of(
-                        List.of(RecognizerSettings.GROUP),
+                        List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
                         Map.of("recognizer.model.dtype", "fp16"))))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("recognizer.model.dtype")
@@ -68,7 +72,7 @@ class RecognizerSettingsTest {
     RecognizerSettings s =
         RecognizerSettings.from(
             Settings.of(
-                List.of(RecognizerSettings.GROUP),
+                List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
                 Map.of(
                     "recognizer.producer.linger", "5ms",
                     "recognizer.consumer.fetch.max.wait", "20ms")));
@@ -80,7 +84,7 @@ class RecognizerSettingsTest {
   void from_hopBeyondWindow_namesTheValuesAndTheSettings() {
     Settings s =
         Settings.of(
-            List.of(RecognizerSettings.GROUP),
+            List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
             Map.of("recognizer.window.frames", "8", "recognizer.window.hop", "12"));
     assertThatThrownBy(() -> RecognizerSettings.from(s))
         .isInstanceOf(SettingsException.class)
@@ -91,7 +95,7 @@ class RecognizerSettingsTest {
   void from_timeSpacing_readsMilliseconds() {
     Settings s =
         Settings.of(
-            List.of(RecognizerSettings.GROUP),
+            List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
             Map.of(
                 "recognizer.window.spacing", "time",
                 "recognizer.window.hop", "500",

@@ -2,6 +2,8 @@ package io.openmede.trainer;
 
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.train.AdamW;
+import io.openmede.schemas.values.FrameLimits;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
@@ -43,6 +45,8 @@ import java.util.OptionalDouble;
  * @param progressInterval time between progress lines
  * @param stopAfterUpdates stop after this many updates in total; empty to run until stopped
  * @param metricsPort port of the Prometheus endpoint, 0 for none
+ * @param maxLabels most labels an open training vocabulary grows to
+ * @param frameLimits the largest frames a clip may have (shared setting)
  */
 public record TrainerSettings(
     TrainingMethod method,
@@ -69,7 +73,9 @@ public record TrainerSettings(
     boolean evaluate,
     Duration progressInterval,
     Optional<Long> stopAfterUpdates,
-    int metricsPort) {
+    int metricsPort,
+    int maxLabels,
+    FrameLimits frameLimits) {
 
   private static final java.util.regex.Pattern MODEL_NAME_PATTERN =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -186,6 +192,15 @@ public record TrainerSettings(
           "trainer.vocabulary",
           List.of(),
           "Fixed training vocabulary (comma-separated labels); empty: every label seen so far.");
+  public static final Setting<Integer> MAX_LABELS =
+      Setting.integer(
+          "trainer.vocabulary.max-labels",
+          1000,
+          1,
+          1_000_000,
+          "Most labels an open training vocabulary (trainer.vocabulary empty) grows to: every"
+              + " update embeds them all, so a clip with yet another new label beyond it is"
+              + " refused to dead letters with the reason.");
   public static final Setting<Double> GWA_MU =
       Setting.decimal("trainer.gwa.mu", 15, -1e6, 1e6, "GWA μ, in snapshots.");
   public static final Setting<Double> GWA_SIGMA =
@@ -290,6 +305,7 @@ public record TrainerSettings(
           DEVICE,
           MODEL_NAME,
           VOCABULARY,
+          MAX_LABELS,
           GWA_MU,
           GWA_SIGMA,
           GWA_R,
@@ -326,7 +342,9 @@ public record TrainerSettings(
     vocabulary = List.copyOf(vocabulary);
   }
 
-  /** Converts resolved settings once. */
+  /**
+   * Converts resolved settings once; they must hold {@link #GROUP} and {@link InputBounds#GROUP}.
+   */
   public static TrainerSettings from(Settings s) {
     boolean paper = s.get(PRESET) == Preset.PAPER_VIT_B_16;
     long epoch = s.get(UPDATES_PER_EPOCH);
@@ -406,7 +424,9 @@ public record TrainerSettings(
         s.get(EVALUATE),
         s.get(PROGRESS),
         stop == 0 ? Optional.empty() : Optional.of(stop),
-        s.get(METRICS_PORT));
+        s.get(METRICS_PORT),
+        s.get(MAX_LABELS),
+        InputBounds.from(s).frames());
   }
 
   private static <T> T pick(Settings s, Setting<T> setting, boolean paper, T paperValue) {

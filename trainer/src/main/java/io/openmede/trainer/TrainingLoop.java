@@ -141,10 +141,14 @@ public final class TrainingLoop implements AutoCloseable {
     this.initialParent = initialParent;
     this.vocabulary =
         settings.vocabulary().isEmpty()
-            ? TrainingVocabulary.open(List.of())
+            ? TrainingVocabulary.open(List.of(), settings.maxLabels())
             : TrainingVocabulary.fixed(settings.vocabulary());
     this.decoder =
-        new ClipDecoder(settings.frames(), new ImagePreprocessor(model.resolution()), vocabulary);
+        new ClipDecoder(
+            settings.frames(),
+            new ImagePreprocessor(model.resolution()),
+            vocabulary,
+            settings.frameLimits());
     this.pairer =
         new SupportQueryPairer<>(
             settings.optimizer().tasksPerUpdate(), settings.optimizer().batchSize());

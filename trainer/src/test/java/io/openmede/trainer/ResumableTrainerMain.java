@@ -1,5 +1,6 @@
 package io.openmede.trainer;
 
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;
 import java.util.HashMap;
@@ -26,7 +27,8 @@ public final class ResumableTrainerMain {
     values.put(ConnectionSettings.REGISTRY_URL.name(), args[1]);
     long pauseAfter = Long.parseLong(args[6]);
     Settings settings =
-        Settings.of(List.of(TrainerSettings.GROUP, ConnectionSettings.GROUP), values);
+        Settings.of(
+            List.of(TrainerSettings.GROUP, InputBounds.GROUP, ConnectionSettings.GROUP), values);
     try (TrainerService service =
         TrainerService.create(
             TrainerSettings.from(settings),

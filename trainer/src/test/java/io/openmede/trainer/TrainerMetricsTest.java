@@ -9,6 +9,7 @@ import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
@@ -39,7 +40,7 @@ class TrainerMetricsTest {
     TrainerSettings settings =
         TrainerSettings.from(
             Settings.of(
-                List.of(TrainerSettings.GROUP),
+                List.of(TrainerSettings.GROUP, InputBounds.GROUP),
                 TestClips.tinySettings(
                     temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100)));
     List<DeadLetterSink.Refused> dead = new ArrayList<>();
@@ -107,7 +108,8 @@ class TrainerMetricsTest {
         TestClips.tinySettings(
             temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 1);
     TrainerSettings settings =
-        TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
     try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {
       try (TrainingLoop first = loop(settings, model)) {
         first.start();

@@ -3,6 +3,7 @@ package io.openmede.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class TrainerSettingsTest {
 
   private static TrainerSettings of(Map<String, String> values) {
-    return TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+    return TrainerSettings.from(
+        Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
   }
 
   @Test

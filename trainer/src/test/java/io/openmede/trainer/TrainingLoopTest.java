@@ -7,6 +7,7 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
@@ -63,7 +64,7 @@ class TrainingLoopTest {
     TrainerSettings settings =
         TrainerSettings.from(
             Settings.of(
-                List.of(TrainerSettings.GROUP),
+                List.of(TrainerSettings.GROUP, InputBounds.GROUP),
                 TestClips.tinySettings(
                     temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100)));
     List<DeadLetterSink.Refused> dead = new ArrayList<>();
@@ -113,7 +114,7 @@ class TrainingLoopTest {
             .contains("not in the training vocabulary");
         assertThat(reasons.get(3L)).startsWith("malformed record");
         assertThat(reasons.get(4L)).contains("has 3 frames, expected 2");
-        assertThat(reasons.get(6L)).contains("not a decodable JPEG");
+        assertThat(reasons.get(6L)).contains("not a JPEG");
         assertThat(reasons.get(8L)).contains("no value");
         assertThat(dead.get(0).value()).isEqualTo(stream.get(1));
         // 8 good clips = 2 updates of 2·N·B = 4 clips; training went on past every bad record
@@ -156,7 +157,8 @@ class TrainingLoopTest {
     values.put("trainer.eval.enabled", "true");
     values.put("trainer.feedback.oversample", "2");
     TrainerSettings settings =
-        TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
     List<DeadLetterSink.Refused> dead = new ArrayList<>();
     List<CheckpointAnnouncement> announced = new ArrayList<>();
     List<List<String>> updates = new ArrayList<>();
@@ -225,7 +227,8 @@ class TrainingLoopTest {
                 temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100));
     values.put("trainer.eval.enabled", "true");
     TrainerSettings settings =
-        TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP), values));
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
     List<DeadLetterSink.Refused> dead = new ArrayList<>();
     List<CheckpointAnnouncement> announced = new ArrayList<>();
     try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {

@@ -3,6 +3,7 @@ package io.openmede.recognizer.process;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import java.io.IOException;
@@ -96,6 +97,7 @@ public final class RecognizerProcess implements AutoCloseable {
   public static List<SettingsGroup> groups() {
     List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
     g.add(RecognizerSettings.GROUP);
+    g.add(InputBounds.GROUP);
     return List.copyOf(g);
   }
 

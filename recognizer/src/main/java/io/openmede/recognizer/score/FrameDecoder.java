@@ -43,7 +43,13 @@ final class FrameDecoder {
    * @throws IOException when a JPEG does not decode or the size does not match
    */
   public static byte[] rgb(WindowFrame frame, byte[] reuse) throws IOException {
-    int size = 3 * frame.width() * frame.height();
+    long bytes = 3L * frame.width() * frame.height();
+    if (frame.width() < 1 || frame.height() < 1 || bytes > Integer.MAX_VALUE - 8) {
+      // the frames topic's batches are checked against frames.max-pixels before they are windowed
+      throw new IOException(
+          "frame " + frame.sequence() + " of " + frame.width() + "x" + frame.height() + " pixels");
+    }
+    int size = (int) bytes;
     if (frame.encoding() == FrameEncoding.RGB) {
       if (frame.data().length != size) {
         throw new IOException(

@@ -3,7 +3,10 @@ package io.openmede.recognizer.window;
 import io.openmede.recognizer.DeadLetters;
 import io.openmede.recognizer.RecognizerMetrics;
 import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.values.InputBounds;
+import io.openmede.schemas.values.StreamBounds;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -13,6 +16,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Windows each stream's frame batches: loads the stream's {@link StreamWindowState} from the
@@ -22,8 +27,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * original bytes; the stream's state is not touched. So does the first batch of a new stream when
  * the task's store already holds {@code maxStreams} streams: the state kept per stream is bounded
  * (a few frames), the number of streams a producer can name is not.
+ *
+ * <p>A batch that would move its stream's position (highest frame sequence, latest capture time)
+ * out of the deployment's {@link StreamBounds} is dead-lettered too and the state stays: one frame
+ * numbered near the top of the range must not make every later frame of the camera late. When
+ * nothing of the stream was accepted for {@code streams.resync-after}, such a batch starts the
+ * stream afresh instead (a camera whose numbering really restarted), counted in {@code
+ * openmede_recognizer_stream_resyncs}.
  */
 public final class FrameWindowProcessor implements Processor<String, FrameBatch, Object, Object> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FrameWindowProcessor.class);
 
   private final String storeName;
   private final SlidingWindower windower;
@@ -32,6 +46,7 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
   private final Serializer<FrameBatch> frameSerializer;
   private final RecognizerMetrics metrics;
   private final int maxStreams;
+  private final InputBounds bounds;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, StreamWindowState> store;
 
@@ -42,8 +57,10 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
       String deadLetterChild,
       Serializer<FrameBatch> frameSerializer,
       RecognizerMetrics metrics,
-      int maxStreams) {
+      int maxStreams,
+      InputBounds bounds) {
     this.storeName = storeName;
+    this.bounds = bounds;
     this.maxStreams = maxStreams;
     this.windower = new SlidingWindower(config);
     this.windowsChild = windowsChild;
@@ -70,7 +87,7 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
           "bad-frames");
       return;
     }
-    Optional<String> problem = FrameBatchCheck.problem(batch);
+    Optional<String> problem = FrameBatchCheck.problem(batch, bounds.frames());
     if (problem.isPresent()) {
       deadLetter(record, batch, problem.get(), "bad-frames");
       return;
@@ -94,6 +111,44 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
         return;
       }
       state = new StreamWindowState();
+    } else if (state.highestSequence != Long.MIN_VALUE) {
+      long now = context.currentSystemTimeMs();
+      if (state.acceptedAtMs == 0) {
+        state.acceptedAtMs = now; // a state kept before the clock was: counted from now
+      }
+      long last = batch.getFrames().get(batch.getFrames().size() - 1).getSequence();
+      long latest = Long.MIN_VALUE;
+      for (Frame f : batch.getFrames()) {
+        latest = Math.max(latest, f.getCaptureTime().toEpochMilli());
+      }
+      StreamBounds.Judgement j =
+          bounds
+              .streams()
+              .judge(
+                  new StreamBounds.Position(
+                      state.highestSequence,
+                      state.latestCaptureMs == Long.MIN_VALUE ? latest : state.latestCaptureMs,
+                      state.acceptedAtMs),
+                  last,
+                  latest,
+                  now);
+      if (j.verdict() == StreamBounds.Verdict.REFUSE) {
+        deadLetter(
+            record,
+            batch,
+            "batch " + batch.getBatchSequence() + " of stream '" + stream + "': " + j.reason(),
+            "out-of-bounds");
+        return;
+      }
+      if (j.verdict() == StreamBounds.Verdict.RESYNC) {
+        LOG.warn(
+            "stream '{}' starts afresh at batch {}: {}",
+            stream,
+            batch.getBatchSequence(),
+            j.reason());
+        metrics.streamResyncs.inc();
+        state = new StreamWindowState();
+      }
     }
     SlidingWindower.Outcome outcome =
         windower.accept(

@@ -62,8 +62,12 @@ final class SlidingWindower {
       }
       state.pending.putIfAbsent(f.sequence(), f);
       state.highestSequence = Math.max(state.highestSequence, f.sequence());
+      state.latestCaptureMs = Math.max(state.latestCaptureMs, f.captureTimeMs());
     }
     List<ClipWindow> out = new ArrayList<>();
+    if (late < frames.size()) {
+      state.acceptedAtMs = nowMs;
+    }
     int gaps =
         config.spacing() == WindowSpacing.FRAMES
             ? emitByFrames(state, streamId, nowMs, out)

@@ -28,6 +28,15 @@ final class StreamWindowState {
   OptionalLong lastEmittedFirstSequence = OptionalLong.empty();
   long highestSequence = Long.MIN_VALUE;
 
+  /** Latest capture time of an accepted frame, epoch ms; {@link Long#MIN_VALUE} before any. */
+  long latestCaptureMs = Long.MIN_VALUE;
+
+  /**
+   * When a batch of the stream last brought a frame, by the recognizer's clock (epoch ms); 0 when
+   * not known (a state written before it was kept: taken as now when loaded).
+   */
+  long acceptedAtMs;
+
   /** Frames waiting for their window, by sequence. */
   public NavigableMap<Long, WindowFrame> pending() {
     return java.util.Collections.unmodifiableNavigableMap(pending);

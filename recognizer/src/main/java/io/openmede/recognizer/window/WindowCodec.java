@@ -20,7 +20,11 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class WindowCodec {
 
+  /** The window format, and the state format before the stream's position was kept. */
   private static final byte FORMAT = 1;
+
+  /** The state format: format 1 and the time and clock of the stream's last accepted batch. */
+  private static final byte STATE_FORMAT = 2;
 
   private WindowCodec() {}
 
@@ -39,14 +43,14 @@ public final class WindowCodec {
   }
 
   static byte[] encodeState(StreamWindowState s) {
-    int size = 1 + 3 * 9 + 8 + 4 + 8 * s.seenBatches.length + 4;
+    int size = 1 + 3 * 9 + 8 + 4 + 8 * s.seenBatches.length + 4 + 2 * 8;
     for (WindowFrame f : s.pending.values()) {
       size += frameSize(f);
     }
     return write(
         size,
         out -> {
-          out.writeByte(FORMAT);
+          out.writeByte(STATE_FORMAT);
           writeOptional(out, s.nextStartSequence);
           writeOptional(out, s.nextStartTimeMs);
           writeOptional(out, s.lastEmittedFirstSequence);
@@ -59,6 +63,8 @@ public final class WindowCodec {
           for (WindowFrame f : s.pending.values()) {
             writeFrame(out, f);
           }
+          out.writeLong(s.latestCaptureMs);
+          out.writeLong(s.acceptedAtMs);
         });
   }
 
@@ -66,7 +72,11 @@ public final class WindowCodec {
     return read(
         bytes,
         in -> {
-          checkFormat(in);
+          byte format = in.readByte();
+          if (format != FORMAT && format != STATE_FORMAT) {
+            throw new IOException(
+                "unknown window state format " + format + "; expected " + STATE_FORMAT);
+          }
           StreamWindowState s = new StreamWindowState();
           s.nextStartSequence = readOptional(in);
           s.nextStartTimeMs = readOptional(in);
@@ -85,6 +95,10 @@ public final class WindowCodec {
           for (int i = 0; i < pending; i++) {
             WindowFrame f = readFrame(in);
             s.pending.put(f.sequence(), f);
+          }
+          if (format == STATE_FORMAT) {
+            s.latestCaptureMs = in.readLong();
+            s.acceptedAtMs = in.readLong();
           }
           return s;
         });

@@ -16,7 +16,7 @@ class FrameBatchCheckTest {
   @Test
   void jpegProblem_otherSize_namesBothSizes() {
     assertThat(FrameBatchCheck.jpegProblem(Frames.jpeg(1), 64, Frames.SIZE))
-        .hasValue("JPEG is 32x32 but the batch says 64x32");
+        .hasValue("JPEG is 32x32 but the record says 64x32");
   }
 
   @Test

@@ -159,6 +159,25 @@ class SlidingWindowerTest {
   }
 
   @Test
+  void state_keepsTheStreamsPositionAndClockThroughTheCodec_andReadsTheFormerFormat() {
+    SlidingWindower w = new SlidingWindower(WindowConfig.ofFrames(4, 4));
+    w.accept(state, "cam", 0, windowFrames(0, 5), 77_000);
+    assertThat(state.acceptedAtMs).isEqualTo(77_000);
+    assertThat(state.latestCaptureMs).isEqualTo(Frames.captureTime(5));
+    StreamWindowState copy = WindowCodec.decodeState(WindowCodec.encodeState(state));
+    assertThat(copy.acceptedAtMs).isEqualTo(77_000);
+    assertThat(copy.latestCaptureMs).isEqualTo(Frames.captureTime(5));
+    // a state written by the former format (1): the same bytes without the two trailing longs
+    byte[] v2 = WindowCodec.encodeState(state);
+    byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 16);
+    v1[0] = 1;
+    StreamWindowState old = WindowCodec.decodeState(v1);
+    assertThat(old.pending()).containsOnlyKeys(4L, 5L);
+    assertThat(old.acceptedAtMs).isZero();
+    assertThat(old.latestCaptureMs).isEqualTo(Long.MIN_VALUE);
+  }
+
+  @Test
   void windowCodec_roundTripsAClip() {
     ClipWindow c = new ClipWindow("cam", 4, 7, 10, 20, 30, windowFrames(4, 7));
     ClipWindow back = WindowCodec.decodeWindow(WindowCodec.encodeWindow(c));

@@ -1,6 +1,7 @@
 package io.openmede.trainer.cli;
 
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
@@ -27,7 +28,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** The setting groups this command reads. */
   public static final List<SettingsGroup> GROUPS =
-      List.of(TrainerSettings.GROUP, ConnectionSettings.GROUP, Cluster.TOPICS_GROUP);
+      List.of(
+          TrainerSettings.GROUP, InputBounds.GROUP, ConnectionSettings.GROUP, Cluster.TOPICS_GROUP);
 
   @Option(names = "--config", description = "Settings file (name = value lines).")
   Path config;

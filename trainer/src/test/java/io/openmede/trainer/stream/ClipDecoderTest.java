@@ -99,7 +99,7 @@ class ClipDecoderTest {
     clip.setEncoding(FrameEncoding.JPEG);
     assertThatThrownBy(() -> decoder.decode(clip))
         .isInstanceOf(ClipRejectedException.class)
-        .hasMessageContaining("not a decodable JPEG");
+        .hasMessageContaining("frame 0 of clip 'c5': not a JPEG");
   }
 
   @Test
@@ -120,6 +120,84 @@ class ClipDecoderTest {
     held.setSplit("eval");
     assertThat(d.decode(held).labelIndex()).isEqualTo(-1);
     d.decode(rgbClip("c", "jump", 2, 8, 8));
+    assertThat(v.labels()).containsExactly("wave", "jump");
+  }
+
+  static byte[] jpeg(int w, int h) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "jpg", out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void decode_heldOutClipWithAMegabyteLabel_isRefusedAtOnce_andNothingIsKept() {
+    LabeledClip clip = rgbClip("big", "a".repeat(1 << 20), 2, 8, 8);
+    clip.setSplit("eval");
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> decoder.decode(clip))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("the label of clip 'big' is refused")
+        .hasMessageContaining("at most 200");
+    assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
+  }
+
+  @Test
+  void decode_labelIsCleaned_likeAVocabularyLabel() throws Exception {
+    assertThat(decoder.decode(rgbClip("c8", "  jump ", 2, 8, 8)).label()).isEqualTo("jump");
+  }
+
+  @Test
+  void decode_jpegDeclaringAHugeImage_isRefusedBeforeDecoding() throws Exception {
+    byte[] j = jpeg(16, 12);
+    int sof = 2;
+    while (!((j[sof] & 0xff) == 0xff && (j[sof + 1] & 0xff) == 0xc0)) {
+      sof++;
+    }
+    for (int k = 5; k <= 8; k++) {
+      j[sof + k] = (byte) 0xff; // height and width 65535
+    }
+    LabeledClip clip = rgbClip("bomb", "wave", 2, 16, 12);
+    clip.setWidth(65535);
+    clip.setHeight(65535);
+    clip.setEncoding(FrameEncoding.JPEG);
+    clip.setFrames(List.of(ByteBuffer.wrap(j), ByteBuffer.wrap(j)));
+    assertThatThrownBy(() -> decoder.decode(clip))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("65535x65535 has a side over 8192 pixels (frames.max-side)");
+    clip.setWidth(16);
+    clip.setHeight(12);
+    assertThatThrownBy(() -> decoder.decode(clip))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("JPEG is 65535x65535 but the record says 16x12");
+  }
+
+  @Test
+  void decode_tallThinRgbFrames_refusedBeyondTheLimits_andDecodedWithinThem() throws Exception {
+    assertThatThrownBy(() -> decoder.decode(rgbClip("thin", "wave", 2, 1, 9000)))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("1x9000 has a side over 8192");
+    ClipDecoder roomy =
+        new ClipDecoder(
+            2,
+            new ImagePreprocessor(8),
+            TrainingVocabulary.fixed(List.of("wave")),
+            new io.openmede.schemas.values.FrameLimits(65_535, 1_000_000));
+    assertThat(roomy.decode(rgbClip("thin", "wave", 2, 1, 60_000)).pixels()).hasSize(2 * 3 * 64);
+  }
+
+  @Test
+  void openVocabulary_full_refusesANewLabel_andARefusedClipAddsNoLabel() throws Exception {
+    TrainingVocabulary v = TrainingVocabulary.open(List.of(), 2);
+    ClipDecoder d = new ClipDecoder(2, new ImagePreprocessor(8), v);
+    LabeledClip bad = rgbClip("x", "ghost", 2, 8, 8);
+    bad.setWidth(9);
+    assertThatThrownBy(() -> d.decode(bad)).isInstanceOf(ClipRejectedException.class);
+    d.decode(rgbClip("a", "wave", 2, 8, 8));
+    d.decode(rgbClip("b", "jump", 2, 8, 8));
+    assertThatThrownBy(() -> d.decode(rgbClip("c", "spin", 2, 8, 8)))
+        .isInstanceOf(ClipRejectedException.class)
+        .hasMessageContaining("trainer.vocabulary.max-labels");
+    assertThat(d.decode(rgbClip("d", "wave", 2, 8, 8)).labelIndex()).isZero();
     assertThat(v.labels()).containsExactly("wave", "jump");
   }
 }
