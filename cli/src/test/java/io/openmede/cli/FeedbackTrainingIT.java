@@ -1,6 +1,5 @@
 package io.openmede.cli;
 
-import io.openmede.schemas.values.InputBounds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
@@ -15,6 +14,7 @@ import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.feedback.FeedbackClips;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
 import io.openmede.trainer.TrainerSettings;
@@ -77,7 +77,8 @@ class FeedbackTrainingIT {
       values.put("trainer.state.dir", temp.resolve("state").toString());
       values.put("trainer.checkpoint.dir", temp.resolve("checkpoints").toString());
       TrainerSettings ts =
-          TrainerSettings.from(Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
+          TrainerSettings.from(
+              Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
       try (LabelerService labeler =
               LabelerService.start(cluster, new LabelerSettings("it-labeler", 64, 50, 0));
           TrainerService trainer = TrainerService.create(ts, cluster, false);
