@@ -1,11 +1,11 @@
 package io.openmede.cli;
 
 import io.openmede.bench.evaluate.EvaluateCommand;
+import io.openmede.bench.faults.BenchFaultsCommand;
 import io.openmede.bench.generalization.BenchGeneralizationCommand;
 import io.openmede.bench.ingest.BenchIngestCommand;
 import io.openmede.bench.model.BenchModelCommand;
 import io.openmede.bench.pretrain.PretrainCommand;
-import io.openmede.bench.recognizer.BenchFaultsCommand;
 import io.openmede.bench.recognizer.BenchRecognizerCommand;
 import io.openmede.bench.trainer.BenchTrainerCommand;
 import io.openmede.embedded.cli.BrokerCommand;

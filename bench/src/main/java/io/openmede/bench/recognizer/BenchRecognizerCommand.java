@@ -202,7 +202,7 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
     if (brokerPid > 0) {
       benchmark.withBrokerProcess(brokerPid);
     }
-    RecognizerBenchmark.Result r = benchmark.run(bootstrap, registry, work);
+    RecognizerFigures r = benchmark.run(bootstrap, registry, work);
     System.out.printf(
         "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
             + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during a swap %.1f ms, quiet"

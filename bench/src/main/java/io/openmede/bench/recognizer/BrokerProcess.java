@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * openmede broker --temporary --free-ports} runs it: the benchmark's recognizer process then holds
  * only the recognizer, as in a deployment, while the broker still shares the machine.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
   private static final Pattern READY =
       Pattern.compile(
@@ -58,7 +58,7 @@ final class BrokerProcess implements AutoCloseable {
    * back the same cluster (topics, offsets, transactions, schemas) at the same addresses; otherwise
    * as {@link #start(Path)}.
    */
-  static BrokerProcess startKeeping(Path log, Path dataDir, int port, int registryPort)
+  public static BrokerProcess startKeeping(Path log, Path dataDir, int port, int registryPort)
       throws IOException, InterruptedException {
     return start(
         log,
@@ -72,7 +72,7 @@ final class BrokerProcess implements AutoCloseable {
   }
 
   /** A port free on the loopback interface now. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (java.net.ServerSocket s =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -162,11 +162,11 @@ final class BrokerProcess implements AutoCloseable {
     return io.openmede.recognizer.score.ThreadPriorities.lowerProcess(process.pid(), nice);
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  String registryUrl() {
+  public String registryUrl() {
     return registryUrl;
   }
 

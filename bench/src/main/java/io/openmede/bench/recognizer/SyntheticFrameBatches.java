@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
  * once, then sent again and again renumbered ({@link #renumbered}), so that the load generator does
  * not compete with the recognizer for the CPU while it runs.
  */
-final class SyntheticFrameBatches {
+public final class SyntheticFrameBatches {
 
   private SyntheticFrameBatches() {}
 
@@ -31,7 +31,8 @@ final class SyntheticFrameBatches {
    * stream {@code s} is {@code streamPrefix + s}, batch {@code b} holds frames {@code b·frames ..
    * b·frames + frames - 1}.
    */
-  static List<List<FrameBatch>> generate(String streamPrefix, int streams, int count, int frames) {
+  public static List<List<FrameBatch>> generate(
+      String streamPrefix, int streams, int count, int frames) {
     SyntheticWorld world = SyntheticWorld.withDefaults();
     List<List<FrameBatch>> out = new ArrayList<>();
     for (int s = 0; s < streams; s++) {
@@ -72,7 +73,7 @@ final class SyntheticFrameBatches {
    * A copy of {@code template}'s frames as batch {@code seq}: frames {@code seq·n .. seq·n + n - 1}
    * ({@code n} frames in the template) captured now.
    */
-  static FrameBatch renumbered(FrameBatch template, long seq) {
+  public static FrameBatch renumbered(FrameBatch template, long seq) {
     int n = template.getFrames().size();
     List<Frame> frames = new ArrayList<>();
     for (int f = 0; f < n; f++) {

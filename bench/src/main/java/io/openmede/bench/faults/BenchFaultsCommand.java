@@ -1,4 +1,4 @@
-package io.openmede.bench.recognizer;
+package io.openmede.bench.faults;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.openmede.bench.recognizer;
+package io.openmede.bench.faults;
 
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;

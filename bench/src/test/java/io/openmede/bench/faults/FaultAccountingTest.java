@@ -1,10 +1,10 @@
-package io.openmede.bench.recognizer;
+package io.openmede.bench.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openmede.bench.recognizer.FaultAccounting.Outcome;
-import io.openmede.bench.recognizer.FaultAccounting.WindowKey;
+import io.openmede.bench.faults.FaultAccounting.Outcome;
+import io.openmede.bench.faults.FaultAccounting.WindowKey;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;
 import java.util.ArrayList;
