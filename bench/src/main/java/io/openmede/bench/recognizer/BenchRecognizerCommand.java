@@ -5,6 +5,8 @@ import io.openmede.model.TorchThreads;
 import io.openmede.recognizer.RecognizerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,21 +126,9 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((bootstrapServers == null) != (registryUrl == null)) {
-      System.err.println(
-          "bench recognizer: give both --bootstrap-servers and --registry-url, or neither (then a"
-              + " temporary embedded platform runs in this process)");
-      return 2;
-    }
-    if (threads < 0) {
-      System.err.println("bench recognizer: --threads must be >= 0, got " + threads);
-      return 2;
-    }
-    if (swaps < 1 || seconds < 3 + 2 * swaps) {
-      System.err.printf(
-          "bench recognizer: --swaps must be >= 1 and --seconds at least 3 + 2 x swaps (one second"
-              + " per segment), got --swaps %d --seconds %d; e.g. --swaps 5 --seconds 39%n",
-          swaps, seconds);
+    Optional<String> invalid = invalid();
+    if (invalid.isPresent()) {
+      System.err.println("bench recognizer: " + invalid.get());
       return 2;
     }
     TorchThreads.set(threads);
@@ -147,16 +137,40 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("openmede-bench-recognizer");
     if (bootstrapServers != null) {
       System.out.printf("cluster: %s, registry %s%n", bootstrapServers, registryUrl);
-      run(bootstrapServers, registryUrl, work);
-      return 0;
-    }
-    if (inProcessBroker) {
+      run(bootstrapServers, registryUrl, work, OptionalLong.empty());
+    } else if (inProcessBroker) {
       try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
         System.out.println("cluster: a temporary embedded platform in this process");
-        run(platform.bootstrapServers(), platform.registryUrl(), work);
+        run(platform.bootstrapServers(), platform.registryUrl(), work, OptionalLong.empty());
       }
-      return 0;
+    } else {
+      runOnBrokerProcess(work);
     }
+    return 0;
+  }
+
+  /** What is wrong with the options, said with the fix; empty when nothing is. */
+  private Optional<String> invalid() {
+    if ((bootstrapServers == null) != (registryUrl == null)) {
+      return Optional.of(
+          "give both --bootstrap-servers and --registry-url, or neither (then a temporary embedded"
+              + " platform runs in this process)");
+    }
+    if (threads < 0) {
+      return Optional.of("--threads must be >= 0, got " + threads);
+    }
+    if (swaps < 1 || seconds < 3 + 2 * swaps) {
+      return Optional.of(
+          String.format(
+              "--swaps must be >= 1 and --seconds at least 3 + 2 x swaps (one second per"
+                  + " segment), got --swaps %d --seconds %d; e.g. --swaps 5 --seconds 39",
+              swaps, seconds));
+    }
+    return Optional.empty();
+  }
+
+  /** On a temporary embedded platform in a JVM of its own on this machine. */
+  private void runOnBrokerProcess(Path work) throws Exception {
     Path log = work.resolve("broker.log");
     System.out.printf(
         "cluster: a temporary embedded platform in a JVM of its own on this machine (log %s)%n",
@@ -174,16 +188,12 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
             "broker JVM: %d thread(s) set to nice %d (%s)%n",
             broker.lowerPriority(nice), nice, RecognizerSettings.THREADS_NICE.name());
       }
-      run(broker.bootstrapServers(), broker.registryUrl(), work, broker.pid());
+      run(broker.bootstrapServers(), broker.registryUrl(), work, OptionalLong.of(broker.pid()));
     }
-    return 0;
   }
 
-  private void run(String bootstrap, String registry, Path work) throws Exception {
-    run(bootstrap, registry, work, -1);
-  }
-
-  private void run(String bootstrap, String registry, Path work, long brokerPid) throws Exception {
+  private void run(String bootstrap, String registry, Path work, OptionalLong brokerPid)
+      throws Exception {
     RecognizerBenchmark benchmark =
         new RecognizerBenchmark(
             new RecognizerBenchmark.Options(
@@ -199,22 +209,9 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
                 overrides,
                 readerFetchWait),
             System.out);
-    if (brokerPid > 0) {
-      benchmark.withBrokerProcess(brokerPid);
-    }
+    brokerPid.ifPresent(benchmark::withBrokerProcess);
     RecognizerFigures r = benchmark.run(bootstrap, registry, work);
-    System.out.printf(
-        "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
-            + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during a swap %.1f ms, quiet"
-            + " %.1f ms (medians)%n",
-        r.bareWindowsPerSecond(),
-        r.e2eWindowsPerSecond(),
-        r.p50Ms(),
-        r.p99Ms(),
-        r.vocabApplyMs(),
-        r.steadyP99Ms(),
-        r.swapP99Ms(),
-        r.quietP99Ms());
+    System.out.println(r.summaryLine());
     System.out.println(r.resultLine());
   }
 

@@ -48,6 +48,22 @@ public record RecognizerFigures(
     return e2eWindowsPerSecond / machineWindowsPerSecond;
   }
 
+  /** The figures in words, before the last line. */
+  public String summaryLine() {
+    return String.format(
+        "bare %.1f windows/s, end to end %.1f windows/s; latency p50 %.1f ms p99 %.1f ms;"
+            + " vocabulary applied in %.1f ms; p99 steady %.1f ms, during a swap %.1f ms, quiet"
+            + " %.1f ms (medians)",
+        bareWindowsPerSecond,
+        e2eWindowsPerSecond,
+        p50Ms,
+        p99Ms,
+        vocabApplyMs,
+        steadyP99Ms,
+        swapP99Ms,
+        quietP99Ms);
+  }
+
   /** The benchmark's last line. */
   public String resultLine() {
     return String.format(
