@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openmede.bench.cluster.RecognitionWatch;
-import io.openmede.bench.recognizer.FaultAccounting;
+import io.openmede.bench.faults.FaultAccounting;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.schemas.registry.CompatibilityLevel;

@@ -1,7 +1,7 @@
 package io.openmede.bench.cluster;
 
-import io.openmede.bench.recognizer.FaultAccounting;
-import io.openmede.bench.recognizer.FaultAccounting.WindowKey;
+import io.openmede.bench.faults.FaultAccounting;
+import io.openmede.bench.faults.FaultAccounting.WindowKey;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
