@@ -57,7 +57,7 @@ compose_check -f deploy/compose.yaml
 compose_check -f deploy/compose.yaml -f deploy/compose.gpu.yaml
 # Every service the product needs is in the file (a deleted service would still validate).
 services="$(docker-compose -f deploy/compose.yaml --profile file --profile tools config --services 2> /dev/null | sort | tr '\n' ' ' || true)"
-for s in kafka schema-registry ingest recognizer trainer; do
+for s in kafka-1 kafka-2 kafka-3 registry ingest recognizer recognizer-2 trainer events labeler; do
   [ -n "${services// /}" ] || break # the file did not parse: reported above
   case " $services " in
     *" $s "*) ;;

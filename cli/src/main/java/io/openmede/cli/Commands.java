@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.bench.cluster.BenchClusterCommand;
 import io.openmede.bench.evaluate.EvaluateCommand;
 import io.openmede.bench.faults.BenchFaultsCommand;
 import io.openmede.bench.generalization.BenchGeneralizationCommand;
@@ -46,6 +47,7 @@ final class Commands {
     bench.addSubcommand(new BenchIngestCommand());
     bench.addSubcommand(new BenchRecognizerCommand());
     bench.addSubcommand(new BenchFaultsCommand());
+    bench.addSubcommand(new BenchClusterCommand());
     bench.addSubcommand(new BenchTrainerCommand());
     bench.addSubcommand(new BenchGeneralizationCommand());
     cl.addSubcommand(bench);

@@ -110,8 +110,65 @@ class StackClusterIT {
         assertThat(o.doubled()).as("windows recognized twice").isEmpty();
         assertThat(watch.streams()).contains("synthetic-0", "synthetic-1");
       }
+      thirdPartyClient_decodesRecognitions_writesVocabulary_andIsRefusedAnIncompatibleSchema(
+          stack, operator);
       recognizerWithUnknownCredentials_exitsRefused(stack, dir);
       System.out.printf("StackClusterIT took %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /**
+   * kafkajs with its Confluent registry client (npm packages of {@code stack/kafkajs}, installed by
+   * {@code .ci/run}): it decodes recognitions the recognizer wrote, writes a vocabulary entry that
+   * openmede's own serde reads back, and its incompatible vocabulary schema gets 409.
+   */
+  private static void
+      thirdPartyClient_decodesRecognitions_writesVocabulary_andIsRefusedAnIncompatibleSchema(
+          Stack stack, Cluster operator) throws Exception {
+    Path root = Path.of(System.getProperty("openmede.root", ".."));
+    Path client = root.resolve("stack/kafkajs");
+    if (!Files.isDirectory(client.resolve("node_modules/kafkajs"))) {
+      System.out.println(
+          "third-party client skipped: kafkajs is not installed (npm ci --prefix stack/kafkajs;"
+              + " .ci/run does)");
+      return;
+    }
+    String label = "waving from kafkajs";
+    ProcessBuilder pb =
+        new ProcessBuilder("node", client.resolve("third-party-client.mjs").toString())
+            .redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.put("BOOTSTRAP", stack.cluster().bootstrapServers());
+    env.put("KAFKA_USER", Role.OPERATOR.user());
+    env.put("KAFKA_PASSWORD", stack.passwords().get(Role.OPERATOR));
+    env.put("CA_PEM", stack.cluster().ca().caPem().toString());
+    env.put("NODE_EXTRA_CA_CERTS", stack.cluster().ca().caPem().toString());
+    env.put("REGISTRY_URL", stack.registry().url());
+    env.put("COUNT", "5");
+    env.put("LABEL", label);
+    Process node = pb.start();
+    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    System.out.println(out);
+    assertThat(node.exitValue()).as("the third-party client:%n%s", out).isZero();
+    assertThat(out).contains("THIRD_PARTY decoded=5").contains("incompatible=409");
+    // what kafkajs wrote, openmede's own serde reads
+    Map<String, Object> c = new HashMap<>(operator.consumerConfig("unused"));
+    c.remove("group.id");
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            c,
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            operator.topics().vocabulary().valueSerde().deserializer())) {
+      var tp = new org.apache.kafka.common.TopicPartition(operator.topics().vocabulary().name(), 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      List<String> labels = new java.util.ArrayList<>();
+      while (consumer.position(tp) < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> labels.add(r.value().getLabel()));
+      }
+      assertThat(labels).contains(label);
     }
   }
 

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
           + " Confluent-compatible API) and every service of deploy/compose.yaml in its own process"
           + " with its role's credentials. Prints where everything is; Ctrl-C stops all.",
       "Data, certificates and passwords are kept in --dir across runs."
-    })
+    },
+    subcommands = StackCommand.AclsCommand.class)
 public final class StackCommand implements Callable<Integer> {
 
   /** The launcher's main class, which the services run. */
@@ -178,5 +179,36 @@ public final class StackCommand implements Callable<Integer> {
       }
     }
     System.out.println("Ctrl-C stops everything.");
+  }
+
+  /** {@code openmede stack acls}: the role table as kafka-acls commands or Strimzi KafkaUsers. */
+  @Command(
+      name = "acls",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the ACLs of every role (the files in deploy/acls and deploy/strimzi are this"
+            + " output): kafka-acls commands for any cluster, or Strimzi KafkaUser resources."
+      })
+  static final class AclsCommand implements Callable<Integer> {
+    enum Format {
+      KAFKA_ACLS,
+      STRIMZI
+    }
+
+    @Option(
+        names = "--format",
+        defaultValue = "KAFKA_ACLS",
+        description = "kafka_acls or strimzi (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() {
+      io.openmede.schemas.topic.TopicNames names = io.openmede.schemas.topic.TopicNames.defaults();
+      System.out.print(
+          format == Format.STRIMZI
+              ? io.openmede.stack.access.AclFiles.strimziUsers(names)
+              : io.openmede.stack.access.AclFiles.kafkaAcls(names));
+      return 0;
+    }
   }
 }

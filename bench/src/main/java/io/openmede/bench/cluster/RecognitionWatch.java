@@ -33,8 +33,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class RecognitionWatch implements AutoCloseable {
 
-  /** A recognition read: its window and when ({@link System#nanoTime()}). */
-  public record Seen(WindowKey window, long readAtNanos) {}
+  /**
+   * A recognition read: its window, when it was read ({@link System#nanoTime()}) and the capture
+   * time of the window's first frame (epoch milliseconds).
+   */
+  public record Seen(WindowKey window, long readAtNanos, long windowStartMillis) {}
 
   private final Cluster cluster;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -59,7 +62,10 @@ public final class RecognitionWatch implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
           Recognition v = decode.deserialize(r.topic(), r.value());
           seen.add(
-              new Seen(new WindowKey(v.getStreamId(), v.getFirstSequence()), System.nanoTime()));
+              new Seen(
+                  new WindowKey(v.getStreamId(), v.getFirstSequence()),
+                  System.nanoTime(),
+                  v.getWindowStart().toEpochMilli()));
         }
       }
     } catch (RuntimeException e) {
@@ -102,6 +108,26 @@ public final class RecognitionWatch implements AutoCloseable {
               .toList();
       if (after.size() >= count) {
         return (after.get(0).readAtNanos() - sinceNanos) / 1e9;
+      }
+      Thread.sleep(100);
+    }
+    return -1;
+  }
+
+  /**
+   * Waits until {@code stream} has a recognition of a window whose first frame was captured after
+   * {@code sinceMillis} (epoch ms): recognition went on for frames sent after a fault. Returns the
+   * seconds from {@code sinceMillis} to when it was read, or -1 after {@code timeout}.
+   */
+  public double awaitWindowAfter(String stream, long sinceMillis, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long nanoOffset = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      for (Seen s : seen) {
+        if (s.window().stream().equals(stream) && s.windowStartMillis() > sinceMillis) {
+          return ((s.readAtNanos() + nanoOffset) / 1e6 - sinceMillis) / 1000.0;
+        }
       }
       Thread.sleep(100);
     }
