@@ -357,6 +357,12 @@ public final class Stack implements AutoCloseable {
     return running;
   }
 
+  /** The metrics port given to {@code service}, once it was started. */
+  public synchronized OptionalInt metricsPortOf(String service) {
+    Integer port = metricsPorts.get(service);
+    return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+  }
+
   private synchronized int metricsPort(String service) throws IOException {
     Integer port = metricsPorts.get(service);
     if (port == null) {

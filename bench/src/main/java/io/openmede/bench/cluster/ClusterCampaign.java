@@ -188,11 +188,58 @@ public final class ClusterCampaign {
   }
 
   private Case recognizer(Stack stack, RecognitionWatch watch) throws Exception {
-    Stack.RunningService r = stack.service("recognizer-2").orElseThrow();
+    // the busier of the two (frame batches read in 3 s): one that owns a camera's partition
+    String[] names = {"recognizer", "recognizer-2"};
+    double[] before = new double[2];
+    for (int i = 0; i < 2; i++) {
+      before[i] = frameBatches(stack, names[i]);
+    }
+    Thread.sleep(3000);
+    int busier = 0;
+    double most = -1;
+    for (int i = 0; i < 2; i++) {
+      double delta = frameBatches(stack, names[i]) - before[i];
+      if (delta > most) {
+        most = delta;
+        busier = i;
+      }
+    }
+    Stack.RunningService r = stack.service(names[busier]).orElseThrow();
     long at = System.currentTimeMillis();
     r.process().kill();
-    out.println("bench cluster: recognizer: recognizer-2 killed (-9)");
+    out.printf(
+        "bench cluster: recognizer: %s killed (-9), the busier (%.0f frame batches in 3 s)%n",
+        names[busier], most);
     return awaitRecovery("recognizer", at, at, watch);
+  }
+
+  /** {@code openmede_recognizer_frame_batches_total} on a recognizer's metrics port; 0 if none. */
+  private static double frameBatches(Stack stack, String service) {
+    OptionalInt port = stack.metricsPortOf(service);
+    if (port.isEmpty()) {
+      return 0;
+    }
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://127.0.0.1:" + port.getAsInt() + "/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith("openmede_recognizer_frame_batches_total ")) {
+          return Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+        }
+      }
+    } catch (java.io.IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
   }
 
   /**
