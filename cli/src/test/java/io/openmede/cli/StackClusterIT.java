@@ -80,7 +80,11 @@ class StackClusterIT {
       stack.startServices(StackCommand.LAUNCHER, System.out);
       Cluster operator = stack.clusterAs(stack.connection(Role.OPERATOR));
       WindowConfig window =
-          RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP))).window();
+          RecognizerSettings.from(
+                  Settings.defaults(
+                      List.of(
+                          RecognizerSettings.GROUP, io.openmede.schemas.values.InputBounds.GROUP)))
+              .window();
       try (RecognitionWatch watch = new RecognitionWatch(operator)) {
         String camera = "synthetic-0";
         assertThat(watch.awaitRecognitions(camera, t0, 3, RECOGNIZED))

@@ -111,7 +111,11 @@ public final class ClusterCampaign {
             Map.of("OPENMEDE_RECOGNIZER_STREAM_THREADS", "1"),
             CompatibilityLevel.BACKWARD_TRANSITIVE);
     WindowConfig window =
-        RecognizerSettings.from(Settings.defaults(List.of(RecognizerSettings.GROUP))).window();
+        RecognizerSettings.from(
+                Settings.defaults(
+                    List.of(
+                        RecognizerSettings.GROUP, io.openmede.schemas.values.InputBounds.GROUP)))
+            .window();
     try (Stack stack = Stack.startPlatform(stackOptions, out)) {
       stack.startServices(launcher, out);
       Cluster operator = stack.clusterAs(stack.connection(Role.OPERATOR));
@@ -224,8 +228,7 @@ public final class ClusterCampaign {
           java.net.http.HttpClient.newHttpClient()
               .send(
                   java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(
-                              "http://127.0.0.1:" + port.getAsInt() + "/metrics"))
+                          java.net.URI.create("http://127.0.0.1:" + port.getAsInt() + "/metrics"))
                       .timeout(Duration.ofSeconds(5))
                       .build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString());
