@@ -1,6 +1,6 @@
 package io.openmede.bench.cluster;
 
-import io.openmede.bench.recognizer.FaultAccounting;
+import io.openmede.bench.faults.FaultAccounting;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.schemas.registry.CompatibilityLevel;
