@@ -1,7 +1,7 @@
 package io.openmede.cli;
 
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
-import io.openmede.schemas.checkpoint.KeyFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,10 +1,10 @@
 package io.openmede.cli;
 
+import io.openmede.platform.health.ServiceRun;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.feedback.FeedbackWriter;
-import io.openmede.schemas.health.ServiceRun;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.openmede.settings.ConfigOptions;

@@ -11,10 +11,11 @@ import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabeledClip;
-import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.feedback.FeedbackRecords;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.values.InputBounds;
+import io.openmede.schemas.values.Identifiers;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
 import io.openmede.trainer.TrainerSettings;
@@ -99,7 +100,7 @@ class FeedbackTrainingIT {
         try {
           for (int w = 0; w < WINDOWS; w++) {
             feedback.send(
-                FeedbackClips.build(
+                FeedbackRecords.build(
                     STREAM,
                     (long) w * FRAMES,
                     (long) w * FRAMES + FRAMES - 1,
@@ -118,7 +119,7 @@ class FeedbackTrainingIT {
           assertThat(clips).hasSize(WINDOWS);
           long heldOut =
               clips.stream()
-                  .filter(c -> c.value().getSplit().equals(FeedbackClips.EVAL_SPLIT))
+                  .filter(c -> c.value().getSplit().equals(Identifiers.FEEDBACK_EVAL_SPLIT))
                   .count();
           assertThat(heldOut).as("held-out windows").isBetween(1L, (long) WINDOWS - 4);
 

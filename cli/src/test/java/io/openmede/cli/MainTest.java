@@ -2,8 +2,8 @@ package io.openmede.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
-import io.openmede.schemas.checkpoint.KeyFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.openmede.events;
 
+import io.openmede.events.rules.AlertRules;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.Recognition;
-import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.DeadLetterRecords;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.openmede.events;
 
+import io.openmede.platform.health.Health;
+import io.openmede.platform.health.ServiceEndpoint;
+import io.openmede.platform.health.StreamsHealth;
+import io.openmede.platform.health.ThreadFailurePolicy;
 import io.openmede.schemas.avro.AlertRule;
-import io.openmede.schemas.health.Health;
-import io.openmede.schemas.health.ServiceEndpoint;
-import io.openmede.schemas.health.StreamsHealth;
-import io.openmede.schemas.health.ThreadFailurePolicy;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import java.io.IOException;

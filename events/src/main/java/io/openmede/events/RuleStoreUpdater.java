@@ -1,10 +1,11 @@
 package io.openmede.events;
 
+import io.openmede.events.rules.AlertRules;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.registry.RegistryRetry;
 import io.openmede.schemas.registry.SchemaRegistryException;
-import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.RefusedRecords;
+import io.openmede.schemas.values.Identifiers;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -83,7 +84,7 @@ final class RuleStoreUpdater implements Processor<byte[], byte[], Void, Void> {
       return;
     }
     if (r.value() == null) {
-      if (AlertRules.nameRefusal(key).isEmpty()) {
+      if (Identifiers.ruleNameRefusal(key).isEmpty()) {
         store.delete(key);
         LOG.info("alert rule {} removed", key);
       }

@@ -1,10 +1,10 @@
 package io.openmede.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openmede.events.rules.AlertRules;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.EventState;
-import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.RefusedRecords;
 import java.net.URI;
 import java.net.http.HttpClient;

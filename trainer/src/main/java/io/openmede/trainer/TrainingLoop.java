@@ -5,7 +5,7 @@ import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.avro.TrainingSummary;
-import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.values.Identifiers;
 import io.openmede.trainer.averaging.AverageState;
 import io.openmede.trainer.averaging.ExponentialMovingAverage;
 import io.openmede.trainer.averaging.GaussianWeightAverage;
@@ -262,7 +262,7 @@ public final class TrainingLoop implements AutoCloseable {
       refuse(r, "clip could not be decoded: " + e, e.getClass().getName());
       return;
     }
-    boolean feedback = clip.clipId().startsWith(FeedbackClips.PREFIX);
+    boolean feedback = Identifiers.isFeedbackClip(clip.clipId());
     if (feedback) {
       feedbackClips++;
     }
@@ -273,7 +273,7 @@ public final class TrainingLoop implements AutoCloseable {
         return;
       }
     }
-    if (FeedbackClips.EVAL_SPLIT.equals(clip.split())) {
+    if (Identifiers.FEEDBACK_EVAL_SPLIT.equals(clip.split())) {
       if (feedbackHeldOut.containsKey(clip.clipId())
           || feedbackHeldOut.size() < settings.heldOutClips()) {
         feedbackHeldOut.put(clip.clipId(), clip);
@@ -319,7 +319,7 @@ public final class TrainingLoop implements AutoCloseable {
    */
   private Optional<String> videoConflict(DecodedClip clip) {
     Collection<DecodedClip> held =
-        FeedbackClips.EVAL_SPLIT.equals(clip.split()) ? feedbackHeldOut.values() : heldOut;
+        Identifiers.FEEDBACK_EVAL_SPLIT.equals(clip.split()) ? feedbackHeldOut.values() : heldOut;
     for (DecodedClip h : held) {
       if (h.videoId().equals(clip.videoId())
           && !h.clipId().equals(clip.clipId())

@@ -142,7 +142,7 @@ public final class LiveFeed implements AutoCloseable {
           io.openmede.schemas.avro.VocabularyEntry e =
               r.value() == null ? null : decode(topics.vocabulary(), r);
           if (e != null) {
-            io.openmede.schemas.vocabulary.VocabularyRules.refusal(label, e)
+            io.openmede.schemas.values.Labels.entryRefusal(label, e)
                 .ifPresent(
                     why -> {
                       throw new IllegalArgumentException("the recognizers refuse it: " + why);
@@ -170,7 +170,7 @@ public final class LiveFeed implements AutoCloseable {
         // only the key is read (the clip id): the frames are the trainer's business
         String id =
             r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
-        if (id.startsWith(io.openmede.schemas.feedback.FeedbackClips.PREFIX)) {
+        if (io.openmede.schemas.values.Identifiers.isFeedbackClip(id)) {
           state.onFeedbackClip(id);
         }
       } else if (t.equals(topics.rules().name())) {
@@ -180,7 +180,7 @@ public final class LiveFeed implements AutoCloseable {
           io.openmede.schemas.avro.AlertRule rule =
               r.value() == null ? null : decode(topics.rules(), r);
           if (rule != null) {
-            io.openmede.schemas.rules.AlertRules.refusal(name, rule)
+            io.openmede.events.rules.AlertRules.refusal(name, rule)
                 .ifPresent(
                     why -> {
                       throw new IllegalArgumentException("the events service refuses it: " + why);

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.openmede.platform.health.Health;
+import io.openmede.platform.health.ServiceEndpoint;
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FeedbackVerdict;
-import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.feedback.FeedbackRecords;
 import io.openmede.schemas.feedback.FeedbackWriter;
-import io.openmede.schemas.health.Health;
-import io.openmede.schemas.health.ServiceEndpoint;
+import io.openmede.schemas.values.Identifiers;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -292,7 +293,7 @@ public final class LivePage implements AutoCloseable {
               ? Optional.of(Instant.ofEpochMilli(body.get("firstCaptureTime").asLong()))
               : Optional.empty();
       Feedback f =
-          FeedbackClips.build(
+          FeedbackRecords.build(
               body.get("stream").asText(),
               body.get("firstSequence").asLong(),
               body.get("lastSequence").asLong(),
@@ -306,7 +307,7 @@ public final class LivePage implements AutoCloseable {
       Map<String, Object> answer = new java.util.LinkedHashMap<>();
       answer.put(
           "clipId",
-          FeedbackClips.clipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence()));
+          Identifiers.feedbackClipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence()));
       answer.put("partition", at.partition());
       answer.put("offset", at.offset());
       send(x, 200, "application/json", JSON.writeValueAsBytes(answer));

@@ -11,7 +11,7 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
-import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.values.Identifiers;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -256,7 +256,9 @@ public final class LiveState {
     feedback.putIfAbsent(
         partition + "@" + offset,
         new FeedbackView(
-            cut(FeedbackClips.clipId(f.getStreamId(), f.getFirstSequence(), f.getLastSequence())),
+            cut(
+                Identifiers.feedbackClipId(
+                    f.getStreamId(), f.getFirstSequence(), f.getLastSequence())),
             cut(f.getStreamId()),
             f.getFirstSequence(),
             f.getLastSequence(),

@@ -1,10 +1,11 @@
 package io.openmede.web;
 
+import io.openmede.events.rules.AlertRules;
 import io.openmede.schemas.avro.AlertRule;
-import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.AckedWriter;
 import io.openmede.schemas.topic.Topic;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Identifiers;
+import io.openmede.schemas.values.Labels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class RulesWriter implements AutoCloseable {
       int minWindows,
       List<String> streams,
       Duration cooldown) {
-    String clean = VocabularyRules.cleanLabel(label);
+    String clean = Labels.clean(label);
     AlertRule rule =
         AlertRule.newBuilder()
             .setName(name == null ? "" : name.strip())
@@ -57,7 +58,7 @@ public final class RulesWriter implements AutoCloseable {
 
   /** Removes a rule (a tombstone); an open episode of it closes. */
   public void remove(String name) {
-    Optional<String> bad = AlertRules.nameRefusal(name);
+    Optional<String> bad = Identifiers.ruleNameRefusal(name);
     if (bad.isPresent()) {
       throw new IllegalArgumentException(bad.get());
     }

@@ -2,13 +2,13 @@ package io.openmede.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openmede.platform.health.Health;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
-import io.openmede.schemas.health.Health;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Labels;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -137,12 +137,11 @@ class LivePageTest {
 
   @Test
   void checkLabel_refusesBlankAndControlCharacters() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VocabularyRules.cleanLabel("  "))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Labels.clean("  "))
         .hasMessageContaining("must not be empty");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VocabularyRules.cleanLabel("a\u0007b"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Labels.clean("a\u0007b"))
         .hasMessageContaining("control");
-    assertThat(VocabularyRules.cleanLabel("  spinning   clockwise "))
-        .isEqualTo("spinning clockwise");
+    assertThat(Labels.clean("  spinning   clockwise ")).isEqualTo("spinning clockwise");
   }
 
   private HttpResponse<String> post(String origin, String type, String token) throws Exception {

@@ -105,7 +105,7 @@ class LiveStateTest {
   void feedback_isSentThenClipMadeOrRefused_byItsOffset_andReadBackOnlyOnce() {
     LiveState state = new LiveState();
     var a =
-        io.openmede.schemas.feedback.FeedbackClips.build(
+        io.openmede.schemas.feedback.FeedbackRecords.build(
             "cam-1",
             0,
             7,
@@ -115,7 +115,7 @@ class LiveStateTest {
             false,
             "live page");
     var b =
-        io.openmede.schemas.feedback.FeedbackClips.build(
+        io.openmede.schemas.feedback.FeedbackRecords.build(
             "cam-1",
             8,
             15,

@@ -10,7 +10,7 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.DefaultWeights;
 import io.openmede.model.InferenceDtype;
-import io.openmede.schemas.labels.LabelMap;
+import io.openmede.schemas.values.LabelMap;
 import io.openmede.trainer.eval.LabelSpace;
 import io.openmede.trainer.eval.ViewEmbedder;
 import io.openmede.trainer.eval.ViewEmbedding;

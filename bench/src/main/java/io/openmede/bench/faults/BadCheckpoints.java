@@ -3,7 +3,7 @@ package io.openmede.bench.faults;
 import static io.openmede.bench.faults.RecordSender.bytes;
 import static io.openmede.bench.faults.RecordSender.sha256;
 
-import io.openmede.schemas.checkpoint.KeyFiles;
+import io.openmede.platform.signing.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

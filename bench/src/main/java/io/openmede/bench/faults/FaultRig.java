@@ -5,7 +5,7 @@ import io.openmede.bench.recognizer.SyntheticFrameBatches;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.avro.FrameBatch;
-import io.openmede.schemas.checkpoint.KeyFiles;
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Settings;

@@ -1,9 +1,11 @@
 package io.openmede.events.cli;
 
+import io.openmede.events.rules.AlertRules;
 import io.openmede.schemas.avro.AlertRule;
-import io.openmede.schemas.rules.AlertRules;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Identifiers;
+import io.openmede.schemas.values.Labels;
+import io.openmede.schemas.values.Printable;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.DurationConverter;
 import java.nio.ByteBuffer;
@@ -180,7 +182,7 @@ public final class AlertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       String clean;
       try {
-        clean = VocabularyRules.cleanLabel(label);
+        clean = Labels.clean(label);
       } catch (IllegalArgumentException e) {
         System.err.println("alert add: " + e.getMessage());
         return 2;
@@ -218,7 +220,7 @@ public final class AlertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Optional<String> bad = AlertRules.nameRefusal(name);
+      Optional<String> bad = Identifiers.ruleNameRefusal(name);
       if (bad.isPresent()) {
         System.err.println("alert remove: " + bad.get());
         return 2;
@@ -248,7 +250,7 @@ public final class AlertCommand implements Callable<Integer> {
     return String.format(
             java.util.Locale.ROOT,
             "%s >= %.2f for %d window(s) on %s",
-            VocabularyRules.quote(r.getLabel()),
+            Printable.quote(r.getLabel()),
             r.getMinProbability(),
             r.getMinWindows(),
             r.getStreams().isEmpty() ? "every stream" : String.join(",", r.getStreams()))

@@ -2,8 +2,8 @@ package io.openmede.events.cli;
 
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
+import io.openmede.platform.health.ServiceRun;
 import io.openmede.schemas.avro.Event;
-import io.openmede.schemas.health.ServiceRun;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;

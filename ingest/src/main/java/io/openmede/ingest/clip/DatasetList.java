@@ -1,6 +1,6 @@
 package io.openmede.ingest.clip;
 
-import io.openmede.schemas.labels.LabelMap;
+import io.openmede.schemas.values.LabelMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -56,8 +56,8 @@ final class KafkaOptions {
         new io.prometheus.metrics.model.registry.PrometheusRegistry();
     metrics.register(registry);
     long[] lastErrors = {0};
-    io.openmede.schemas.health.Health health =
-        new io.openmede.schemas.health.Health("ingest")
+    io.openmede.platform.health.Health health =
+        new io.openmede.platform.health.Health("ingest")
             .register(
                 "delivery",
                 () -> {
@@ -65,12 +65,12 @@ final class KafkaOptions {
                   boolean fresh = errors > lastErrors[0];
                   lastErrors[0] = errors;
                   return fresh
-                      ? io.openmede.schemas.health.Health.Report.notReady(
+                      ? io.openmede.platform.health.Health.Report.notReady(
                           errors + " frames or batches failed so far (see the log)")
-                      : io.openmede.schemas.health.Health.Report.ready();
+                      : io.openmede.platform.health.Health.Report.ready();
                 });
     // the endpoint's threads are daemons: it ends with the command
-    io.openmede.schemas.health.ServiceEndpoint.start(
+    io.openmede.platform.health.ServiceEndpoint.start(
         "0.0.0.0", metricsPort, health, java.util.List.of(registry));
     System.err.println(
         "metrics on http://0.0.0.0:"

@@ -2,10 +2,11 @@ package io.openmede.ingest.feedback;
 
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FeedbackVerdict;
-import io.openmede.schemas.feedback.FeedbackClips;
+import io.openmede.schemas.feedback.FeedbackRecords;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Identifiers;
+import io.openmede.schemas.values.Printable;
 import io.openmede.settings.ConfigOptions;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -80,7 +81,7 @@ public final class FeedbackCommand implements Callable<Integer> {
       Feedback f;
       try {
         f =
-            FeedbackClips.build(
+            FeedbackRecords.build(
                 stream, first, lastSeq, Optional.empty(), label, verdict, addToVocabulary, sender);
       } catch (IllegalArgumentException e) {
         System.err.println("feedback: " + e.getMessage());
@@ -104,9 +105,9 @@ public final class FeedbackCommand implements Callable<Integer> {
               + "-"
               + lastSeq
               + " as "
-              + VocabularyRules.quote(f.getLabel())
+              + Printable.quote(f.getLabel())
               + ": the labeler makes clip "
-              + FeedbackClips.clipId(stream, first, lastSeq)
+              + Identifiers.feedbackClipId(stream, first, lastSeq)
               + (addToVocabulary
                   ? " and adds the label to the vocabulary if it is not there"
                   : ""));

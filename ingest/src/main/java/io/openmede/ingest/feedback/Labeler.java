@@ -2,8 +2,8 @@ package io.openmede.ingest.feedback;
 
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.LabeledClip;
-import io.openmede.schemas.feedback.FeedbackClips;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Identifiers;
+import io.openmede.schemas.values.Labels;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -11,8 +11,8 @@ import java.util.Optional;
  * Turns one feedback record into the labeled clip of exactly its window's frames, or says why not.
  * The clip id comes from the stream and the range, so a repeated correction of a window gives a
  * clip with the same id (a consumer keeps the latest); a share of the windows (by a hash of the id,
- * the same for every repeat) is tagged {@code feedback-eval} ({@link FeedbackClips#EVAL_SPLIT}) to
- * be held out for evaluation.
+ * the same for every repeat) is tagged {@code feedback-eval} ({@link
+ * Identifiers#FEEDBACK_EVAL_SPLIT}) to be held out for evaluation.
  */
 final class Labeler {
 
@@ -41,13 +41,10 @@ final class Labeler {
   public Outcome label(Feedback f) {
     String stream = f.getStreamId();
     Optional<String> window =
-        FeedbackClips.windowRefusal(stream, f.getFirstSequence(), f.getLastSequence());
+        Identifiers.feedbackWindowRefusal(stream, f.getFirstSequence(), f.getLastSequence());
     if (window.isPresent()) {
       return Outcome.refused(
-          stream == null || stream.isEmpty() || stream.length() > FeedbackClips.MAX_STREAM_LENGTH
-              ? "stream"
-              : "range",
-          window.get());
+          Identifiers.streamIdRefusal(stream).isPresent() ? "stream" : "range", window.get());
     }
     long n = f.getLastSequence() - f.getFirstSequence() + 1;
     if (n > maxFrames) {
@@ -61,7 +58,7 @@ final class Labeler {
     }
     String label;
     try {
-      label = VocabularyRules.cleanLabel(f.getLabel());
+      label = Labels.clean(f.getLabel());
     } catch (IllegalArgumentException e) {
       return Outcome.refused("label", e.getMessage());
     }
@@ -76,7 +73,7 @@ final class Labeler {
     } catch (WindowFrames.Missing e) {
       return Outcome.refused(e.reason(), e.getMessage());
     }
-    String id = FeedbackClips.clipId(stream, f.getFirstSequence(), f.getLastSequence());
+    String id = Identifiers.feedbackClipId(stream, f.getFirstSequence(), f.getLastSequence());
     boolean heldOut = Math.floorMod(id.hashCode(), 100) < heldOutPercent;
     LabeledClip clip =
         LabeledClip.newBuilder()
@@ -87,7 +84,7 @@ final class Labeler {
             .setEncoding(found.encoding())
             .setFrames(found.frames().stream().map(ByteBuffer::wrap).toList())
             .setSource(id)
-            .setSplit(heldOut ? FeedbackClips.EVAL_SPLIT : "train")
+            .setSplit(heldOut ? Identifiers.FEEDBACK_EVAL_SPLIT : "train")
             .build();
     return new Outcome(Optional.of(clip), null, null);
   }

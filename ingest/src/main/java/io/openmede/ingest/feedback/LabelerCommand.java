@@ -1,6 +1,6 @@
 package io.openmede.ingest.feedback;
 
-import io.openmede.schemas.health.ServiceRun;
+import io.openmede.platform.health.ServiceRun;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;

@@ -1,12 +1,12 @@
 package io.openmede.ingest.feedback;
 
+import io.openmede.platform.health.Health;
+import io.openmede.platform.health.ServiceEndpoint;
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.LabeledClip;
-import io.openmede.schemas.health.Health;
-import io.openmede.schemas.health.ServiceEndpoint;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Printable;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -170,7 +170,7 @@ public final class LabelerService implements AutoCloseable {
             vocabularyAdded.inc();
             LOG.info(
                 "added {} to the vocabulary (default prompts), as feedback {}-{}@{} asked",
-                VocabularyRules.quote(clip.getLabel()),
+                Printable.quote(clip.getLabel()),
                 r.topic(),
                 r.partition(),
                 r.offset());
@@ -179,7 +179,7 @@ public final class LabelerService implements AutoCloseable {
               "clip {} ({} frames, label {}, {}) from {} feedback",
               clip.getClipId(),
               clip.getFrames().size(),
-              VocabularyRules.quote(clip.getLabel()),
+              Printable.quote(clip.getLabel()),
               clip.getSplit(),
               f.getVerdict());
         }

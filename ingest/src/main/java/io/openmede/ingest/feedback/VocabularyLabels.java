@@ -2,7 +2,7 @@ package io.openmede.ingest.feedback;
 
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.topic.Topic;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Labels;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ final class VocabularyLabels implements AutoCloseable {
     try {
       VocabularyEntry e =
           topic.valueSerde().deserializer().deserialize(r.topic(), r.headers(), r.value());
-      if (e != null && VocabularyRules.refusal(label, e).isEmpty()) {
+      if (e != null && Labels.entryRefusal(label, e).isEmpty()) {
         labels.add(label);
       }
     } catch (RuntimeException e) {

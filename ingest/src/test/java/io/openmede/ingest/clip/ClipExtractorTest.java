@@ -9,7 +9,7 @@ import io.openmede.ingest.source.SourceOptions;
 import io.openmede.ingest.source.TestVideos;
 import io.openmede.ingest.source.VideoFileSource;
 import io.openmede.schemas.avro.LabeledClip;
-import io.openmede.schemas.labels.LabelMap;
+import io.openmede.schemas.values.LabelMap;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.openmede.ingest.clip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openmede.schemas.labels.LabelMap;
+import io.openmede.schemas.values.LabelMap;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -158,7 +158,7 @@ class LabelerIT {
               cluster.topics().labeledClips().valueSerde().deserializer(),
               2);
       assertThat(clips).hasSize(2);
-      String id = io.openmede.schemas.feedback.FeedbackClips.clipId("cam-1", 10, 17);
+      String id = io.openmede.schemas.values.Identifiers.feedbackClipId("cam-1", 10, 17);
       assertThat(clips).extracting(ConsumerRecord::key).containsOnly(id);
       LabeledClip clip = clips.get(0).value();
       assertThat(clip.getLabel()).isEqualTo("falling");

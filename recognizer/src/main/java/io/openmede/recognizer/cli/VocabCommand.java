@@ -1,8 +1,8 @@
 package io.openmede.recognizer.cli;
 
 import io.openmede.schemas.avro.VocabularyEntry;
-import io.openmede.schemas.labels.LabelMap;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.LabelMap;
 import io.openmede.settings.ConfigOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -106,9 +106,7 @@ public final class VocabCommand implements Callable<Integer> {
                     + r.offset()
                     + (v.key() == null
                         ? ""
-                        : " ("
-                            + io.openmede.schemas.vocabulary.VocabularyRules.quote(v.key())
-                            + ")")
+                        : " (" + io.openmede.schemas.values.Printable.quote(v.key()) + ")")
                     + ", as recognizers do: "
                     + v.why());
           } else if (v.tombstone()) {
@@ -151,8 +149,8 @@ public final class VocabCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       String clean;
       try {
-        clean = io.openmede.schemas.vocabulary.VocabularyRules.cleanLabel(label);
-        io.openmede.schemas.vocabulary.VocabularyRules.checkPrompts(prompts);
+        clean = io.openmede.schemas.values.Labels.clean(label);
+        io.openmede.schemas.values.Labels.checkPrompts(prompts);
       } catch (IllegalArgumentException e) {
         System.err.println("vocab add: " + e.getMessage());
         return 2;

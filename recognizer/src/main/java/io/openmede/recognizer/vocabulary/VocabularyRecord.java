@@ -2,7 +2,7 @@ package io.openmede.recognizer.vocabulary;
 
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.registry.SchemaRegistryException;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Labels;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -81,7 +81,7 @@ public record VocabularyRecord(String key, VocabularyEntry entry, String reason,
     }
     Optional<String> why;
     try {
-      why = VocabularyRules.refusal(label, entry);
+      why = Labels.entryRefusal(label, entry);
     } catch (RuntimeException e) {
       why = Optional.of("the entry could not be checked: " + e);
     }

@@ -3,7 +3,7 @@ package io.openmede.recognizer.vocabulary;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.registry.RegistryRetry;
 import io.openmede.schemas.topic.RefusedRecords;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Printable;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The global vocabulary store's processor. It reads the topic's raw bytes, because other programs
  * write that topic too: a record whose key is not UTF-8, whose value does not decode, or whose
- * entry breaks {@link VocabularyRules} is refused (a log line, {@code
+ * entry breaks {@link io.openmede.schemas.values.Labels} is refused (a log line, {@code
  * openmede_recognizer_vocabulary_refused{reason}} and a dead letter with its place and reason) and
  * the label keeps its previous good entry. Good entries are put, tombstones delete, and each change
  * is reported to the {@link VocabularyBook}. Nothing here throws, so the global stream thread never
@@ -105,7 +105,7 @@ public final class VocabularyStoreUpdater implements Processor<byte[], byte[], V
         context == null
             ? topic
             : context.recordMetadata().map(VocabularyStoreUpdater::where).orElse(topic);
-    String label = key == null ? "" : " for label " + VocabularyRules.quote(key);
+    String label = key == null ? "" : " for label " + Printable.quote(key);
     String kept = key != null && store.get(key) != null ? "; its previous entry stays in use" : "";
     LOG.warn("refused the vocabulary record at {}{}: {}{}", where, label, why, kept);
   }

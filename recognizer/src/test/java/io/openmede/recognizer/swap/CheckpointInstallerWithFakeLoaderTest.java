@@ -5,9 +5,9 @@ import static io.openmede.recognizer.swap.CheckpointFetcherTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
-import io.openmede.schemas.checkpoint.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,28 +1,24 @@
 package io.openmede.schemas.checkpoint;
 
+import io.openmede.platform.signing.Ed25519;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Ed25519 signatures of checkpoint announcements (JDK crypto, no extra library). The trainer signs
- * what a recognizer acts on: the model line, version, SHA-256 and size of the weights, their
- * preset, and the two fields that order checkpoints (training updates, creation time), so an old
- * signed announcement cannot be replayed as a newer one. The URI is not signed: the weights are
- * verified by their signed SHA-256 wherever they are found.
+ * Ed25519 signatures of checkpoint announcements ({@link Ed25519}). The trainer signs what a
+ * recognizer acts on: the model line, version, SHA-256 and size of the weights, their preset, and
+ * the two fields that order checkpoints (training updates, creation time), so an old signed
+ * announcement cannot be replayed as a newer one. The URI is not signed: the weights are verified
+ * by their signed SHA-256 wherever they are found.
  *
  * <p>The signature field reads {@code ed25519:<key id>:<base64 signature>}; the key id (see {@link
  * #keyId}) only names the key in messages, every trusted key is tried.
@@ -63,18 +59,11 @@ public final class CheckpointSigning {
 
   /** The value of the announcement's {@code signature} field for {@code key}. */
   public static String sign(CheckpointAnnouncement a, KeyPair key) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(key.getPrivate());
-      s.update(signedBytes(a));
-      return SCHEME
-          + ":"
-          + keyId(key.getPublic())
-          + ":"
-          + Base64.getEncoder().encodeToString(s.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("signing with an Ed25519 key failed: " + e.getMessage(), e);
-    }
+    return SCHEME
+        + ":"
+        + keyId(key.getPublic())
+        + ":"
+        + Base64.getEncoder().encodeToString(Ed25519.sign(signedBytes(a), key.getPrivate()));
   }
 
   /**
@@ -104,7 +93,7 @@ public final class CheckpointSigning {
     }
     byte[] signed = signedBytes(a);
     for (PublicKey key : trusted) {
-      if (verifies(key, signed, signature)) {
+      if (Ed25519.verifies(key, signed, signature)) {
         return Optional.empty();
       }
     }
@@ -116,25 +105,9 @@ public final class CheckpointSigning {
             + ")");
   }
 
-  private static boolean verifies(PublicKey key, byte[] signed, byte[] signature) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(key);
-      s.update(signed);
-      return s.verify(signature);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false; // a malformed signature does not verify
-    }
-  }
-
-  /** A short name of a public key: the first 16 hex digits of the SHA-256 of its encoding. */
+  /** A short name of a public key ({@link Ed25519#keyId}). */
   public static String keyId(PublicKey key) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-      return HexFormat.of().formatHex(d, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return Ed25519.keyId(key);
   }
 
   private static String printable(String s) {

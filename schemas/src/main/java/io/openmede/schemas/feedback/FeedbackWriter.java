@@ -19,7 +19,7 @@ public final class FeedbackWriter implements AutoCloseable {
     this.writer = new AckedWriter<>(kafkaClientConfig, topic, clientId);
   }
 
-  /** Sends {@code f} (built by {@link FeedbackClips#build}); returns where it landed. */
+  /** Sends {@code f} (built by {@link FeedbackRecords#build}); returns where it landed. */
   public RecordMetadata send(Feedback f) {
     return writer.send(f.getStreamId(), f);
   }

@@ -3,14 +3,15 @@ package io.openmede.schemas.vocabulary;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.topic.AckedWriter;
 import io.openmede.schemas.topic.Topic;
+import io.openmede.schemas.values.Labels;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Publishes vocabulary changes (the live page's, the labeler's): an entry to add or change a label,
- * a tombstone to remove it, each judged by {@link VocabularyRules} first and acknowledged by the
- * broker before the call returns. Thread-safe.
+ * a tombstone to remove it, each judged by {@link Labels} first and acknowledged by the broker
+ * before the call returns. Thread-safe.
  */
 public final class VocabularyWriter implements AutoCloseable {
 
@@ -27,11 +28,11 @@ public final class VocabularyWriter implements AutoCloseable {
    * Adds or replaces a label.
    *
    * @param prompts templates with {@code {}} where the label goes; empty for the default set
-   * @throws IllegalArgumentException for a label or prompts that {@link VocabularyRules} refuses
+   * @throws IllegalArgumentException for a label or prompts that {@link Labels} refuses
    */
   public VocabularyEntry add(String label, List<String> prompts) {
-    String clean = VocabularyRules.cleanLabel(label);
-    VocabularyRules.checkPrompts(prompts);
+    String clean = Labels.clean(label);
+    Labels.checkPrompts(prompts);
     VocabularyEntry e =
         VocabularyEntry.newBuilder()
             .setLabel(clean)
@@ -45,7 +46,7 @@ public final class VocabularyWriter implements AutoCloseable {
 
   /** Removes a label (a tombstone on the compacted topic); returns the cleaned label. */
   public String remove(String label) {
-    String clean = VocabularyRules.cleanLabel(label);
+    String clean = Labels.clean(label);
     writer.send(clean, null);
     return clean;
   }

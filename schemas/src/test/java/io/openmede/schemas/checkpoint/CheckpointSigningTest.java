@@ -1,16 +1,11 @@
 package io.openmede.schemas.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.TrainingSummary;
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.List;
@@ -18,21 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointSigningTest {
-
-  // Written by `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout`.
-  private static final String OPENSSL_PRIVATE =
-      "-----BEGIN PRIVATE KEY-----\n"
-          + "MC4CAQAwBQYDK2VwBCIEIP0xvOPDiZQTcz+KD/Szx7ldyNYOgNvclhJiAAhpkB3I\n"
-          + "-----END PRIVATE KEY-----\n";
-  private static final String OPENSSL_PUBLIC =
-      "-----BEGIN PUBLIC KEY-----\n"
-          + "MCowBQYDK2VwAyEAGlM8bHe6w5x1tH3OjQTv/DGsjkL7jL31o0WGYhNh5Eo=\n"
-          + "-----END PUBLIC KEY-----\n";
-
-  @TempDir Path dir;
 
   private static CheckpointAnnouncement announcement() {
     return CheckpointAnnouncement.newBuilder()
@@ -124,49 +106,4 @@ class CheckpointSigningTest {
   }
 
   private record SignatureCase(String signature, String expected) {}
-
-  @Test
-  void keyFilesRoundTripOwnerOnlyAndAreNeverOverwritten() throws IOException {
-    KeyPair pair = KeyFiles.generate();
-    Path priv = dir.resolve("keys/trainer.key");
-    Path pub = KeyFiles.publicBeside(priv);
-    assertEquals(dir.resolve("keys/trainer.pub"), pub);
-    KeyFiles.write(pair, priv, pub);
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(priv)));
-    KeyPair read = KeyFiles.readPair(priv);
-    CheckpointAnnouncement a = signed(read);
-    assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(pair.getPublic())));
-    assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(KeyFiles.readPublic(pub))));
-    assertThrows(
-        FileAlreadyExistsException.class, () -> KeyFiles.write(KeyFiles.generate(), priv, pub));
-    assertEquals(
-        CheckpointSigning.keyId(pair.getPublic()),
-        CheckpointSigning.keyId(KeyFiles.readPublic(pub)));
-  }
-
-  @Test
-  void readsKeysThatOpensslWrote() throws IOException {
-    Path priv = Files.writeString(dir.resolve("openssl.key"), OPENSSL_PRIVATE);
-    Files.writeString(dir.resolve("openssl.pub"), OPENSSL_PUBLIC);
-    KeyPair pair = KeyFiles.readPair(priv);
-    CheckpointAnnouncement a = signed(pair);
-    assertEquals(
-        Optional.empty(),
-        CheckpointSigning.refusal(a, List.of(KeyFiles.readPublic(dir.resolve("openssl.pub")))));
-  }
-
-  @Test
-  void badKeyFilesAreRefusedWithTheFileNamed() throws IOException {
-    Path notPem = Files.writeString(dir.resolve("junk.pub"), "hello");
-    IOException e = assertThrows(IOException.class, () -> KeyFiles.readPublic(notPem));
-    assertTrue(e.getMessage().contains("junk.pub"), e.getMessage());
-    Path swapped = Files.writeString(dir.resolve("swapped.pub"), OPENSSL_PRIVATE);
-    assertThrows(IOException.class, () -> KeyFiles.readPublic(swapped));
-    Path lonely = Files.writeString(dir.resolve("lonely.key"), OPENSSL_PRIVATE);
-    IOException missing = assertThrows(IOException.class, () -> KeyFiles.readPair(lonely));
-    assertTrue(missing.getMessage().contains("lonely.pub"), missing.getMessage());
-    Path big = Files.write(dir.resolve("big.pub"), new byte[20_000]);
-    assertThrows(IOException.class, () -> KeyFiles.readPublic(big));
-    assertThrows(IOException.class, () -> KeyFiles.readPublic(dir.resolve("absent.pub")));
-  }
 }

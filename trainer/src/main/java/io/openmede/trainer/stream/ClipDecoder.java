@@ -5,7 +5,8 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.values.FrameLimits;
 import io.openmede.schemas.values.JpegHeader;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Labels;
+import io.openmede.schemas.values.Printable;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Validates a {@link LabeledClip} and turns its JPEG or RGB frames into the model's normalised
  * {@code [T, 3, R, R]} floats. Refuses (with the reason) a clip id or video id out of bounds, a
- * label that is not a clean label of at most {@value VocabularyRules#MAX_LABEL_LENGTH} characters,
+ * label that is not a clean label of at most {@value Labels#MAX_LABEL_LENGTH} characters,
  * a label outside a fixed vocabulary (or beyond a full open one), a frame count other than T, a
  * frame size beyond the deployment's {@link FrameLimits} (checked on the stated size and on each
  * JPEG's header before anything is decoded), frames that do not decode, and inconsistent sizes.
@@ -87,21 +88,21 @@ public final class ClipDecoder {
           "a clip id must be 1 to "
               + MAX_CLIP_ID
               + " characters, got "
-              + (id == null ? "none" : id.length() + ": " + VocabularyRules.quote(id)));
+              + (id == null ? "none" : id.length() + ": " + Printable.quote(id)));
     }
     String split = clip.getSplit() == null ? TRAIN_SPLIT : clip.getSplit();
     String label;
     try {
-      label = VocabularyRules.cleanLabel(clip.getLabel());
+      label = Labels.clean(clip.getLabel());
     } catch (IllegalArgumentException e) {
       throw new ClipRejectedException(
-          "the label of clip " + VocabularyRules.quote(id) + " is refused: " + e.getMessage());
+          "the label of clip " + Printable.quote(id) + " is refused: " + e.getMessage());
     }
     String video = clip.getVideoId();
     if (video != null && (video.isBlank() || video.length() > MAX_VIDEO_ID)) {
       throw new ClipRejectedException(
           "clip "
-              + VocabularyRules.quote(id)
+              + Printable.quote(id)
               + " has a video id of "
               + video.length()
               + " characters; it must be 1 to "
@@ -112,7 +113,7 @@ public final class ClipDecoder {
     if (data.size() != frames) {
       throw new ClipRejectedException(
           "clip "
-              + VocabularyRules.quote(id)
+              + Printable.quote(id)
               + " has "
               + data.size()
               + " frames, expected "
@@ -122,7 +123,7 @@ public final class ClipDecoder {
     int h = clip.getHeight();
     Optional<String> size = limits.sizeRefusal(w, h);
     if (size.isPresent()) {
-      throw new ClipRejectedException("clip " + VocabularyRules.quote(id) + ": " + size.get());
+      throw new ClipRejectedException("clip " + Printable.quote(id) + ": " + size.get());
     }
     if (TRAIN_SPLIT.equals(split) && vocabulary.isFixed() && vocabulary.indexOf(label).isEmpty()) {
       throw notInVocabulary(id, label);
@@ -148,9 +149,9 @@ public final class ClipDecoder {
     if (vocabulary.isFixed()) {
       return new ClipRejectedException(
           "label "
-              + VocabularyRules.quote(label)
+              + Printable.quote(label)
               + " of clip "
-              + VocabularyRules.quote(id)
+              + Printable.quote(id)
               + " is not in the training vocabulary "
               + vocabulary.labels()
               + "; add it to trainer.vocabulary or leave that setting empty to train on every"
@@ -158,9 +159,9 @@ public final class ClipDecoder {
     }
     return new ClipRejectedException(
         "label "
-            + VocabularyRules.quote(label)
+            + Printable.quote(label)
             + " of clip "
-            + VocabularyRules.quote(id)
+            + Printable.quote(id)
             + " is new and the open training vocabulary already holds "
             + vocabulary.size()
             + " labels, its limit (trainer.vocabulary.max-labels): raise it, or fix"
@@ -169,7 +170,7 @@ public final class ClipDecoder {
 
   private byte[] rgbOf(LabeledClip clip, String id, int t, ByteBuffer frame, int w, int h)
       throws ClipRejectedException {
-    String which = "frame " + t + " of clip " + VocabularyRules.quote(id);
+    String which = "frame " + t + " of clip " + Printable.quote(id);
     if (clip.getEncoding() == FrameEncoding.RGB) {
       long needed = 3L * w * h;
       if (frame.remaining() != needed) {

@@ -2,10 +2,10 @@ package io.openmede.trainer.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
-import io.openmede.schemas.checkpoint.KeyFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

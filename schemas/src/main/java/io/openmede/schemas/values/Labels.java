@@ -1,15 +1,17 @@
-package io.openmede.schemas.vocabulary;
+package io.openmede.schemas.values;
 
 import io.openmede.schemas.avro.VocabularyEntry;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What a vocabulary entry must be, judged in one place: by {@code openmede vocab}, the live page
- * before they publish, and by every recognizer on each record it reads from {@code
- * openmede.vocabulary} (which other programs write too).
+ * What a label and its prompt templates must be, judged in one place: by the commands that take a
+ * label ({@code openmede vocab}, {@code alert}, {@code feedback}) and the live page before they
+ * publish, by every recognizer on each record it reads from {@code openmede.vocabulary} (which
+ * other programs write too), by the events service on each rule and by the labeler on each
+ * feedback.
  */
-public final class VocabularyRules {
+public final class Labels {
 
   /** The longest label, in characters. */
   public static final int MAX_LABEL_LENGTH = 200;
@@ -20,14 +22,14 @@ public final class VocabularyRules {
   /** The longest prompt template, in characters. */
   public static final int MAX_PROMPT_LENGTH = 300;
 
-  private VocabularyRules() {}
+  private Labels() {}
 
   /**
    * A label as it is published: stripped, inner whitespace runs folded to one space.
    *
    * @throws IllegalArgumentException when it is empty, too long or holds control characters
    */
-  public static String cleanLabel(String label) {
+  public static String clean(String label) {
     String clean = label == null ? "" : label.strip().replaceAll("\\s+", " ");
     labelRefusal(clean)
         .ifPresent(
@@ -51,12 +53,13 @@ public final class VocabularyRules {
   }
 
   /**
-   * Why a record read from the vocabulary topic is refused, or empty when it is a good entry.
+   * Why a record read from the vocabulary topic is refused, or empty when it is a good entry: a
+   * clean label as its key and inside, and good prompt templates.
    *
    * @param key the record key (the label)
    * @param entry the decoded value (not null: a null value is a tombstone)
    */
-  public static Optional<String> refusal(String key, VocabularyEntry entry) {
+  public static Optional<String> entryRefusal(String key, VocabularyEntry entry) {
     if (key == null) {
       return Optional.of("the record has no key (the key is the label)");
     }
@@ -68,9 +71,9 @@ public final class VocabularyRules {
     if (inside == null || !key.equals(inside.toString())) {
       return Optional.of(
           "the entry's label "
-              + quote(inside == null ? "null" : inside.toString())
+              + Printable.quote(inside == null ? "null" : inside.toString())
               + " differs from its key "
-              + quote(key));
+              + Printable.quote(key));
     }
     List<? extends CharSequence> prompts = entry.getPrompts();
     if (prompts == null) {
@@ -92,7 +95,9 @@ public final class VocabularyRules {
     }
     if (!label.equals(label.strip().replaceAll("\\s+", " "))) {
       return Optional.of(
-          "vocabulary label " + quote(label) + " has leading, trailing or repeated spaces");
+          "vocabulary label "
+              + Printable.quote(label)
+              + " has leading, trailing or repeated spaces");
     }
     return Optional.empty();
   }
@@ -111,34 +116,16 @@ public final class VocabularyRules {
             "a prompt template is " + p.length() + " characters; at most " + MAX_PROMPT_LENGTH);
       }
       if (p.chars().anyMatch(Character::isISOControl)) {
-        return Optional.of("prompt template " + quote(p) + " contains control characters");
+        return Optional.of(
+            "prompt template " + Printable.quote(p) + " contains control characters");
       }
       if (!p.contains("{}")) {
         return Optional.of(
             "prompt template "
-                + quote(p)
+                + Printable.quote(p)
                 + " has no {} where the label goes, e.g. 'a video of a person {}.'");
       }
     }
     return Optional.empty();
-  }
-
-  /** A value quoted for a log line: at most 80 characters, control characters escaped. */
-  public static String quote(String s) {
-    StringBuilder b = new StringBuilder("'");
-    s.codePoints()
-        .limit(80)
-        .forEach(
-            c -> {
-              if (Character.isISOControl(c)) {
-                b.append(String.format("\\u%04x", c));
-              } else {
-                b.appendCodePoint(c);
-              }
-            });
-    if (s.codePointCount(0, s.length()) > 80) {
-      b.append("…");
-    }
-    return b.append('\'').toString();
   }
 }

@@ -1,4 +1,4 @@
-package io.openmede.schemas.checkpoint;
+package io.openmede.platform.signing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,28 +1,24 @@
-package io.openmede.schemas.rules;
+package io.openmede.events.rules;
 
 import io.openmede.schemas.avro.AlertRule;
-import io.openmede.schemas.vocabulary.VocabularyRules;
+import io.openmede.schemas.values.Identifiers;
+import io.openmede.schemas.values.Labels;
+import io.openmede.schemas.values.Printable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * What an alert rule must be, judged in one place: by {@code openmede alert} before it publishes,
- * and by the events service on each record it reads from {@code openmede.rules} (which other
- * programs write too).
+ * What an alert rule must be, judged in one place: by {@code openmede alert} and the live page
+ * before they publish, and by the events service on each record it reads from {@code
+ * openmede.rules} (which other programs write too). Its name and stream patterns follow {@link
+ * Identifiers}, its label {@link Labels}.
  */
 public final class AlertRules {
 
-  /** The longest rule name. */
-  public static final int MAX_NAME_LENGTH = 100;
-
   /** The most stream ids or globs one rule may watch. */
   public static final int MAX_STREAMS = 64;
-
-  /** The longest stream id or glob. */
-  public static final int MAX_STREAM_LENGTH = 200;
 
   /** The most consecutive windows a rule may ask for. */
   public static final int MAX_WINDOWS = 10_000;
@@ -35,8 +31,6 @@ public final class AlertRules {
 
   /** The longest webhook URL. */
   public static final int MAX_URL_LENGTH = 2000;
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private AlertRules() {}
 
@@ -51,24 +45,24 @@ public final class AlertRules {
     if (key == null) {
       return Optional.of("the record has no key; the key must be the rule name");
     }
-    Optional<String> name = nameRefusal(key);
+    Optional<String> name = Identifiers.ruleNameRefusal(key);
     if (name.isPresent()) {
       return name;
     }
     if (!key.equals(rule.getName())) {
       return Optional.of(
           "the rule's name "
-              + VocabularyRules.quote(String.valueOf(rule.getName()))
+              + Printable.quote(String.valueOf(rule.getName()))
               + " is not its key "
-              + VocabularyRules.quote(key));
+              + Printable.quote(key));
     }
     String label = rule.getLabel();
     if (label == null || label.isBlank()) {
       return Optional.of("the rule has no label");
     }
     try {
-      if (!VocabularyRules.cleanLabel(label).equals(label)) {
-        return Optional.of("the label " + VocabularyRules.quote(label) + " is not in clean form");
+      if (!Labels.clean(label).equals(label)) {
+        return Optional.of("the label " + Printable.quote(label) + " is not in clean form");
       }
     } catch (IllegalArgumentException e) {
       return Optional.of("the label is refused: " + e.getMessage());
@@ -82,11 +76,9 @@ public final class AlertRules {
           "the rule watches " + streams.size() + " stream patterns; at most " + MAX_STREAMS);
     }
     for (String s : streams) {
-      if (s == null || s.isEmpty() || s.length() > MAX_STREAM_LENGTH || hasControl(s)) {
-        return Optional.of(
-            "a stream pattern must be 1 to "
-                + MAX_STREAM_LENGTH
-                + " characters without control characters");
+      Optional<String> pattern = Identifiers.streamPatternRefusal(s);
+      if (pattern.isPresent()) {
+        return pattern;
       }
     }
     double p = rule.getMinProbability();
@@ -117,21 +109,6 @@ public final class AlertRules {
     return Optional.empty();
   }
 
-  /** Why {@code name} cannot name a rule, or empty. */
-  public static Optional<String> nameRefusal(String name) {
-    if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-      return Optional.of("a rule name must be 1 to " + MAX_NAME_LENGTH + " characters");
-    }
-    if (!NAME.matcher(name).matches()) {
-      return Optional.of(
-          "the rule name "
-              + VocabularyRules.quote(name)
-              + " may hold only letters, digits, '.', '_' and '-', starting with a letter or"
-              + " digit");
-    }
-    return Optional.empty();
-  }
-
   /** Why {@code url} cannot be a webhook, or empty: an absolute http or https URL with a host. */
   public static Optional<String> webhookRefusal(String url) {
     if (url == null || url.isEmpty() || url.length() > MAX_URL_LENGTH) {
@@ -141,16 +118,16 @@ public final class AlertRules {
       URI u = new URI(url);
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        return Optional.of("the webhook " + VocabularyRules.quote(url) + " is not http or https");
+        return Optional.of("the webhook " + Printable.quote(url) + " is not http or https");
       }
       if (u.getHost() == null || u.getHost().isEmpty()) {
-        return Optional.of("the webhook " + VocabularyRules.quote(url) + " names no host");
+        return Optional.of("the webhook " + Printable.quote(url) + " names no host");
       }
       if (u.getUserInfo() != null) {
         return Optional.of("the webhook URL must not carry a user name or password");
       }
     } catch (java.net.URISyntaxException e) {
-      return Optional.of("the webhook " + VocabularyRules.quote(url) + " is not a URL");
+      return Optional.of("the webhook " + Printable.quote(url) + " is not a URL");
     }
     return Optional.empty();
   }
@@ -195,9 +172,5 @@ public final class AlertRules {
       p++;
     }
     return p == pattern.length();
-  }
-
-  private static boolean hasControl(String s) {
-    return s.chars().anyMatch(Character::isISOControl);
   }
 }

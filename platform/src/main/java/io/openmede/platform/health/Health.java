@@ -1,4 +1,4 @@
-package io.openmede.schemas.health;
+package io.openmede.platform.health;
 
 import java.time.Duration;
 import java.time.Instant;

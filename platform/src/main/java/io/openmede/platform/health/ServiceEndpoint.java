@@ -1,4 +1,4 @@
-package io.openmede.schemas.health;
+package io.openmede.platform.health;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;

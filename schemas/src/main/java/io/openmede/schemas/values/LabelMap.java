@@ -1,4 +1,4 @@
-package io.openmede.schemas.labels;
+package io.openmede.schemas.values;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

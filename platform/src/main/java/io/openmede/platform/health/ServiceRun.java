@@ -1,4 +1,4 @@
-package io.openmede.schemas.health;
+package io.openmede.platform.health;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;

@@ -5,21 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FeedbackVerdict;
+import io.openmede.schemas.values.Identifiers;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class FeedbackClipsTest {
+class FeedbackRecordsTest {
 
   static Feedback build(String stream, long first, long last, String label) {
-    return FeedbackClips.build(
+    return FeedbackRecords.build(
         stream, first, last, Optional.empty(), label, FeedbackVerdict.CORRECT, false, "test");
   }
 
   @Test
   void aGoodRecord_isBuiltWithTheCleanedLabel_andItsClipIdNamesStreamAndRange() {
     Feedback f =
-        FeedbackClips.build(
+        FeedbackRecords.build(
             "cam-1",
             16,
             23,
@@ -31,8 +32,9 @@ class FeedbackClipsTest {
     assertThat(f.getLabel()).isEqualTo("sitting down");
     assertThat(f.getFirstCaptureTime()).isEqualTo(1234L);
     assertThat(f.getAddToVocabulary()).isTrue();
-    assertThat(FeedbackClips.clipId("cam-1", 16, 23)).isEqualTo("feedback:cam-1:16-23");
-    assertThat(FeedbackClips.clipId("cam-1", 16, 23)).startsWith(FeedbackClips.PREFIX);
+    assertThat(Identifiers.feedbackClipId("cam-1", 16, 23)).isEqualTo("feedback:cam-1:16-23");
+    assertThat(Identifiers.feedbackClipId("cam-1", 16, 23))
+        .startsWith(Identifiers.FEEDBACK_CLIP_PREFIX);
   }
 
   @Test
@@ -43,6 +45,6 @@ class FeedbackClipsTest {
     assertThatThrownBy(() -> build("cam", -1, 7, "waving")).hasMessageContaining("not a window");
     assertThatThrownBy(() -> build("cam", 8, 7, "waving")).hasMessageContaining("not a window");
     assertThatThrownBy(() -> build("cam", 0, 7, " ")).hasMessageContaining("must not be empty");
-    assertThat(FeedbackClips.windowRefusal("cam", 0, 0)).isEmpty();
+    assertThat(Identifiers.feedbackWindowRefusal("cam", 0, 0)).isEmpty();
   }
 }

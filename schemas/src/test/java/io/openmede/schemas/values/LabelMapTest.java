@@ -1,4 +1,4 @@
-package io.openmede.schemas.labels;
+package io.openmede.schemas.values;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.openmede.schemas.health;
+package io.openmede.platform.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
