@@ -5,7 +5,7 @@ import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.values.InputBounds;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerSettings;
 import io.openmede.web.WebSettings;

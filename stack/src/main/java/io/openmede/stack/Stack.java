@@ -7,7 +7,7 @@ import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.Topic;
 import io.openmede.schemas.topic.TopicNames;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.stack.access.AccessControl;
 import io.openmede.stack.access.Role;
 import io.openmede.stack.kafka.KafkaCluster;

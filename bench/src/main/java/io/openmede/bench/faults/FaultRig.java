@@ -7,7 +7,7 @@ import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.settings.Settings;
 import io.openmede.world.Action;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.settings.Settings;
 import io.openmede.world.Action;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package io.openmede.ingest.command;
 
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.settings.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -11,7 +11,7 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.settings.Settings;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,6 @@ package io.openmede.schemas.topic;
 import io.openmede.schemas.registry.RestSchemaRegistryClient;
 import io.openmede.schemas.registry.SchemaRegistryClient;
 import io.openmede.schemas.serde.AvroSerializer;
-import io.openmede.settings.ConnectionSettings;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;

@@ -1,6 +1,10 @@
-package io.openmede.settings;
+package io.openmede.schemas.topic;
 
 import io.openmede.schemas.registry.CompatibilityLevel;
+import io.openmede.settings.Setting;
+import io.openmede.settings.Settings;
+import io.openmede.settings.SettingsException;
+import io.openmede.settings.SettingsGroup;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
