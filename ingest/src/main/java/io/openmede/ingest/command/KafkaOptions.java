@@ -1,8 +1,8 @@
 package io.openmede.ingest.command;
 
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.settings.ConfigOptions;
 import io.openmede.schemas.topic.ConnectionSettings;
+import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
