@@ -1,7 +1,7 @@
 package io.openmede.trainer;
 
-import io.openmede.schemas.values.InputBounds;
 import io.openmede.schemas.topic.ConnectionSettings;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import java.util.HashMap;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.openmede.bench.faults;
 
 import io.openmede.bench.recognizer.ControlRecords;
 import io.openmede.bench.recognizer.SyntheticFrameBatches;
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.avro.FrameBatch;
-import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.settings.Settings;

@@ -1,8 +1,8 @@
 package io.openmede.trainer.cli;
 
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.schemas.values.InputBounds;
 import io.openmede.schemas.topic.ConnectionSettings;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import io.openmede.trainer.TrainerService;

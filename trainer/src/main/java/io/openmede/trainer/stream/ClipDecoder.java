@@ -22,10 +22,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Validates a {@link LabeledClip} and turns its JPEG or RGB frames into the model's normalised
  * {@code [T, 3, R, R]} floats. Refuses (with the reason) a clip id or video id out of bounds, a
- * label that is not a clean label of at most {@value Labels#MAX_LABEL_LENGTH} characters,
- * a label outside a fixed vocabulary (or beyond a full open one), a frame count other than T, a
- * frame size beyond the deployment's {@link FrameLimits} (checked on the stated size and on each
- * JPEG's header before anything is decoded), frames that do not decode, and inconsistent sizes.
+ * label that is not a clean label of at most {@value Labels#MAX_LABEL_LENGTH} characters, a label
+ * outside a fixed vocabulary (or beyond a full open one), a frame count other than T, a frame size
+ * beyond the deployment's {@link FrameLimits} (checked on the stated size and on each JPEG's header
+ * before anything is decoded), frames that do not decode, and inconsistent sizes.
  *
  * <p>Training clips only touch the vocabulary when their split is 'train', and only once every
  * other check passed. Not thread-safe (the open vocabulary grows).
@@ -112,12 +112,7 @@ public final class ClipDecoder {
     List<ByteBuffer> data = clip.getFrames();
     if (data.size() != frames) {
       throw new ClipRejectedException(
-          "clip "
-              + Printable.quote(id)
-              + " has "
-              + data.size()
-              + " frames, expected "
-              + frames);
+          "clip " + Printable.quote(id) + " has " + data.size() + " frames, expected " + frames);
     }
     int w = clip.getWidth();
     int h = clip.getHeight();
