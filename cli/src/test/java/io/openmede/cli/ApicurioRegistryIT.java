@@ -13,7 +13,7 @@ import io.openmede.schemas.serde.AvroSerializer;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.TopicNames;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
-import io.openmede.settings.ConnectionSettings;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.stack.kafka.KafkaCluster;
 import io.openmede.stack.registry.ApicurioRegistry;
 import io.openmede.stack.tls.LocalCertificateAuthority;
