@@ -215,14 +215,7 @@ public final class Stack implements AutoCloseable {
   }
 
   private ConnectionSettings adminConnection() {
-    Map<String, Object> c = cluster.adminConfig();
-    return connection(KafkaCluster.ADMIN_USER, adminPassword(c));
-  }
-
-  private static String adminPassword(Map<String, Object> adminConfig) {
-    String jaas = (String) adminConfig.get("sasl.jaas.config");
-    int start = jaas.indexOf("password=\"") + "password=\"".length();
-    return jaas.substring(start, jaas.indexOf('"', start));
+    return connection(KafkaCluster.ADMIN_USER, cluster.adminPassword());
   }
 
   /** The environment of a service of {@code role}, as compose gives it plus the connection. */

@@ -204,6 +204,11 @@ public final class KafkaCluster implements AutoCloseable {
         + "\";";
   }
 
+  /** The password of the stack's admin ({@value #ADMIN_USER}); never given to a service. */
+  public String adminPassword() {
+    return adminPassword;
+  }
+
   /** Client properties of the stack's admin (a super user). */
   public Map<String, Object> adminConfig() {
     Map<String, Object> c = clientConfig(ADMIN_USER, adminPassword);
