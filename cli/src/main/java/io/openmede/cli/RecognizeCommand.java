@@ -1,9 +1,10 @@
 package io.openmede.cli;
 
-import io.openmede.platform.health.ServiceRun;
+import io.openmede.platform.health.Health;
+import io.openmede.platform.service.RunningService;
+import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
-import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
@@ -53,34 +54,43 @@ final class RecognizeCommand implements Callable<Integer> {
 
   /** Every settings group the command reads. */
   public static List<SettingsGroup> groups() {
-    List<SettingsGroup> g = new ArrayList<>(RecognizerProcess.groups());
+    List<SettingsGroup> g = new ArrayList<>(RecognizerSettings.SERVICE_GROUPS);
     g.add(WebSettings.GROUP);
     return g;
   }
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.resolve(groups());
-    Cluster cluster = Cluster.from(s);
-    if (s.get(Cluster.CREATE_TOPICS)) {
-      cluster.ensureTopics();
+    return ServiceSkeleton.run("recognizer", config.resolve(groups()), this::start, System.err);
+  }
+
+  private RunningService start(Settings s) throws Exception {
+    Cluster cluster = Cluster.connect(s);
+    RecognizerService service =
+        RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of());
+    if (http == null) {
+      return service;
     }
-    try (RecognizerService service =
-            RecognizerService.start(cluster, RecognizerSettings.from(s), Map.of());
-        LiveView page =
-            http == null
-                ? null
-                : LiveView.start(cluster, service, httpHost, http, WebSettings.from(s))) {
-      return ServiceRun.serve(
-          "recognizer",
-          service.health(),
-          () -> {
-            if (page != null) {
-              page.close();
-            }
-            service.close();
-          },
-          System.err);
+    try {
+      return new WithPage(
+          service, LiveView.start(cluster, service, httpHost, http, WebSettings.from(s)));
+    } catch (Exception | Error e) {
+      service.close();
+      throw e;
+    }
+  }
+
+  /** The recognizer with its live page, which closes first. */
+  private record WithPage(RecognizerService service, LiveView page) implements RunningService {
+    @Override
+    public Health health() {
+      return service.health();
+    }
+
+    @Override
+    public void close() {
+      page.close();
+      service.close();
     }
   }
 

@@ -26,8 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -168,11 +166,8 @@ class RoundTripIT {
     byte[] key = {(byte) 0xff, 0, 1};
     DeadLetter letter =
         DeadLetterRecords.of(
-            "openmede.frames",
-            OptionalInt.of(1),
-            OptionalLong.of(99),
-            key,
-            "not avro".getBytes(StandardCharsets.UTF_8),
+            DeadLetterRecords.Source.at(
+                "openmede.frames", 1, 99, key, "not avro".getBytes(StandardCharsets.UTF_8)),
             new IllegalArgumentException("magic byte 0x6e, expected 0x00"),
             "recognizer",
             T);
@@ -234,11 +229,12 @@ class RoundTripIT {
                   + " schema registry?");
       DeadLetter letter =
           DeadLetterRecords.of(
-              tp.topic(),
-              OptionalInt.of(tp.partition()),
-              OptionalLong.of(rde.offset()),
-              rde.keyBuffer() == null ? null : bytes(rde.keyBuffer()),
-              bytes(rde.valueBuffer()),
+              DeadLetterRecords.Source.at(
+                  tp.topic(),
+                  tp.partition(),
+                  rde.offset(),
+                  rde.keyBuffer() == null ? null : bytes(rde.keyBuffer()),
+                  bytes(rde.valueBuffer())),
               bad,
               "test",
               T);

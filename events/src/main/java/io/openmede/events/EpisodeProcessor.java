@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -156,11 +154,14 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
         e.getMessage());
     DeadLetter letter =
         DeadLetterRecords.of(
-            m.map(RecordMetadata::topic).orElse(recognitionsTopic),
-            m.map(x -> OptionalInt.of(x.partition())).orElse(OptionalInt.empty()),
-            m.map(x -> OptionalLong.of(x.offset())).orElse(OptionalLong.empty()),
-            record.key(),
-            record.value(),
+            m.map(
+                    x ->
+                        DeadLetterRecords.Source.at(
+                            x.topic(), x.partition(), x.offset(), record.key(), record.value()))
+                .orElseGet(
+                    () ->
+                        DeadLetterRecords.Source.unplaced(
+                            recognitionsTopic, record.key(), record.value())),
             e,
             "events",
             clock.instant());

@@ -1,54 +1,48 @@
 package io.openmede.events;
 
+import io.openmede.platform.service.ServiceMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /** The events service's Prometheus metrics, in a registry of their own. Thread-safe. */
 public final class EventsMetrics {
 
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
   /** Recognitions read. */
   public final Counter recognitions =
-      Counter.builder()
-          .name("openmede_events_recognitions")
-          .help("Recognitions read.")
-          .register(registry);
+      metrics.counter("openmede_events_recognitions", "Recognitions read.");
 
   /** Events produced, by rule, label and state (OPENED, CLOSED). */
   public final Counter events =
-      Counter.builder()
-          .name("openmede_events_events")
-          .help("Events produced, by rule, label and state.")
-          .labelNames("rule", "label", "state")
-          .register(registry);
+      metrics.counter(
+          "openmede_events_events",
+          "Events produced, by rule, label and state.",
+          "rule",
+          "label",
+          "state");
 
   /** Rule records refused, by reason (key, value, rule, registry). */
   public final Counter rulesRefused =
-      Counter.builder()
-          .name("openmede_events_rules_refused")
-          .help("Alert rule records refused, by reason.")
-          .labelNames("reason")
-          .register(registry);
+      metrics.counter(
+          "openmede_events_rules_refused", "Alert rule records refused, by reason.", "reason");
 
   /** Recognition records dead-lettered, by reason. */
   public final Counter deadLetters =
-      Counter.builder()
-          .name("openmede_events_dead_letters")
-          .help("Recognition records sent to dead letters, by reason.")
-          .labelNames("reason")
-          .register(registry);
+      metrics.counter(
+          "openmede_events_dead_letters",
+          "Recognition records sent to dead letters, by reason.",
+          "reason");
 
   /** Webhook deliveries, by outcome (delivered, failed). */
   public final Counter webhooks =
-      Counter.builder()
-          .name("openmede_events_webhooks")
-          .help("Webhook deliveries, by outcome (delivered, failed after every try or refused).")
-          .labelNames("outcome")
-          .register(registry);
+      metrics.counter(
+          "openmede_events_webhooks",
+          "Webhook deliveries, by outcome (delivered, failed after every try or refused).",
+          "outcome");
 
   /** The registry to serve. */
   public PrometheusRegistry registry() {
-    return registry;
+    return metrics.registry();
   }
 }

@@ -1,16 +1,17 @@
 package io.openmede.events;
 
 import io.openmede.platform.health.Health;
-import io.openmede.platform.health.ServiceEndpoint;
 import io.openmede.platform.health.StreamsHealth;
 import io.openmede.platform.health.ThreadFailurePolicy;
+import io.openmede.platform.service.Resources;
+import io.openmede.platform.service.RunningService;
+import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -25,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The events service: the {@link EventsTopology} under exactly-once, its metrics and health.
- * Lifecycle: {@link #start}, then {@link #close()}.
+ * The events service: the {@link EventsTopology} under exactly-once, the webhook delivery, its
+ * metrics and health. Lifecycle: {@link #start} (through the {@link ServiceSkeleton}), then {@link
+ * #close()}.
  */
-public final class EventsService implements AutoCloseable {
+public final class EventsService implements RunningService {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventsService.class);
 
@@ -36,36 +38,17 @@ public final class EventsService implements AutoCloseable {
   static final int MAX_THREAD_REPLACEMENTS = 5;
 
   private final KafkaStreams streams;
-  private final KafkaRefusedRecords letters;
-  private final WebhookDelivery webhooks;
-  private final Optional<ServiceEndpoint> http;
   private final EventsMetrics metrics;
   private final Health health;
-  private final AutoCloseable watch;
+  private final Resources opened;
   private volatile boolean closed;
 
   private EventsService(
-      KafkaStreams streams,
-      KafkaRefusedRecords letters,
-      WebhookDelivery webhooks,
-      Optional<ServiceEndpoint> http,
-      EventsMetrics metrics,
-      Health health) {
-    this.webhooks = webhooks;
+      KafkaStreams streams, EventsMetrics metrics, Health health, Resources opened) {
     this.streams = streams;
-    this.letters = letters;
-    this.http = http;
     this.metrics = metrics;
     this.health = health;
-    health.register(
-        "streams", () -> StreamsHealth.report(streams.state(), closed, "no event is produced"));
-    health.register(
-        "webhooks",
-        () ->
-            !webhooks.stopped() || closed
-                ? Health.Report.ready()
-                : Health.Report.dead("the webhook delivery thread stopped (see the log)"));
-    this.watch = health.watch(Duration.ofSeconds(1));
+    this.opened = opened;
   }
 
   /**
@@ -76,69 +59,77 @@ public final class EventsService implements AutoCloseable {
   public static EventsService start(
       Cluster cluster, EventsSettings settings, Map<String, Object> streamsOverrides)
       throws IOException {
-    EventsMetrics metrics = new EventsMetrics();
-    KafkaRefusedRecords letters =
-        new KafkaRefusedRecords(cluster.clientConfig(), cluster.topics().deadLetters(), "events");
+    try (Resources opened = new Resources("events")) {
+      EventsMetrics metrics = new EventsMetrics();
+      Health health = new Health("events");
+      ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
+      KafkaRefusedRecords letters =
+          opened.add(
+              new KafkaRefusedRecords(
+                  cluster.clientConfig(), cluster.topics().deadLetters(), "events"));
+      KafkaStreams streams =
+          opened.add(
+              new KafkaStreams(
+                  EventsTopology.build(cluster.topics(), metrics, letters, Clock.systemUTC()),
+                  streamsProperties(cluster, settings, streamsOverrides)),
+              s -> s.close(Duration.ofSeconds(30)));
+      streams.setUncaughtExceptionHandler(
+          StreamsHealth.handler(
+              new ThreadFailurePolicy(
+                  "events",
+                  MAX_THREAD_REPLACEMENTS,
+                  Duration.ofMinutes(1),
+                  3,
+                  () -> (long) metrics.recognitions.get(),
+                  "recognition")));
+      WebhookDelivery webhooks =
+          new WebhookDelivery(
+              new KafkaConsumer<>(
+                  WebhookDelivery.consumerConfig(
+                      cluster.consumerConfig(settings.applicationId() + "-webhooks")),
+                  new ByteArrayDeserializer(),
+                  new ByteArrayDeserializer()),
+              cluster.topics().events().valueSerde().deserializer(),
+              cluster.topics().events().name(),
+              new WebhookSink(
+                  settings.webhookHosts(),
+                  new WebhookSink.Policy(
+                      settings.webhookAttempts(),
+                      Duration.ofSeconds(1),
+                      Duration.ofSeconds(30),
+                      settings.webhookTimeout()),
+                  letters),
+              name -> rule(streams, name),
+              metrics);
+      EventsService service = new EventsService(streams, metrics, health, opened.keep());
+      health.register(
+          "streams",
+          () -> StreamsHealth.report(streams.state(), service.closed, "no event is produced"));
+      health.register(
+          "webhooks", () -> webhooks.report("the webhook delivery thread stopped (see the log)"));
+      streams.start();
+      service.opened.add(webhooks).start();
+      ServiceSkeleton.watch(service.opened, health);
+      LOG.info(
+          "events service {} started: recognitions from {}, rules from {}, events to {}",
+          settings.applicationId(),
+          cluster.topics().recognitions().name(),
+          cluster.topics().rules().name(),
+          cluster.topics().events().name());
+      return service;
+    }
+  }
+
+  private static Properties streamsProperties(
+      Cluster cluster, EventsSettings settings, Map<String, Object> overrides) {
     Properties props = new Properties();
     props.putAll(cluster.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
-    props.putAll(streamsOverrides);
-    KafkaStreams streams =
-        new KafkaStreams(
-            EventsTopology.build(cluster.topics(), metrics, letters, Clock.systemUTC()), props);
-    ThreadFailurePolicy failures =
-        new ThreadFailurePolicy(
-            "events",
-            MAX_THREAD_REPLACEMENTS,
-            Duration.ofMinutes(1),
-            3,
-            () -> (long) metrics.recognitions.get(),
-            "recognition");
-    streams.setUncaughtExceptionHandler(StreamsHealth.handler(failures));
-    Health health = new Health("events");
-    Optional<ServiceEndpoint> http = Optional.empty();
-    if (settings.metricsPort() > 0) {
-      try {
-        http =
-            Optional.of(
-                ServiceEndpoint.start(
-                    "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
-      } catch (IOException e) {
-        letters.close();
-        throw e;
-      }
-    }
-    Map<String, Object> cc =
-        WebhookDelivery.consumerConfig(
-            cluster.consumerConfig(settings.applicationId() + "-webhooks"));
-    WebhookDelivery webhooks =
-        new WebhookDelivery(
-            new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-            cluster.topics().events().valueSerde().deserializer(),
-            cluster.topics().events().name(),
-            new WebhookSink(
-                settings.webhookHosts(),
-                new WebhookSink.Policy(
-                    settings.webhookAttempts(),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(30),
-                    settings.webhookTimeout()),
-                letters),
-            name -> rule(streams, name),
-            metrics);
-    EventsService service = new EventsService(streams, letters, webhooks, http, metrics, health);
-    streams.start();
-    webhooks.start();
-    LOG.info(
-        "events service {} started: recognitions from {}, rules from {}, events to {}",
-        settings.applicationId(),
-        cluster.topics().recognitions().name(),
-        cluster.topics().rules().name(),
-        cluster.topics().events().name());
-    return service;
+    props.putAll(overrides);
+    return props;
   }
 
   /** The current rule of that name, from the global rules store (empty while it is not ready). */
@@ -158,7 +149,8 @@ public final class EventsService implements AutoCloseable {
     }
   }
 
-  /** The service's health (streams). */
+  /** The service's health (streams, webhook delivery). */
+  @Override
   public Health health() {
     return health;
   }
@@ -173,21 +165,17 @@ public final class EventsService implements AutoCloseable {
     return StreamsHealth.awaitRunning(streams, timeout);
   }
 
+  /**
+   * Stops the health watch, the webhook delivery, Kafka Streams (committing the last transaction),
+   * the dead-letter producer and the endpoint: what {@link #start} opened, in the reverse order.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    try {
-      watch.close();
-    } catch (Exception e) {
-      LOG.debug("stopping the health watch", e);
-    }
-    webhooks.close();
-    streams.close(Duration.ofSeconds(30));
-    letters.close();
-    http.ifPresent(ServiceEndpoint::close);
+    opened.close();
     LOG.info("events service stopped");
   }
 }

@@ -1,14 +1,20 @@
 package io.openmede.events;
 
+import io.openmede.events.rules.AlertRules;
+import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.topic.GlobalStoreUpdater;
 import io.openmede.schemas.topic.RefusedRecords;
 import io.openmede.schemas.topic.Topics;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The events topology.
@@ -23,6 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class EventsTopology {
 
+  private static final Logger LOG = LoggerFactory.getLogger(EventsTopology.class);
+
   static final String RULES_SOURCE = "rules-source";
   static final String RULES_PROCESSOR = "rules-apply";
   static final String RULES_STORE = "rules";
@@ -33,6 +41,28 @@ public final class EventsTopology {
   static final String DEAD_LETTER_SINK = "dead-letters-sink";
 
   private EventsTopology() {}
+
+  /** Logs each change of the rules store. */
+  private static final GlobalStoreUpdater.Listener<AlertRule> RULE_CHANGES =
+      new GlobalStoreUpdater.Listener<>() {
+        @Override
+        public void put(String name, AlertRule rule) {
+          LOG.info(
+              "alert rule {}: {} >= {} for {} window(s) on {}",
+              name,
+              rule.getLabel(),
+              rule.getMinProbability(),
+              rule.getMinWindows(),
+              rule.getStreams().isEmpty() ? "every stream" : rule.getStreams());
+        }
+
+        @Override
+        public void deleted(String name, Optional<AlertRule> previous) {
+          if (previous.isPresent()) {
+            LOG.info("alert rule {} removed", name);
+          }
+        }
+      };
 
   /**
    * @param letters where refused rule records are dead-lettered (the global thread cannot forward
@@ -84,12 +114,14 @@ public final class EventsTopology {
         topics.rules().name(),
         RULES_PROCESSOR,
         () ->
-            new RuleStoreUpdater(
+            new GlobalStoreUpdater<>(
                 RULES_STORE,
+                topics.rules().name(),
+                AlertRules.RECORDS,
                 topics.rules().valueSerde().deserializer(),
                 metrics.rulesRefused,
-                topics.rules().name(),
-                letters));
+                letters,
+                RULE_CHANGES));
     return t;
   }
 }

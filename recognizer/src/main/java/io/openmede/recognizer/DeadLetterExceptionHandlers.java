@@ -1,11 +1,11 @@
 package io.openmede.recognizer;
 
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.topic.DeadLetterRecords;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -81,15 +81,17 @@ public final class DeadLetterExceptionHandlers {
         return List.of();
       }
       DeadLetter letter =
-          DeadLetters.of(
-              ctx.topic() == null ? "unknown" : ctx.topic(),
-              ctx.partition() < 0 ? OptionalInt.empty() : OptionalInt.of(ctx.partition()),
-              ctx.offset() < 0 ? OptionalLong.empty() : OptionalLong.of(ctx.offset()),
-              Optional.ofNullable(key),
-              Optional.ofNullable(value),
+          DeadLetterRecords.of(
+              DeadLetterRecords.Source.at(
+                  ctx.topic() == null ? "unknown" : ctx.topic(),
+                  ctx.partition(),
+                  ctx.offset(),
+                  key,
+                  value),
               kind + ": " + e.getMessage(),
               e.getClass().getName(),
-              System.currentTimeMillis());
+              RecognizerMetrics.SERVICE,
+              Instant.now());
       return List.of(new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter)));
     }
   }

@@ -1,11 +1,12 @@
 package io.openmede.recognizer;
 
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.score.ScoreWindowsProcessor;
 import io.openmede.recognizer.score.ScorerPool;
 import io.openmede.recognizer.score.ScoringMode;
 import io.openmede.recognizer.score.ScoringThreads;
 import io.openmede.recognizer.vocabulary.VocabularyBook;
-import io.openmede.recognizer.vocabulary.VocabularyStoreUpdater;
+import io.openmede.recognizer.vocabulary.VocabularyRecords;
 import io.openmede.recognizer.window.FrameWindowProcessor;
 import io.openmede.recognizer.window.WindowCodec;
 import io.openmede.schemas.avro.VocabularyEntry;
@@ -170,7 +171,7 @@ public final class RecognitionTopology {
         topics.vocabulary(),
         VOCABULARY_PROCESSOR,
         () ->
-            new VocabularyStoreUpdater(
+            VocabularyRecords.updater(
                 VOCABULARY_STORE,
                 book,
                 topics.vocabularySerde().deserializer(),

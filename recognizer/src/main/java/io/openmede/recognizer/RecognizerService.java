@@ -8,10 +8,13 @@ import io.openmede.model.DefaultWeights;
 import io.openmede.model.TorchThreads;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.platform.health.Health;
-import io.openmede.platform.health.ServiceEndpoint;
 import io.openmede.platform.health.StreamsHealth;
 import io.openmede.platform.health.ThreadFailurePolicy;
+import io.openmede.platform.service.Resources;
+import io.openmede.platform.service.RunningService;
+import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.platform.signing.KeyFiles;
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScorerPool;
 import io.openmede.recognizer.score.ScoringMode;
@@ -44,6 +47,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -58,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * closes Kafka Streams (committing the last transaction), then the models and the endpoint.
  * Thread-safe to close from a shutdown hook.
  */
-public final class RecognizerService implements AutoCloseable {
+public final class RecognizerService implements RunningService {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecognizerService.class);
 
@@ -79,29 +83,23 @@ public final class RecognizerService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final List<ModelSlot<ClipModel>> slots;
-  private final Optional<CheckpointFollower> follower;
-  private final Optional<ServiceEndpoint> http;
   private final RecognizerMetrics metrics;
   private final Health health;
-  private final KafkaRefusedRecords letters;
-  private final AutoCloseable watch;
+  private final Resources opened;
   private volatile boolean closed;
 
   private RecognizerService(
       KafkaStreams streams,
       List<ModelSlot<ClipModel>> slots,
       Optional<CheckpointFollower> follower,
-      Optional<ServiceEndpoint> http,
       RecognizerMetrics metrics,
       Health health,
-      KafkaRefusedRecords letters) {
-    this.letters = letters;
+      Resources opened) {
     this.streams = streams;
     this.slots = slots;
-    this.follower = follower;
-    this.http = http;
     this.metrics = metrics;
     this.health = health;
+    this.opened = opened;
     health.register(
         "streams", () -> StreamsHealth.report(streams.state(), closed, "no window is recognized"));
     follower.ifPresent(
@@ -109,12 +107,11 @@ public final class RecognizerService implements AutoCloseable {
             health.register(
                 "checkpoint-follower",
                 () ->
-                    !f.stopped() || closed
+                    closed
                         ? Health.Report.ready()
-                        : Health.Report.dead(
+                        : f.report(
                             "the checkpoint follower stopped: announced checkpoints are no"
                                 + " longer swapped in (see the log)")));
-    this.watch = health.watch(Duration.ofSeconds(1));
   }
 
   /**
@@ -141,7 +138,9 @@ public final class RecognizerService implements AutoCloseable {
   }
 
   /**
-   * Starts the recognizer.
+   * Starts the recognizer: opens the model replicas, the dead-letter producer, Kafka Streams, the
+   * checkpoint follower and the endpoint in that order; if a step throws, what was opened before it
+   * is closed again.
    *
    * @param streamsOverrides extra Kafka Streams properties (e.g. {@code
    *     consumer.session.timeout.ms} in tests); they win over the derived ones
@@ -152,7 +151,85 @@ public final class RecognizerService implements AutoCloseable {
       throws IOException {
     CheckpointPolicy policy = checkpointPolicy(settings);
     RecognizerMetrics metrics = new RecognizerMetrics();
-    applyModelThreads(settings.modelThreads());
+    Health health = new Health("recognizer");
+    try (Resources opened = new Resources("recognizer")) {
+      ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
+      applyModelThreads(settings.modelThreads());
+      List<ComputeDevice> devices = devices(settings);
+      Optional<Path> weights =
+          settings.weights().isPresent()
+              ? settings.weights()
+              : DefaultWeights.defaultFor(settings.preset());
+      String version = initialVersion(settings, weights);
+      List<ModelSlot<ClipModel>> slots = new ArrayList<>();
+      for (ComputeDevice d : devices) {
+        slots.add(opened.add(replica(settings, weights, d, version), ModelSlot::close));
+      }
+      metrics.servingModel(version);
+      ClassEmbeddingCache classes =
+          new ClassEmbeddingCache(
+              ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES);
+      List<ModelClipScorer> scorers =
+          slots.stream().map(s -> new ModelClipScorer(s, classes)).toList();
+      RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
+      KafkaRefusedRecords letters =
+          opened.add(
+              new KafkaRefusedRecords(
+                  cluster.clientConfig(),
+                  cluster.topics().deadLetters(),
+                  RecognizerMetrics.SERVICE));
+      Topology topology =
+          RecognitionTopology.build(
+              topics,
+              settings,
+              ScorerPool.roundRobin(scorers),
+              metrics,
+              ScoringMode.PIPELINED,
+              letters);
+      KafkaStreams streams =
+          opened.add(
+              new KafkaStreams(
+                  topology,
+                  streamsProperties(cluster, settings, topics, metrics, streamsOverrides)),
+              s -> s.close(Duration.ofSeconds(30)));
+      streams.setUncaughtExceptionHandler(
+          StreamsHealth.handler(
+              new ThreadFailurePolicy(
+                  "recognizer",
+                  MAX_THREAD_REPLACEMENTS,
+                  Duration.ofMinutes(1),
+                  MAX_FAILURES_WITHOUT_PROGRESS,
+                  () -> (long) metrics.frameBatches.get(),
+                  "frame batch")));
+      Optional<CheckpointFollower> follower =
+          settings.followCheckpoints()
+              ? Optional.of(
+                  opened.add(
+                      follower(
+                          cluster, settings, topics, devices, slots, classes, policy, metrics,
+                          letters)))
+              : Optional.empty();
+      health.register("model", Health.Report::ready); // loaded above, before anything serves
+      RecognizerService service =
+          new RecognizerService(streams, slots, follower, metrics, health, opened.keep());
+      streams.start();
+      follower.ifPresent(CheckpointFollower::start);
+      ServiceSkeleton.watch(service.opened, health);
+      LOG.info(
+          "recognizer {} started: model {} on {}, window {}, batch <= {} within {} ms, {}",
+          settings.applicationId(),
+          version,
+          devices,
+          settings.window(),
+          settings.maxBatchSize(),
+          settings.maxBatchDelay().toMillis(),
+          settings.guarantee().streamsValue());
+      return service;
+    }
+  }
+
+  /** The devices of the model replicas, each able to run the configured number type. */
+  private static List<ComputeDevice> devices(RecognizerSettings settings) {
     List<ComputeDevice> devices = settings.devices().stream().map(ComputeDevice::parse).toList();
     for (ComputeDevice d : devices) {
       settings
@@ -163,47 +240,36 @@ public final class RecognizerService implements AutoCloseable {
                 throw new SettingsException(RecognizerSettings.MODEL_DTYPE.name() + ": " + why);
               });
     }
-    Optional<Path> weights =
-        settings.weights().isPresent()
-            ? settings.weights()
-            : DefaultWeights.defaultFor(settings.preset());
-    String version = initialVersion(settings, weights);
-    List<ModelSlot<ClipModel>> slots = new ArrayList<>();
+    return devices;
+  }
+
+  /** One model replica on {@code device}, loaded, warmed up and put in a slot. */
+  private static ModelSlot<ClipModel> replica(
+      RecognizerSettings settings, Optional<Path> weights, ComputeDevice device, String version)
+      throws IOException {
+    ClipModel m =
+        ClipModelLoader.inferringIn(
+            weights.isPresent()
+                ? ClipModel.load(weights.get(), device)
+                : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), device),
+            settings.modelDtype());
     try {
-      for (ComputeDevice d : devices) {
-        ClipModel m =
-            ClipModelLoader.inferringIn(
-                weights.isPresent()
-                    ? ClipModel.load(weights.get(), d)
-                    : ClipModel.random(ClipConfig.preset(settings.preset()), settings.seed(), d),
-                settings.modelDtype());
-        ClipModelLoader.warmUp(m, settings.window().frames());
-        m.textTowerHash(); // the class embeddings' key: hashed now, not on the first batch
-        slots.add(ModelSlot.closingInBackground(m, version));
-      }
-    } catch (IOException | RuntimeException e) {
-      slots.forEach(ModelSlot::close);
+      ClipModelLoader.warmUp(m, settings.window().frames());
+      m.textTowerHash(); // the class embeddings' key: hashed now, not on the first batch
+      return ModelSlot.closingInBackground(m, version);
+    } catch (RuntimeException e) {
+      m.close();
       throw e;
     }
-    metrics.servingModel(version);
-    ClassEmbeddingCache classes =
-        new ClassEmbeddingCache(
-            ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES);
-    List<ModelClipScorer> scorers =
-        slots.stream().map(s -> new ModelClipScorer(s, classes)).toList();
-    RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
-    KafkaRefusedRecords letters =
-        new KafkaRefusedRecords(
-            cluster.clientConfig(), cluster.topics().deadLetters(), DeadLetters.SERVICE);
-    Topology topology =
-        RecognitionTopology.build(
-            topics,
-            settings,
-            ScorerPool.roundRobin(scorers),
-            metrics,
-            ScoringMode.PIPELINED,
-            letters);
+  }
 
+  /** Kafka Streams' properties: the cluster's client config, the settings, then the overrides. */
+  static Properties streamsProperties(
+      Cluster cluster,
+      RecognizerSettings settings,
+      RecognizerTopics topics,
+      RecognizerMetrics metrics,
+      Map<String, Object> overrides) {
     Properties props = new Properties();
     props.putAll(cluster.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
@@ -227,93 +293,52 @@ public final class RecognizerService implements AutoCloseable {
     Map<Object, Object> handlers = new java.util.HashMap<>();
     DeadLetterExceptionHandlers.configure(handlers, topics, metrics);
     props.putAll(handlers);
-    props.putAll(streamsOverrides);
-
-    KafkaStreams streams = new KafkaStreams(topology, props);
-    ThreadFailurePolicy failures =
-        new ThreadFailurePolicy(
-            "recognizer",
-            MAX_THREAD_REPLACEMENTS,
-            Duration.ofMinutes(1),
-            MAX_FAILURES_WITHOUT_PROGRESS,
-            () -> (long) metrics.frameBatches.get(),
-            "frame batch");
-    streams.setUncaughtExceptionHandler(StreamsHealth.handler(failures));
-
-    Optional<CheckpointFollower> follower = Optional.empty();
-    if (settings.followCheckpoints()) {
-      CheckpointInstaller<ClipModel> installer =
-          new CheckpointInstaller<>(
-              new CheckpointFetcher(settings.checkpointCache(), settings.checkpointRoots()),
-              slots,
-              new ClipModelLoader(
-                  devices, settings.modelDtype(), settings.window().frames(), classes::prepare),
-              new CheckpointInstaller.Listener() {
-                @Override
-                public void installed(String v) {
-                  metrics.checkpointsInstalled.inc();
-                  metrics.servingModel(v);
-                }
-
-                @Override
-                public void refused(String v, String reason) {
-                  metrics.checkpointsRefused.labelValues(reason).inc();
-                }
-              },
-              policy);
-      Map<String, Object> cc = cluster.consumerConfig(settings.applicationId() + "-checkpoints");
-      cc.remove("group.id");
-      KafkaConsumer<byte[], byte[]> consumer =
-          new KafkaConsumer<>(
-              cc,
-              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-              new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-      follower =
-          Optional.of(
-              new CheckpointFollower(
-                  consumer,
-                  topics.checkpointSerde().deserializer(),
-                  topics.checkpoints(),
-                  settings.modelName(),
-                  installer,
-                  why -> metrics.checkpointsRefused.labelValues("record").inc(),
-                  letters));
-    }
-    Health health = new Health("recognizer");
-    health.register("model", Health.Report::ready); // loaded above, before anything serves
-    Optional<ServiceEndpoint> http = Optional.empty();
-    if (settings.metricsPort() > 0) {
-      try {
-        http =
-            Optional.of(
-                ServiceEndpoint.start(
-                    "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
-      } catch (IOException e) {
-        slots.forEach(ModelSlot::close);
-        letters.close();
-        throw e;
-      }
-      LOG.info(
-          "metrics on http://0.0.0.0:{}/metrics, health on /health/live and /health/ready",
-          settings.metricsPort());
-    }
-    RecognizerService service =
-        new RecognizerService(streams, slots, follower, http, metrics, health, letters);
-    streams.start();
-    follower.ifPresent(CheckpointFollower::start);
-    LOG.info(
-        "recognizer {} started: model {} on {}, window {}, batch <= {} within {} ms, {}",
-        settings.applicationId(),
-        version,
-        devices,
-        settings.window(),
-        settings.maxBatchSize(),
-        settings.maxBatchDelay().toMillis(),
-        settings.guarantee().streamsValue());
-    return service;
+    props.putAll(overrides);
+    return props;
   }
 
-  /** The version name of the initial weights: file name and hash, or the random seed. */
+  /** The checkpoint follower: installs announced checkpoints into every replica's slot. */
+  private static CheckpointFollower follower(
+      Cluster cluster,
+      RecognizerSettings settings,
+      RecognizerTopics topics,
+      List<ComputeDevice> devices,
+      List<ModelSlot<ClipModel>> slots,
+      ClassEmbeddingCache classes,
+      CheckpointPolicy policy,
+      RecognizerMetrics metrics,
+      KafkaRefusedRecords letters) {
+    CheckpointInstaller<ClipModel> installer =
+        new CheckpointInstaller<>(
+            new CheckpointFetcher(settings.checkpointCache(), settings.checkpointRoots()),
+            slots,
+            new ClipModelLoader(
+                devices, settings.modelDtype(), settings.window().frames(), classes::prepare),
+            new CheckpointInstaller.Listener() {
+              @Override
+              public void installed(String v) {
+                metrics.checkpointsInstalled.inc();
+                metrics.servingModel(v);
+              }
+
+              @Override
+              public void refused(String v, String reason) {
+                metrics.checkpointsRefused.labelValues(reason).inc();
+              }
+            },
+            policy);
+    Map<String, Object> cc = cluster.consumerConfig(settings.applicationId() + "-checkpoints");
+    cc.remove("group.id");
+    return new CheckpointFollower(
+        new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        topics.checkpointSerde().deserializer(),
+        topics.checkpoints(),
+        settings.modelName(),
+        installer,
+        why -> metrics.checkpointsRefused.labelValues("record").inc(),
+        letters);
+  }
+
   /** Reads the trusted keys before anything starts, naming the fix when one cannot be read. */
   static CheckpointPolicy checkpointPolicy(RecognizerSettings settings) {
     List<PublicKey> keys = new ArrayList<>();
@@ -343,6 +368,7 @@ public final class RecognizerService implements AutoCloseable {
     return new CheckpointPolicy(keys, settings.allowDowngrade());
   }
 
+  /** The version name of the initial weights: file name and hash, or the random seed. */
   static String initialVersion(RecognizerSettings s, Optional<Path> weights) throws IOException {
     if (weights.isEmpty()) {
       return "random-" + s.preset() + "-seed-" + s.seed();
@@ -371,6 +397,7 @@ public final class RecognizerService implements AutoCloseable {
    * before), not live once Kafka Streams is in ERROR or stopped by itself, or the checkpoint
    * follower stopped.
    */
+  @Override
   public Health health() {
     return health;
   }
@@ -390,22 +417,18 @@ public final class RecognizerService implements AutoCloseable {
     return StreamsHealth.awaitRunning(streams, timeout);
   }
 
+  /**
+   * Stops the health watch, the checkpoint follower, Kafka Streams (committing the last
+   * transaction), the dead-letter producer, the models and the endpoint: what {@link #start}
+   * opened, in the reverse order.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    try {
-      watch.close();
-    } catch (Exception e) {
-      LOG.debug("stopping the health watch", e);
-    }
-    follower.ifPresent(CheckpointFollower::close);
-    streams.close(Duration.ofSeconds(30));
-    letters.close();
-    slots.forEach(ModelSlot::close);
-    http.ifPresent(ServiceEndpoint::close);
+    opened.close();
     LOG.info("recognizer stopped");
   }
 }

@@ -3,6 +3,8 @@ package io.openmede.recognizer;
 import io.openmede.model.InferenceDtype;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;
+import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
@@ -362,6 +364,10 @@ public record RecognizerSettings(
           MODEL_DTYPE,
           STATE_STORE,
           MAX_STREAMS_PER_TASK);
+
+  /** The groups a recognizer service reads: the cluster's, {@link #GROUP} and the input bounds. */
+  public static final List<SettingsGroup> SERVICE_GROUPS =
+      List.of(ConnectionSettings.GROUP, Cluster.TOPICS_GROUP, GROUP, InputBounds.GROUP);
 
   public RecognizerSettings {
     Objects.requireNonNull(window, "window");

@@ -2,6 +2,7 @@ package io.openmede.recognizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.score.ClipScorer;
 import io.openmede.recognizer.score.RankedLabel;
 import io.openmede.recognizer.score.ScoredBatch;

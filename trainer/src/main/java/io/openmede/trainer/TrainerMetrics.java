@@ -1,5 +1,6 @@
 package io.openmede.trainer;
 
+import io.openmede.platform.service.ServiceMetrics;
 import io.openmede.trainer.meta.UpdateReport;
 import io.openmede.trainer.state.TrainerProgress;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -19,61 +20,62 @@ import java.util.Optional;
  */
 public final class TrainerMetrics {
 
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
   /** Meta-updates (or plain optimizer updates) done. */
-  public final Counter updates = counter("openmede_trainer_updates", "Updates done.");
+  public final Counter updates = metrics.counter("openmede_trainer_updates", "Updates done.");
 
   /** Clips consumed by updates. */
-  public final Counter clips = counter("openmede_trainer_clips", "Clips used for training.");
+  public final Counter clips =
+      metrics.counter("openmede_trainer_clips", "Clips used for training.");
 
   /** Clips made from feedback read (trained on, held out, or repeats). */
   public final Counter feedbackClips =
-      counter(
+      metrics.counter(
           "openmede_trainer_feedback_clips",
           "Clips made from feedback (clip id feedback:...) read, trained on or held out.");
 
   /** Records refused and sent to the dead-letter topic. */
   public final Counter deadLetters =
-      counter("openmede_trainer_dead_letters", "Records sent to the dead-letter topic.");
+      metrics.counter("openmede_trainer_dead_letters", "Records sent to the dead-letter topic.");
 
   /** Checkpoints published (stored and announced). */
   public final Counter checkpointsPublished =
-      counter("openmede_trainer_checkpoints_published", "Checkpoints published.");
+      metrics.counter("openmede_trainer_checkpoints_published", "Checkpoints published.");
 
   /** Mean training loss of the last update. */
   public final Gauge loss =
-      gauge("openmede_trainer_loss", "Mean training loss of the last update.");
+      metrics.gauge("openmede_trainer_loss", "Mean training loss of the last update.");
 
   /** β, the outer (AdamW) learning rate of the last update. */
   public final Gauge learningRate =
-      gauge("openmede_trainer_learning_rate", "Outer (AdamW) learning rate β of the last update.");
+      metrics.gauge(
+          "openmede_trainer_learning_rate", "Outer (AdamW) learning rate β of the last update.");
 
   /** α, the inner step of the last update (0 for plain fine-tuning). */
   public final Gauge alpha =
-      gauge("openmede_trainer_alpha", "Inner step α of the last update; 0 without one.");
+      metrics.gauge("openmede_trainer_alpha", "Inner step α of the last update; 0 without one.");
 
   /** Global L2 norm of the last gradient before clipping. */
   public final Gauge gradientNorm =
-      gauge("openmede_trainer_gradient_norm", "Global L2 norm of the last gradient (unclipped).");
+      metrics.gauge(
+          "openmede_trainer_gradient_norm", "Global L2 norm of the last gradient (unclipped).");
 
   /** Snapshots taken in the current averaging cycle (t of t/R). */
   public final Gauge snapshotIndex =
-      gauge(
+      metrics.gauge(
           "openmede_trainer_gwa_snapshot_index",
           "Snapshots taken in the current averaging cycle (t of t/R).");
 
   /** Averaging cycles completed. */
   public final Gauge cycles =
-      gauge("openmede_trainer_gwa_cycles", "Averaging cycles completed (in total, restored too).");
+      metrics.gauge(
+          "openmede_trainer_gwa_cycles", "Averaging cycles completed (in total, restored too).");
 
   /** The version of the last published checkpoint. */
   public final Info lastCheckpoint =
-      Info.builder()
-          .name("openmede_trainer_checkpoint")
-          .help("The last checkpoint version published.")
-          .labelNames("version")
-          .register(registry);
+      metrics.info(
+          "openmede_trainer_checkpoint", "The last checkpoint version published.", "version");
 
   private long seenUpdates;
   private long seenClips;
@@ -83,7 +85,7 @@ public final class TrainerMetrics {
 
   /** The registry holding these metrics (for an exporter). */
   public PrometheusRegistry registry() {
-    return registry;
+    return metrics.registry();
   }
 
   /**
@@ -134,13 +136,5 @@ public final class TrainerMetrics {
           alpha.set(r.alpha());
           gradientNorm.set(r.gradientNorm());
         });
-  }
-
-  private Counter counter(String name, String help) {
-    return Counter.builder().name(name).help(help).register(registry);
-  }
-
-  private Gauge gauge(String name, String help) {
-    return Gauge.builder().name(name).help(help).register(registry);
   }
 }

@@ -5,6 +5,9 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.DefaultWeights;
 import io.openmede.platform.health.Health;
 import io.openmede.platform.health.ServiceEndpoint;
+import io.openmede.platform.service.Resources;
+import io.openmede.platform.service.RunningService;
+import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
@@ -28,6 +31,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -39,40 +44,39 @@ import org.slf4j.LoggerFactory;
  * announcement producers, the checkpoint store and the state store around a {@link TrainingLoop},
  * and runs it until stopped (or until trainer.stop-after-updates), printing a progress line.
  *
- * <p>Lifecycle: {@link #create}, {@link #run()} on one thread, {@link #stop()} from any thread
- * (e.g. a shutdown hook; it waits until the state is saved), {@link #close()}.
+ * <p>Lifecycle: {@link #create}, then either {@link #startLoop()} (the loop on a thread of its own,
+ * as {@code openmede train} and the demo run it through the {@link
+ * io.openmede.platform.service.ServiceSkeleton}) or {@link #run()} on the caller's thread; {@link
+ * #stop} from any thread (it waits until the state is saved); {@link #close()} stops the loop if it
+ * runs and frees everything.
  */
-public final class TrainerService implements AutoCloseable {
+public final class TrainerService implements RunningService {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
+  /** How long {@link #close()} waits for a running loop to save its state. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
   private final TrainerSettings settings;
-  private final ClipModel model;
   private final KafkaClipSource source;
-  private final KafkaDeadLetterSink deadLetters;
-  private final KafkaAnnouncementSink announcements;
   private final TrainingLoop loop;
+  private final Resources opened;
   private final TrainerMetrics metrics = new TrainerMetrics();
   private volatile Optional<ServiceEndpoint> http = Optional.empty();
   private final CountDownLatch done = new CountDownLatch(1);
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private volatile boolean started;
   private volatile boolean stopping;
   private volatile boolean running;
   private volatile boolean ended;
   private final Health health = new Health("trainer");
 
   private TrainerService(
-      TrainerSettings settings,
-      ClipModel model,
-      KafkaClipSource source,
-      KafkaDeadLetterSink deadLetters,
-      KafkaAnnouncementSink announcements,
-      TrainingLoop loop) {
+      TrainerSettings settings, KafkaClipSource source, TrainingLoop loop, Resources opened) {
     this.settings = settings;
-    this.model = model;
     this.source = source;
-    this.deadLetters = deadLetters;
-    this.announcements = announcements;
     this.loop = loop;
+    this.opened = opened;
     health.register(
         "training",
         () -> {
@@ -107,25 +111,29 @@ public final class TrainerService implements AutoCloseable {
         settings.weights().isPresent()
             ? settings.weights()
             : DefaultWeights.defaultFor(settings.modelPreset());
-    ClipModel model =
-        weights.isPresent()
-            ? ClipModel.load(weights.get(), settings.device())
-            : ClipModel.random(
-                ClipConfig.preset(settings.modelPreset()), settings.seed(), settings.device());
-    try {
+    try (Resources opened = new Resources("trainer")) {
+      ClipModel model =
+          opened.add(
+              weights.isPresent()
+                  ? ClipModel.load(weights.get(), settings.device())
+                  : ClipModel.random(
+                      ClipConfig.preset(settings.modelPreset()),
+                      settings.seed(),
+                      settings.device()));
       Topics topics = cluster.topics();
       Map<String, Object> client = cluster.clientConfig();
       if (createTopics) {
         cluster.ensureTopics();
       }
       KafkaClipSource source =
-          new KafkaClipSource(
-              client, topics.labeledClips().name(), topics.labeledClips().maxMessageBytes());
-      KafkaDeadLetterSink dead = new KafkaDeadLetterSink(client, topics.deadLetters());
-      KafkaAnnouncementSink ann = new KafkaAnnouncementSink(client, topics.checkpoints());
+          opened.add(
+              new KafkaClipSource(
+                  client, topics.labeledClips().name(), topics.labeledClips().maxMessageBytes()));
+      KafkaDeadLetterSink dead = opened.add(new KafkaDeadLetterSink(client, topics.deadLetters()));
+      KafkaAnnouncementSink ann =
+          opened.add(new KafkaAnnouncementSink(client, topics.checkpoints()));
       Deserializer<LabeledClip> des = topics.labeledClips().valueSerde().deserializer();
       Function<RawClipRecord, LabeledClip> decode = r -> des.deserialize(r.topic(), r.value());
-      ClipModelGradientSource trainable = new ClipModelGradientSource(model);
       CheckpointPublisher publisher =
           new CheckpointPublisher(
               new DirectoryCheckpointStore(settings.checkpointDir()),
@@ -134,19 +142,17 @@ public final class TrainerService implements AutoCloseable {
               settings.modelPreset(),
               signingKey);
       TrainingLoop loop =
-          new TrainingLoop(
-              settings,
-              trainable,
-              new TextTowerClassEmbeddings(model),
-              dead,
-              Optional.of(publisher),
-              new TrainerStateStore(settings.stateDir()),
-              decode,
-              weights.map(p -> p.getFileName().toString()));
-      return new TrainerService(settings, model, source, dead, ann, loop);
-    } catch (IOException | RuntimeException e) {
-      model.close();
-      throw e;
+          opened.add(
+              new TrainingLoop(
+                  settings,
+                  new ClipModelGradientSource(model),
+                  new TextTowerClassEmbeddings(model),
+                  dead,
+                  Optional.of(publisher),
+                  new TrainerStateStore(settings.stateDir()),
+                  decode,
+                  weights.map(p -> p.getFileName().toString())));
+      return new TrainerService(settings, source, loop, opened.keep());
     }
   }
 
@@ -181,6 +187,7 @@ public final class TrainerService implements AutoCloseable {
    * Serves the metrics on trainer.metrics.port (when set) from the start until {@link #close()}.
    */
   public void run() throws IOException {
+    started = true;
     try {
       serveMetrics();
       Map<Integer, Long> offsets = loop.start();
@@ -220,6 +227,9 @@ public final class TrainerService implements AutoCloseable {
       }
       loop.saveState();
       LOG.info("trainer stopped; state saved: {}", loop.progress());
+      if (loop.finished()) {
+        finished.complete(null);
+      }
     } catch (IOException | RuntimeException e) {
       running = false;
       ended = true;
@@ -233,22 +243,46 @@ public final class TrainerService implements AutoCloseable {
   }
 
   /**
+   * Runs {@link #run()} on a thread of its own ("trainer"); a failure there is logged and makes the
+   * health dead.
+   *
+   * @return this service
+   */
+  public TrainerService startLoop() {
+    started = true;
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                run();
+              } catch (IOException | RuntimeException e) {
+                LOG.error("trainer stopped: {}", e.getMessage(), e);
+              }
+            },
+            "trainer");
+    t.setDaemon(true);
+    t.start();
+    return this;
+  }
+
+  /** Completes when trainer.stop-after-updates is reached and the state is saved. */
+  @Override
+  public CompletionStage<Void> finished() {
+    return finished;
+  }
+
+  /**
    * What the trainer says about itself: ready while the loop consumes clips, not live once it
    * stopped on an error.
    */
+  @Override
   public Health health() {
     return health;
   }
 
   private void serveMetrics() throws IOException {
-    if (settings.metricsPort() > 0 && http.isEmpty()) {
-      http =
-          Optional.of(
-              ServiceEndpoint.start(
-                  "0.0.0.0", settings.metricsPort(), health, List.of(metrics.registry())));
-      LOG.info(
-          "metrics on http://0.0.0.0:{}/metrics, health on /health/live and /health/ready",
-          settings.metricsPort());
+    if (http.isEmpty()) {
+      http = ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
     }
   }
 
@@ -290,13 +324,14 @@ public final class TrainerService implements AutoCloseable {
     return loop;
   }
 
+  /**
+   * Stops the loop if it runs (its state is saved first, waiting up to a minute), frees the rest.
+   */
   @Override
   public void close() {
-    http.ifPresent(ServiceEndpoint::close);
-    loop.close();
-    source.close();
-    deadLetters.close();
-    announcements.close();
-    model.close();
+    if (started) {
+      stop(STOP_TIMEOUT);
+    }
+    opened.close();
   }
 }

@@ -16,10 +16,10 @@ import io.openmede.ingest.source.SyntheticSource;
 import io.openmede.ingest.source.VideoFileSource;
 import io.openmede.model.DefaultWeights;
 import io.openmede.platform.health.Health;
+import io.openmede.platform.service.Resources;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.AlertRule;
-import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
@@ -37,21 +37,15 @@ import io.openmede.world.SyntheticCamera;
 import io.openmede.world.SyntheticWorld;
 import io.openmede.world.WorldSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Everything of the demo in one process, started in dependency order and closed in reverse:
@@ -63,7 +57,6 @@ import org.slf4j.LoggerFactory;
  * (idempotent, safe from a shutdown hook).
  */
 public final class DemoRun implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
 
   /** What the demo runs. */
   public record Options(
@@ -83,7 +76,7 @@ public final class DemoRun implements AutoCloseable {
   /** The alert rule the demo publishes on its first run. */
   static final String DEMO_RULE = "demo-spinning";
 
-  private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private final Resources open = new Resources("demo");
   private final Health health = new Health("demo");
   private final PrintStream out;
   private volatile boolean closed;
@@ -129,7 +122,7 @@ public final class DemoRun implements AutoCloseable {
       kafka.optPort(o.kafkaPort());
     }
     EmbeddedPlatform platform = EmbeddedPlatform.start(kafka, o.freePorts() ? 0 : o.registryPort());
-    open.push(platform);
+    open.add(platform);
     bootstrapServers = platform.bootstrapServers();
     registryUrl = platform.registryUrl();
     step(
@@ -147,13 +140,13 @@ public final class DemoRun implements AutoCloseable {
     VocabularyWriter vocabulary =
         new VocabularyWriter(
             cluster.clientConfig(), cluster.topics().vocabulary(), "openmede-live-page-vocabulary");
-    open.push(vocabulary);
+    open.add(vocabulary);
     RulesWriter rulesWriter = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
-    open.push(rulesWriter);
+    open.add(rulesWriter);
     FeedbackWriter feedbackWriter =
         new FeedbackWriter(
             cluster.clientConfig(), cluster.topics().feedback(), "openmede-live-page-feedback");
-    open.push(feedbackWriter);
+    open.add(feedbackWriter);
     Path seeded = o.dataDir().resolve("vocabulary-seeded");
     if (!Files.exists(seeded)) {
       for (Action a : Action.base()) {
@@ -173,7 +166,7 @@ public final class DemoRun implements AutoCloseable {
     List<PrometheusRegistry> metrics = new java.util.concurrent.CopyOnWriteArrayList<>();
     LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     feed.start();
-    open.push(feed);
+    open.add(feed);
     LivePage page =
         new LivePage(
             state,
@@ -183,7 +176,7 @@ public final class DemoRun implements AutoCloseable {
             WebSettings.from(settings),
             health);
     httpPort = page.start(o.httpHost(), o.httpPort());
-    open.push(page);
+    open.add(page);
     pageUrl = page.url();
     step("live page at " + pageUrl);
 
@@ -199,7 +192,7 @@ public final class DemoRun implements AutoCloseable {
             cluster,
             rs,
             Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
-    open.push(recognizer);
+    open.add(recognizer);
     metrics.add(recognizer.metrics().registry());
     health.include(recognizer.health());
 
@@ -209,7 +202,7 @@ public final class DemoRun implements AutoCloseable {
             cluster,
             EventsSettings.from(settings),
             Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
-    open.push(events);
+    open.add(events);
     metrics.add(events.metrics().registry());
     health.include(events.health());
     Path rulesSeeded = o.dataDir().resolve("rules-seeded");
@@ -242,13 +235,13 @@ public final class DemoRun implements AutoCloseable {
 
     step("starting the labeler (feedback -> labeled clips of the window's frames)");
     LabelerService labeler = LabelerService.start(cluster, LabelerSettings.from(settings));
-    open.push(labeler);
+    open.add(labeler);
     metrics.add(labeler.registry());
     health.include(labeler.health());
 
     IngestMetrics ingestMetrics = new IngestMetrics();
     FrameStreams streams = new FrameStreams(cluster, ingestMetrics);
-    open.push(streams);
+    open.add(streams);
     SyntheticWorld world = new SyntheticWorld(WorldSettings.defaults().withSeed(o.seed()));
     for (int i = 0; i < o.cameras(); i++) {
       String id = "camera-" + (i + 1);
@@ -257,32 +250,18 @@ public final class DemoRun implements AutoCloseable {
               world, CameraSettings.of(id, o.seed() * 31 + i).withFramesPerSecond(o.cameraFps()));
       streams.add(
           new SyntheticSource(camera, OptionalLong.empty(), true, SourceOptions.defaults()),
-          new FramePipeline.Options(
-              id,
-              Optional.empty(),
-              Optional.empty(),
-              FrameEncoding.JPEG,
-              90,
-              8,
-              1 << 20,
-              64,
-              false));
+          FramePipeline.Options.defaults(id));
     }
     if (o.video().isPresent() && Files.isRegularFile(o.video().get())) {
       Path v = o.video().get();
       streams.add(
           new VideoFileSource(
               v, SourceOptions.defaults().withSize(FrameSize.shortSide(64)).withLoop(true)),
-          new FramePipeline.Options(
-              "video-" + v.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "-"),
-              Optional.of(o.cameraFps()),
-              Optional.empty(),
-              FrameEncoding.JPEG,
-              85,
-              8,
-              1 << 20,
-              64,
-              true));
+          FramePipeline.Options.defaults(
+                  "video-" + v.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "-"))
+              .withTargetFps(o.cameraFps())
+              .withJpegQuality(85)
+              .withRealtime());
       step("streams: " + o.cameras() + " synthetic cameras and " + v + " (looping)");
     } else {
       step(
@@ -300,36 +279,20 @@ public final class DemoRun implements AutoCloseable {
               world,
               new SyntheticClipFeed.Options(o.seed(), o.clipsPerSecond(), OptionalLong.empty(), 10),
               ingestMetrics);
-      open.push(clips);
+      open.add(clips);
       TrainerSettings ts = TrainerSettings.from(settings);
       TrainerService trainer = TrainerService.create(ts, cluster, false);
+      open.add(trainer);
       health.include(trainer.health());
       trainer
           .loop()
           .setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  trainer.run();
-                } catch (IOException | RuntimeException e) {
-                  // the trainer's health says it died; the demo stops on that
-                  LOG.error("trainer stopped: {}", e.getMessage(), e);
-                }
-              },
-              "demo-trainer");
-      t.setDaemon(true);
-      t.start();
-      open.push(
-          () -> {
-            trainer.stop(Duration.ofSeconds(30));
-            trainer.close();
-          });
+      trainer.startLoop();
     }
 
     RecognitionPrinter printer = new RecognitionPrinter(cluster, out);
     printer.start();
-    open.push(printer);
+    open.add(printer);
     step(
         String.format(
             "running (%.1f s to start). Ctrl-C stops everything. In another terminal:"
@@ -369,14 +332,7 @@ public final class DemoRun implements AutoCloseable {
     }
     closed = true;
     out.println("demo: stopping");
-    while (!open.isEmpty()) {
-      AutoCloseable c = open.pop();
-      try {
-        c.close();
-      } catch (Exception e) {
-        LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
-      }
-    }
+    open.close();
     out.println("demo: stopped");
     out.flush();
   }

@@ -2,11 +2,10 @@ package io.openmede.events.cli;
 
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
-import io.openmede.platform.health.ServiceRun;
+import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
-import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,14 +45,11 @@ public final class EventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.resolve(groups());
-    Cluster cluster = Cluster.from(s);
-    if (s.get(Cluster.CREATE_TOPICS)) {
-      cluster.ensureTopics();
-    }
-    try (EventsService service = EventsService.start(cluster, EventsSettings.from(s), Map.of())) {
-      return ServiceRun.serve("events", service.health(), service, System.err);
-    }
+    return ServiceSkeleton.run(
+        "events",
+        config.resolve(groups()),
+        s -> EventsService.start(Cluster.connect(s), EventsSettings.from(s), Map.of()),
+        System.err);
   }
 
   /** One line about an event. */

@@ -1,6 +1,7 @@
 package io.openmede.events.rules;
 
 import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.topic.KeyedRecords;
 import io.openmede.schemas.values.Identifiers;
 import io.openmede.schemas.values.Labels;
 import io.openmede.schemas.values.Printable;
@@ -31,6 +32,13 @@ public final class AlertRules {
 
   /** The longest webhook URL. */
   public static final int MAX_URL_LENGTH = 2000;
+
+  /**
+   * How a record of the rules topic is judged from its bytes: keyed by rule name, refused as {@code
+   * rule} when it breaks {@link #refusal}.
+   */
+  public static final KeyedRecords<AlertRule> RECORDS =
+      new KeyedRecords<>("alert rule", "rule name", "rule", AlertRule.class, AlertRules::refusal);
 
   private AlertRules() {}
 

@@ -7,13 +7,11 @@ import io.openmede.ingest.produce.ProgressLine;
 import io.openmede.ingest.produce.SyntheticClipFeed;
 import io.openmede.ingest.source.SourceOptions;
 import io.openmede.ingest.source.SyntheticSource;
-import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.world.CameraSettings;
 import io.openmede.world.SyntheticCamera;
 import io.openmede.world.SyntheticWorld;
 import io.openmede.world.WorldSettings;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -158,16 +156,7 @@ final class SyntheticCommand implements Callable<Integer> {
               frames == null ? OptionalLong.empty() : OptionalLong.of(frames),
               !fast,
               SourceOptions.defaults()),
-          new FramePipeline.Options(
-              id,
-              Optional.empty(),
-              Optional.empty(),
-              FrameEncoding.JPEG,
-              90,
-              8,
-              kafka.maxMessageBytes,
-              64,
-              false));
+          FramePipeline.Options.defaults(id).withMaxMessageBytes(kafka.maxMessageBytes));
     }
     Thread hook =
         new Thread(

@@ -1,9 +1,8 @@
 package io.openmede.ingest.feedback;
 
-import io.openmede.platform.health.ServiceRun;
+import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
-import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +32,10 @@ public final class LabelerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.resolve(groups());
-    Cluster cluster = Cluster.from(s);
-    if (s.get(Cluster.CREATE_TOPICS)) {
-      cluster.ensureTopics();
-    }
-    try (LabelerService service = LabelerService.start(cluster, LabelerSettings.from(s));
-        AutoCloseable watch = service.health().watch(java.time.Duration.ofSeconds(1))) {
-      return ServiceRun.serve("labeler", service.health(), service, System.err);
-    }
+    return ServiceSkeleton.run(
+        "labeler",
+        config.resolve(groups()),
+        s -> LabelerService.start(Cluster.connect(s), LabelerSettings.from(s)),
+        System.err);
   }
 }

@@ -65,6 +65,79 @@ public final class FramePipeline {
         throw new IllegalArgumentException("queue capacity " + queueCapacity + " must be >= 1");
       }
     }
+
+    /**
+     * Every frame at its decoded size as JPEG at quality 90, 8 frames a batch, records of at most 1
+     * MiB, 64 frames queued, as fast as the source gives them.
+     */
+    public static Options defaults(String streamId) {
+      return new Options(
+          streamId,
+          Optional.empty(),
+          Optional.empty(),
+          FrameEncoding.JPEG,
+          90,
+          8,
+          1 << 20,
+          64,
+          false);
+    }
+
+    /** These options keeping {@code fps} frames a second. */
+    public Options withTargetFps(double fps) {
+      return new Options(
+          streamId,
+          Optional.of(fps),
+          size,
+          encoding,
+          jpegQuality,
+          framesPerBatch,
+          maxMessageBytes,
+          queueCapacity,
+          realtime);
+    }
+
+    /** These options at JPEG quality {@code quality} (1..100). */
+    public Options withJpegQuality(int quality) {
+      return new Options(
+          streamId,
+          targetFps,
+          size,
+          encoding,
+          quality,
+          framesPerBatch,
+          maxMessageBytes,
+          queueCapacity,
+          realtime);
+    }
+
+    /** These options with records of at most {@code bytes}. */
+    public Options withMaxMessageBytes(int bytes) {
+      return new Options(
+          streamId,
+          targetFps,
+          size,
+          encoding,
+          jpegQuality,
+          framesPerBatch,
+          bytes,
+          queueCapacity,
+          realtime);
+    }
+
+    /** These options pacing a non-live source at its capture times. */
+    public Options withRealtime() {
+      return new Options(
+          streamId,
+          targetFps,
+          size,
+          encoding,
+          jpegQuality,
+          framesPerBatch,
+          maxMessageBytes,
+          queueCapacity,
+          true);
+    }
   }
 
   private static final Object END = new Object();

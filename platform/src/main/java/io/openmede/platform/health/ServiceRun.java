@@ -1,13 +1,16 @@
 package io.openmede.platform.health;
 
 import java.io.PrintStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * How a long-running command serves: until the process is asked to stop (SIGTERM, Ctrl-C) or its
- * health reports a dead component, whichever comes first. A service whose core died never lingers
- * as a process that looks alive: the command returns 1 so that a supervisor restarts it.
+ * How a long-running command serves: until the process is asked to stop (SIGTERM, Ctrl-C), its
+ * health reports a dead component, or the service finishes its work by itself, whichever comes
+ * first. A service whose core died never lingers as a process that looks alive: the command returns
+ * 1 so that a supervisor restarts it.
  */
 public final class ServiceRun {
 
@@ -24,7 +27,22 @@ public final class ServiceRun {
    */
   public static int serve(String service, Health health, AutoCloseable stop, PrintStream err)
       throws InterruptedException {
+    return serve(service, health, new CompletableFuture<>(), stop, err);
+  }
+
+  /**
+   * As {@link #serve(String, Health, AutoCloseable, PrintStream)}, and returns 0 as well when
+   * {@code finished} completes (a service that ended its work by itself: the caller closes it).
+   */
+  public static int serve(
+      String service,
+      Health health,
+      CompletionStage<?> finished,
+      AutoCloseable stop,
+      PrintStream err)
+      throws InterruptedException {
     CountDownLatch done = new CountDownLatch(1);
+    finished.whenComplete((v, e) -> done.countDown());
     AtomicReference<String> died = new AtomicReference<>();
     health.onDeath(
         reason -> {
@@ -44,13 +62,17 @@ public final class ServiceRun {
             service + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     done.await();
-    if (died.get() == null) {
-      return 0;
+    boolean ended = finished.toCompletableFuture().isDone();
+    if (died.get() == null && !ended) {
+      return 0; // a stop request: the hook has closed everything
     }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDownAnyway) {
       // the JVM is already exiting: the hook runs
+    }
+    if (died.get() == null) {
+      return 0; // finished by itself: the caller closes it
     }
     err.println(
         service

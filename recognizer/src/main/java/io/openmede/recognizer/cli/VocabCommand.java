@@ -1,7 +1,9 @@
 package io.openmede.recognizer.cli;
 
+import io.openmede.recognizer.vocabulary.VocabularyRecords;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.KeyedRecords;
 import io.openmede.schemas.values.LabelMap;
 import io.openmede.settings.ConfigOptions;
 import java.io.PrintStream;
@@ -93,8 +95,8 @@ public final class VocabCommand implements Callable<Integer> {
           throw new IllegalStateException("timed out reading " + topic);
         }
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          io.openmede.recognizer.vocabulary.VocabularyRecord v =
-              io.openmede.recognizer.vocabulary.VocabularyRecord.judge(
+          KeyedRecords.Judged<VocabularyEntry> v =
+              VocabularyRecords.RECORDS.judge(
                   r.key(), r.value(), bytes -> values.deserialize(topic, bytes));
           if (v.refused()) {
             System.err.println(
@@ -112,7 +114,7 @@ public final class VocabCommand implements Callable<Integer> {
           } else if (v.tombstone()) {
             out.remove(v.key());
           } else {
-            out.put(v.key(), v.entry());
+            out.put(v.key(), v.value());
           }
         }
       }

@@ -1,9 +1,9 @@
 package io.openmede.recognizer.process;
 
+import io.openmede.platform.health.ServiceRun;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsGroup;
 import java.io.IOException;
@@ -16,10 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A recognizer in a JVM of its own, started with this JVM's class path: what a deployment runs, and
- * what a fault test can kill with {@code kill -9}. Its {@link #main} takes {@code name=value}
- * settings, starts a {@link RecognizerService} with {@link #QUICK_FAILOVER}, prints {@value
- * #RUNNING} once Kafka Streams runs, and serves until killed.
+ * A recognizer in a JVM of its own, started with this JVM's class path, for the fault campaign and
+ * the tests that kill one with {@code kill -9} (a deployment runs {@code openmede recognize}). Its
+ * {@link #main} takes {@code name=value} settings, starts a {@link RecognizerService} with {@link
+ * #QUICK_FAILOVER}, prints {@value #RUNNING} once Kafka Streams runs, and serves as {@code
+ * recognize} does: until SIGTERM (exit status 0) or a dead component (exit status 1).
  */
 public final class RecognizerProcess implements AutoCloseable {
 
@@ -92,15 +93,12 @@ public final class RecognizerProcess implements AutoCloseable {
     jvm.close();
   }
 
-  /** The recognizer process itself: {@code name=value} settings as arguments. */
-  /** The settings groups a recognizer reads: the cluster's and the recognizer's. */
+  /** The settings groups the process reads: a recognizer service's. */
   public static List<SettingsGroup> groups() {
-    List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
-    g.add(RecognizerSettings.GROUP);
-    g.add(InputBounds.GROUP);
-    return List.copyOf(g);
+    return RecognizerSettings.SERVICE_GROUPS;
   }
 
+  /** The recognizer process itself: {@code name=value} settings as arguments. */
   public static void main(String[] args) throws Exception {
     Map<String, String> values = new LinkedHashMap<>();
     for (String a : args) {
@@ -111,14 +109,16 @@ public final class RecognizerProcess implements AutoCloseable {
       }
       values.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    Settings s = Settings.of(groups(), values);
-    RecognizerService service =
-        RecognizerService.start(Cluster.from(s), RecognizerSettings.from(s), QUICK_FAILOVER);
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "recognizer-shutdown"));
-    if (service.awaitRunning(Duration.ofSeconds(90))) {
-      System.out.println(RUNNING);
-      System.out.flush();
+    Settings s = Settings.of(RecognizerSettings.SERVICE_GROUPS, values);
+    int status;
+    try (RecognizerService service =
+        RecognizerService.start(Cluster.from(s), RecognizerSettings.from(s), QUICK_FAILOVER)) {
+      if (service.awaitRunning(Duration.ofSeconds(90))) {
+        System.out.println(RUNNING);
+        System.out.flush();
+      }
+      status = ServiceRun.serve("recognizer", service.health(), service, System.err);
     }
-    Thread.sleep(Long.MAX_VALUE);
+    System.exit(status);
   }
 }

@@ -1,17 +1,15 @@
 package io.openmede.recognizer.score;
 
-import io.openmede.recognizer.DeadLetters;
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.topic.DeadLetterRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /** The records the scoring step writes: a window's recognition, or its dead letter. Pure. */
 final class RecognitionRecords {
@@ -55,12 +53,8 @@ final class RecognitionRecords {
 
   /** The dead letter of a window the scorer refused for {@code reason}. */
   static DeadLetter refused(String sourceTopic, ClipWindow w, String reason, long nowMs) {
-    return DeadLetters.of(
-        sourceTopic,
-        OptionalInt.empty(),
-        OptionalLong.empty(),
-        Optional.of(key(w)),
-        Optional.empty(),
+    return DeadLetterRecords.of(
+        DeadLetterRecords.Source.unplaced(sourceTopic, key(w), null),
         "window of frames "
             + w.firstSequence()
             + ".."
@@ -70,6 +64,7 @@ final class RecognitionRecords {
             + " not scored: "
             + reason,
         ClipScorer.class.getName(),
-        nowMs);
+        RecognizerMetrics.SERVICE,
+        Instant.ofEpochMilli(nowMs));
   }
 }

@@ -1,6 +1,6 @@
 package io.openmede.recognizer.score;
 
-import io.openmede.recognizer.RecognizerMetrics;
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.vocabulary.VocabularyBook;
 import io.openmede.recognizer.vocabulary.VocabularySnapshot;
 import io.openmede.recognizer.window.ClipWindow;

@@ -1,5 +1,7 @@
 package io.openmede.recognizer.swap;
 
+import io.openmede.platform.health.Health;
+import io.openmede.platform.service.ConsumerThread;
 import io.openmede.recognizer.score.ThreadPriorities;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.topic.RefusedRecords;
@@ -14,7 +16,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,6 @@ public final class CheckpointFollower implements AutoCloseable {
 
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
 
-  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private final Deserializer<CheckpointAnnouncement> values;
   private final String topic;
   private final String modelName;
@@ -58,8 +58,8 @@ public final class CheckpointFollower implements AutoCloseable {
               return size() > REMEMBERED_REFUSALS;
             }
           });
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final ConsumerThread<byte[], byte[]> thread;
+  private boolean assigned;
 
   /**
    * @param consumer a byte consumer this follower owns (closed by {@link #close()}), configured
@@ -78,14 +78,19 @@ public final class CheckpointFollower implements AutoCloseable {
       Consumer<String> badRecord,
       RefusedRecords letters) {
     this.letters = letters;
-    this.consumer = consumer;
     this.values = values;
     this.topic = topic;
     this.modelName = modelName;
     this.installer = installer;
     this.badRecord = badRecord;
-    this.thread = new Thread(this::run, "checkpoint-follower");
-    this.thread.setDaemon(true);
+    this.thread =
+        new ConsumerThread<>(
+            "checkpoint-follower",
+            consumer,
+            RETRY_PAUSE,
+            ", the current model keeps serving",
+            CheckpointFollower::lowerPriority,
+            this::follow);
   }
 
   /** Starts following. */
@@ -95,62 +100,46 @@ public final class CheckpointFollower implements AutoCloseable {
 
   /** Whether the follower's thread has ended (false before {@link #start} and while it runs). */
   public boolean stopped() {
-    return thread.getState() == Thread.State.TERMINATED;
+    return thread.stopped();
   }
 
-  private void run() {
+  /** Ready while the thread runs (or after {@link #close()}), dead with {@code deadReason}. */
+  public Health.Report report(String deadReason) {
+    return thread.report(deadReason);
+  }
+
+  private static void lowerPriority() {
     // fetching, loading and warming a checkpoint is background work: at the nicest priority, the
     // stream threads (nice recognizer.threads.nice) that decode and window the frames on the same
     // cores keep their CPU while a swap is prepared, and a swap takes a little longer instead
     if (ThreadPriorities.lowerCurrentThread(ThreadPriorities.NICEST)) {
       LOG.info("checkpoint follower runs at nice {}", ThreadPriorities.NICEST);
     }
-    boolean assigned = false;
-    while (running) {
-      try {
-        if (!assigned) {
-          List<TopicPartition> partitions =
-              consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                  .map(p -> new TopicPartition(topic, p.partition()))
-                  .toList();
-          consumer.assign(partitions);
-          consumer.seekToBeginning(partitions);
-          assigned = true;
-        }
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
-        Map<String, CheckpointAnnouncement> decoded = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          CheckpointAnnouncement a = decode(r);
-          if (a != null && modelName.equals(a.getModelName())) {
-            latest.put(a.getModelName(), r);
-            decoded.put(a.getModelName(), a);
-          }
-        }
-        for (Map.Entry<String, ConsumerRecord<byte[], byte[]>> e : latest.entrySet()) {
-          consider(decoded.get(e.getKey()), Optional.of(e.getValue()));
-        }
-      } catch (WakeupException e) {
-        if (running) {
-          LOG.warn("checkpoint follower woken up unexpectedly; following on");
-        }
-      } catch (RuntimeException e) {
-        if (!running) {
-          break;
-        }
-        LOG.warn(
-            "checkpoint follower: reading {} failed ({}); retrying in {} s, the current model"
-                + " keeps serving",
-            topic,
-            e.toString(),
-            RETRY_PAUSE.toSeconds());
-        try {
-          Thread.sleep(RETRY_PAUSE.toMillis());
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+  }
+
+  /** One poll: assigns every partition from the beginning first, then installs the newest. */
+  private void follow(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer) {
+    if (!assigned) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      assigned = true;
+    }
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+    Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
+    Map<String, CheckpointAnnouncement> decoded = new LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      CheckpointAnnouncement a = decode(r);
+      if (a != null && modelName.equals(a.getModelName())) {
+        latest.put(a.getModelName(), r);
+        decoded.put(a.getModelName(), a);
       }
+    }
+    for (Map.Entry<String, ConsumerRecord<byte[], byte[]>> e : latest.entrySet()) {
+      consider(decoded.get(e.getKey()), Optional.of(e.getValue()));
     }
   }
 
@@ -228,15 +217,9 @@ public final class CheckpointFollower implements AutoCloseable {
     }
   }
 
+  /** Stops following: wakes the consumer, joins the thread, closes the consumer. */
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(30_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    consumer.close();
+    thread.close();
   }
 }

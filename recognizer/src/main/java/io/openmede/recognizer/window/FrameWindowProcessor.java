@@ -1,16 +1,15 @@
 package io.openmede.recognizer.window;
 
-import io.openmede.recognizer.DeadLetters;
-import io.openmede.recognizer.RecognizerMetrics;
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.topic.DeadLetterRecords;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.schemas.values.StreamBounds;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -178,25 +177,28 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
     Optional<RecordMetadata> meta = context.recordMetadata();
     String topic = meta.map(RecordMetadata::topic).orElse("unknown");
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    byte[] value = null;
-    if (batch != null) {
-      try {
-        value = frameSerializer.serialize(topic, batch);
-      } catch (RuntimeException e) {
-        value = null; // the reason still says what was wrong
-      }
-    }
+    byte[] value = serialized(topic, batch);
     DeadLetter letter =
-        DeadLetters.of(
-            topic,
-            meta.map(m -> OptionalInt.of(m.partition())).orElse(OptionalInt.empty()),
-            meta.map(m -> OptionalLong.of(m.offset())).orElse(OptionalLong.empty()),
-            Optional.ofNullable(key),
-            Optional.ofNullable(value),
+        DeadLetterRecords.of(
+            meta.map(m -> DeadLetterRecords.Source.at(topic, m.partition(), m.offset(), key, value))
+                .orElseGet(() -> DeadLetterRecords.Source.unplaced(topic, key, value)),
             reason,
-            "io.openmede.recognizer.window.FrameBatchCheck",
-            context.currentSystemTimeMs());
+            FrameBatchCheck.class.getName(),
+            RecognizerMetrics.SERVICE,
+            Instant.ofEpochMilli(context.currentSystemTimeMs()));
     metrics.deadLetters.labelValues(metricReason).inc();
     context.forward(record.withKey((Object) key).withValue((Object) letter), deadLetterChild);
+  }
+
+  /** The batch's bytes as the frames topic holds them; null when there is none or it will not. */
+  private byte[] serialized(String topic, FrameBatch batch) {
+    if (batch == null) {
+      return null;
+    }
+    try {
+      return frameSerializer.serialize(topic, batch);
+    } catch (RuntimeException e) {
+      return null; // the reason still says what was wrong
+    }
   }
 }

@@ -119,7 +119,7 @@ public final class RecognizerHarness implements AutoCloseable {
 
   /** The resolved settings of this deployment. */
   public Settings settings() {
-    return Settings.of(RecognizerProcess.groups(), values);
+    return Settings.of(RecognizerSettings.SERVICE_GROUPS, values);
   }
 
   /** The settings as {@code name=value} arguments (for a recognizer in another process). */

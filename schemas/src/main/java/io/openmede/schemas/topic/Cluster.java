@@ -118,6 +118,18 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
   }
 
   /**
+   * Connects as a service does at its start: from settings of {@link #GROUPS}, creating the missing
+   * topics first unless {@code topics.create} is false.
+   */
+  public static Cluster connect(Settings s) {
+    Cluster cluster = from(s);
+    if (s.get(CREATE_TOPICS)) {
+      cluster.ensureTopics();
+    }
+    return cluster;
+  }
+
+  /**
    * Connects to the given endpoints with default topic names: for the embedded default and tests.
    */
   public static Cluster local(String bootstrapServers, String registryUrl) {

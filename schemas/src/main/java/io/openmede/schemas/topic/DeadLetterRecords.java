@@ -19,53 +19,75 @@ public final class DeadLetterRecords {
   private DeadLetterRecords() {}
 
   /**
-   * A dead letter for a record a service refused.
+   * Where a refused record came from: its topic, its place when it reached Kafka, and its original
+   * bytes (either may be null).
    *
-   * @param sourceTopic the topic the record was read from (or was to be written to)
+   * @param topic the topic the record was read from (or was to be written to)
    * @param partition its partition; empty when it never reached Kafka
    * @param offset its offset; empty when it never reached Kafka
-   * @param key the original key bytes, or null
-   * @param value the original value bytes, or null
-   * @param failure why it was refused; a {@link BadRecordException} in its causes gives the reason
+   */
+  public record Source(
+      String topic, OptionalInt partition, OptionalLong offset, byte[] key, byte[] value) {
+    public Source {
+      Objects.requireNonNull(topic, "source topic");
+    }
+
+    /** A consumed record, raw bytes and place taken from {@code record}. */
+    public static Source of(ConsumerRecord<byte[], byte[]> record) {
+      return at(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+    }
+
+    /** A record at a place; a negative partition or offset means it is not known. */
+    public static Source at(String topic, int partition, long offset, byte[] key, byte[] value) {
+      return new Source(
+          topic,
+          partition < 0 ? OptionalInt.empty() : OptionalInt.of(partition),
+          offset < 0 ? OptionalLong.empty() : OptionalLong.of(offset),
+          key,
+          value);
+    }
+
+    /** A record that never reached Kafka (refused before it was written, or made here). */
+    public static Source unplaced(String topic, byte[] key, byte[] value) {
+      return new Source(topic, OptionalInt.empty(), OptionalLong.empty(), key, value);
+    }
+  }
+
+  /**
+   * A dead letter for a record a service refused.
+   *
+   * @param failure why it was refused; a {@link BadRecordException} in its causes gives the error
+   *     class, and the message of each cause that adds something is the error
+   * @param service the refusing service (recognizer, trainer, ingest)
+   * @param failedAt when it was refused
+   */
+  public static DeadLetter of(Source from, Throwable failure, String service, Instant failedAt) {
+    Objects.requireNonNull(failure, "failure");
+    Throwable described = BadRecordException.findIn(failure).<Throwable>map(b -> b).orElse(failure);
+    return of(from, describe(failure), described.getClass().getName(), service, failedAt);
+  }
+
+  /**
+   * A dead letter for a record a service refused, with the error in words.
+   *
+   * @param error why, in words that say what was expected; null reads "(no message)"
+   * @param errorClass the class of the failure, or of the check that refused it
    * @param service the refusing service (recognizer, trainer, ingest)
    * @param failedAt when it was refused
    */
   public static DeadLetter of(
-      String sourceTopic,
-      OptionalInt partition,
-      OptionalLong offset,
-      byte[] key,
-      byte[] value,
-      Throwable failure,
-      String service,
-      Instant failedAt) {
-    Objects.requireNonNull(failure, "failure");
-    Throwable described = BadRecordException.findIn(failure).<Throwable>map(b -> b).orElse(failure);
+      Source from, String error, String errorClass, String service, Instant failedAt) {
     return DeadLetter.newBuilder()
-        .setSourceTopic(Objects.requireNonNull(sourceTopic, "source topic"))
-        .setPartition(partition.isPresent() ? partition.getAsInt() : null)
-        .setOffset(offset.isPresent() ? offset.getAsLong() : null)
-        .setOriginalKey(key == null ? null : ByteBuffer.wrap(key.clone()))
-        .setOriginalValue(value == null ? null : ByteBuffer.wrap(value.clone()))
-        .setError(describe(failure))
-        .setErrorClass(described.getClass().getName())
+        .setSourceTopic(from.topic())
+        .setPartition(from.partition().isPresent() ? from.partition().getAsInt() : null)
+        .setOffset(from.offset().isPresent() ? from.offset().getAsLong() : null)
+        .setOriginalKey(from.key() == null ? null : ByteBuffer.wrap(from.key().clone()))
+        .setOriginalValue(from.value() == null ? null : ByteBuffer.wrap(from.value().clone()))
+        .setError(error == null ? "(no message)" : error)
+        .setErrorClass(Objects.requireNonNull(errorClass, "errorClass"))
         .setService(Objects.requireNonNull(service, "service"))
         .setFailedAt(Objects.requireNonNull(failedAt, "failedAt"))
         .build();
-  }
-
-  /** A dead letter for a consumed record, raw bytes and position taken from {@code record}. */
-  public static DeadLetter of(
-      ConsumerRecord<byte[], byte[]> record, Throwable failure, String service, Instant failedAt) {
-    return of(
-        record.topic(),
-        OptionalInt.of(record.partition()),
-        OptionalLong.of(record.offset()),
-        record.key(),
-        record.value(),
-        failure,
-        service,
-        failedAt);
   }
 
   /** The record to send a dead letter with: keyed by the original key bytes. */

@@ -55,11 +55,12 @@ public final class KafkaRefusedRecords implements RefusedRecords, AutoCloseable 
     try {
       DeadLetter letter =
           DeadLetterRecords.of(
-              sourceTopic,
-              OptionalInt.of(partition),
-              OptionalLong.of(offset),
-              cut(key),
-              cut(value),
+              new DeadLetterRecords.Source(
+                  sourceTopic,
+                  OptionalInt.of(partition),
+                  OptionalLong.of(offset),
+                  cut(key),
+                  cut(value)),
               new RefusedException("refused (" + reason + "): " + why),
               service,
               java.time.Instant.now());

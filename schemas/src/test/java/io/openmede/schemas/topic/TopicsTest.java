@@ -10,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -128,7 +126,8 @@ class TopicsTest {
             "Error deserializing VALUE",
             bad);
     Instant now = Instant.ofEpochMilli(1_700_000_000_000L);
-    DeadLetter letter = DeadLetterRecords.of(record, wrapped, "recognizer", now);
+    DeadLetter letter =
+        DeadLetterRecords.of(DeadLetterRecords.Source.of(record), wrapped, "recognizer", now);
     assertThat(letter.getSourceTopic()).isEqualTo("openmede.frames");
     assertThat(letter.getPartition()).isEqualTo(2);
     assertThat(letter.getOffset()).isEqualTo(17L);
@@ -146,11 +145,7 @@ class TopicsTest {
   void deadLetter_neverReachedKafka_hasNoPosition() {
     DeadLetter letter =
         DeadLetterRecords.of(
-            "openmede.frames",
-            OptionalInt.empty(),
-            OptionalLong.empty(),
-            null,
-            new byte[] {9},
+            DeadLetterRecords.Source.unplaced("openmede.frames", null, new byte[] {9}),
             new IllegalArgumentException("frame too large"),
             "ingest",
             Instant.EPOCH);

@@ -30,15 +30,12 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
   public void send(Refused r) {
     DeadLetter letter =
         DeadLetterRecords.of(
-            r.sourceTopic(),
-            r.partition(),
-            r.offset(),
-            r.key(),
-            r.value(),
-            new RuntimeException(r.reason()),
+            new DeadLetterRecords.Source(
+                r.sourceTopic(), r.partition(), r.offset(), r.key(), r.value()),
+            r.reason(),
+            r.errorClass(),
             "trainer",
             Instant.now());
-    letter.setErrorClass(r.errorClass());
     try {
       producer.send(DeadLetterRecords.toRecord(topic, letter)).get();
     } catch (InterruptedException e) {

@@ -2,10 +2,11 @@ package io.openmede.recognizer.vocabulary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openmede.recognizer.RecognizerMetrics;
+import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.testing.PlainAvroSerde;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.registry.SchemaRegistryException;
+import io.openmede.schemas.topic.GlobalStoreUpdater;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * decoded once the registry answers again, not refused; a registry that stays away is counted as
  * reason {@code registry}.
  */
-class VocabularyStoreUpdaterWithFlakyRegistryTest {
+class VocabularyRecordsWithFlakyRegistryTest {
 
   private final RecognizerMetrics metrics = new RecognizerMetrics();
   private final PlainAvroSerde<VocabularyEntry> serde = new PlainAvroSerde<>(VocabularyEntry.class);
@@ -48,8 +49,8 @@ class VocabularyStoreUpdaterWithFlakyRegistryTest {
             .build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
-    VocabularyStoreUpdater updater =
-        new VocabularyStoreUpdater(
+    GlobalStoreUpdater<VocabularyEntry> updater =
+        VocabularyRecords.updater(
             "vocabulary",
             new VocabularyBook(),
             flaky,
@@ -74,7 +75,7 @@ class VocabularyStoreUpdaterWithFlakyRegistryTest {
 
   @Test
   void registryStaysAway_theRecordIsRefusedAsRegistry() {
-    KeyValueStore<String, VocabularyEntry> store = run(VocabularyStoreUpdater.REGISTRY_ATTEMPTS);
+    KeyValueStore<String, VocabularyEntry> store = run(GlobalStoreUpdater.REGISTRY_ATTEMPTS);
     assertThat(store.get("waving")).isNull();
     assertThat(metrics.vocabularyRefused.labelValues("registry").get()).isEqualTo(1.0);
     assertThat(metrics.vocabularyRefused.labelValues("value").get()).isZero();

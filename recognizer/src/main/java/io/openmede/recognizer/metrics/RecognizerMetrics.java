@@ -1,5 +1,6 @@
-package io.openmede.recognizer;
+package io.openmede.recognizer.metrics;
 
+import io.openmede.platform.service.ServiceMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -15,78 +16,93 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 public final class RecognizerMetrics {
 
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  /** The service's name in its dead letters (and in its metric names). */
+  public static final String SERVICE = "recognizer";
+
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
   /** Frame batches read from the frames topic. */
   public final Counter frameBatches =
-      counter("openmede_recognizer_frame_batches", "Frame batches read.");
+      metrics.counter("openmede_recognizer_frame_batches", "Frame batches read.");
 
   /** Frame batches ignored because their batch sequence number was seen before. */
   public final Counter duplicateBatches =
-      counter("openmede_recognizer_duplicate_batches", "Frame batches ignored as duplicates.");
+      metrics.counter(
+          "openmede_recognizer_duplicate_batches", "Frame batches ignored as duplicates.");
 
   /**
    * Streams started afresh: nothing of the stream was accepted for {@code streams.resync-after} and
    * a batch out of its position's bounds came (a camera whose numbering restarted).
    */
   public final Counter streamResyncs =
-      counter(
+      metrics.counter(
           "openmede_recognizer_stream_resyncs",
           "Streams started afresh after their numbering moved out of bounds.");
 
   /** Frames dropped because they arrived after their window had moved on. */
   public final Counter lateFrames =
-      counter("openmede_recognizer_late_frames", "Frames that arrived after their window.");
+      metrics.counter("openmede_recognizer_late_frames", "Frames that arrived after their window.");
 
   /** Gaps beyond the reorder bound that restarted a stream's windowing. */
   public final Counter windowGaps =
-      counter("openmede_recognizer_window_gaps", "Gaps in frame sequence that restarted a window.");
+      metrics.counter(
+          "openmede_recognizer_window_gaps", "Gaps in frame sequence that restarted a window.");
 
   /** Windows completed and queued for scoring. */
-  public final Counter windows = counter("openmede_recognizer_windows", "Windows completed.");
+  public final Counter windows =
+      metrics.counter("openmede_recognizer_windows", "Windows completed.");
 
   /** Windows not scored because the vocabulary was empty. */
   public final Counter unscoredWindows =
-      counter(
+      metrics.counter(
           "openmede_recognizer_unscored_windows", "Windows not scored: the vocabulary was empty.");
 
   /** Recognitions produced. */
   public final Counter recognitions =
-      counter("openmede_recognizer_recognitions", "Recognitions produced.");
+      metrics.counter("openmede_recognizer_recognitions", "Recognitions produced.");
 
   /** Records sent to dead letters, by reason. */
   public final Counter deadLetters =
-      Counter.builder()
-          .name("openmede_recognizer_dead_letters")
-          .help("Records sent to the dead-letter topic.")
-          .labelNames("reason")
-          .register(registry);
+      metrics.counter(
+          "openmede_recognizer_dead_letters", "Records sent to the dead-letter topic.", "reason");
 
   /** Vocabulary records refused, by reason (key, value, entry, registry); the previous stays. */
   public final Counter vocabularyRefused =
-      Counter.builder()
-          .name("openmede_recognizer_vocabulary_refused")
-          .help("Vocabulary records refused; the label's previous entry stays in use.")
-          .labelNames("reason")
-          .register(registry);
+      metrics.counter(
+          "openmede_recognizer_vocabulary_refused",
+          "Vocabulary records refused; the label's previous entry stays in use.",
+          "reason");
 
   /** Windows per scored micro-batch. */
   public final Histogram batchSize =
-      Histogram.builder()
-          .name("openmede_recognizer_batch_size")
-          .help("Windows per scored micro-batch.")
-          .classicOnly()
-          .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
-          .register(registry);
+      metrics.histogram(
+          "openmede_recognizer_batch_size",
+          "Windows per scored micro-batch.",
+          1,
+          2,
+          4,
+          8,
+          16,
+          32,
+          64,
+          128);
 
   /** Seconds from the arrival of a window's last batch to its recognition. */
   public final Histogram latency =
-      Histogram.builder()
-          .name("openmede_recognizer_latency_seconds")
-          .help("Arrival of a window's last frame batch to its recognition.")
-          .classicOnly()
-          .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-          .register(registry);
+      metrics.histogram(
+          "openmede_recognizer_latency_seconds",
+          "Arrival of a window's last frame batch to its recognition.",
+          0.005,
+          0.01,
+          0.025,
+          0.05,
+          0.1,
+          0.25,
+          0.5,
+          1,
+          2.5,
+          5,
+          10);
 
   /** Seconds spent preparing one micro-batch for the model (decode, preprocess). */
   public final Histogram prepareSeconds =
@@ -102,66 +118,45 @@ public final class RecognizerMetrics {
 
   /** A histogram of how long one step of a micro-batch took, in seconds. */
   private Histogram stepSeconds(String name, String help) {
-    return Histogram.builder()
-        .name(name)
-        .help(help)
-        .classicOnly()
-        .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
-        .register(registry);
+    return metrics.histogram(
+        name, help, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
   }
 
   /** Windows waiting in scoring buffers. */
   public final Gauge queueDepth =
-      Gauge.builder()
-          .name("openmede_recognizer_queue_depth")
-          .help("Windows waiting in the scoring buffers.")
-          .register(registry);
+      metrics.gauge("openmede_recognizer_queue_depth", "Windows waiting in the scoring buffers.");
 
   /** The vocabulary version in use. */
   public final Gauge vocabularyVersion =
-      Gauge.builder()
-          .name("openmede_recognizer_vocabulary_version")
-          .help("Vocabulary changes applied by this instance.")
-          .register(registry);
+      metrics.gauge(
+          "openmede_recognizer_vocabulary_version", "Vocabulary changes applied by this instance.");
 
   /** The number of enabled labels. */
   public final Gauge vocabularySize =
-      Gauge.builder()
-          .name("openmede_recognizer_vocabulary_size")
-          .help("Enabled labels in the vocabulary.")
-          .register(registry);
+      metrics.gauge("openmede_recognizer_vocabulary_size", "Enabled labels in the vocabulary.");
 
   /** The model version served. */
   public final Info modelVersion =
-      Info.builder()
-          .name("openmede_recognizer_model")
-          .help("The model version served.")
-          .labelNames("version")
-          .register(registry);
+      metrics.info("openmede_recognizer_model", "The model version served.", "version");
 
   /** Checkpoints installed. */
   public final Counter checkpointsInstalled =
-      counter("openmede_recognizer_checkpoints_installed", "Checkpoints installed.");
+      metrics.counter("openmede_recognizer_checkpoints_installed", "Checkpoints installed.");
 
   /** Checkpoints refused, by reason (hash, size, architecture, unreadable, fetch). */
   public final Counter checkpointsRefused =
-      Counter.builder()
-          .name("openmede_recognizer_checkpoints_refused")
-          .help("Checkpoints refused; the current model kept serving.")
-          .labelNames("reason")
-          .register(registry);
+      metrics.counter(
+          "openmede_recognizer_checkpoints_refused",
+          "Checkpoints refused; the current model kept serving.",
+          "reason");
 
   /** The registry holding these metrics (for an exporter). */
   public PrometheusRegistry registry() {
-    return registry;
+    return metrics.registry();
   }
 
   /** Records the model version served now. */
   public void servingModel(String version) {
     modelVersion.setLabelValues(version);
-  }
-
-  private Counter counter(String name, String help) {
-    return Counter.builder().name(name).help(help).register(registry);
   }
 }
