@@ -19,7 +19,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenAI's CLIP (ViT image tower, causal text tower, logit scale) with Open-VCLIP's temporal
@@ -38,6 +42,8 @@ import java.util.SplittableRandom;
  * ClipForward}) in float32.
  */
 public final class ClipModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClipModel.class);
 
   private static final int TEXT_CHUNK = 256;
 
@@ -89,9 +95,20 @@ public final class ClipModel implements AutoCloseable {
     }
   }
 
+  /** The devices whose first model this process has announced (one info line each). */
+  private static final Set<ComputeDevice> ANNOUNCED = ConcurrentHashMap.newKeySet();
+
   private static void checkDevice(ComputeDevice device) {
+    int gpus = Engine.getEngine("PyTorch").getGpuCount();
+    if (ANNOUNCED.add(device)) {
+      // DJL's own probe of CUDA warns on every machine without a usable GPU driver (the launcher's
+      // logging keeps it quiet); this is the one line that says where the model runs
+      LOG.info(
+          "models run on {}; libtorch sees {} GPU(s)",
+          device.isGpu() ? "GPU " + device.index() : "the CPU",
+          gpus);
+    }
     if (device.isGpu()) {
-      int gpus = Engine.getEngine("PyTorch").getGpuCount();
       if (device.index() >= gpus) {
         throw new IllegalArgumentException(
             "device "

@@ -42,7 +42,13 @@ class StreamsHealthTest {
 
   @ParameterizedTest
   @EnumSource(KafkaStreams.State.class)
-  void everyState_hasAReport(KafkaStreams.State s) {
-    assertThat(StreamsHealth.report(s, false, "x")).isNotNull();
+  void everyState_isReadyOnlyWhenRunning_andOtherwiseNamesTheState(KafkaStreams.State s) {
+    Health.Report r = StreamsHealth.report(s, false, "x");
+    if (s == KafkaStreams.State.RUNNING) {
+      assertThat(r.state()).isEqualTo(Health.State.READY);
+    } else {
+      assertThat(r.state()).isNotEqualTo(Health.State.READY);
+      assertThat(r.reason()).contains(s.name());
+    }
   }
 }

@@ -24,20 +24,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Micro-batches ready windows and scores them, without weakening exactly-once.
  *
- * <p>Design: a ready window is put into a persistent, changelogged buffer store of this task. A
- * micro-batch is taken from the buffer when it holds {@code maxBatch} windows, or by a wall-clock
- * partial batch when the scorer would otherwise sit idle: the task has nothing in flight, the
- * scoring thread has nothing to run (of any task), and the oldest window has waited {@code
- * maxDelay} (checked at each record and each wall-clock punctuation; {@link MicroBatcher}). Under
- * load the scorer is never idle and batches stay full; under a light load a ready window is scored
- * at once with a zero delay. A batch's windows stay in the buffer until its results are forwarded;
- * forwarding and deleting them happen together on the stream thread. Buffering, forwarding,
- * deleting and the input offsets all belong to the same task, so Kafka Streams commits them in one
- * transaction (exactly-once v2): after a crash the buffer is restored from its changelog exactly as
- * of the last commit (including windows whose batch was being scored then), and the frames after
- * that commit are processed again, so every window is recognized exactly once. A batch spans the
- * streams of one task (partition); with several partitions per stream thread each task batches on
- * its own.
+ * <p>Design: a ready window is put into a changelogged buffer store of this task (on the heap by
+ * default, RocksDB with {@code recognizer.state.store=rocksdb}; restored from its changelog either
+ * way). A micro-batch is taken from the buffer when it holds {@code maxBatch} windows, or by a
+ * wall-clock partial batch when the scorer would otherwise sit idle: the task has nothing in
+ * flight, the scoring thread has nothing to run (of any task), and the oldest window has waited
+ * {@code maxDelay} (checked at each record and each wall-clock punctuation; {@link MicroBatcher}).
+ * Under load the scorer is never idle and batches stay full; under a light load a ready window is
+ * scored at once with a zero delay. A batch's windows stay in the buffer until its results are
+ * forwarded; forwarding and deleting them happen together on the stream thread. Buffering,
+ * forwarding, deleting and the input offsets all belong to the same task, so Kafka Streams commits
+ * them in one transaction (exactly-once v2): after a crash the buffer is restored from its
+ * changelog exactly as of the last commit (including windows whose batch was being scored then),
+ * and the frames after that commit are processed again, so every window is recognized exactly once.
+ * A batch spans the streams of one task (partition); with several partitions per stream thread each
+ * task batches on its own.
  *
  * <p>{@link ScoringMode#PIPELINED}: the stream thread prepares a full batch ({@link
  * ClipScorer#prepare}: decoding and preprocessing) and hands it to a scoring thread belonging to

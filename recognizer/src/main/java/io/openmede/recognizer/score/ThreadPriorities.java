@@ -135,6 +135,15 @@ public final class ThreadPriorities {
    * thread). Returns how many threads were changed.
    */
   public static int lowerCurrentAndBackgroundThreads(int nice) {
+    return lowerCurrentAnd(
+        nice, name -> BACKGROUND_THREAD_PREFIXES.stream().anyMatch(name::startsWith));
+  }
+
+  /**
+   * Makes the calling thread and this process's threads whose name {@code background} accepts
+   * {@code nice} nicer; returns how many threads were changed.
+   */
+  static int lowerCurrentAnd(int nice, java.util.function.Predicate<String> background) {
     if (nice <= 0) {
       return 0;
     }
@@ -150,8 +159,7 @@ public final class ThreadPriorities {
     }
     int changed = setNice(self.getAsInt(), nice) ? 1 : 0;
     for (ThreadEntry t : threads(OWN_TASKS)) {
-      if (BACKGROUND_THREAD_PREFIXES.stream().anyMatch(t.name()::startsWith)
-          && setNice(t.tid(), nice)) {
+      if (background.test(t.name()) && setNice(t.tid(), nice)) {
         changed++;
       }
     }

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Windows each stream's frame batches: loads the stream's {@link StreamWindowState} from the
- * persistent window store, applies the {@link SlidingWindower}, stores the state back and forwards
- * completed {@link ClipWindow}s (key: stream id) to the scoring processor. A batch that fails
- * {@link FrameBatchCheck} (or a tombstone) goes to the dead-letter sink with the reason and the
- * original bytes; the stream's state is not touched. So does the first batch of a new stream when
- * the task's store already holds {@code maxStreams} streams: the state kept per stream is bounded
- * (a few frames), the number of streams a producer can name is not.
+ * changelogged window store, applies the {@link SlidingWindower}, stores the state back and
+ * forwards completed {@link ClipWindow}s (key: stream id) to the scoring processor. A batch that
+ * fails {@link FrameBatchCheck} (or a tombstone) goes to the dead-letter sink with the reason and
+ * the original bytes; the stream's state is not touched. So does the first batch of a new stream
+ * when the task's store already holds {@code maxStreams} streams: the state kept per stream is
+ * bounded (a few frames), the number of streams a producer can name is not.
  *
  * <p>A batch that would move its stream's position (highest frame sequence, latest capture time)
  * out of the deployment's {@link StreamBounds} is dead-lettered too and the state stays: one frame

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The window state of one stream, as kept in the persistent window store: frames waiting to
+ * The window state of one stream, as kept in the changelogged window store: frames waiting to
  * complete a window (by sequence), where the next window starts, and the batch sequence numbers
  * seen recently (for duplicate detection).
  *

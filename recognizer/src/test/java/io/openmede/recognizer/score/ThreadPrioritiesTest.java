@@ -21,44 +21,86 @@ class ThreadPrioritiesTest {
     return Integer.parseInt(fields[16]); // fields after "pid (comm) ": state is field 3
   }
 
+  /** A thread of this JVM that waits, named {@code name}, and its Linux thread id. */
+  private static Thread parked(String name, CountDownLatch release, AtomicInteger tid)
+      throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(1);
+    Thread t =
+        new Thread(
+            () -> {
+              tid.set(ThreadPriorities.currentThreadId().orElse(-1));
+              started.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            name);
+    t.start();
+    started.await();
+    return t;
+  }
+
+  // The background threads are matched by a name of this test's own: lowering the JVM's JIT and GC
+  // threads would slow every test after this one (a thread cannot be made less nice again).
   @Test
-  void lowerCurrentAndBackgroundThreads_lowersTheCallerNotOtherThreads() throws Exception {
+  void lowerCurrentAndBackgroundThreads_lowersTheCallerAndTheNamedThreads_notOthers()
+      throws Exception {
     OptionalInt me = ThreadPriorities.currentThreadId();
     assumeTrue(me.isPresent(), "Linux with /proc only");
     int before = niceOf(me.getAsInt());
+    assumeTrue(before <= 16, "room to make a thread nicer");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger backgroundTid = new AtomicInteger(-1);
+    AtomicInteger bystanderTid = new AtomicInteger(-1);
+    Thread background = parked("test-background", release, backgroundTid);
+    Thread bystander = parked("test-bystander", release, bystanderTid);
     AtomicInteger worker = new AtomicInteger(-1);
     AtomicInteger changed = new AtomicInteger();
     AtomicInteger childNice = new AtomicInteger(-100);
     AtomicInteger workerNice = new AtomicInteger(-100);
-    Thread t =
-        new Thread(
-            () -> {
-              worker.set(ThreadPriorities.currentThreadId().orElse(-1));
-              changed.set(ThreadPriorities.lowerCurrentAndBackgroundThreads(before + 3));
-              // a thread created now inherits the lowered priority
-              Thread child =
-                  new Thread(
-                      () -> {
-                        try {
-                          childNice.set(niceOf(ThreadPriorities.currentThreadId().orElseThrow()));
-                        } catch (Exception e) {
-                          childNice.set(-200);
-                        }
-                      });
-              child.start();
-              try {
-                child.join();
-                workerNice.set(niceOf(worker.get()));
-              } catch (Exception e) {
-                workerNice.set(-200);
-              }
-            });
-    t.start();
-    t.join();
-    assertThat(changed.get()).isGreaterThanOrEqualTo(1);
-    assertThat(workerNice.get()).isEqualTo(before + 3);
-    assertThat(childNice.get()).isEqualTo(before + 3);
-    assertThat(niceOf(me.getAsInt())).as("the calling test thread is untouched").isEqualTo(before);
+    try {
+      Thread t =
+          new Thread(
+              () -> {
+                worker.set(ThreadPriorities.currentThreadId().orElse(-1));
+                changed.set(
+                    ThreadPriorities.lowerCurrentAnd(
+                        before + 3, name -> name.equals("test-background")));
+                // a thread created now inherits the lowered priority
+                Thread child =
+                    new Thread(
+                        () -> {
+                          try {
+                            childNice.set(niceOf(ThreadPriorities.currentThreadId().orElseThrow()));
+                          } catch (Exception e) {
+                            childNice.set(-200);
+                          }
+                        });
+                child.start();
+                try {
+                  child.join();
+                  workerNice.set(niceOf(worker.get()));
+                } catch (Exception e) {
+                  workerNice.set(-200);
+                }
+              });
+      t.start();
+      t.join();
+      assertThat(changed.get()).as("the caller and the named thread").isEqualTo(2);
+      assertThat(workerNice.get()).isEqualTo(before + 3);
+      assertThat(childNice.get()).isEqualTo(before + 3);
+      assertThat(niceOf(backgroundTid.get())).isEqualTo(before + 3);
+      assertThat(niceOf(bystanderTid.get())).as("a thread not named").isEqualTo(before);
+      assertThat(niceOf(me.getAsInt()))
+          .as("the calling test thread is untouched")
+          .isEqualTo(before);
+    } finally {
+      release.countDown();
+      background.join();
+      bystander.join();
+    }
   }
 
   @Test
