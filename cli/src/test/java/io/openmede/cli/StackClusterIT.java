@@ -84,6 +84,7 @@ class StackClusterIT {
                   Settings.defaults(
                       List.of(
                           RecognizerSettings.GROUP, io.openmede.schemas.values.InputBounds.GROUP)))
+              .topology()
               .window();
       try (RecognitionWatch watch = new RecognitionWatch(operator)) {
         String camera = "synthetic-0";

@@ -49,22 +49,29 @@ public final class RecognitionTopology {
 
   /** The topology with fresh metrics (tests). */
   public static Topology build(
-      RecognizerTopics topics, RecognizerSettings settings, ScorerPool scorers) {
+      RecognizerTopics topics, TopologySettings settings, ScorerPool scorers) {
     return build(topics, settings, scorers, new RecognizerMetrics());
   }
 
   /**
-   * The recognizer's topology.
+   * The recognizer's topology with micro-batches scored on the stream threads and the vocabulary
+   * store's refused records only counted (tests).
    *
    * @param scorers gives each stream thread its scorer
    * @param metrics where the processors count
    */
   public static Topology build(
       RecognizerTopics topics,
-      RecognizerSettings settings,
+      TopologySettings settings,
       ScorerPool scorers,
       RecognizerMetrics metrics) {
-    return build(topics, settings, scorers, metrics, ScoringMode.ON_STREAM_THREAD);
+    return build(
+        topics,
+        settings,
+        scorers,
+        metrics,
+        new ScoringThreads(ScoringMode.ON_STREAM_THREAD, 0, false, false),
+        RefusedRecords.NONE);
   }
 
   /**
@@ -72,32 +79,17 @@ public final class RecognitionTopology {
    *
    * @param scorers gives each stream thread its scorer
    * @param metrics where the processors count
-   * @param mode where micro-batches are scored (the service pipelines them)
-   */
-  public static Topology build(
-      RecognizerTopics topics,
-      RecognizerSettings settings,
-      ScorerPool scorers,
-      RecognizerMetrics metrics,
-      ScoringMode mode) {
-    return build(topics, settings, scorers, metrics, mode, RefusedRecords.NONE);
-  }
-
-  /**
-   * The recognizer's topology.
-   *
-   * @param scorers gives each stream thread its scorer
-   * @param metrics where the processors count
-   * @param mode where micro-batches are scored (the service pipelines them)
+   * @param threads where micro-batches are scored (the service pipelines them on scoring threads,
+   *     {@link ThreadSettings#scoring})
    * @param letters where the vocabulary store's refused records are dead-lettered (the global
    *     thread cannot forward to the topology's dead-letter sink)
    */
   public static Topology build(
       RecognizerTopics topics,
-      RecognizerSettings settings,
+      TopologySettings settings,
       ScorerPool scorers,
       RecognizerMetrics metrics,
-      ScoringMode mode,
+      ScoringThreads threads,
       RefusedRecords letters) {
     VocabularyBook book = new VocabularyBook();
     Topology t = new Topology();
@@ -132,9 +124,6 @@ public final class RecognitionTopology {
     ScoreWindowsProcessor.Batching batching =
         new ScoreWindowsProcessor.Batching(
             settings.maxBatchSize(), settings.maxBatchDelay(), settings.topK());
-    ScoringThreads threads =
-        new ScoringThreads(
-            mode, settings.threadsNice(), settings.threadsOwnCpu(), settings.threadsSpareScorer());
     t.addProcessor(
         SCORE_PROCESSOR,
         () -> new ScoreWindowsProcessor(scoring, batching, book, scorers, threads, metrics),

@@ -8,81 +8,29 @@ import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
-import io.openmede.settings.SettingsException;
 import io.openmede.settings.SettingsGroup;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The recognizer's settings, declared once and converted once into this immutable record.
+ * The recognizer's settings, declared once (the constants below, one table with {@code openmede
+ * settings}) and converted once into this immutable record of typed groups, so that each part of
+ * the recognizer takes only the group it reads: the topology its {@link TopologySettings}, Kafka
+ * Streams its {@link StreamsSettings}, the model replicas their {@link ModelSettings}, the
+ * checkpoint follower its {@link CheckpointSettings}, the scoring threads their {@link
+ * ThreadSettings}.
  *
- * @param applicationId Kafka Streams application id (consumer group, state and internal topics)
- * @param window how frames are cut into clips
- * @param maxBatchSize windows per micro-batch at most
- * @param maxBatchDelay how long a ready window may wait for a fuller batch
- * @param topK labels per recognition
- * @param guarantee the processing guarantee
- * @param streamThreads Kafka Streams threads
- * @param commitInterval Kafka Streams commit interval (transaction length under exactly-once)
- * @param stateDir where state stores live
- * @param devices one model replica per device ({@code cpu}, {@code gpu}, {@code gpu:N})
- * @param preset the architecture of the initial model
- * @param weights the initial weights; empty means a random model of the preset (tests, demos)
- * @param seed the seed of the random initial model
- * @param modelName which model line of the checkpoints topic to follow
- * @param followCheckpoints whether to follow the checkpoints topic at all
- * @param checkpointCache where verified checkpoint copies are kept
- * @param checkpointRoots the checkpoint store directories an announced file may lie in
- * @param trustedKeys Ed25519 public key files; when any, announcements must be signed by one
- * @param allowDowngrade whether a checkpoint older than the serving one is installed
- * @param metricsPort port of the Prometheus endpoint, 0 for none
- * @param threadsNice nice value of the busy threads other than the model's scoring threads
- * @param threadsOwnCpu whether a scoring thread running libtorch on one thread gets a CPU of its
- *     own
- * @param threadsSpareScorer whether such a scoring thread has a spare one on the other CPUs' idle
- *     time
- * @param modelThreads libtorch intra-op threads, 0 for DJL's default
- * @param producerLinger Kafka Streams' producer {@code linger.ms}
- * @param fetchMaxWait Kafka Streams' consumers' {@code fetch.max.wait.ms}
- * @param modelDtype the number type of the image tower at inference
- * @param stateStore where the window and scoring-buffer stores keep their state between commits
- * @param maxStreamsPerTask streams whose window state one task holds at most
- * @param inputBounds frame sizes and stream positions a record may bring (shared settings)
+ * @param metricsPort port of the Prometheus endpoint and health probes, 0 for none
  */
 public record RecognizerSettings(
-    String applicationId,
-    WindowConfig window,
-    int maxBatchSize,
-    Duration maxBatchDelay,
-    int topK,
-    ProcessingGuarantee guarantee,
-    int streamThreads,
-    Duration commitInterval,
-    Path stateDir,
-    List<String> devices,
-    String preset,
-    Optional<Path> weights,
-    long seed,
-    String modelName,
-    boolean followCheckpoints,
-    Path checkpointCache,
-    List<Path> checkpointRoots,
-    List<Path> trustedKeys,
-    boolean allowDowngrade,
-    int metricsPort,
-    int threadsNice,
-    boolean threadsOwnCpu,
-    boolean threadsSpareScorer,
-    int modelThreads,
-    Duration producerLinger,
-    Duration fetchMaxWait,
-    InferenceDtype modelDtype,
-    StateStoreKind stateStore,
-    int maxStreamsPerTask,
-    InputBounds inputBounds) {
+    TopologySettings topology,
+    StreamsSettings streams,
+    ModelSettings model,
+    CheckpointSettings checkpoints,
+    ThreadSettings threads,
+    int metricsPort) {
 
   /**
    * Where the window and scoring-buffer stores keep their state; either way it is fault tolerant:
@@ -370,121 +318,28 @@ public record RecognizerSettings(
       List.of(ConnectionSettings.GROUP, Cluster.TOPICS_GROUP, GROUP, InputBounds.GROUP);
 
   public RecognizerSettings {
-    Objects.requireNonNull(window, "window");
-    if (applicationId.isBlank()) {
-      throw new SettingsException(APPLICATION_ID.name() + " must not be blank");
-    }
-    if (maxBatchSize < 1) {
-      throw new SettingsException(
-          MAX_BATCH_SIZE.name() + " " + maxBatchSize + " must be at least 1");
-    }
-    if (maxBatchDelay.isNegative()) {
-      throw new SettingsException(
-          MAX_BATCH_DELAY.name() + " " + maxBatchDelay + " must not be negative");
-    }
-    if (topK < 1) {
-      throw new SettingsException(TOP_K.name() + " " + topK + " must be at least 1");
-    }
-    if (devices.isEmpty()) {
-      throw new SettingsException(DEVICES.name() + " is empty; name at least one device (cpu)");
-    }
-    Objects.requireNonNull(modelDtype, "modelDtype");
-    Objects.requireNonNull(stateStore, "stateStore");
-    Objects.requireNonNull(inputBounds, "inputBounds");
-    devices = List.copyOf(devices);
-    checkpointRoots = List.copyOf(checkpointRoots);
-    trustedKeys = List.copyOf(trustedKeys);
+    Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(streams, "streams");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(checkpoints, "checkpoints");
+    Objects.requireNonNull(threads, "threads");
   }
 
   /**
-   * Converts resolved settings, once; they must hold {@link #GROUP} and {@link InputBounds#GROUP}.
+   * Converts resolved settings of {@link #SERVICE_GROUPS} (or at least this group and the bounds).
    */
   public static RecognizerSettings from(Settings s) {
-    WindowConfig window;
-    try {
-      window =
-          new WindowConfig(
-              s.get(WINDOW_FRAMES),
-              s.get(WINDOW_SPACING),
-              s.get(WINDOW_HOP),
-              s.get(WINDOW_STRIDE),
-              s.get(WINDOW_REORDER_BOUND));
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(
-          e.getMessage()
-              + " (settings "
-              + WINDOW_HOP.name()
-              + ", "
-              + WINDOW_FRAMES.name()
-              + ", "
-              + WINDOW_STRIDE.name()
-              + ")");
-    }
     return new RecognizerSettings(
-        s.get(APPLICATION_ID),
-        window,
-        s.get(MAX_BATCH_SIZE),
-        s.get(MAX_BATCH_DELAY),
-        s.get(TOP_K),
-        s.get(GUARANTEE),
-        s.get(STREAM_THREADS),
-        s.get(COMMIT_INTERVAL),
-        Path.of(s.get(STATE_DIR)),
-        s.get(DEVICES),
-        s.get(PRESET),
-        s.get(WEIGHTS).map(Path::of),
-        s.get(SEED),
-        s.get(MODEL_NAME).orElse("openmede-" + s.get(PRESET)),
-        s.get(FOLLOW_CHECKPOINTS),
-        Path.of(s.get(CHECKPOINT_CACHE)),
-        s.get(CHECKPOINT_ROOTS).stream().map(r -> Path.of(r).toAbsolutePath()).toList(),
-        s.get(TRUSTED_KEYS).stream().map(Path::of).toList(),
-        s.get(ALLOW_DOWNGRADE),
-        s.get(METRICS_PORT),
-        s.get(THREADS_NICE),
-        s.get(THREADS_OWN_CPU),
-        s.get(THREADS_SPARE_SCORER),
-        s.get(MODEL_THREADS),
-        s.get(PRODUCER_LINGER),
-        s.get(FETCH_MAX_WAIT),
-        s.get(MODEL_DTYPE),
-        s.get(STATE_STORE),
-        s.get(MAX_STREAMS_PER_TASK),
-        InputBounds.from(s));
+        TopologySettings.from(s),
+        StreamsSettings.from(s),
+        ModelSettings.from(s),
+        CheckpointSettings.from(s),
+        ThreadSettings.from(s),
+        s.get(METRICS_PORT));
   }
 
-  /** Defaults with another window and batching (tests, benchmarks). */
-  public RecognizerSettings with(WindowConfig newWindow, int newMaxBatch, Duration newDelay) {
-    return new RecognizerSettings(
-        applicationId,
-        newWindow,
-        newMaxBatch,
-        newDelay,
-        topK,
-        guarantee,
-        streamThreads,
-        commitInterval,
-        stateDir,
-        devices,
-        preset,
-        weights,
-        seed,
-        modelName,
-        followCheckpoints,
-        checkpointCache,
-        checkpointRoots,
-        trustedKeys,
-        allowDowngrade,
-        metricsPort,
-        threadsNice,
-        threadsOwnCpu,
-        threadsSpareScorer,
-        modelThreads,
-        producerLinger,
-        fetchMaxWait,
-        modelDtype,
-        stateStore,
-        maxStreamsPerTask,
-        inputBounds);
+  /** These settings with another topology (tests, benchmarks). */
+  public RecognizerSettings withTopology(TopologySettings newTopology) {
+    return new RecognizerSettings(newTopology, streams, model, checkpoints, threads, metricsPort);
   }
 }

@@ -129,17 +129,17 @@ class RecognitionTopologyWithFakeScorerTest {
 
   private final List<byte[]> refusedValues = new java.util.ArrayList<>();
 
-  static RecognizerSettings settings(WindowConfig window, int maxBatch, Duration delay) {
-    return RecognizerSettings.from(
+  static TopologySettings settings(WindowConfig window, int maxBatch, Duration delay) {
+    return TopologySettings.from(
             Settings.defaults(List.of(RecognizerSettings.GROUP, InputBounds.GROUP)))
         .with(window, maxBatch, delay);
   }
 
-  private void start(RecognizerSettings settings) {
+  private void start(TopologySettings settings) {
     start(settings, ScorerPool.of(scorer), ScoringMode.ON_STREAM_THREAD);
   }
 
-  private void start(RecognizerSettings settings, ScorerPool scorers, ScoringMode mode) {
+  private void start(TopologySettings settings, ScorerPool scorers, ScoringMode mode) {
     Properties p = new Properties();
     p.put("application.id", "recognizer-test");
     p.put("bootstrap.servers", "unused:9092");
@@ -154,7 +154,9 @@ class RecognitionTopologyWithFakeScorerTest {
                 settings,
                 scorers,
                 metrics,
-                mode,
+                ThreadSettings.from(
+                        Settings.defaults(List.of(RecognizerSettings.GROUP, InputBounds.GROUP)))
+                    .scoring(mode),
                 (topic, partition, offset, key, value, reason, why) -> {
                   refusals.add(topic + "@" + offset + " " + reason);
                   refusedValues.add(value);
@@ -573,8 +575,8 @@ class RecognitionTopologyWithFakeScorerTest {
     assertThat(r.getProcessingLatencyMs()).isEqualTo(12_000.0);
   }
 
-  private static RecognizerSettings settingsWith(Map<String, String> values, WindowConfig window) {
-    return RecognizerSettings.from(
+  private static TopologySettings settingsWith(Map<String, String> values, WindowConfig window) {
+    return TopologySettings.from(
             Settings.of(List.of(RecognizerSettings.GROUP, InputBounds.GROUP), values))
         .with(window, 16, Duration.ZERO);
   }

@@ -20,19 +20,20 @@ class RecognizerSettingsTest {
     RecognizerSettings s =
         RecognizerSettings.from(
             Settings.defaults(List.of(RecognizerSettings.GROUP, InputBounds.GROUP)));
-    assertThat(s.guarantee()).isEqualTo(RecognizerSettings.ProcessingGuarantee.EXACTLY_ONCE_V2);
-    assertThat(s.guarantee().streamsValue()).isEqualTo("exactly_once_v2");
-    assertThat(s.window().frames()).isEqualTo(8);
-    assertThat(s.window().spacing()).isEqualTo(WindowSpacing.FRAMES);
-    assertThat(s.devices()).containsExactly("cpu");
-    assertThat(s.preset()).isEqualTo("tiny");
-    assertThat(s.weights()).isEmpty();
-    assertThat(s.maxBatchDelay()).isEqualTo(Duration.ofMillis(20));
-    assertThat(s.producerLinger()).isEqualTo(Duration.ofMillis(100));
-    assertThat(s.fetchMaxWait()).isEqualTo(Duration.ofMillis(500));
-    assertThat(s.modelDtype()).isEqualTo(InferenceDtype.F32);
-    assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(30));
-    assertThat(s.stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.MEMORY);
+    assertThat(s.streams().guarantee())
+        .isEqualTo(RecognizerSettings.ProcessingGuarantee.EXACTLY_ONCE_V2);
+    assertThat(s.streams().guarantee().streamsValue()).isEqualTo("exactly_once_v2");
+    assertThat(s.topology().window().frames()).isEqualTo(8);
+    assertThat(s.topology().window().spacing()).isEqualTo(WindowSpacing.FRAMES);
+    assertThat(s.model().devices()).containsExactly("cpu");
+    assertThat(s.model().preset()).isEqualTo("tiny");
+    assertThat(s.model().weights()).isEmpty();
+    assertThat(s.topology().maxBatchDelay()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.streams().producerLinger()).isEqualTo(Duration.ofMillis(100));
+    assertThat(s.streams().fetchMaxWait()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.model().dtype()).isEqualTo(InferenceDtype.F32);
+    assertThat(s.streams().commitInterval()).isEqualTo(Duration.ofMillis(30));
+    assertThat(s.topology().stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.MEMORY);
   }
 
   @Test
@@ -42,8 +43,8 @@ class RecognizerSettingsTest {
             Settings.of(
                 List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
                 Map.of("recognizer.state.store", "rocksdb")));
-    assertThat(s.stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.ROCKSDB);
-    assertThat(s.stateStore().supplier("w").get().persistent()).isTrue();
+    assertThat(s.topology().stateStore()).isEqualTo(RecognizerSettings.StateStoreKind.ROCKSDB);
+    assertThat(s.topology().stateStore().supplier("w").get().persistent()).isTrue();
     assertThat(RecognizerSettings.StateStoreKind.MEMORY.supplier("w").get().persistent()).isFalse();
     assertThat(RecognizerSettings.StateStoreKind.MEMORY.supplier("w").name()).isEqualTo("w");
   }
@@ -55,7 +56,7 @@ class RecognizerSettingsTest {
             Settings.of(
                 List.of(RecognizerSettings.GROUP, InputBounds.GROUP),
                 Map.of("recognizer.model.dtype", "bf16")));
-    assertThat(s.modelDtype()).isEqualTo(InferenceDtype.BF16);
+    assertThat(s.model().dtype()).isEqualTo(InferenceDtype.BF16);
     assertThatThrownBy(
             () ->
                 RecognizerSettings.from(
@@ -76,8 +77,8 @@ class RecognizerSettingsTest {
                 Map.of(
                     "recognizer.producer.linger", "5ms",
                     "recognizer.consumer.fetch.max.wait", "20ms")));
-    assertThat(s.producerLinger()).isEqualTo(Duration.ofMillis(5));
-    assertThat(s.fetchMaxWait()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.streams().producerLinger()).isEqualTo(Duration.ofMillis(5));
+    assertThat(s.streams().fetchMaxWait()).isEqualTo(Duration.ofMillis(20));
   }
 
   @Test
@@ -102,8 +103,8 @@ class RecognizerSettingsTest {
                 "recognizer.window.stride", "125",
                 "recognizer.devices", "gpu:0,gpu:1"));
     RecognizerSettings r = RecognizerSettings.from(s);
-    assertThat(r.window().spacing()).isEqualTo(WindowSpacing.TIME);
-    assertThat(r.window().hop()).isEqualTo(500);
-    assertThat(r.devices()).containsExactly("gpu:0", "gpu:1");
+    assertThat(r.topology().window().spacing()).isEqualTo(WindowSpacing.TIME);
+    assertThat(r.topology().window().hop()).isEqualTo(500);
+    assertThat(r.model().devices()).containsExactly("gpu:0", "gpu:1");
   }
 }

@@ -147,9 +147,8 @@ public final class TrainerService implements RunningService {
                   settings,
                   new ClipModelGradientSource(model),
                   new TextTowerClassEmbeddings(model),
-                  dead,
-                  Optional.of(publisher),
-                  new TrainerStateStore(settings.stateDir()),
+                  new TrainingLoop.Outputs(
+                      dead, Optional.of(publisher), new TrainerStateStore(settings.stateDir())),
                   decode,
                   weights.map(p -> p.getFileName().toString())));
       return new TrainerService(settings, source, loop, opened.keep());

@@ -15,7 +15,8 @@ import io.openmede.trainer.averaging.WeightAverage;
 import io.openmede.trainer.checkpoint.CheckpointExistsException;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.eval.EvaluationResult;
-import io.openmede.trainer.eval.Evaluator;
+import io.openmede.trainer.eval.HeldOutClips;
+import io.openmede.trainer.eval.HeldOutEvaluation;
 import io.openmede.trainer.meta.MetaOptimizer;
 import io.openmede.trainer.meta.OpenMeDeOptimizer;
 import io.openmede.trainer.meta.PlainFineTuning;
@@ -30,6 +31,7 @@ import io.openmede.trainer.stream.ClipDecoder;
 import io.openmede.trainer.stream.ClipRejectedException;
 import io.openmede.trainer.stream.DeadLetterSink;
 import io.openmede.trainer.stream.DecodedClip;
+import io.openmede.trainer.stream.FeedbackRepeats;
 import io.openmede.trainer.stream.OffsetTracker;
 import io.openmede.trainer.stream.RawClipRecord;
 import io.openmede.trainer.stream.SupportQueryPair;
@@ -37,9 +39,7 @@ import io.openmede.trainer.stream.SupportQueryPairer;
 import io.openmede.trainer.stream.TrainingVocabulary;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,8 +64,6 @@ public final class TrainingLoop implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
-  private static final int MAX_REMEMBERED_FEEDBACK = 100_000;
-
   private final TrainerSettings settings;
   private final TrainableModel model;
   private final ClassEmbeddingProvider classes;
@@ -76,18 +74,9 @@ public final class TrainingLoop implements AutoCloseable {
   private final TrainingVocabulary vocabulary;
   private final ClipDecoder decoder;
   private final SupportQueryPairer<DecodedClip> pairer;
-  private final List<DecodedClip> heldOut = new ArrayList<>();
-  // feedback clips held out, by clip id: a repeated correction of a window replaces its clip
-  private final Map<String, DecodedClip> feedbackHeldOut = new LinkedHashMap<>();
-  // clip id → label of feedback clips trained on in this run: a repeat with the same label is not
-  // trained on again; a changed label (a correction of the correction) is
-  private final Map<String, String> feedbackTrained =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > MAX_REMEMBERED_FEEDBACK;
-        }
-      };
+  private final HeldOutClips heldOut;
+  private final HeldOutEvaluation evaluation;
+  private final FeedbackRepeats feedbackRepeats = new FeedbackRepeats();
   private final Optional<String> initialParent;
   private OffsetTracker offsets;
   private MetaOptimizer optimizer;
@@ -96,7 +85,6 @@ public final class TrainingLoop implements AutoCloseable {
   private long clips;
   private long deadLettered;
   private long feedbackClips;
-  private long feedbackRepeats;
   private Optional<String> lastCheckpoint = Optional.empty();
   private UpdateReport lastReport;
   private UpdateListener listener = (u, ids, report) -> {};
@@ -118,6 +106,19 @@ public final class TrainingLoop implements AutoCloseable {
   }
 
   /**
+   * Where the loop's products go.
+   *
+   * @param deadLetters refused records
+   * @param publisher averaged (or plain) checkpoints at each cycle's end; empty: none published
+   * @param stateStore the loop's own state (θ, AdamW, average, counters, offsets), saved every K
+   *     updates and loaded by {@link #start()}
+   */
+  public record Outputs(
+      DeadLetterSink deadLetters,
+      Optional<CheckpointPublisher> publisher,
+      TrainerStateStore stateStore) {}
+
+  /**
    * @param valueDecoder bytes to clip; throws a RuntimeException (e.g. {@code BadRecordException})
    *     for a malformed record
    * @param initialParent the version of the starting weights, if known
@@ -126,23 +127,24 @@ public final class TrainingLoop implements AutoCloseable {
       TrainerSettings settings,
       TrainableModel model,
       ClassEmbeddingProvider classes,
-      DeadLetterSink deadLetters,
-      Optional<CheckpointPublisher> publisher,
-      TrainerStateStore stateStore,
+      Outputs outputs,
       Function<RawClipRecord, LabeledClip> valueDecoder,
       Optional<String> initialParent) {
     this.settings = settings;
     this.model = model;
     this.classes = classes;
-    this.deadLetters = deadLetters;
-    this.publisher = publisher;
-    this.stateStore = stateStore;
+    this.deadLetters = outputs.deadLetters();
+    this.publisher = outputs.publisher();
+    this.stateStore = outputs.stateStore();
+    this.heldOut = new HeldOutClips(settings.heldOutClips());
     this.valueDecoder = valueDecoder;
     this.initialParent = initialParent;
     this.vocabulary =
         settings.vocabulary().isEmpty()
             ? TrainingVocabulary.open(List.of(), settings.maxLabels())
             : TrainingVocabulary.fixed(settings.vocabulary());
+    this.evaluation =
+        new HeldOutEvaluation(model, classes, vocabulary, settings.optimizer().batchSize());
     this.decoder =
         new ClipDecoder(
             settings.frames(),
@@ -233,72 +235,72 @@ public final class TrainingLoop implements AutoCloseable {
     return (long) settings.snapshotInterval() * settings.cycleSnapshots();
   }
 
-  /** Handles the next record of the stream. */
+  /**
+   * Handles the next record of the stream: decodes it (or dead-letters it), holds it out for
+   * evaluation or trains on it, as its split says.
+   */
   public void accept(RawClipRecord r) throws IOException {
     if (optimizer == null) {
       throw new IllegalStateException("call start() before accept()");
     }
+    Optional<DecodedClip> decoded = decode(r);
+    if (decoded.isEmpty()) {
+      return;
+    }
+    DecodedClip clip = decoded.get();
+    boolean feedback = Identifiers.isFeedbackClip(clip.clipId());
+    if (feedback) {
+      feedbackClips++;
+    }
+    if (!ClipDecoder.TRAIN_SPLIT.equals(clip.split())) {
+      holdOut(r, clip);
+    } else if (feedback && feedbackRepeats.repeat(clip)) {
+      LOG.info(
+          "feedback clip {} seen before with the same label: not trained again", clip.clipId());
+      offsets.handled(r.partition(), r.offset());
+    } else {
+      trainOn(r, clip, feedback ? settings.feedbackOversample() : 1);
+    }
+  }
+
+  /** The clip of {@code r}, or empty when it was refused (and dead-lettered). */
+  private Optional<DecodedClip> decode(RawClipRecord r) {
     if (r.value() == null) {
       refuse(
           r,
           "record has no value (null); expected a LabeledClip",
           "java.lang.IllegalArgumentException");
-      return;
+      return Optional.empty();
     }
     LabeledClip value;
     try {
       value = valueDecoder.apply(r);
     } catch (RuntimeException e) {
       refuse(r, "malformed record: " + e.getMessage(), e.getClass().getName());
-      return;
+      return Optional.empty();
     }
-    DecodedClip clip;
     try {
-      clip = decoder.decode(value);
+      return Optional.of(decoder.decode(value));
     } catch (ClipRejectedException e) {
       refuse(r, e.getMessage(), e.getClass().getName());
-      return;
     } catch (RuntimeException e) {
       refuse(r, "clip could not be decoded: " + e, e.getClass().getName());
-      return;
     }
-    boolean feedback = Identifiers.isFeedbackClip(clip.clipId());
-    if (feedback) {
-      feedbackClips++;
-    }
-    if (!ClipDecoder.TRAIN_SPLIT.equals(clip.split())) {
-      Optional<String> conflict = videoConflict(clip);
-      if (conflict.isPresent()) {
-        refuse(r, conflict.get(), ClipRejectedException.class.getName());
-        return;
-      }
-    }
-    if (Identifiers.FEEDBACK_EVAL_SPLIT.equals(clip.split())) {
-      if (feedbackHeldOut.containsKey(clip.clipId())
-          || feedbackHeldOut.size() < settings.heldOutClips()) {
-        feedbackHeldOut.put(clip.clipId(), clip);
-      }
+    return Optional.empty();
+  }
+
+  /** Keeps a clip of a held-out split for evaluation, or refuses it ({@link HeldOutClips}). */
+  private void holdOut(RawClipRecord r, DecodedClip clip) {
+    Optional<String> conflict = heldOut.offer(clip);
+    if (conflict.isPresent()) {
+      refuse(r, conflict.get(), ClipRejectedException.class.getName());
+    } else {
       offsets.handled(r.partition(), r.offset());
-      return;
     }
-    if (!ClipDecoder.TRAIN_SPLIT.equals(clip.split())) {
-      if (heldOut.size() < settings.heldOutClips()) {
-        heldOut.add(clip);
-      }
-      offsets.handled(r.partition(), r.offset());
-      return;
-    }
-    int copies = 1;
-    if (feedback) {
-      if (clip.label().equals(feedbackTrained.put(clip.clipId(), clip.label()))) {
-        feedbackRepeats++;
-        LOG.info(
-            "feedback clip {} seen before with the same label: not trained again", clip.clipId());
-        offsets.handled(r.partition(), r.offset());
-        return;
-      }
-      copies = settings.feedbackOversample();
-    }
+  }
+
+  /** Offers {@code copies} of a training clip to the pairer, training whenever tasks are full. */
+  private void trainOn(RawClipRecord r, DecodedClip clip, int copies) throws IOException {
     offsets.waiting(r.partition(), r.offset());
     for (int i = 0; i < copies; i++) {
       Optional<List<SupportQueryPair<DecodedClip>>> tasks = pairer.offer(clip);
@@ -310,35 +312,6 @@ public final class TrainingLoop implements AutoCloseable {
         }
       }
     }
-  }
-
-  /**
-   * Why a held-out clip cannot join the views of its video: another held-out clip (not one it
-   * replaces) has its video id with another label, and evaluation averages a video's views under
-   * one label.
-   */
-  private Optional<String> videoConflict(DecodedClip clip) {
-    Collection<DecodedClip> held =
-        Identifiers.FEEDBACK_EVAL_SPLIT.equals(clip.split()) ? feedbackHeldOut.values() : heldOut;
-    for (DecodedClip h : held) {
-      if (h.videoId().equals(clip.videoId())
-          && !h.clipId().equals(clip.clipId())
-          && !h.label().equals(clip.label())) {
-        return Optional.of(
-            "held-out clip "
-                + clip.clipId()
-                + " of video "
-                + clip.videoId()
-                + " is labelled '"
-                + clip.label()
-                + "', but clip "
-                + h.clipId()
-                + " of the same video is labelled '"
-                + h.label()
-                + "'; the views of one video must share its label");
-      }
-    }
-    return Optional.empty();
   }
 
   private void refuse(RawClipRecord r, String reason, String errorClass) {
@@ -391,13 +364,13 @@ public final class TrainingLoop implements AutoCloseable {
     String suffix = averaged ? "-" + settings.method().summaryName() : "";
     String version = String.format("%s-u%09d%s", settings.modelName(), updates, suffix);
     Map<String, Double> metrics = new LinkedHashMap<>();
-    if (settings.evaluate() && !heldOut.isEmpty()) {
+    if (settings.evaluate() && !heldOut.stream().isEmpty()) {
       metrics.putAll(evaluate(Optional.empty()).metrics("eval"));
       if (averaged) {
         metrics.putAll(evaluate(Optional.of(weights)).metrics(averagePrefix()));
       }
     }
-    if (settings.evaluate() && !feedbackHeldOut.isEmpty()) {
+    if (settings.evaluate() && !heldOut.feedback().isEmpty()) {
       metrics.putAll(evaluateFeedback(Optional.empty()).metrics("eval.feedback"));
       if (averaged) {
         metrics.putAll(
@@ -417,7 +390,13 @@ public final class TrainingLoop implements AutoCloseable {
           .get()
           .publish(
               version,
-              file -> withParameters(weights, () -> model.saveWeights(file)),
+              file ->
+                  model.withParameters(
+                      weights,
+                      () -> {
+                        model.saveWeights(file);
+                        return null;
+                      }),
               parent,
               summary(),
               metrics);
@@ -429,31 +408,13 @@ public final class TrainingLoop implements AutoCloseable {
     lastCheckpoint = Optional.of(version);
   }
 
-  /** Something to run while the live parameters hold other values. */
-  @FunctionalInterface
-  private interface IoAction {
-    void run() throws IOException;
-  }
-
-  private void withParameters(ParameterSet values, IoAction action) throws IOException {
-    ParameterSet live = model.parameters();
-    try (ParameterSet saved = live.copy()) {
-      live.setFrom(values);
-      try {
-        action.run();
-      } finally {
-        live.setFrom(saved);
-      }
-    }
-  }
-
   private String averagePrefix() {
     return settings.method() == TrainingMethod.OPEN_MEDE ? "eval.gwa" : "eval.avg";
   }
 
   /** Evaluates θ (empty) or the given weights on the held-out clips. */
   public EvaluationResult evaluate(Optional<ParameterSet> weights) throws IOException {
-    return evaluate(weights, heldOut);
+    return evaluation.evaluate(weights, heldOut.stream());
   }
 
   /**
@@ -461,32 +422,7 @@ public final class TrainingLoop implements AutoCloseable {
    * feedback-eval}), ranked over the training vocabulary and their labels.
    */
   public EvaluationResult evaluateFeedback(Optional<ParameterSet> weights) throws IOException {
-    return evaluate(weights, List.copyOf(feedbackHeldOut.values()));
-  }
-
-  private EvaluationResult evaluate(Optional<ParameterSet> weights, List<DecodedClip> clips)
-      throws IOException {
-    LinkedHashSet<String> labels = new LinkedHashSet<>(vocabulary.labels());
-    clips.forEach(c -> labels.add(c.label()));
-    ClassEmbeddings cls = classes.embed(List.copyOf(labels));
-    EvaluationResult[] out = new EvaluationResult[1];
-    IoAction run =
-        () ->
-            out[0] =
-                Evaluator.evaluate(
-                    model::embedVideos,
-                    clips,
-                    cls,
-                    vocabulary.labels(),
-                    model.logitScale(),
-                    model.resolution(),
-                    settings.optimizer().batchSize());
-    if (weights.isPresent()) {
-      withParameters(weights.get(), run);
-    } else {
-      run.run();
-    }
-    return out[0];
+    return evaluation.evaluate(weights, heldOut.feedback());
   }
 
   private TrainingSummary summary() {
@@ -563,12 +499,12 @@ public final class TrainingLoop implements AutoCloseable {
 
   /** Held-out clips kept for evaluation. */
   public List<DecodedClip> heldOut() {
-    return List.copyOf(heldOut);
+    return heldOut.stream();
   }
 
   /** Held-out feedback clips kept for evaluation, one per window. */
   public List<DecodedClip> feedbackHeldOut() {
-    return List.copyOf(feedbackHeldOut.values());
+    return heldOut.feedback();
   }
 
   /** Feedback clips (clip id {@code feedback:...}) read in this run, held out or not. */
@@ -578,7 +514,7 @@ public final class TrainingLoop implements AutoCloseable {
 
   /** Feedback training clips not trained again because they repeated a window and its label. */
   public long feedbackRepeats() {
-    return feedbackRepeats;
+    return feedbackRepeats.repeats();
   }
 
   /** Snapshot position in the current averaging cycle, as "t/R". */

@@ -52,15 +52,16 @@ class TrainerMetricsTest {
                 settings,
                 new ClipModelGradientSource(model),
                 new TextTowerClassEmbeddings(model),
-                dead::add,
-                Optional.of(
-                    new CheckpointPublisher(
-                        new DirectoryCheckpointStore(temp.resolve("ckpt")),
-                        announced::add,
-                        "openmede-tiny",
-                        "tiny",
-                        Optional.empty())),
-                new TrainerStateStore(temp.resolve("state")),
+                new TrainingLoop.Outputs(
+                    dead::add,
+                    Optional.of(
+                        new CheckpointPublisher(
+                            new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                            announced::add,
+                            "openmede-tiny",
+                            "tiny",
+                            Optional.empty())),
+                    new TrainerStateStore(temp.resolve("state"))),
                 AVRO,
                 Optional.empty())) {
       loop.start();
@@ -136,9 +137,8 @@ class TrainerMetricsTest {
         settings,
         new ClipModelGradientSource(model),
         new TextTowerClassEmbeddings(model),
-        r -> {},
-        Optional.empty(),
-        new TrainerStateStore(settings.stateDir()),
+        new TrainingLoop.Outputs(
+            r -> {}, Optional.empty(), new TrainerStateStore(settings.stateDir())),
         AVRO,
         Optional.empty());
   }

@@ -77,11 +77,12 @@ class TrainingLoopTest {
               settings,
               source,
               new TextTowerClassEmbeddings(model),
-              dead::add,
-              Optional.of(
-                  new CheckpointPublisher(
-                      store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
-              new TrainerStateStore(temp.resolve("state")),
+              new TrainingLoop.Outputs(
+                  dead::add,
+                  Optional.of(
+                      new CheckpointPublisher(
+                          store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
+                  new TrainerStateStore(temp.resolve("state"))),
               AVRO,
               Optional.empty())) {
         assertThat(loop.start()).isEmpty();
@@ -169,11 +170,12 @@ class TrainingLoopTest {
               settings,
               new ClipModelGradientSource(model),
               new TextTowerClassEmbeddings(model),
-              dead::add,
-              Optional.of(
-                  new CheckpointPublisher(
-                      store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
-              new TrainerStateStore(temp.resolve("state")),
+              new TrainingLoop.Outputs(
+                  dead::add,
+                  Optional.of(
+                      new CheckpointPublisher(
+                          store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
+                  new TrainerStateStore(temp.resolve("state"))),
               AVRO,
               Optional.empty())) {
         loop.setUpdateListener((u, ids, report) -> updates.add(ids));
@@ -237,15 +239,16 @@ class TrainingLoopTest {
               settings,
               new ClipModelGradientSource(model),
               new TextTowerClassEmbeddings(model),
-              dead::add,
-              Optional.of(
-                  new CheckpointPublisher(
-                      new DirectoryCheckpointStore(temp.resolve("ckpt")),
-                      announced::add,
-                      "openmede-tiny",
-                      "tiny",
-                      Optional.empty())),
-              new TrainerStateStore(temp.resolve("state")),
+              new TrainingLoop.Outputs(
+                  dead::add,
+                  Optional.of(
+                      new CheckpointPublisher(
+                          new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                          announced::add,
+                          "openmede-tiny",
+                          "tiny",
+                          Optional.empty())),
+                  new TrainerStateStore(temp.resolve("state"))),
               AVRO,
               Optional.empty())) {
         loop.start();

@@ -115,6 +115,7 @@ public final class ClusterCampaign {
                 Settings.defaults(
                     List.of(
                         RecognizerSettings.GROUP, io.openmede.schemas.values.InputBounds.GROUP)))
+            .topology()
             .window();
     try (Stack stack = Stack.startPlatform(stackOptions, out)) {
       stack.startServices(launcher, out);

@@ -23,8 +23,8 @@ final class BadCheckpoints {
   static FaultGroup group(FaultRig rig) throws Exception {
     String checkpoints = rig.cluster.topics().checkpoints().name();
     RecordSender send = rig.sender;
-    String model = rig.settings.modelName();
-    Path root = rig.settings.checkpointRoots().get(0);
+    String model = rig.settings.checkpoints().modelName();
+    Path root = rig.settings.checkpoints().roots().get(0);
     Path outside = rig.scratchDirectory("openmede-faults-outside").resolve("outside.safetensors");
     Files.write(outside, new byte[4096]);
     Path inside = root.resolve("inside.safetensors");

@@ -65,7 +65,9 @@ final class FaultReport {
     long lastNew = t0;
     while (System.nanoTime() < end) {
       if (FaultAccounting.account(
-              ledger.expected(rig.settings.window()), ledger.recognizedWindows(), Set.of())
+              ledger.expected(rig.settings.topology().window()),
+              ledger.recognizedWindows(),
+              Set.of())
           .lost()
           .isEmpty()) {
         break;

@@ -73,10 +73,13 @@ final class FaultRig implements AutoCloseable {
     settings = RecognizerSettings.from(s);
     cluster = Cluster.from(s);
     cluster.ensureTopics();
-    sender = new RecordSender(cluster, settings.preset(), trainerKey);
+    sender = new RecordSender(cluster, settings.model().preset(), trainerKey);
     templates =
         SyntheticFrameBatches.generate(
-            FrameSources.STREAM_PREFIX, options.streams(), 16, settings.window().frames());
+            FrameSources.STREAM_PREFIX,
+            options.streams(),
+            16,
+            settings.topology().window().frames());
   }
 
   /** Starts the broker, makes the topics and publishes the vocabulary. */
@@ -113,7 +116,7 @@ final class FaultRig implements AutoCloseable {
   /** Starts the cameras and the ingest process. */
   void startSources() throws Exception {
     sources = new FrameSources(options, work, cluster, templates, ledger, metrics, progress);
-    sources.start(settings.window().frames());
+    sources.start(settings.topology().window().frames());
   }
 
   /** A new temporary directory outside the work directory, deleted with its files at the end. */

@@ -43,7 +43,7 @@ record WindowReport(Outcome outcome, int deadLettered) {
     }
     Outcome o =
         FaultAccounting.account(
-            ledger.expected(rig.settings.window()), ledger.recognizedWindows(), dead);
+            ledger.expected(rig.settings.topology().window()), ledger.recognizedWindows(), dead);
     progress.line(
         "%d windows expected from the frame batches the broker acknowledged (%d sends failed)%s;"
             + " %d recognized, %d recognitions read in all (%d unreadable), %d of windows not"
@@ -92,7 +92,7 @@ record WindowReport(Outcome outcome, int deadLettered) {
       int reused = 0;
       for (Set<Long> run : e.getValue()) {
         List<WindowKey> windows =
-            FaultAccounting.expectedWindows(e.getKey(), run, rig.settings.window());
+            FaultAccounting.expectedWindows(e.getKey(), run, rig.settings.topology().window());
         for (WindowKey k : windows) {
           if (earlier.contains(k)) {
             reused++;

@@ -10,9 +10,9 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.score.ClipScorer;
 import io.openmede.recognizer.score.ModelClipScorer;
 import io.openmede.recognizer.score.ScoredBatch;
-import io.openmede.recognizer.score.ThreadPriorities;
 import io.openmede.recognizer.swap.ClipModelLoader;
 import io.openmede.recognizer.swap.ModelSlot;
+import io.openmede.recognizer.threads.ThreadPriorities;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
 import io.openmede.recognizer.vocabulary.VocabularyClass;
 import io.openmede.recognizer.vocabulary.VocabularySnapshot;
@@ -72,7 +72,8 @@ final class BareScorer implements AutoCloseable {
         windows.add(new ClipWindow(b.getStreamId(), 0, 0, 0, 0, 0, FrameBatchCheck.frames(b)));
       }
     }
-    slot = new ModelSlot<>(ClipModelLoader.inferringIn(servingModel(rs), rs.modelDtype()), "bare");
+    slot =
+        new ModelSlot<>(ClipModelLoader.inferringIn(servingModel(rs), rs.model().dtype()), "bare");
     scorer = new ModelClipScorer(slot, cache);
     for (int i = 0; i < WARM_UP_PASSES; i++) {
       prepareAll(); // untimed (JIT)
@@ -88,10 +89,13 @@ final class BareScorer implements AutoCloseable {
   /** The topology's initial model: its weights, or the preset's default ones, or random. */
   static ClipModel servingModel(RecognizerSettings rs) throws IOException {
     Optional<Path> weights =
-        rs.weights().isPresent() ? rs.weights() : DefaultWeights.defaultFor(rs.preset());
+        rs.model().weights().isPresent()
+            ? rs.model().weights()
+            : DefaultWeights.defaultFor(rs.model().preset());
     return weights.isPresent()
         ? ClipModel.load(weights.get(), ComputeDevice.CPU)
-        : ClipModel.random(ClipConfig.preset(rs.preset()), rs.seed(), ComputeDevice.CPU);
+        : ClipModel.random(
+            ClipConfig.preset(rs.model().preset()), rs.model().seed(), ComputeDevice.CPU);
   }
 
   private void prepareAll() {

@@ -159,7 +159,7 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Gives the broker's threads nice value {@code nice}; how many were changed. */
   int lowerPriority(int nice) {
-    return io.openmede.recognizer.score.ThreadPriorities.lowerProcess(process.pid(), nice);
+    return io.openmede.recognizer.threads.ThreadPriorities.lowerProcess(process.pid(), nice);
   }
 
   public String bootstrapServers() {

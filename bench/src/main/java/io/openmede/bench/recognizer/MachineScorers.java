@@ -1,6 +1,6 @@
 package io.openmede.bench.recognizer;
 
-import io.openmede.recognizer.score.ThreadPriorities;
+import io.openmede.recognizer.threads.ThreadPriorities;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -1,7 +1,7 @@
 package io.openmede.bench.recognizer;
 
 import io.openmede.recognizer.RecognizerService;
-import io.openmede.recognizer.score.ThreadPriorities;
+import io.openmede.recognizer.threads.ThreadPriorities;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import java.io.PrintStream;
 import java.nio.file.Path;

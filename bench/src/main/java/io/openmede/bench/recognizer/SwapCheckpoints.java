@@ -33,7 +33,8 @@ final class SwapCheckpoints {
         }
         Path weights = workDir.resolve("bench-ckpt-" + k + ".safetensors");
         m.saveSafetensors(weights);
-        announcements.add(announcement(rs.modelName(), "bench-ckpt-" + k, k, weights));
+        announcements.add(
+            announcement(rs.checkpoints().modelName(), "bench-ckpt-" + k, k, weights));
       }
     }
     return announcements;

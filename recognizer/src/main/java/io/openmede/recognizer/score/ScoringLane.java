@@ -1,6 +1,7 @@
 package io.openmede.recognizer.score;
 
 import io.openmede.model.TorchThreads;
+import io.openmede.recognizer.threads.ThreadPriorities;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;

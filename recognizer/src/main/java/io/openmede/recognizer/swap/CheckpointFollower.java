@@ -2,7 +2,7 @@ package io.openmede.recognizer.swap;
 
 import io.openmede.platform.health.Health;
 import io.openmede.platform.service.ConsumerThread;
-import io.openmede.recognizer.score.ThreadPriorities;
+import io.openmede.recognizer.threads.ThreadPriorities;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.topic.RefusedRecords;
 import java.time.Duration;

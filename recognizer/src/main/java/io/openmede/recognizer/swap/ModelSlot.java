@@ -1,6 +1,6 @@
 package io.openmede.recognizer.swap;
 
-import io.openmede.recognizer.score.ThreadPriorities;
+import io.openmede.recognizer.threads.ThreadPriorities;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;

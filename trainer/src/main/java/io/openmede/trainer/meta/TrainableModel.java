@@ -1,6 +1,7 @@
 package io.openmede.trainer.meta;
 
 import io.openmede.model.VideoBatch;
+import io.openmede.model.train.ParameterSet;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -21,4 +22,26 @@ public interface TrainableModel extends GradientSource {
 
   /** The logit scale (CLIP's learned temperature) at the live parameters. */
   double logitScale();
+
+  /** Something to run while the live parameters hold other values. */
+  @FunctionalInterface
+  interface WithParameters<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} with the live parameters set to {@code values}, then puts the live values
+   * back, also when {@code action} throws.
+   */
+  default <T> T withParameters(ParameterSet values, WithParameters<T> action) throws IOException {
+    ParameterSet live = parameters();
+    try (ParameterSet saved = live.copy()) {
+      live.setFrom(values);
+      try {
+        return action.run();
+      } finally {
+        live.setFrom(saved);
+      }
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package io.openmede.recognizer.score;
+package io.openmede.recognizer.threads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.openmede.recognizer.score;
+package io.openmede.recognizer.threads;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -78,7 +78,7 @@ public final class ThreadPriorities {
   private ThreadPriorities() {}
 
   /** The calling thread's Linux thread id, if this is Linux with {@code /proc}. */
-  static OptionalInt currentThreadId() {
+  public static OptionalInt currentThreadId() {
     try {
       return OptionalInt.of(
           Integer.parseInt(

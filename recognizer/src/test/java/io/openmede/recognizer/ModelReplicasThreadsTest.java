@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openmede.model.TorchThreads;
 import org.junit.jupiter.api.Test;
 
-class RecognizerServiceModelThreadsTest {
+class ModelReplicasThreadsTest {
 
   private static final String PROPERTY = "ai.djl.pytorch.num_threads";
 
@@ -15,17 +15,17 @@ class RecognizerServiceModelThreadsTest {
     String savedInterop = System.getProperty("ai.djl.pytorch.num_interop_threads");
     try {
       System.clearProperty(PROPERTY);
-      RecognizerService.applyModelThreads(0);
+      ModelReplicas.applyModelThreads(0);
       assertThat(System.getProperty(PROPERTY)).as("0 keeps DJL's default").isNull();
       assertThat(TorchThreads.singleThreaded()).isFalse();
 
-      RecognizerService.applyModelThreads(1);
+      ModelReplicas.applyModelThreads(1);
       assertThat(System.getProperty(PROPERTY)).isEqualTo("1");
       assertThat(TorchThreads.singleThreaded())
           .as("one intra-op thread: scoring threads may get a CPU of their own")
           .isTrue();
 
-      RecognizerService.applyModelThreads(4);
+      ModelReplicas.applyModelThreads(4);
       assertThat(System.getProperty(PROPERTY))
           .as("a value set before (a JVM option) is kept")
           .isEqualTo("1");
