@@ -4,7 +4,6 @@ import io.openmede.bench.recognizer.ControlRecords;
 import io.openmede.bench.recognizer.SyntheticFrameBatches;
 import io.openmede.platform.signing.KeyFiles;
 import io.openmede.recognizer.RecognizerSettings;
-import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.ConnectionSettings;
@@ -69,7 +68,7 @@ final class FaultRig implements AutoCloseable {
     base.put(RecognizerSettings.TRUSTED_KEYS.name(), keys.resolve("trainer.pub").toString());
     base.put(RecognizerSettings.MODEL_THREADS.name(), "1");
     base.put(RecognizerSettings.THREADS_OWN_CPU.name(), "false");
-    Settings s = Settings.of(RecognizerProcess.groups(), base);
+    Settings s = Settings.of(RecognizerSettings.SERVICE_GROUPS, base);
     settings = RecognizerSettings.from(s);
     cluster = Cluster.from(s);
     cluster.ensureTopics();

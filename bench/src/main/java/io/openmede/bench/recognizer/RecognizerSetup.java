@@ -1,7 +1,6 @@
 package io.openmede.bench.recognizer;
 
 import io.openmede.recognizer.RecognizerSettings;
-import io.openmede.recognizer.process.RecognizerProcess;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.ConnectionSettings;
@@ -39,7 +38,7 @@ record RecognizerSetup(
     String prefix = "bench-" + Long.toString(System.currentTimeMillis(), 36);
     Settings settings =
         Settings.of(
-            RecognizerProcess.groups(),
+            RecognizerSettings.SERVICE_GROUPS,
             settingValues(options, prefix, bootstrap, registryUrl, workDir));
     RecognizerSettings rs = RecognizerSettings.from(settings);
     Cluster cluster = Cluster.from(settings);

@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -112,6 +113,29 @@ public final class DemoRun implements AutoCloseable {
 
   private void startAll(Options o, Settings settings) throws Exception {
     long t0 = System.nanoTime();
+    Cluster cluster = startBroker(o, t0);
+    LiveState state = new LiveState();
+    List<PrometheusRegistry> metrics = new CopyOnWriteArrayList<>();
+    startPage(o, settings, cluster, state, metrics);
+    startServices(o, settings, cluster, metrics);
+    SyntheticWorld world = new SyntheticWorld(WorldSettings.defaults().withSeed(o.seed()));
+    IngestMetrics ingestMetrics = new IngestMetrics();
+    startStreams(o, cluster, world, ingestMetrics);
+    if (o.trainer()) {
+      startTrainer(o, settings, cluster, world, ingestMetrics, state);
+    }
+    RecognitionPrinter printer = new RecognitionPrinter(cluster, out);
+    printer.start();
+    open.add(printer);
+    step(
+        String.format(
+            "running (%.1f s to start). Ctrl-C stops everything. In another terminal:"
+                + " ./openmede vocab add \"%s\"",
+            (System.nanoTime() - t0) / 1e9, Action.novel().get(0).label()));
+  }
+
+  /** The embedded broker and registry, and the project's topics on them. */
+  private Cluster startBroker(Options o, long t0) throws Exception {
     Files.createDirectories(o.dataDir());
     step(
         "starting the embedded Kafka broker and schema registry in "
@@ -129,41 +153,37 @@ public final class DemoRun implements AutoCloseable {
         String.format(
             "broker ready at %s, registry at %s (%.1f s)",
             bootstrapServers, registryUrl, (System.nanoTime() - t0) / 1e9));
-
     Cluster cluster = Cluster.local(bootstrapServers, registryUrl);
     List<String> created = cluster.ensureTopics();
     if (!created.isEmpty()) {
       step("created topics " + String.join(", ", created));
     }
+    return cluster;
+  }
 
-    LiveState state = new LiveState();
+  /** The live page with its writers and feed; the base vocabulary on the first run. */
+  private void startPage(
+      Options o,
+      Settings settings,
+      Cluster cluster,
+      LiveState state,
+      List<PrometheusRegistry> metrics)
+      throws Exception {
     VocabularyWriter vocabulary =
-        new VocabularyWriter(
-            cluster.clientConfig(), cluster.topics().vocabulary(), "openmede-live-page-vocabulary");
-    open.add(vocabulary);
-    RulesWriter rulesWriter = new RulesWriter(cluster.clientConfig(), cluster.topics().rules());
-    open.add(rulesWriter);
+        open.add(
+            new VocabularyWriter(
+                cluster.clientConfig(),
+                cluster.topics().vocabulary(),
+                "openmede-live-page-vocabulary"));
+    RulesWriter rulesWriter =
+        open.add(new RulesWriter(cluster.clientConfig(), cluster.topics().rules()));
     FeedbackWriter feedbackWriter =
-        new FeedbackWriter(
-            cluster.clientConfig(), cluster.topics().feedback(), "openmede-live-page-feedback");
-    open.add(feedbackWriter);
-    Path seeded = o.dataDir().resolve("vocabulary-seeded");
-    if (!Files.exists(seeded)) {
-      for (Action a : Action.base()) {
-        vocabulary.add(a.label(), List.of());
-      }
-      Files.writeString(
-          seeded, "the base actions were published once; vocab add/remove changes them\n");
-      step(
-          "vocabulary: the "
-              + Action.base().size()
-              + " base actions of the synthetic world"
-              + " (novel ones, e.g. \""
-              + Action.novel().get(0).label()
-              + "\", are yours to add)");
-    }
-
-    List<PrometheusRegistry> metrics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        open.add(
+            new FeedbackWriter(
+                cluster.clientConfig(),
+                cluster.topics().feedback(),
+                "openmede-live-page-feedback"));
+    seedVocabulary(o, vocabulary);
     LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     feed.start();
     open.add(feed);
@@ -179,70 +199,93 @@ public final class DemoRun implements AutoCloseable {
     open.add(page);
     pageUrl = page.url();
     step("live page at " + pageUrl);
+  }
 
+  private void seedVocabulary(Options o, VocabularyWriter vocabulary) throws Exception {
+    Path seeded = o.dataDir().resolve("vocabulary-seeded");
+    if (Files.exists(seeded)) {
+      return;
+    }
+    for (Action a : Action.base()) {
+      vocabulary.add(a.label(), List.of());
+    }
+    Files.writeString(
+        seeded, "the base actions were published once; vocab add/remove changes them\n");
+    step(
+        "vocabulary: the "
+            + Action.base().size()
+            + " base actions of the synthetic world"
+            + " (novel ones, e.g. \""
+            + Action.novel().get(0).label()
+            + "\", are yours to add)");
+  }
+
+  /** The recognizer, the events service (with the demo's rule) and the labeler. */
+  private void startServices(
+      Options o, Settings settings, Cluster cluster, List<PrometheusRegistry> metrics)
+      throws Exception {
     if (!DefaultWeights.available()) {
       step(
           "no pretrained tiny weights are bundled in this build: the model starts from random weights");
     }
-
+    Map<String, Object> quickFailover =
+        Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500);
     step("starting the recognizer (tiny CLIP video learner, exactly-once)");
-    RecognizerSettings rs = RecognizerSettings.from(settings);
     RecognizerService recognizer =
-        RecognizerService.start(
-            cluster,
-            rs,
-            Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
-    open.add(recognizer);
+        open.add(
+            RecognizerService.start(cluster, RecognizerSettings.from(settings), quickFailover));
     metrics.add(recognizer.metrics().registry());
     health.include(recognizer.health());
 
     step("starting the events service (alert rules -> events, exactly-once)");
     EventsService events =
-        EventsService.start(
-            cluster,
-            EventsSettings.from(settings),
-            Map.of("consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1500));
-    open.add(events);
+        open.add(EventsService.start(cluster, EventsSettings.from(settings), quickFailover));
     metrics.add(events.metrics().registry());
     health.include(events.health());
-    Path rulesSeeded = o.dataDir().resolve("rules-seeded");
-    if (!Files.exists(rulesSeeded)) {
-      AlertRule rule =
-          AlertRule.newBuilder()
-              .setName(DEMO_RULE)
-              .setLabel(Action.SPINNING_IN_A_CIRCLE.label())
-              .setMinProbability(0.8)
-              .setMinWindows(2)
-              .setCooldownMs(5_000)
-              .setUpdatedAt(java.time.Instant.now())
-              .build();
-      try (KafkaProducer<String, AlertRule> p =
-          new KafkaProducer<>(
-              cluster.producerConfig("openmede-demo-rules"),
-              new org.apache.kafka.common.serialization.StringSerializer(),
-              cluster.topics().rules().valueSerde().serializer())) {
-        p.send(new ProducerRecord<>(cluster.topics().rules().name(), DEMO_RULE, rule)).get();
-      }
-      Files.writeString(
-          rulesSeeded, "the demo's alert rule was published once; openmede alert changes it\n");
-      step(
-          "alert rule "
-              + DEMO_RULE
-              + ": \""
-              + rule.getLabel()
-              + "\" at p >= 0.8 for 2 windows opens an event (openmede alert add/remove/list)");
-    }
+    seedRule(o, cluster);
 
     step("starting the labeler (feedback -> labeled clips of the window's frames)");
-    LabelerService labeler = LabelerService.start(cluster, LabelerSettings.from(settings));
-    open.add(labeler);
+    LabelerService labeler =
+        open.add(LabelerService.start(cluster, LabelerSettings.from(settings)));
     metrics.add(labeler.registry());
     health.include(labeler.health());
+  }
 
-    IngestMetrics ingestMetrics = new IngestMetrics();
-    FrameStreams streams = new FrameStreams(cluster, ingestMetrics);
-    open.add(streams);
-    SyntheticWorld world = new SyntheticWorld(WorldSettings.defaults().withSeed(o.seed()));
+  private void seedRule(Options o, Cluster cluster) throws Exception {
+    Path rulesSeeded = o.dataDir().resolve("rules-seeded");
+    if (Files.exists(rulesSeeded)) {
+      return;
+    }
+    AlertRule rule =
+        AlertRule.newBuilder()
+            .setName(DEMO_RULE)
+            .setLabel(Action.SPINNING_IN_A_CIRCLE.label())
+            .setMinProbability(0.8)
+            .setMinWindows(2)
+            .setCooldownMs(5_000)
+            .setUpdatedAt(java.time.Instant.now())
+            .build();
+    try (KafkaProducer<String, AlertRule> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("openmede-demo-rules"),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            cluster.topics().rules().valueSerde().serializer())) {
+      p.send(new ProducerRecord<>(cluster.topics().rules().name(), DEMO_RULE, rule)).get();
+    }
+    Files.writeString(
+        rulesSeeded, "the demo's alert rule was published once; openmede alert changes it\n");
+    step(
+        "alert rule "
+            + DEMO_RULE
+            + ": \""
+            + rule.getLabel()
+            + "\" at p >= 0.8 for 2 windows opens an event (openmede alert add/remove/list)");
+  }
+
+  /** The synthetic cameras and, when it is there, the sample video, looping. */
+  private void startStreams(
+      Options o, Cluster cluster, SyntheticWorld world, IngestMetrics ingestMetrics) {
+    FrameStreams streams = open.add(new FrameStreams(cluster, ingestMetrics));
     for (int i = 0; i < o.cameras(); i++) {
       String id = "camera-" + (i + 1);
       SyntheticCamera camera =
@@ -270,34 +313,29 @@ public final class DemoRun implements AutoCloseable {
               + " synthetic cameras"
               + o.video().map(v -> " (sample video " + v + " not found: skipped)").orElse(""));
     }
+  }
 
-    if (o.trainer()) {
-      step("starting the trainer (Open-MeDe + GWA) on a labeled synthetic stream");
-      SyntheticClipFeed clips =
-          SyntheticClipFeed.start(
-              cluster,
-              world,
-              new SyntheticClipFeed.Options(o.seed(), o.clipsPerSecond(), OptionalLong.empty(), 10),
-              ingestMetrics);
-      open.add(clips);
-      TrainerSettings ts = TrainerSettings.from(settings);
-      TrainerService trainer = TrainerService.create(ts, cluster, false);
-      open.add(trainer);
-      health.include(trainer.health());
-      trainer
-          .loop()
-          .setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));
-      trainer.startLoop();
-    }
-
-    RecognitionPrinter printer = new RecognitionPrinter(cluster, out);
-    printer.start();
-    open.add(printer);
-    step(
-        String.format(
-            "running (%.1f s to start). Ctrl-C stops everything. In another terminal:"
-                + " ./openmede vocab add \"%s\"",
-            (System.nanoTime() - t0) / 1e9, Action.novel().get(0).label()));
+  /** The trainer on a labeled synthetic stream, its progress shown on the page. */
+  private void startTrainer(
+      Options o,
+      Settings settings,
+      Cluster cluster,
+      SyntheticWorld world,
+      IngestMetrics ingestMetrics,
+      LiveState state)
+      throws Exception {
+    step("starting the trainer (Open-MeDe + GWA) on a labeled synthetic stream");
+    open.add(
+        SyntheticClipFeed.start(
+            cluster,
+            world,
+            new SyntheticClipFeed.Options(o.seed(), o.clipsPerSecond(), OptionalLong.empty(), 10),
+            ingestMetrics));
+    TrainerService trainer =
+        open.add(TrainerService.create(TrainerSettings.from(settings), cluster, false));
+    health.include(trainer.health());
+    trainer.loop().setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));
+    trainer.startLoop();
   }
 
   public String bootstrapServers() {

@@ -5,7 +5,6 @@ import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.Settings;
-import io.openmede.settings.SettingsGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,11 +90,6 @@ public final class RecognizerProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     jvm.close();
-  }
-
-  /** The settings groups the process reads: a recognizer service's. */
-  public static List<SettingsGroup> groups() {
-    return RecognizerSettings.SERVICE_GROUPS;
   }
 
   /** The recognizer process itself: {@code name=value} settings as arguments. */
