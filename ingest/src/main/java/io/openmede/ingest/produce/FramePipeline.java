@@ -85,58 +85,27 @@ public final class FramePipeline {
 
     /** These options keeping {@code fps} frames a second. */
     public Options withTargetFps(double fps) {
-      return new Options(
-          streamId,
-          Optional.of(fps),
-          size,
-          encoding,
-          jpegQuality,
-          framesPerBatch,
-          maxMessageBytes,
-          queueCapacity,
-          realtime);
+      return with(Optional.of(fps), jpegQuality, maxMessageBytes, realtime);
     }
 
     /** These options at JPEG quality {@code quality} (1..100). */
     public Options withJpegQuality(int quality) {
-      return new Options(
-          streamId,
-          targetFps,
-          size,
-          encoding,
-          quality,
-          framesPerBatch,
-          maxMessageBytes,
-          queueCapacity,
-          realtime);
+      return with(targetFps, quality, maxMessageBytes, realtime);
     }
 
     /** These options with records of at most {@code bytes}. */
     public Options withMaxMessageBytes(int bytes) {
-      return new Options(
-          streamId,
-          targetFps,
-          size,
-          encoding,
-          jpegQuality,
-          framesPerBatch,
-          bytes,
-          queueCapacity,
-          realtime);
+      return with(targetFps, jpegQuality, bytes, realtime);
     }
 
     /** These options pacing a non-live source at its capture times. */
     public Options withRealtime() {
+      return with(targetFps, jpegQuality, maxMessageBytes, true);
+    }
+
+    private Options with(Optional<Double> fps, int quality, int bytes, boolean paced) {
       return new Options(
-          streamId,
-          targetFps,
-          size,
-          encoding,
-          jpegQuality,
-          framesPerBatch,
-          maxMessageBytes,
-          queueCapacity,
-          true);
+          streamId, fps, size, encoding, quality, framesPerBatch, bytes, queueCapacity, paced);
     }
   }
 
