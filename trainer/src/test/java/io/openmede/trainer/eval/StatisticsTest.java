@@ -68,9 +68,9 @@ class StatisticsTest {
     // p = 0.01, 0.04, 0.03 of m = 3: sorted 0.01·3 = 0.03, 0.03·2 = 0.06, max(0.06, 0.04·1)
     List<PairedComparison> family =
         List.of(
-            new PairedComparison("a", 8, 1, 1, 0.95, 0, 0, 0.01, 0),
-            new PairedComparison("b", 8, 1, 1, 0.95, 0, 0, 0.04, 0),
-            new PairedComparison("c", 8, 1, 1, 0.95, 0, 0, 0.03, 0));
+            new PairedComparison("a", 8, 1, 1, 0.95, 0, 0, 0.01, 0, 0.05),
+            new PairedComparison("b", 8, 1, 1, 0.95, 0, 0, 0.04, 0, 0.05),
+            new PairedComparison("c", 8, 1, 1, 0.95, 0, 0, 0.03, 0, 0.05));
     List<PairedComparison> h = PairedComparison.holm(family, 0.05);
     assertThat(h).extracting(PairedComparison::name).containsExactly("a", "b", "c");
     assertThat(h.get(0).p()).isCloseTo(0.03, within(1e-12));
@@ -84,6 +84,38 @@ class StatisticsTest {
     assertThat(h.get(1).ciHigh()).isCloseTo(1 + 2.3646243 * se, within(1e-6));
     assertThat(h.get(0).ciHigh() - h.get(0).ciLow())
         .isGreaterThan(h.get(1).ciHigh() - h.get(1).ciLow());
+  }
+
+  private static PairedComparison raw(String name, double p) {
+    return new PairedComparison(name, 8, 1, 1, 0.95, 0.5, 1.5, p, 0, 0.05);
+  }
+
+  @Test
+  void holm_rawPointZeroThreeAndPointZeroFour_decidesNeither_bothAdjustToPointZeroSix() {
+    // sorted: 0.03·2 = 0.06 > 0.05 stops the procedure; 0.04 adjusts to max(0.06, 0.04·1)
+    List<PairedComparison> h = PairedComparison.holm(List.of(raw("a", 0.03), raw("b", 0.04)), 0.05);
+    assertThat(h.get(0).p()).isCloseTo(0.06, within(1e-12));
+    assertThat(h.get(1).p()).isCloseTo(0.06, within(1e-12));
+    assertThat(h).noneMatch(PairedComparison::decided);
+    // the second one's interval at its own rank (95 %) excludes 0; the stop still holds
+    assertThat(h.get(1).ciLow()).isPositive();
+  }
+
+  @Test
+  void holm_rawPointZeroOneAndPointZeroFour_decidesBoth_adjustedToPointZeroTwoAndPointZeroFour() {
+    List<PairedComparison> h = PairedComparison.holm(List.of(raw("a", 0.01), raw("b", 0.04)), 0.05);
+    assertThat(h.get(0).p()).isCloseTo(0.02, within(1e-12));
+    assertThat(h.get(1).p()).isCloseTo(0.04, within(1e-12));
+    assertThat(h).allMatch(PairedComparison::decided);
+  }
+
+  @Test
+  void decided_isAdjustedPAtMostAlpha_andASinglePairNeverDecides() {
+    assertThat(new PairedComparison("x", 8, 1, 1, 0.95, -1, 2, 0.05, 0, 0.05).decided()).isTrue();
+    assertThat(new PairedComparison("x", 8, 1, 1, 0.95, 1, 2, 0.0501, 0, 0.05).decided()).isFalse();
+    assertThat(new PairedComparison("x", 1, 1, 1, 0.95, 1, 2, 0, 0, 0.05).decided()).isFalse();
+    assertThatThrownBy(() -> new PairedComparison("x", 8, 1, 1, 0.95, 1, 2, 0, 0, 0))
+        .hasMessageContaining("alpha must be in (0, 1), got 0.0");
   }
 
   @Test
