@@ -43,6 +43,19 @@ public final class TrainerMetrics {
   public final Counter checkpointsPublished =
       metrics.counter("openmede_trainer_checkpoints_published", "Checkpoints published.");
 
+  /** Optimizer steps skipped because their loss or gradient was not finite. */
+  public final Counter skippedSteps =
+      metrics.counter(
+          "openmede_trainer_skipped_steps",
+          "Optimizer steps skipped because their loss or gradient was not finite (never applied).");
+
+  /** Checkpoints by what became of them (non-finite: never stored). */
+  public final Counter checkpoints =
+      metrics.counter(
+          "openmede_trainer_checkpoints",
+          "Checkpoints by status: promoted, held-back, or non-finite (never stored).",
+          "status");
+
   /** Mean training loss of the last update. */
   public final Gauge loss =
       metrics.gauge("openmede_trainer_loss", "Mean training loss of the last update.");
@@ -81,6 +94,8 @@ public final class TrainerMetrics {
   private long seenClips;
   private long seenDeadLetters;
   private long seenFeedback;
+  private long seenSkipped;
+  private long seenNonFinite;
   private Optional<String> seenCheckpoint = Optional.empty();
 
   /** The registry holding these metrics (for an exporter). */
@@ -98,6 +113,8 @@ public final class TrainerMetrics {
     seenClips = p.clips();
     seenDeadLetters = loop.deadLettered();
     seenFeedback = loop.feedbackClips();
+    seenSkipped = loop.skippedSteps();
+    seenNonFinite = loop.nonFiniteCheckpoints();
     seenCheckpoint = p.lastCheckpoint();
     seenCheckpoint.ifPresent(lastCheckpoint::setLabelValues);
     observeGauges(p, loop.lastReport());
@@ -118,6 +135,13 @@ public final class TrainerMetrics {
     seenDeadLetters = dead;
     feedbackClips.inc(Math.max(0, loop.feedbackClips() - seenFeedback));
     seenFeedback = loop.feedbackClips();
+    skippedSteps.inc(Math.max(0, loop.skippedSteps() - seenSkipped));
+    seenSkipped = loop.skippedSteps();
+    long nonFinite = loop.nonFiniteCheckpoints();
+    if (nonFinite > seenNonFinite) {
+      checkpoints.labelValues("non-finite").inc(nonFinite - seenNonFinite);
+    }
+    seenNonFinite = nonFinite;
     if (p.lastCheckpoint().isPresent() && !p.lastCheckpoint().equals(seenCheckpoint)) {
       checkpointsPublished.inc();
       lastCheckpoint.setLabelValues(p.lastCheckpoint().get());

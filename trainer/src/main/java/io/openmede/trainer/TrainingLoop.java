@@ -85,6 +85,8 @@ public final class TrainingLoop implements AutoCloseable {
   private long clips;
   private long deadLettered;
   private long feedbackClips;
+  private long skippedSteps;
+  private long nonFiniteCheckpoints;
   private Optional<String> lastCheckpoint = Optional.empty();
   private UpdateReport lastReport;
   private UpdateListener listener = (u, ids, report) -> {};
@@ -335,6 +337,17 @@ public final class TrainingLoop implements AutoCloseable {
     offsets.trainedAllWaiting();
     updates++;
     clips += lastReport.clips();
+    if (lastReport.skippedSteps() > 0) {
+      skippedSteps += lastReport.skippedSteps();
+      LOG.warn(
+          "update {}: {} optimizer step(s) skipped: loss {} or gradient norm {} is not finite;"
+              + " θ and the AdamW moments are unchanged (if this repeats, lower trainer.lr.peak"
+              + " or set trainer.max-grad-norm)",
+          updates,
+          lastReport.skippedSteps(),
+          lastReport.loss(),
+          lastReport.gradientNorm());
+    }
     Optional<ParameterSet> toPublish;
     if (average != null) {
       toPublish = average.afterUpdate(updates, model.parameters());
@@ -363,6 +376,17 @@ public final class TrainingLoop implements AutoCloseable {
   private void publish(ParameterSet weights, boolean averaged) throws IOException {
     String suffix = averaged ? "-" + settings.method().summaryName() : "";
     String version = String.format("%s-u%09d%s", settings.modelName(), updates, suffix);
+    double norm = weights.globalNorm();
+    if (!Double.isFinite(norm)) {
+      // a diverged model would make every probability NaN on every camera: never store it
+      nonFiniteCheckpoints++;
+      LOG.error(
+          "checkpoint {} not stored: its weights are not finite (norm {}); the trainer has"
+              + " diverged; lower trainer.lr.peak or set trainer.max-grad-norm",
+          version,
+          norm);
+      return;
+    }
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (settings.evaluate() && !heldOut.stream().isEmpty()) {
       metrics.putAll(evaluate(Optional.empty()).metrics("eval"));
@@ -485,6 +509,16 @@ public final class TrainingLoop implements AutoCloseable {
   /** The last update's report, if any. */
   public Optional<UpdateReport> lastReport() {
     return Optional.ofNullable(lastReport);
+  }
+
+  /** Optimizer steps skipped (in this run) because their loss or gradient was not finite. */
+  public long skippedSteps() {
+    return skippedSteps;
+  }
+
+  /** Checkpoints not stored (in this run) because their weights were not finite. */
+  public long nonFiniteCheckpoints() {
+    return nonFiniteCheckpoints;
   }
 
   /** Records refused so far in this run. */

@@ -288,4 +288,59 @@ class TrainingLoopTest {
       }
     }
   }
+
+  @Test
+  void divergedModel_nanStepsAreSkipped_andNanCheckpointIsNeverStored() throws Exception {
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(
+                List.of(TrainerSettings.GROUP, InputBounds.GROUP),
+                TestClips.tinySettings(
+                    temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100)));
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {
+      DirectoryCheckpointStore store = new DirectoryCheckpointStore(temp.resolve("ckpt"));
+      try (TrainingLoop loop =
+          new TrainingLoop(
+              settings,
+              new ClipModelGradientSource(model),
+              new TextTowerClassEmbeddings(model),
+              new TrainingLoop.Outputs(
+                  r -> {},
+                  Optional.of(
+                      new CheckpointPublisher(
+                          store, announced::add, "openmede-tiny", "tiny", Optional.empty())),
+                  new TrainerStateStore(temp.resolve("state"))),
+              AVRO,
+              Optional.empty())) {
+        loop.start();
+        // one weight NaN, as after a diverged step: every loss and gradient is NaN from now on
+        String name = model.parameters().names().get(0);
+        Map<String, float[]> values = new HashMap<>(model.parameters().toArrays());
+        values.get(name)[0] = Float.NaN;
+        Map<String, long[]> shapes = new HashMap<>();
+        model.parameters().names().forEach(n -> shapes.put(n, model.parameters().shape(n)));
+        try (io.openmede.model.train.ParameterSet poisoned =
+            io.openmede.model.train.ParameterSet.fromArrays(values, shapes, ComputeDevice.CPU)) {
+          model.parameters().setFrom(poisoned);
+        }
+        for (int i = 0; i < 8; i++) {
+          loop.accept(record(i, bytes(TestClips.streamClip(i))));
+        }
+        // two updates (R = 2: a cycle's end), each a skipped step: AdamW never saw a NaN
+        assertThat(loop.progress().updates()).isEqualTo(2);
+        assertThat(loop.skippedSteps()).isEqualTo(2);
+        assertThat(loop.progress().optimizerSteps()).isZero();
+        assertThat(loop.lastReport().orElseThrow().skippedSteps()).isEqualTo(1);
+        // the average of NaN weights is NaN: never stored, never announced
+        assertThat(loop.nonFiniteCheckpoints()).isEqualTo(1);
+        assertThat(announced).isEmpty();
+        assertThat(store.find("openmede-tiny-u000000002-open-mede")).isEmpty();
+        try (var files = java.nio.file.Files.list(temp.resolve("ckpt"))) {
+          assertThat(files).isEmpty();
+        }
+        assertThat(loop.progress().lastCheckpoint()).isEmpty();
+      }
+    }
+  }
 }

@@ -20,7 +20,10 @@ import java.util.List;
  * θ ← AdamW(θ, G, β(step))     (decoupled weight decay, none on ≤1-D tensors)
  * </pre>
  *
- * One call with N tasks is one meta-update (one AdamW step). α is β(step) or fixed (see {@link
+ * A meta-update whose loss or meta-gradient is not finite (NaN, infinite) is skipped: θ, the AdamW
+ * moments and the step count stay as they were, and the report counts the skipped step.
+ *
+ * <p>One call with N tasks is one meta-update (one AdamW step). α is β(step) or fixed (see {@link
  * InnerStep}). Not thread-safe.
  */
 public final class OpenMeDeOptimizer implements MetaOptimizer {
@@ -83,8 +86,11 @@ public final class OpenMeDeOptimizer implements MetaOptimizer {
         clips += task.support().size() + task.query().size();
       }
       double norm = GradientClipping.clip(g, settings.maxGradientNorm());
-      adamw.step(theta, g, beta);
-      step++;
+      boolean finite = UpdateReport.finite(lossSum, norm);
+      if (finite) {
+        adamw.step(theta, g, beta);
+        step++;
+      }
       int n = tasks.size();
       return new UpdateReport(
           lossSum / batches,
@@ -93,10 +99,11 @@ public final class OpenMeDeOptimizer implements MetaOptimizer {
           beta,
           alpha,
           norm,
-          1,
+          finite ? 1 : 0,
           inner / n,
           support / n,
-          query / n);
+          query / n,
+          finite ? 0 : 1);
     }
   }
 

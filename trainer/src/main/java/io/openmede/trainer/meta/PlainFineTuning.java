@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The plain fine-tuning baseline on the same data path: one AdamW step per batch (support, then
  * query, of every task, in stream order), with the same β schedule, clipping and AdamW settings as
- * Open-MeDe. Its {@link #step()} counts AdamW steps. Not thread-safe.
+ * Open-MeDe. Its {@link #step()} counts AdamW steps. A batch whose loss or gradient is not finite
+ * is skipped (θ, the moments and the step count unchanged) and counted in the report. Not
+ * thread-safe.
  */
 public final class PlainFineTuning implements MetaOptimizer {
 
@@ -44,23 +46,30 @@ public final class PlainFineTuning implements MetaOptimizer {
     double beta = 0;
     double norm = 0;
     double normSum = 0;
+    int steps = 0;
+    int skipped = 0;
     for (Task task : tasks) {
       for (TrainingBatch batch : task.batches()) {
         beta = settings.schedule().at(step);
         try (LossAndGradient lg = source.lossAndGradient(batch)) {
           norm = GradientClipping.clip(lg.gradient(), settings.maxGradientNorm());
           normSum += norm;
-          adamw.step(theta, lg.gradient(), beta);
+          if (UpdateReport.finite(lg.loss(), norm)) {
+            adamw.step(theta, lg.gradient(), beta);
+            step++;
+            steps++;
+          } else {
+            skipped++;
+          }
           lossSum += lg.loss();
           correct += lg.correct();
         }
-        step++;
         batches++;
         clips += batch.size();
       }
     }
     return new UpdateReport(
-        lossSum / batches, clips, correct, beta, 0, norm, batches, 0, normSum / batches, 0);
+        lossSum / batches, clips, correct, beta, 0, norm, steps, 0, normSum / batches, 0, skipped);
   }
 
   @Override

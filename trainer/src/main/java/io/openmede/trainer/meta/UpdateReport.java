@@ -15,6 +15,8 @@ package io.openmede.trainer.meta;
  * @param supportGradientNorm mean over tasks (plain: over batches) of ‖gS‖
  * @param queryTermNorm mean over tasks of ‖δ·gQ‖, the query term's size beside ‖gS‖ (0 for plain
  *     fine-tuning)
+ * @param skippedSteps AdamW steps not taken because their loss or gradient was not finite (NaN or
+ *     infinite): such a step would poison θ and the AdamW moments, so it is never applied
  */
 public record UpdateReport(
     double loss,
@@ -26,4 +28,11 @@ public record UpdateReport(
     int optimizerSteps,
     double innerStepNorm,
     double supportGradientNorm,
-    double queryTermNorm) {}
+    double queryTermNorm,
+    int skippedSteps) {
+
+  /** Whether a loss and a gradient norm are both finite, so that a step on them may be applied. */
+  public static boolean finite(double loss, double gradientNorm) {
+    return Double.isFinite(loss) && Double.isFinite(gradientNorm);
+  }
+}

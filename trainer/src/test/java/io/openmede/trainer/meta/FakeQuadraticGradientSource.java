@@ -18,6 +18,9 @@ final class FakeQuadraticGradientSource implements GradientSource, AutoCloseable
   final ParameterSet theta;
   final List<TrainingBatch> seen = new ArrayList<>();
 
+  /** When true, every gradient and loss is NaN (a diverged model, a poisoned batch). */
+  boolean nan;
+
   FakeQuadraticGradientSource(Map<String, float[]> values, Map<String, long[]> shapes) {
     this.theta = ParameterSet.fromArrays(values, shapes, ComputeDevice.CPU);
   }
@@ -72,13 +75,15 @@ final class FakeQuadraticGradientSource implements GradientSource, AutoCloseable
       for (int i = 0; i < x.length; i++) {
         double d = x[i] - c;
         loss += 0.5 * k * d * d;
-        gr[i] = (float) (k * d);
+        gr[i] = nan ? Float.NaN : (float) (k * d);
       }
       g.put(n, gr);
       shapes.put(n, at.shape(n));
     }
     return new LossAndGradient(
-        loss, ParameterSet.fromArrays(g, shapes, ComputeDevice.CPU), batch.size());
+        nan ? Double.NaN : loss,
+        ParameterSet.fromArrays(g, shapes, ComputeDevice.CPU),
+        batch.size());
   }
 
   @Override

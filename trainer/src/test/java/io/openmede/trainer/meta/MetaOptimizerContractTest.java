@@ -70,6 +70,42 @@ abstract class MetaOptimizerContractTest {
   }
 
   @Test
+  void update_withNanGradient_isNeverApplied_evenWithClipping_andIsCounted() {
+    Random r = new Random(3);
+    ClassEmbeddings classes = ReferenceMath.randomClasses(r, 3, 4);
+    OptimizerSettings base = settings(2, 2);
+    // clipping on: a NaN norm is not greater than the bound, so clipping alone lets it through
+    OptimizerSettings clipped =
+        new OptimizerSettings(
+            base.tasksPerUpdate(),
+            base.batchSize(),
+            base.delta(),
+            base.innerStep(),
+            base.schedule(),
+            base.adamw(),
+            java.util.OptionalDouble.of(1.0));
+    try (FakeQuadraticGradientSource source = FakeQuadraticGradientSource.small();
+        MetaOptimizer opt = create(source, clipped)) {
+      opt.update(tasks(r, 2, 2, classes));
+      long steps = opt.step();
+      float[] before = source.theta.values("w");
+      source.nan = true;
+      UpdateReport report = opt.update(tasks(r, 2, 2, classes));
+      assertThat(report.skippedSteps()).isEqualTo(expectedSteps(2));
+      assertThat(report.optimizerSteps()).isZero();
+      assertThat(source.theta.values("w")).isEqualTo(before);
+      assertThat(opt.step()).isEqualTo(steps);
+      assertThat(opt.adamw().step()).isEqualTo(steps);
+      // the AdamW moments were not poisoned either: a finite update afterwards stays finite
+      source.nan = false;
+      UpdateReport after = opt.update(tasks(r, 2, 2, classes));
+      assertThat(after.skippedSteps()).isZero();
+      assertThat(source.theta.globalNorm()).isFinite();
+      assertThat(source.theta.values("w")).isNotEqualTo(before);
+    }
+  }
+
+  @Test
   void update_withNoTasks_isRefused() {
     try (FakeQuadraticGradientSource source = FakeQuadraticGradientSource.small();
         MetaOptimizer opt = create(source, settings(1, 2))) {
