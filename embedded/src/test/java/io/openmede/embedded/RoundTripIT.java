@@ -106,7 +106,9 @@ class RoundTripIT {
             .setFirstSequence(10)
             .setLastSequence(17)
             .setTop(
-                List.of(new LabelScore("waving", 0.8, 0.31), new LabelScore("clapping", 0.1, 0.2)))
+                List.of(
+                    new LabelScore("waving", 0.8, 0.31, null),
+                    new LabelScore("clapping", 0.1, 0.2, null)))
             .setModelVersion("tiny-3")
             .setVocabularyVersion(4)
             .setProcessingLatencyMs(12.5)

@@ -165,8 +165,8 @@ class EventsTopologyWithFakeRegistryTest {
             .setWindowEnd(Instant.ofEpochMilli(1000L * w + 875))
             .setTop(
                 List.of(
-                    new LabelScore(label, p, 0.3),
-                    new LabelScore("other", Math.max(0, 1 - p), 0.1)))
+                    new LabelScore(label, p, 0.3, null),
+                    new LabelScore("other", Math.max(0, 1 - p), 0.1, null)))
             .setModelVersion("m")
             .setVocabularyVersion(1)
             .setProcessingLatencyMs(10)

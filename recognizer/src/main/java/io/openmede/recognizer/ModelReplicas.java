@@ -9,6 +9,7 @@ import io.openmede.model.TorchThreads;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.platform.service.Resources;
 import io.openmede.recognizer.score.ModelClipScorer;
+import io.openmede.recognizer.score.OpenSetThresholdBook;
 import io.openmede.recognizer.score.ScorerPool;
 import io.openmede.recognizer.swap.ClipModelLoader;
 import io.openmede.recognizer.swap.ModelSlot;
@@ -42,7 +43,9 @@ record ModelReplicas(
     List<ComputeDevice> devices,
     List<ModelSlot<ClipModel>> slots,
     ClassEmbeddingCache classes,
-    String version) {
+    String version,
+    OpenSetThresholdBook thresholds,
+    ClassEmbeddingCache background) {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelReplicas.class);
 
@@ -70,12 +73,18 @@ record ModelReplicas(
         List.copyOf(slots),
         new ClassEmbeddingCache(
             ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES),
-        version);
+        version,
+        new OpenSetThresholdBook(settings.openSetScore()),
+        new ClassEmbeddingCache(
+            ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES));
   }
 
   /** A scorer per replica, taken in turn by the stream threads. */
   ScorerPool scorers() {
-    return ScorerPool.roundRobin(slots.stream().map(s -> new ModelClipScorer(s, classes)).toList());
+    return ScorerPool.roundRobin(
+        slots.stream()
+            .map(s -> new ModelClipScorer(s, classes, Optional.of(thresholds), background))
+            .toList());
   }
 
   /** Loads a checkpoint as these replicas are loaded (device, number type, warm-up, classes). */

@@ -1,6 +1,7 @@
 package io.openmede.recognizer;
 
 import io.openmede.model.InferenceDtype;
+import io.openmede.model.openset.OpenSetScore;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.Optional;
  * @param seed the seed of the random initial model
  * @param threads libtorch intra-op threads, 0 for DJL's default
  * @param dtype the number type of the image tower at inference
+ * @param openSetScore the open-set score whose thresholds (brought by each checkpoint) decide
+ *     whether a window shows anything of the vocabulary
  */
 public record ModelSettings(
     List<String> devices,
@@ -25,10 +28,12 @@ public record ModelSettings(
     Optional<Path> weights,
     long seed,
     int threads,
-    InferenceDtype dtype) {
+    InferenceDtype dtype,
+    OpenSetScore openSetScore) {
 
   public ModelSettings {
     Objects.requireNonNull(dtype, "dtype");
+    Objects.requireNonNull(openSetScore, "openSetScore");
     if (devices.isEmpty()) {
       throw new SettingsException(
           RecognizerSettings.DEVICES.name() + " is empty; name at least one device (cpu)");
@@ -44,6 +49,7 @@ public record ModelSettings(
         s.get(RecognizerSettings.WEIGHTS).map(Path::of),
         s.get(RecognizerSettings.SEED),
         s.get(RecognizerSettings.MODEL_THREADS),
-        s.get(RecognizerSettings.MODEL_DTYPE));
+        s.get(RecognizerSettings.MODEL_DTYPE),
+        s.get(RecognizerSettings.OPEN_SET_SCORE));
   }
 }

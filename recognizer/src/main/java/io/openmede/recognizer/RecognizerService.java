@@ -14,6 +14,7 @@ import io.openmede.recognizer.swap.CheckpointFetcher;
 import io.openmede.recognizer.swap.CheckpointFollower;
 import io.openmede.recognizer.swap.CheckpointInstaller;
 import io.openmede.recognizer.swap.CheckpointPolicy;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
@@ -214,6 +215,11 @@ public final class RecognizerService implements RunningService {
               @Override
               public void refused(String v, String reason) {
                 metrics.checkpointsRefused.labelValues(reason).inc();
+              }
+
+              @Override
+              public void swapping(CheckpointAnnouncement a) {
+                models.thresholds().offer(a);
               }
             },
             policy);

@@ -1,6 +1,7 @@
 package io.openmede.recognizer;
 
 import io.openmede.model.InferenceDtype;
+import io.openmede.model.openset.OpenSetScore;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;
 import io.openmede.schemas.topic.Cluster;
@@ -254,6 +255,20 @@ public record RecognizerSettings(
               + " fast on an AVX512-BF16 CPU, the same top-1 label on 99.5 % of the world's test"
               + " clips (openmede bench model).");
 
+  public static final Setting<OpenSetScore> OPEN_SET_SCORE =
+      Setting.choice(
+          "recognizer.openset.score",
+          OpenSetScore.class,
+          OpenSetScore.MAX_SOFTMAX,
+          "Open-set score that decides whether a window shows anything of the vocabulary, under"
+              + " the thresholds each checkpoint brings (fitted by the trainer on held-out clips,"
+              + " trainer.openset.recall): max-softmax (the closed-set probability), max-cosine,"
+              + " energy (free energy of the cosine logits) or background (softmax with"
+              + " background classes, trainer.openset.background). A window where no label"
+              + " reaches its threshold is unknown (nothing recognized), and each label carries"
+              + " its calibrated score; with a model that brought no thresholds nothing is"
+              + " decided.");
+
   public static final Setting<StateStoreKind> STATE_STORE =
       Setting.choice(
           "recognizer.state.store",
@@ -310,6 +325,7 @@ public record RecognizerSettings(
           THREADS_SPARE_SCORER,
           MODEL_THREADS,
           MODEL_DTYPE,
+          OPEN_SET_SCORE,
           STATE_STORE,
           MAX_STREAMS_PER_TASK);
 

@@ -62,7 +62,7 @@ class LivePageTest {
         .setWindowEnd(Instant.ofEpochMilli(2000))
         .setFirstSequence(0)
         .setLastSequence(7)
-        .setTop(List.of(new LabelScore(label, 0.75, 0.31)))
+        .setTop(List.of(new LabelScore(label, 0.75, 0.31, null)))
         .setModelVersion(version)
         .setVocabularyVersion(3)
         .setProcessingLatencyMs(12.5)

@@ -105,7 +105,7 @@ class EventsIT {
                     .setLastSequence(8L * w + 7)
                     .setWindowStart(Instant.ofEpochMilli(1000L * w))
                     .setWindowEnd(Instant.ofEpochMilli(1000L * w + 875))
-                    .setTop(List.of(new LabelScore("falling", probabilities[i], 0.3)))
+                    .setTop(List.of(new LabelScore("falling", probabilities[i], 0.3, null)))
                     .setModelVersion("m")
                     .setVocabularyVersion(1)
                     .setProcessingLatencyMs(5)

@@ -4,14 +4,17 @@ import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.VideoBatch;
+import io.openmede.model.openset.OpenSetScore;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.vocabulary.ClassEmbeddingCache;
+import io.openmede.recognizer.vocabulary.VocabularyClass;
 import io.openmede.recognizer.vocabulary.VocabularySnapshot;
 import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.recognizer.window.WindowFrame;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Scores windows with a {@link ClipModel}. {@link #prepare} (on the stream thread when pipelined):
@@ -33,10 +36,30 @@ public final class ModelClipScorer implements ClipScorer {
 
   private final ModelSlot<ClipModel> slot;
   private final ClassEmbeddingCache classes;
+  private final Optional<OpenSetThresholdBook> thresholds;
+  private final ClassEmbeddingCache background;
 
+  /** A scorer that decides nothing about unknown windows. */
   public ModelClipScorer(ModelSlot<ClipModel> slot, ClassEmbeddingCache classes) {
+    this(slot, classes, Optional.empty(), classes);
+  }
+
+  /**
+   * A scorer that decides, for each window, whether anything of the vocabulary happens in it, under
+   * the thresholds that the leased model version brought ({@code thresholds}).
+   *
+   * @param background the cache of the background classes' embeddings (the background score), not
+   *     the vocabulary's: its memo is of one snapshot
+   */
+  public ModelClipScorer(
+      ModelSlot<ClipModel> slot,
+      ClassEmbeddingCache classes,
+      Optional<OpenSetThresholdBook> thresholds,
+      ClassEmbeddingCache background) {
     this.slot = slot;
     this.classes = classes;
+    this.thresholds = thresholds;
+    this.background = background;
   }
 
   /**
@@ -130,18 +153,51 @@ public final class ModelClipScorer implements ClipScorer {
         float[][] embeddings =
             model.embedVideos(new VideoBatch(in.pixels(), good.length, in.frames(), r));
         ClassEmbeddings classEmbeddings = classes.embeddings(vocabulary, model, lease.version());
+        Optional<OpenSetThresholdBook.Entry> entry =
+            thresholds.flatMap(t -> t.forVersion(lease.version()));
+        float[][] backgroundVectors = backgroundVectors(entry, vocabulary, model, lease.version());
         for (int j = 0; j < good.length; j++) {
           out[good[j]] =
-              WindowScore.of(
-                  Ranking.topK(
-                      embeddings[j],
-                      classEmbeddings.vectors(),
-                      classEmbeddings.labels(),
-                      model.logitScale(),
-                      topK));
+              Ranking.score(
+                  embeddings[j],
+                  classEmbeddings.vectors(),
+                  classEmbeddings.labels(),
+                  backgroundVectors,
+                  model.logitScale(),
+                  topK,
+                  entry.map(OpenSetThresholdBook.Entry::calibration));
         }
       }
       return new ScoredBatch(lease.version(), Arrays.asList(out));
     }
+  }
+
+  /**
+   * The embeddings of the background classes the thresholds were fitted with, for the background
+   * score; none otherwise. A background name that is also a vocabulary label is left out.
+   */
+  private float[][] backgroundVectors(
+      Optional<OpenSetThresholdBook.Entry> entry,
+      VocabularySnapshot vocabulary,
+      ClipModel model,
+      String version) {
+    if (entry.isEmpty()
+        || entry.get().calibration().score() != OpenSetScore.BACKGROUND
+        || entry.get().background().isEmpty()) {
+      return new float[0][];
+    }
+    List<String> labels = vocabulary.labels();
+    List<VocabularyClass> names =
+        entry.get().background().stream()
+            .filter(b -> !labels.contains(b))
+            .map(b -> new VocabularyClass(b, List.of()))
+            .toList();
+    if (names.isEmpty()) {
+      return new float[0][];
+    }
+    // the snapshot's version names the list, so the background cache's memo is of this list
+    return background
+        .embeddings(new VocabularySnapshot(names.hashCode(), names), model, version)
+        .vectors();
   }
 }

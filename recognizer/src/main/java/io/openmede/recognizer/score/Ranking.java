@@ -1,16 +1,23 @@
 package io.openmede.recognizer.score;
 
+import io.openmede.model.openset.OpenSetCalibration;
+import io.openmede.model.openset.OpenSetScore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
-/** Cosine scores to a ranked top-k with softmax probabilities. Stateless. */
+/**
+ * Cosine scores to a ranked top-k with softmax probabilities and, under open-set thresholds, each
+ * label's calibrated score and the window's unknown decision. Stateless.
+ */
 final class Ranking {
 
   private Ranking() {}
 
   /**
-   * Ranks classes for one clip.
+   * Ranks classes for one clip, without an open-set decision.
    *
    * @param clip the clip embedding, {@code [D]}, unit length
    * @param classes class embeddings, {@code [C][D]}, unit length
@@ -20,23 +27,31 @@ final class Ranking {
    */
   public static List<RankedLabel> topK(
       float[] clip, float[][] classes, List<String> labels, double logitScale, int k) {
+    return score(clip, classes, labels, new float[0][], logitScale, k, Optional.empty()).top();
+  }
+
+  /**
+   * Ranks classes for one clip and, with {@code calibration}, decides whether anything of the
+   * vocabulary happens in it: each label's raw score of the calibration's kind (over all {@code C}
+   * labels, not only the top k) against its threshold.
+   *
+   * @param background class embeddings of the background classes, {@code [B][D]} (read by the
+   *     background score only)
+   */
+  public static WindowScore score(
+      float[] clip,
+      float[][] classes,
+      List<String> labels,
+      float[][] background,
+      double logitScale,
+      int k,
+      Optional<OpenSetCalibration> calibration) {
     int c = classes.length;
-    double[] cos = new double[c];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < c; i++) {
-      double dot = 0;
-      float[] v = classes[i];
-      for (int d = 0; d < clip.length; d++) {
-        dot += (double) clip[d] * v[d];
-      }
-      cos[i] = dot;
-      max = Math.max(max, logitScale * dot);
-    }
-    double sum = 0;
-    double[] exp = new double[c];
-    for (int i = 0; i < c; i++) {
-      exp[i] = Math.exp(logitScale * cos[i] - max);
-      sum += exp[i];
+    double[] cos = cosines(clip, classes);
+    double[] probability = OpenSetScore.MAX_SOFTMAX.labelScores(cos, new double[0], logitScale);
+    double[] raw = null;
+    if (calibration.isPresent()) {
+      raw = calibration.get().score().labelScores(cos, cosines(clip, background), logitScale);
     }
     List<Integer> order = new ArrayList<>(c);
     for (int i = 0; i < c; i++) {
@@ -46,8 +61,29 @@ final class Ranking {
     List<RankedLabel> top = new ArrayList<>(Math.min(k, c));
     for (int j = 0; j < Math.min(k, c); j++) {
       int i = order.get(j);
-      top.add(new RankedLabel(labels.get(i), exp[i] / sum, cos[i]));
+      OptionalDouble calibrated =
+          raw == null
+              ? OptionalDouble.empty()
+              : OptionalDouble.of(calibration.get().calibrated(labels.get(i), raw[i]));
+      top.add(new RankedLabel(labels.get(i), probability[i], cos[i], calibrated));
     }
-    return top;
+    if (raw == null) {
+      return WindowScore.of(top);
+    }
+    OpenSetCalibration cal = calibration.get();
+    return WindowScore.decided(top, cal.score(), cal.unknown(labels, raw));
+  }
+
+  private static double[] cosines(float[] clip, float[][] classes) {
+    double[] cos = new double[classes.length];
+    for (int i = 0; i < classes.length; i++) {
+      double dot = 0;
+      float[] v = classes[i];
+      for (int d = 0; d < clip.length; d++) {
+        dot += (double) clip[d] * v[d];
+      }
+      cos[i] = dot;
+    }
+    return cos;
   }
 }

@@ -1,5 +1,6 @@
 package io.openmede.recognizer.score;
 
+import io.openmede.model.openset.OpenSetScore;
 import io.openmede.recognizer.metrics.RecognizerMetrics;
 import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.schemas.avro.DeadLetter;
@@ -25,7 +26,13 @@ final class RecognitionRecords {
       ClipWindow w, WindowScore s, String modelVersion, long vocabularyVersion, long nowMs) {
     List<LabelScore> top = new ArrayList<>(s.top().size());
     for (RankedLabel r : s.top()) {
-      top.add(new LabelScore(r.label(), r.probability(), r.cosine()));
+      top.add(
+          LabelScore.newBuilder()
+              .setLabel(r.label())
+              .setProbability(r.probability())
+              .setCosine(r.cosine())
+              .setCalibrated(r.calibrated().isPresent() ? r.calibrated().getAsDouble() : null)
+              .build());
     }
     return Recognition.newBuilder()
         .setStreamId(w.streamId())
@@ -38,6 +45,8 @@ final class RecognitionRecords {
         .setVocabularyVersion(vocabularyVersion)
         .setProcessingLatencyMs(latencyMs(w, nowMs))
         .setRecognizedAt(Instant.ofEpochMilli(nowMs))
+        .setUnknown(s.unknown())
+        .setOpenSetScore(s.openSet().map(OpenSetScore::text).orElse(null))
         .build();
   }
 

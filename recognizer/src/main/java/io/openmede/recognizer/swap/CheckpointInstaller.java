@@ -44,6 +44,12 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
     void installed(String version);
 
     void refused(String version, String reason);
+
+    /**
+     * The announced checkpoint is loaded and warmed and is swapped in next (what it brings beside
+     * the weights, such as open-set thresholds, takes effect with it).
+     */
+    default void swapping(CheckpointAnnouncement a) {}
   }
 
   private final CheckpointFetcher fetcher;
@@ -120,6 +126,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
         }
         throw e;
       }
+      listener.swapping(a);
       for (int i = 0; i < slots.size(); i++) {
         slots.get(i).swap(loaded.get(i), version);
       }

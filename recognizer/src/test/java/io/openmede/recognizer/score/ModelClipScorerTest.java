@@ -10,6 +10,8 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.VideoBatch;
+import io.openmede.model.openset.OpenSetCalibration;
+import io.openmede.model.openset.OpenSetScore;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.recognizer.swap.ModelSlot;
 import io.openmede.recognizer.testing.Frames;
@@ -20,6 +22,8 @@ import io.openmede.recognizer.window.ClipWindow;
 import io.openmede.schemas.avro.FrameEncoding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,5 +124,68 @@ class ModelClipScorerTest extends ClipScorerContract {
       sc.score(ws, new VocabularySnapshot(4, more), 1);
       assertThat(own.encodedCount()).isEqualTo(8);
     }
+  }
+
+  @Test
+  void thresholdsOfTheLeasedVersion_decide_andASwapBringsItsOwn() {
+    ClassEmbeddingCache own =
+        new ClassEmbeddingCache(TOKENIZER::encodePadded, ClassTextEncoder.SIMPLE_TEMPLATES);
+    ClassEmbeddingCache background =
+        new ClassEmbeddingCache(TOKENIZER::encodePadded, ClassTextEncoder.SIMPLE_TEMPLATES);
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.MAX_COSINE);
+    // "a": nothing can reach a cosine of 2; "b": everything passes a cosine of -2
+    book.put("a", entry(2.0));
+    book.put("b", entry(-2.0));
+    try (ModelSlot<ClipModel> s =
+        new ModelSlot<>(ClipModel.random(ClipConfig.preset("tiny"), 7, ComputeDevice.CPU), "a")) {
+      ModelClipScorer sc = new ModelClipScorer(s, own, Optional.of(book), background);
+      List<ClipWindow> ws = List.of(window("a", 0, FrameEncoding.RGB));
+      WindowScore before = sc.score(ws, VOCABULARY, 2).scores().get(0);
+      assertThat(before.openSet()).contains(OpenSetScore.MAX_COSINE);
+      assertThat(before.unknown()).isTrue();
+      assertThat(before.top())
+          .allSatisfy(l -> assertThat(l.calibrated().getAsDouble()).isLessThan(0.5));
+
+      s.swap(ClipModel.random(ClipConfig.preset("tiny"), 8, ComputeDevice.CPU), "b");
+      WindowScore after = sc.score(ws, VOCABULARY, 2).scores().get(0);
+      assertThat(after.unknown()).isFalse();
+      assertThat(after.top())
+          .allSatisfy(l -> assertThat(l.calibrated().getAsDouble()).isGreaterThan(0.5));
+
+      s.swap(ClipModel.random(ClipConfig.preset("tiny"), 9, ComputeDevice.CPU), "c");
+      WindowScore none = sc.score(ws, VOCABULARY, 2).scores().get(0);
+      assertThat(none.openSet()).isEmpty(); // "c" brought no thresholds: nothing decided
+      assertThat(none.unknown()).isFalse();
+      assertThat(none.top()).allSatisfy(l -> assertThat(l.calibrated()).isEmpty());
+    }
+  }
+
+  @Test
+  void backgroundScore_embedsTheBackgroundClassesOfTheThresholds() {
+    ClassEmbeddingCache own =
+        new ClassEmbeddingCache(TOKENIZER::encodePadded, ClassTextEncoder.SIMPLE_TEMPLATES);
+    ClassEmbeddingCache background =
+        new ClassEmbeddingCache(TOKENIZER::encodePadded, ClassTextEncoder.SIMPLE_TEMPLATES);
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.BACKGROUND);
+    book.put(
+        "a",
+        new OpenSetThresholdBook.Entry(
+            new OpenSetCalibration(OpenSetScore.BACKGROUND, 0.9, Map.of(), 0.01, 0.1),
+            List.of("an empty scene", "standing still")));
+    try (ModelSlot<ClipModel> s =
+        new ModelSlot<>(ClipModel.random(ClipConfig.preset("tiny"), 7, ComputeDevice.CPU), "a")) {
+      ModelClipScorer sc = new ModelClipScorer(s, own, Optional.of(book), background);
+      WindowScore w =
+          sc.score(List.of(window("a", 0, FrameEncoding.RGB)), VOCABULARY, 3).scores().get(0);
+      assertThat(background.encodedCount()).isEqualTo(2);
+      double probabilities = w.top().stream().mapToDouble(RankedLabel::probability).sum();
+      assertThat(probabilities).isCloseTo(1.0, within(1e-9)); // the closed-set softmax stays
+      assertThat(w.openSet()).contains(OpenSetScore.BACKGROUND);
+    }
+  }
+
+  private static OpenSetThresholdBook.Entry entry(double fallback) {
+    return new OpenSetThresholdBook.Entry(
+        new OpenSetCalibration(OpenSetScore.MAX_COSINE, 0.9, Map.of(), fallback, 0.05), List.of());
   }
 }

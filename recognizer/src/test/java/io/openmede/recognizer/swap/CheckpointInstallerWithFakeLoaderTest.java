@@ -32,6 +32,8 @@ class CheckpointInstallerWithFakeLoaderTest {
   @TempDir Path dir;
   final List<String> log = new ArrayList<>();
   final List<String> events = new ArrayList<>();
+  final List<String> swaps = new ArrayList<>();
+  List<ModelSlot<FakeModel>> slots = List.of();
 
   final CheckpointInstaller.Loader<FakeModel> loader =
       new CheckpointInstaller.Loader<>() {
@@ -69,12 +71,19 @@ class CheckpointInstallerWithFakeLoaderTest {
         public void refused(String version, String reason) {
           events.add("refused " + version + " " + reason);
         }
+
+        @Override
+        public void swapping(CheckpointAnnouncement a) {
+          swaps.add(a.getVersion() + " while serving " + slots.get(0).version());
+        }
       };
 
   List<ModelSlot<FakeModel>> slots() {
-    return List.of(
-        new ModelSlot<>(new FakeModel("tiny-a", log), "v1"),
-        new ModelSlot<>(new FakeModel("tiny-a", log), "v1"));
+    slots =
+        List.of(
+            new ModelSlot<>(new FakeModel("tiny-a", log), "v1"),
+            new ModelSlot<>(new FakeModel("tiny-a", log), "v1"));
+    return slots;
   }
 
   CheckpointInstaller<FakeModel> installer(List<ModelSlot<FakeModel>> slots) {
@@ -103,6 +112,20 @@ class CheckpointInstallerWithFakeLoaderTest {
 
   Path weights(String text) throws Exception {
     return Files.writeString(dir.resolve(text + ".bin"), text);
+  }
+
+  @Test
+  void install_toldOfTheAnnouncementJustBeforeTheSwap_andNotOfARefusedOne() throws Exception {
+    List<ModelSlot<FakeModel>> slots = slots();
+    CheckpointInstaller<FakeModel> installer = installer(slots);
+    installer.install(tinyB("v2", 2, 0));
+    Path w = weights("garbage");
+    assertThatThrownBy(
+            () ->
+                installer.install(
+                    announcement("v3", w.toString(), sha256("garbage".getBytes()), 7, "t")))
+        .isInstanceOf(CheckpointRefusedException.class);
+    assertThat(swaps).containsExactly("v2 while serving v1");
   }
 
   @Test

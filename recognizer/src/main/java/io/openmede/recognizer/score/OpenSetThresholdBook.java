@@ -1,0 +1,120 @@
+package io.openmede.recognizer.score;
+
+import io.openmede.model.openset.OpenSetCalibration;
+import io.openmede.model.openset.OpenSetScore;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.OpenSetThresholds;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open-set thresholds of each model version the recognizer may serve, for its one score kind
+ * ({@code recognizer.openset.score}): a checkpoint's announcement brings them ({@link #offer},
+ * called before the swap), so the first batch under the new model already decides with the new
+ * model's thresholds; a version without thresholds for the kind (the initial weights, an older
+ * trainer) decides nothing, and its windows are never unknown.
+ *
+ * <p>Thread-safe: the checkpoint follower offers, the scoring threads read. Keeps the thresholds of
+ * the last {@link #KEPT} versions offered.
+ */
+public final class OpenSetThresholdBook {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpenSetThresholdBook.class);
+
+  /** Versions whose thresholds are kept. */
+  static final int KEPT = 4;
+
+  /**
+   * One version's thresholds.
+   *
+   * @param background the background class names the thresholds were fitted with (the background
+   *     score only; empty otherwise)
+   */
+  public record Entry(OpenSetCalibration calibration, List<String> background) {
+    public Entry {
+      Objects.requireNonNull(calibration, "calibration");
+      background = List.copyOf(background);
+    }
+  }
+
+  private final OpenSetScore score;
+  private final Map<String, Entry> byVersion = new LinkedHashMap<>();
+
+  /** A book for score kind {@code score}. */
+  public OpenSetThresholdBook(OpenSetScore score) {
+    this.score = Objects.requireNonNull(score, "score");
+  }
+
+  /** The score kind whose thresholds this book keeps. */
+  public OpenSetScore score() {
+    return score;
+  }
+
+  /** Sets the thresholds of {@code version} (tests; the initial model's, when given). */
+  public synchronized void put(String version, Entry entry) {
+    if (entry.calibration().score() != score) {
+      throw new IllegalArgumentException(
+          "thresholds for the "
+              + entry.calibration().score().text()
+              + " score given to a book of the "
+              + score.text()
+              + " score");
+    }
+    byVersion.remove(version);
+    byVersion.put(version, entry);
+    while (byVersion.size() > KEPT) {
+      byVersion.remove(byVersion.keySet().iterator().next());
+    }
+  }
+
+  /**
+   * Takes the thresholds of this book's kind from a checkpoint's announcement; thresholds that do
+   * not validate are logged and ignored (the version then decides nothing).
+   */
+  public void offer(CheckpointAnnouncement a) {
+    for (OpenSetThresholds t : a.getOpenSet()) {
+      if (!score.text().equals(t.getScore())) {
+        continue;
+      }
+      try {
+        put(a.getVersion(), fromRecord(t));
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "open-set thresholds of checkpoint {} ignored ({}); its windows are not decided",
+            a.getVersion(),
+            e.getMessage());
+        return;
+      }
+    }
+    LOG.info(
+        "checkpoint {} brings no open-set thresholds for the {} score; its windows are not"
+            + " decided (never unknown)",
+        a.getVersion(),
+        score.text());
+  }
+
+  /** The thresholds of {@code version}, if it brought any for this book's kind. */
+  public synchronized Optional<Entry> forVersion(String version) {
+    return Optional.ofNullable(byVersion.get(version));
+  }
+
+  /** The thresholds of one announcement entry, validated. */
+  public static Entry fromRecord(OpenSetThresholds t) {
+    Map<String, Double> thresholds = new LinkedHashMap<>();
+    t.getThresholds().forEach((k, v) -> thresholds.put(k.toString(), v));
+    OpenSetCalibration c =
+        new OpenSetCalibration(
+            OpenSetScore.parse(t.getScore()),
+            t.getTargetRecall(),
+            thresholds,
+            t.getFallback(),
+            t.getWidth());
+    return new Entry(c, t.getBackgroundPrompts().stream().map(Object::toString).toList());
+  }
+}

@@ -1,0 +1,90 @@
+package io.openmede.recognizer.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openmede.model.openset.OpenSetCalibration;
+import io.openmede.model.openset.OpenSetScore;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.OpenSetThresholds;
+import io.openmede.schemas.avro.TrainingSummary;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OpenSetThresholdBookTest {
+
+  static CheckpointAnnouncement announcement(String version, List<OpenSetThresholds> openSet) {
+    return CheckpointAnnouncement.newBuilder()
+        .setModelName("openmede-tiny")
+        .setVersion(version)
+        .setUri("file:///x")
+        .setSha256("00")
+        .setSizeBytes(1)
+        .setPreset("tiny")
+        .setTraining(
+            new TrainingSummary("open-mede", 1L, 1L, Map.of(), 1.0, 1.0, 1, 1, 0.1, 0.1, 1.0))
+        .setCreatedAt(Instant.EPOCH)
+        .setOpenSet(openSet)
+        .build();
+  }
+
+  static OpenSetThresholds thresholds(String score, double fallback) {
+    return OpenSetThresholds.newBuilder()
+        .setScore(score)
+        .setTargetRecall(0.9)
+        .setThresholds(Map.of("waving", 0.25))
+        .setFallback(fallback)
+        .setWidth(0.02)
+        .setBackgroundPrompts(List.of("an empty scene"))
+        .build();
+  }
+
+  @Test
+  void offer_takesTheThresholdsOfItsOwnKind() {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);
+    book.offer(
+        announcement("v2", List.of(thresholds("max-cosine", 0.1), thresholds("energy", 0.3))));
+    OpenSetCalibration c = book.forVersion("v2").orElseThrow().calibration();
+    assertThat(c.score()).isEqualTo(OpenSetScore.ENERGY);
+    assertThat(c.fallback()).isEqualTo(0.3);
+    assertThat(c.threshold("waving")).isEqualTo(0.25);
+    assertThat(book.forVersion("v2").orElseThrow().background()).containsExactly("an empty scene");
+    assertThat(book.forVersion("v1")).isEmpty();
+  }
+
+  @Test
+  void offer_withoutThresholdsOfItsKind_orInvalidOnes_decidesNothingForThatVersion() {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);
+    book.offer(announcement("v2", List.of(thresholds("max-cosine", 0.1))));
+    book.offer(announcement("v3", List.of(thresholds("energy", Double.NaN))));
+    book.offer(announcement("v4", List.of()));
+    assertThat(book.forVersion("v2")).isEmpty();
+    assertThat(book.forVersion("v3")).isEmpty();
+    assertThat(book.forVersion("v4")).isEmpty();
+  }
+
+  @Test
+  void keepsTheLastFewVersions() {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);
+    for (int v = 1; v <= OpenSetThresholdBook.KEPT + 1; v++) {
+      book.offer(announcement("v" + v, List.of(thresholds("energy", 0.3))));
+    }
+    assertThat(book.forVersion("v1")).isEmpty();
+    assertThat(book.forVersion("v" + (OpenSetThresholdBook.KEPT + 1))).isPresent();
+  }
+
+  @Test
+  void put_ofAnotherKind_isRefused() {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);
+    assertThatThrownBy(
+            () ->
+                book.put(
+                    "v1",
+                    new OpenSetThresholdBook.Entry(
+                        new OpenSetCalibration(OpenSetScore.MAX_COSINE, 0.9, Map.of(), 0.2, 0.1),
+                        List.of())))
+        .hasMessageContaining("max-cosine");
+  }
+}
