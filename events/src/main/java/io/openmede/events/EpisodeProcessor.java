@@ -6,6 +6,8 @@ import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.topic.DeadLetterRecords;
+import io.openmede.schemas.values.Identifiers;
+import io.openmede.schemas.values.Printable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +73,21 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
         throw new IllegalArgumentException("the record is not a complete Recognition");
       }
     } catch (RuntimeException | StackOverflowError e) {
-      deadLetter(record, e);
+      deadLetter(record, e, "deserialization");
+      return;
+    }
+    Optional<String> badId = Identifiers.streamIdRefusal(r.getStreamId());
+    if (badId.isPresent()) {
+      deadLetter(
+          record,
+          new IllegalArgumentException(
+              "a recognition of a stream id of "
+                  + r.getStreamId().length()
+                  + " characters ("
+                  + Printable.quote(r.getStreamId())
+                  + "): "
+                  + badId.get()),
+          "bad-stream-id");
       return;
     }
     metrics.recognitions.inc();
@@ -145,12 +161,13 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
         new Record<Object, Object>(e.getStreamId(), e, timestamp), EventsTopology.EVENTS_SINK);
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, Throwable e) {
-    metrics.deadLetters.labelValues("deserialization").inc();
+  private void deadLetter(Record<byte[], byte[]> record, Throwable e, String reason) {
+    metrics.deadLetters.labelValues(reason).inc();
     Optional<RecordMetadata> m = context.recordMetadata();
     LOG.warn(
-        "dead letter {}: not a recognition: {}",
+        "dead letter {}: {}: {}",
         m.map(x -> x.topic() + "-" + x.partition() + "@" + x.offset()).orElse(recognitionsTopic),
+        reason,
         e.getMessage());
     DeadLetter letter =
         DeadLetterRecords.of(

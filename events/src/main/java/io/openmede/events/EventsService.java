@@ -9,9 +9,11 @@ import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
+import io.openmede.schemas.topic.StreamsDeadLetters;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -71,7 +73,7 @@ public final class EventsService implements RunningService {
           opened.add(
               new KafkaStreams(
                   EventsTopology.build(cluster.topics(), metrics, letters, Clock.systemUTC()),
-                  streamsProperties(cluster, settings, streamsOverrides)),
+                  streamsProperties(cluster, settings, metrics, streamsOverrides)),
               s -> s.close(Duration.ofSeconds(30)));
       streams.setUncaughtExceptionHandler(
           StreamsHealth.handler(
@@ -121,13 +123,20 @@ public final class EventsService implements RunningService {
   }
 
   private static Properties streamsProperties(
-      Cluster cluster, EventsSettings settings, Map<String, Object> overrides) {
+      Cluster cluster,
+      EventsSettings settings,
+      EventsMetrics metrics,
+      Map<String, Object> overrides) {
     Properties props = new Properties();
     props.putAll(cluster.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    Map<Object, Object> handlers = new HashMap<>();
+    StreamsDeadLetters.configure(
+        handlers, cluster.topics().deadLetters(), "events", metrics.deadLetters);
+    props.putAll(handlers);
     props.putAll(overrides);
     return props;
   }

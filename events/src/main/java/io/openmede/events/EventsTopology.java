@@ -2,15 +2,16 @@ package io.openmede.events;
 
 import io.openmede.events.rules.AlertRules;
 import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.topic.GlobalStoreUpdater;
 import io.openmede.schemas.topic.RefusedRecords;
+import io.openmede.schemas.topic.SizeLimitedSerializers;
 import io.openmede.schemas.topic.Topics;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -90,17 +91,16 @@ public final class EventsTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(), StoredEpisode.serde()),
         EPISODE_PROCESSOR);
+    SizeLimitedSerializers<String, Event> events = SizeLimitedSerializers.of(topics.events());
     t.addSink(
-        EVENTS_SINK,
-        topics.events().name(),
-        new StringSerializer(),
-        topics.events().valueSerde().serializer(),
-        EPISODE_PROCESSOR);
+        EVENTS_SINK, topics.events().name(), events.keys(), events.values(), EPISODE_PROCESSOR);
+    SizeLimitedSerializers<byte[], DeadLetter> deadLetters =
+        SizeLimitedSerializers.of(topics.deadLetters());
     t.addSink(
         DEAD_LETTER_SINK,
         topics.deadLetters().name(),
-        new ByteArraySerializer(),
-        topics.deadLetters().valueSerde().serializer(),
+        deadLetters.keys(),
+        deadLetters.values(),
         EPISODE_PROCESSOR);
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(

@@ -10,6 +10,7 @@ import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.registry.SchemaRegistryClient;
 import io.openmede.schemas.registry.SchemaRegistryException;
+import io.openmede.schemas.topic.StreamsDeadLetters;
 import io.openmede.schemas.topic.TopicNames;
 import io.openmede.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -97,14 +98,25 @@ class EventsTopologyWithFakeRegistryTest {
 
   @BeforeEach
   void start() {
+    start(TOPICS);
+  }
+
+  /** (Re)starts the driver on {@code topics}. */
+  void start(Topics topics) {
+    if (driver != null) {
+      driver.close();
+    }
     Properties p = new Properties();
     p.put("application.id", "events-test");
     p.put("bootstrap.servers", "unused:9092");
     p.put("state.dir", stateDir.toString());
+    Map<Object, Object> handlers = new HashMap<>();
+    StreamsDeadLetters.configure(handlers, topics.deadLetters(), "events", metrics.deadLetters);
+    p.putAll(handlers);
     driver =
         new TopologyTestDriver(
             EventsTopology.build(
-                TOPICS,
+                topics,
                 metrics,
                 (topic, partition, offset, key, value, reason, why) ->
                     refusedRules.add(topic + "@" + offset + " " + reason),
@@ -311,5 +323,49 @@ class EventsTopologyWithFakeRegistryTest {
     assertThat(letters.get(0).getOffset()).isEqualTo(0L);
     assertThat(letters.get(0).getService()).isEqualTo("events");
     assertThat(events()).containsExactly("OPENED falls/cam-1/0 windows=1 last=7");
+  }
+
+  @Test
+  void aRecognitionOfAStreamIdOverTheLimitIsDeadLettered_andTheSameKeyGoesOn() {
+    rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ZERO));
+    window("x".repeat(300_000), 0, "falling", 0.9);
+    window("cam-1", 0, "falling", 0.9);
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getError())
+        .contains("a stream id of 300000 characters")
+        .contains("must be 1 to 200 characters");
+    assertThat(metrics.deadLetters.labelValues("bad-stream-id").get()).isEqualTo(1.0);
+    assertThat(events()).containsExactly("OPENED falls/cam-1/0 windows=1 last=7");
+  }
+
+  @Test
+  void anEventLargerThanItsTopicTakes_isDeadLetteredByTheProductionHandler_othersGoOn() {
+    // an events topic of 1024 bytes takes 512 bytes of key and value; an event carries its
+    // stream id three times (key, stream, event id): 190 characters do not fit, "c" does
+    start(
+        new Topics(
+            TOPICS.frames(),
+            TOPICS.vocabulary(),
+            TOPICS.recognitions(),
+            TOPICS.labeledClips(),
+            TOPICS.checkpoints(),
+            TOPICS.deadLetters(),
+            TOPICS.rules(),
+            TOPICS.events().withMaxMessageBytes(1024),
+            TOPICS.feedback()));
+    rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ZERO));
+    String longId = "s".repeat(190);
+    window(longId, 0, "falling", 0.9);
+    window("c", 0, "falling", 0.9);
+    assertThat(events()).containsExactly("OPENED falls/c/0 windows=1 last=7");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getError())
+        .startsWith("too-large: the output to " + TOPICS.events().name() + " was refused")
+        .contains("is larger than topic " + TOPICS.events().name() + " takes");
+    assertThat(letters.get(0).getOriginalKey())
+        .isEqualTo(java.nio.ByteBuffer.wrap(longId.getBytes(StandardCharsets.UTF_8)));
+    assertThat(metrics.deadLetters.labelValues("too-large").get()).isEqualTo(1.0);
   }
 }

@@ -9,8 +9,11 @@ import io.openmede.recognizer.vocabulary.VocabularyBook;
 import io.openmede.recognizer.vocabulary.VocabularyRecords;
 import io.openmede.recognizer.window.FrameWindowProcessor;
 import io.openmede.recognizer.window.WindowCodec;
+import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.topic.RefusedRecords;
+import io.openmede.schemas.topic.SizeLimitedSerializers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -135,17 +138,29 @@ public final class RecognitionTopology {
                 WindowCodec.windowSerde())
             .withCachingEnabled(),
         SCORE_PROCESSOR);
+    SizeLimitedSerializers<String, Recognition> recognitions =
+        SizeLimitedSerializers.of(
+            topics.recognitions(),
+            topics.recognitionsMaxMessageBytes(),
+            new StringSerializer(),
+            topics.recognitionSerde().serializer());
     t.addSink(
         RECOGNITIONS_SINK,
         topics.recognitions(),
-        new StringSerializer(),
-        topics.recognitionSerde().serializer(),
+        recognitions.keys(),
+        recognitions.values(),
         SCORE_PROCESSOR);
+    SizeLimitedSerializers<byte[], DeadLetter> deadLetters =
+        SizeLimitedSerializers.of(
+            topics.deadLetters(),
+            topics.deadLettersMaxMessageBytes(),
+            new ByteArraySerializer(),
+            topics.deadLetterSerde().serializer());
     t.addSink(
         DEAD_LETTER_SINK,
         topics.deadLetters(),
-        new ByteArraySerializer(),
-        topics.deadLetterSerde().serializer(),
+        deadLetters.keys(),
+        deadLetters.values(),
         WINDOW_PROCESSOR,
         SCORE_PROCESSOR);
     t.addGlobalStore(

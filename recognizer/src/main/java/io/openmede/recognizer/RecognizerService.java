@@ -18,6 +18,7 @@ import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
+import io.openmede.schemas.topic.StreamsDeadLetters;
 import io.openmede.settings.SettingsException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -174,7 +175,8 @@ public final class RecognizerService implements RunningService {
       Map<String, Object> overrides) {
     Properties props = settings.properties(cluster.clientConfig());
     Map<Object, Object> handlers = new HashMap<>();
-    DeadLetterExceptionHandlers.configure(handlers, topics, metrics);
+    StreamsDeadLetters.configure(
+        handlers, cluster.topics().deadLetters(), RecognizerMetrics.SERVICE, metrics.deadLetters);
     props.putAll(handlers);
     props.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, props);

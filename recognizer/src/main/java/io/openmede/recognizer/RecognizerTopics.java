@@ -24,7 +24,9 @@ record RecognizerTopics(
     String checkpoints,
     Serde<CheckpointAnnouncement> checkpointSerde,
     String deadLetters,
-    Serde<DeadLetter> deadLetterSerde) {
+    Serde<DeadLetter> deadLetterSerde,
+    int recognitionsMaxMessageBytes,
+    int deadLettersMaxMessageBytes) {
 
   public RecognizerTopics {
     Objects.requireNonNull(frames, "frames");
@@ -39,6 +41,50 @@ record RecognizerTopics(
     Objects.requireNonNull(deadLetterSerde, "deadLetterSerde");
   }
 
+  /** The topics with the catalog's default {@code max.message.bytes} (tests). */
+  RecognizerTopics(
+      String frames,
+      Serde<FrameBatch> frameSerde,
+      String vocabulary,
+      Serde<VocabularyEntry> vocabularySerde,
+      String recognitions,
+      Serde<Recognition> recognitionSerde,
+      String checkpoints,
+      Serde<CheckpointAnnouncement> checkpointSerde,
+      String deadLetters,
+      Serde<DeadLetter> deadLetterSerde) {
+    this(
+        frames,
+        frameSerde,
+        vocabulary,
+        vocabularySerde,
+        recognitions,
+        recognitionSerde,
+        checkpoints,
+        checkpointSerde,
+        deadLetters,
+        deadLetterSerde,
+        Topics.SMALL_TOPIC_MAX_MESSAGE_BYTES,
+        Topics.FRAME_TOPIC_MAX_MESSAGE_BYTES + Topics.SMALL_TOPIC_MAX_MESSAGE_BYTES);
+  }
+
+  /** The same topics with the recognitions topic's {@code max.message.bytes} (tests). */
+  RecognizerTopics withRecognitionsMaxMessageBytes(int bytes) {
+    return new RecognizerTopics(
+        frames,
+        frameSerde,
+        vocabulary,
+        vocabularySerde,
+        recognitions,
+        recognitionSerde,
+        checkpoints,
+        checkpointSerde,
+        deadLetters,
+        deadLetterSerde,
+        bytes,
+        deadLettersMaxMessageBytes);
+  }
+
   /** The recognizer's view of the project's topic catalog. */
   public static RecognizerTopics from(Topics t) {
     return new RecognizerTopics(
@@ -51,6 +97,8 @@ record RecognizerTopics(
         t.checkpoints().name(),
         t.checkpoints().valueSerde(),
         t.deadLetters().name(),
-        t.deadLetters().valueSerde());
+        t.deadLetters().valueSerde(),
+        t.recognitions().maxMessageBytes(),
+        t.deadLetters().maxMessageBytes());
   }
 }

@@ -24,6 +24,7 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.topic.StreamsDeadLetters;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import java.nio.ByteBuffer;
@@ -140,17 +141,27 @@ class RecognitionTopologyWithFakeScorerTest {
   }
 
   private void start(TopologySettings settings, ScorerPool scorers, ScoringMode mode) {
+    start(TOPICS, settings, scorers, mode);
+  }
+
+  private void start(
+      RecognizerTopics topics, TopologySettings settings, ScorerPool scorers, ScoringMode mode) {
     Properties p = new Properties();
     p.put("application.id", "recognizer-test");
     p.put("bootstrap.servers", "unused:9092");
     p.put("state.dir", stateDir.toString());
     Map<Object, Object> handlers = new HashMap<>();
-    DeadLetterExceptionHandlers.configure(handlers, TOPICS, metrics);
+    StreamsDeadLetters.configure(
+        handlers,
+        TOPICS.deadLetters(),
+        TOPICS.deadLetterSerde().serializer(),
+        RecognizerMetrics.SERVICE,
+        metrics.deadLetters);
     p.putAll(handlers);
     driver =
         new TopologyTestDriver(
             RecognitionTopology.build(
-                TOPICS,
+                topics,
                 settings,
                 scorers,
                 metrics,
@@ -759,5 +770,55 @@ class RecognitionTopologyWithFakeScorerTest {
     assertThat(letter.getOriginalValue()).isEqualTo(ByteBuffer.wrap(garbage));
     assertThat(letter.getOriginalKey()).isEqualTo(ByteBuffer.wrap("cam-1".getBytes()));
     assertThat(recognitions.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void frames_streamIdOverTheLimit_refusedWithTheReason_andTheSameKeyAndOthersGoOn() {
+    start(settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO));
+    addLabel("waving");
+    String huge = "x".repeat(1_100_000);
+    frames.pipeInput("cam-1", Frames.batch(huge, 0, 0, 1, FrameEncoding.RGB));
+    send("cam-1", 0, 0, 1);
+    send("cam-2", 0, 0, 1);
+    assertThat(recognitions.readValuesToList())
+        .extracting(Recognition::getStreamId)
+        .containsExactly("cam-1", "cam-2");
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getError())
+        .contains("a stream id of 1100000 characters")
+        .contains("must be 1 to 200 characters");
+    assertThat(letter.getError().length()).isLessThan(1000);
+    assertThat(letter.getOriginalKey()).isEqualTo(ByteBuffer.wrap("cam-1".getBytes()));
+    assertThat(metrics.deadLetters.labelValues("bad-stream-id").get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void recognitions_largerThanTheirTopicTakes_deadLetteredByTheProductionHandler_othersGoOn() {
+    // a recognitions topic of 1024 bytes takes 512 bytes of key and value: three labels of 100
+    // characters and a stream id of 150 (key and value) do not fit, the same with "c" does
+    start(
+        TOPICS.withRecognitionsMaxMessageBytes(1024),
+        settings(WindowConfig.ofFrames(2, 2), 16, Duration.ZERO),
+        ScorerPool.of(scorer),
+        ScoringMode.ON_STREAM_THREAD);
+    for (String l : List.of("a", "b", "c")) {
+      addLabel(l.repeat(100));
+    }
+    String longId = "s".repeat(150);
+    send(longId, 0, 0, 1);
+    send("c", 0, 0, 1);
+    send(longId, 1, 2, 3);
+    send("c", 1, 2, 3);
+    assertThat(recognitions.readValuesToList())
+        .extracting(r -> r.getStreamId() + ":" + r.getFirstSequence())
+        .containsExactly("c:0", "c:2");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(2);
+    assertThat(letters.get(0).getError())
+        .startsWith("too-large: the output to openmede.recognitions was refused: a record of")
+        .contains("is larger than topic openmede.recognitions takes (512 bytes");
+    assertThat(letters.get(0).getSourceTopic()).isEqualTo("openmede.frames");
+    assertThat(letters.get(0).getOriginalKey()).isEqualTo(ByteBuffer.wrap(longId.getBytes()));
+    assertThat(metrics.deadLetters.labelValues("too-large").get()).isEqualTo(2.0);
   }
 }

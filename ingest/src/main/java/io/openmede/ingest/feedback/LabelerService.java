@@ -10,6 +10,8 @@ import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
+import io.openmede.schemas.topic.RecordTooLargeForTopicException;
+import io.openmede.schemas.topic.SizeLimitedSerializers;
 import io.openmede.schemas.values.Printable;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -26,7 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,12 +79,11 @@ public final class LabelerService implements RunningService {
       pc.put("acks", "all");
       pc.put("enable.idempotence", true);
       pc.put("max.request.size", cluster.topics().labeledClips().maxMessageBytes());
+      SizeLimitedSerializers<String, LabeledClip> clipSerializers =
+          SizeLimitedSerializers.of(cluster.topics().labeledClips());
       this.producer =
           opened.add(
-              new KafkaProducer<>(
-                  pc,
-                  new StringSerializer(),
-                  cluster.topics().labeledClips().valueSerde().serializer()),
+              new KafkaProducer<>(pc, clipSerializers.keys(), clipSerializers.values()),
               p -> p.close(Duration.ofSeconds(5)));
       this.letters =
           opened.add(
@@ -166,10 +166,16 @@ public final class LabelerService implements RunningService {
         continue;
       }
       LabeledClip clip = o.clip().get();
-      producer
-          .send(
-              new ProducerRecord<>(cluster.topics().labeledClips().name(), clip.getClipId(), clip))
-          .get(60, TimeUnit.SECONDS);
+      try {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    cluster.topics().labeledClips().name(), clip.getClipId(), clip))
+            .get(60, TimeUnit.SECONDS);
+      } catch (RecordTooLargeForTopicException e) {
+        refuse(r, "too-large", "the clip it makes is refused: " + e.getMessage());
+        continue;
+      }
       clips.labelValues(clip.getSplit()).inc();
       if (f.getAddToVocabulary() && !vocabularyLabels.contains(clip.getLabel())) {
         vocabulary.add(clip.getLabel(), List.of());

@@ -5,7 +5,9 @@ import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Frame;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.topic.DeadLetterRecords;
+import io.openmede.schemas.values.Identifiers;
 import io.openmede.schemas.values.InputBounds;
+import io.openmede.schemas.values.Printable;
 import io.openmede.schemas.values.StreamBounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -92,6 +94,22 @@ public final class FrameWindowProcessor implements Processor<String, FrameBatch,
       return;
     }
     String stream = batch.getStreamId();
+    Optional<String> badId = Identifiers.streamIdRefusal(stream);
+    if (badId.isPresent()) {
+      deadLetter(
+          record,
+          batch,
+          "batch "
+              + batch.getBatchSequence()
+              + ": a stream id of "
+              + (stream == null ? 0 : stream.length())
+              + " characters ("
+              + Printable.quote(stream == null ? "" : stream)
+              + "): "
+              + badId.get(),
+          "bad-stream-id");
+      return;
+    }
     StreamWindowState state = store.get(stream);
     if (state == null) {
       long open = store.approximateNumEntries();

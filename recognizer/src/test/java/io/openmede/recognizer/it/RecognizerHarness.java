@@ -65,11 +65,11 @@ public final class RecognizerHarness implements AutoCloseable {
     values.put(RecognizerSettings.TOP_K.name(), "3");
     cluster = Cluster.from(settings());
     cluster.ensureTopics();
+    Map<String, Object> pc = cluster.producerConfig(prefix + "-frames");
+    pc.put("max.request.size", cluster.topics().frames().maxMessageBytes());
     frames =
         new KafkaProducer<>(
-            cluster.producerConfig(prefix + "-frames"),
-            new StringSerializer(),
-            cluster.topics().frames().valueSerde().serializer());
+            pc, new StringSerializer(), cluster.topics().frames().valueSerde().serializer());
     Map<String, Object> cc = cluster.consumerConfig(prefix + "-reader");
     cc.remove("group.id");
     recognitions =
@@ -145,6 +145,11 @@ public final class RecognizerHarness implements AutoCloseable {
             cluster.topics().frames().name(),
             stream,
             Frames.batch(stream, b, 4 * b, 4 * b + 3, FrameEncoding.JPEG)));
+  }
+
+  /** Sends {@code batch} keyed by {@code key}, whatever its stream id says. */
+  public void send(String key, FrameBatch batch) {
+    frames.send(new ProducerRecord<>(cluster.topics().frames().name(), key, batch));
   }
 
   public void flush() {

@@ -8,7 +8,9 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.recognizer.testing.Frames;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.TrainingSummary;
@@ -354,6 +356,41 @@ class RecognizerIT {
         assertExactlyOnce(got, 6);
         assertThat(got).extracting(Recognition::getModelVersion).containsOnly(initial);
       }
+    }
+  }
+
+  @Test
+  void streamIdTooLongForTheRecognitionsTopic_isDeadLettered_andTheSameKeyAndOthersGoOn(
+      @TempDir Path dir) throws Exception {
+    try (RecognizerHarness h = harness("long-id", dir)) {
+      h.set(RecognizerSettings.FOLLOW_CHECKPOINTS.name(), "false");
+      h.addLabel("waving");
+      List<Recognition> got = new ArrayList<>();
+      // 1.1 MB of stream id: the frames topic takes it, a recognition (1 MiB topic) could not
+      String huge = "x".repeat(1_100_000);
+      try (RecognizerService service = h.startService()) {
+        h.sendBatch("cam-a", 0);
+        h.sendBatch("cam-b", 0);
+        h.send("cam-a", Frames.batch(huge, 1, 4, 7, FrameEncoding.JPEG));
+        for (long b = 1; b < 4; b++) {
+          h.sendBatch("cam-a", b);
+          h.sendBatch("cam-b", b);
+        }
+        h.flush();
+        h.pollUntil(got, 8, Duration.ofSeconds(60));
+        h.poll(got, Duration.ofSeconds(1));
+        assertThat(service.metrics().deadLetters.labelValues("bad-stream-id").get()).isEqualTo(1.0);
+        assertThat(service.streams().state().isRunningOrRebalancing()).isTrue();
+      }
+      assertExactlyOnce(got, 8);
+      assertThat(got).extracting(Recognition::getStreamId).containsOnly("cam-a", "cam-b");
+      List<io.openmede.schemas.avro.DeadLetter> letters = h.deadLetters(Duration.ofSeconds(2));
+      assertThat(letters).hasSize(1);
+      assertThat(letters.get(0).getError())
+          .contains("a stream id of 1100000 characters")
+          .contains("must be 1 to 200 characters");
+      assertThat(letters.get(0).getOriginalKey())
+          .isEqualTo(java.nio.ByteBuffer.wrap("cam-a".getBytes(StandardCharsets.UTF_8)));
     }
   }
 }

@@ -33,8 +33,8 @@ public final class AckedWriter<K, V> implements AutoCloseable {
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
     config.put("client.id", clientId);
-    this.producer =
-        new KafkaProducer<>(config, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    SizeLimitedSerializers<K, V> serializers = SizeLimitedSerializers.of(topic);
+    this.producer = new KafkaProducer<>(config, serializers.keys(), serializers.values());
     this.topic = topic;
   }
 

@@ -83,11 +83,28 @@ public final class DeadLetterRecords {
         .setOffset(from.offset().isPresent() ? from.offset().getAsLong() : null)
         .setOriginalKey(from.key() == null ? null : ByteBuffer.wrap(from.key().clone()))
         .setOriginalValue(from.value() == null ? null : ByteBuffer.wrap(from.value().clone()))
-        .setError(error == null ? "(no message)" : error)
+        .setError(error == null ? "(no message)" : cut(error))
         .setErrorClass(Objects.requireNonNull(errorClass, "errorClass"))
         .setService(Objects.requireNonNull(service, "service"))
         .setFailedAt(Objects.requireNonNull(failedAt, "failedAt"))
         .build();
+  }
+
+  /**
+   * The longest reason a dead letter keeps, in characters: a reason quotes what came in (a stream
+   * id, a label), and the page and every reader of dead letters keep reasons.
+   */
+  public static final int MAX_ERROR_CHARS = 4096;
+
+  /** {@code error} cut to {@link #MAX_ERROR_CHARS}, saying how much was cut. */
+  static String cut(String error) {
+    if (error.length() <= MAX_ERROR_CHARS) {
+      return error;
+    }
+    return error.substring(0, MAX_ERROR_CHARS)
+        + "… ("
+        + (error.length() - MAX_ERROR_CHARS)
+        + " more characters cut)";
   }
 
   /** The record to send a dead letter with: keyed by the original key bytes. */

@@ -38,8 +38,8 @@ public final class KafkaRefusedRecords implements RefusedRecords, AutoCloseable 
     c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    this.producer =
-        new KafkaProducer<>(c, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    SizeLimitedSerializers<byte[], DeadLetter> serializers = SizeLimitedSerializers.of(topic);
+    this.producer = new KafkaProducer<>(c, serializers.keys(), serializers.values());
     this.topic = topic;
   }
 
