@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.openmede.platform.health.Health;
 import io.openmede.platform.health.ServiceEndpoint;
+import io.openmede.platform.http.BoundedHttpServer;
+import io.openmede.platform.http.HttpLimits;
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FeedbackVerdict;
 import io.openmede.schemas.feedback.FeedbackRecords;
@@ -19,16 +20,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every request must name one of the page's hosts; changes need the token, the page's own origin
  * and a JSON body; API reads need the token unless {@code web.read-without-token} (see {@link
  * PageAccess}). The page itself takes the token from {@code ?token=} in its address.
+ *
+ * <p>The port is a {@link BoundedHttpServer} within {@link HttpLimits}: slow or many clients cannot
+ * stop it, and the health paths answer while the page's workers are busy. A failing request is
+ * logged with its path, never its query (which may carry the token).
  *
  * <p>Lifecycle: {@link #start(int)} binds (port 0 picks a free one), {@link #close()} stops.
  */
@@ -68,8 +68,8 @@ public final class LivePage implements AutoCloseable {
   private volatile PageAccess access;
   private volatile int boundPort;
   private String host;
-  private HttpServer server;
-  private ExecutorService executor;
+  private final HttpLimits limits;
+  private BoundedHttpServer server;
 
   /**
    * Where the page's changes go; an empty one makes that part of the page read-only.
@@ -101,6 +101,18 @@ public final class LivePage implements AutoCloseable {
       List<PrometheusRegistry> metrics,
       WebSettings web,
       Health health) {
+    this(state, writers, metrics, web, health, HttpLimits.DEFAULT);
+  }
+
+  /** A page whose port has other limits than {@link HttpLimits#DEFAULT} (tests). */
+  public LivePage(
+      LiveState state,
+      Writers writers,
+      List<PrometheusRegistry> metrics,
+      WebSettings web,
+      Health health,
+      HttpLimits limits) {
+    this.limits = limits;
     this.state = state;
     this.vocabulary = writers.vocabulary();
     this.rules = writers.rules();
@@ -114,19 +126,10 @@ public final class LivePage implements AutoCloseable {
   public synchronized int start(String host, int port) throws IOException {
     this.host = host;
     this.access = new PageAccess(web, host);
-    server = HttpServer.create(new InetSocketAddress(host, port), 32);
-    executor =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "live-page-http");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    boundPort = server.getAddress().getPort();
+    server =
+        BoundedHttpServer.start(
+            "live-page", host, port, limits, ServiceEndpoint::isHealthPath, this::handle);
+    boundPort = server.port();
     return boundPort;
   }
 
@@ -182,7 +185,9 @@ public final class LivePage implements AutoCloseable {
         default -> error(x, 404, "no such page: " + path);
       }
     } catch (RuntimeException e) {
-      LOG.warn("live page request {} failed", x.getRequestURI(), e);
+      // the path only: the query may carry the token
+      LOG.warn(
+          "live page request {} {} failed", x.getRequestMethod(), x.getRequestURI().getPath(), e);
       try {
         error(x, 500, e.getMessage());
       } catch (IOException ignored) {
@@ -366,8 +371,8 @@ public final class LivePage implements AutoCloseable {
     }
     for (String part : q.split("&")) {
       int eq = part.indexOf('=');
-      if (eq > 0 && URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
-        return URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      if (eq > 0 && name.equals(PageAccess.decode(part.substring(0, eq)))) {
+        return PageAccess.decode(part.substring(eq + 1));
       }
     }
     return null;
@@ -405,12 +410,8 @@ public final class LivePage implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (server != null) {
-      server.stop(0);
+      server.close();
       server = null;
-    }
-    if (executor != null) {
-      executor.shutdownNow();
-      executor = null;
     }
   }
 }

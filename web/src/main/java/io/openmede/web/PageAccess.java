@@ -145,9 +145,21 @@ final class PageAccess {
     }
     for (String part : q.split("&")) {
       if (part.startsWith("token=")) {
-        return URLDecoder.decode(part.substring(6), StandardCharsets.UTF_8);
+        return decode(part.substring(6));
       }
     }
     return null;
+  }
+
+  /**
+   * A query part decoded, or null when its escapes are malformed (such as a lone {@code %}): the
+   * request is then answered as if the part were missing, without a stack trace.
+   */
+  static String decode(String raw) {
+    try {
+      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -161,6 +161,63 @@ class LivePageTest {
   }
 
   @Test
+  void slowClientsHoldingManyConnections_healthAndThePageStillAnswerWithinASecond()
+      throws Exception {
+    List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try {
+      // three times as many connections as the port keeps, each with half a request head
+      for (int i = 0; i < 3 * io.openmede.platform.http.HttpLimits.DEFAULT.maxConnections(); i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.getOutputStream().write("GET /api/state HTTP/1.1\r\nHost: 127".getBytes());
+        slow.add(s);
+      }
+      for (String path : List.of("/health/live", "/api/state", "/health/live")) {
+        long start = System.nanoTime();
+        assertThat(get(path).statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).as(path).isLessThan(1000);
+      }
+    } finally {
+      for (java.net.Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aMalformedTokenEscape_isA400WithoutAStackTrace_andNoFailureLogsTheToken() throws Exception {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    try {
+      for (String path : List.of("/?token=%", "/api/state?token=%", "/api/state?token=%zz")) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          s.getOutputStream()
+              .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes());
+          String answer = new String(s.getInputStream().readAllBytes());
+          assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+      }
+      // a token the page cannot decode is no token: 401, not a failure
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/api/state?token=%25E0%25A4%25A"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(get("/api/frame?stream=nope&token=" + TOKEN).statusCode()).isEqualTo(404);
+      assertThat(logged.list).noneMatch(e -> e.getThrowableProxy() != null);
+      assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains(TOKEN));
+    } finally {
+      root.detachAppender(logged);
+    }
+  }
+
+  @Test
   void aHugeBody_isRefusedBeforeItIsRead_andThePageAnswersOn() throws Exception {
     HttpResponse<String> big =
         http.send(

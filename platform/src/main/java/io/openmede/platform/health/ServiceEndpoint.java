@@ -2,51 +2,65 @@ package io.openmede.platform.health;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.openmede.platform.http.BoundedHttpServer;
+import io.openmede.platform.http.HttpLimits;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A service's HTTP port: {@code /metrics} (Prometheus text format, the given registries one after
  * the other), {@code /health/live} and {@code /health/ready} (200 or 503 with a JSON reason), and
  * {@code /health} (the whole picture, always 200). The one place where services open their port.
  *
+ * <p>The port is a {@link BoundedHttpServer}: slow or many clients cannot stop it, and the health
+ * paths answer while {@code /metrics} requests wait for a worker.
+ *
  * <p>Lifecycle: {@link #start} binds (port 0 picks a free one); {@link #close()} stops.
  */
 public final class ServiceEndpoint implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceEndpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final BoundedHttpServer server;
 
-  private ServiceEndpoint(HttpServer server, ExecutorService executor) {
+  private ServiceEndpoint(BoundedHttpServer server) {
     this.server = server;
-    this.executor = executor;
   }
 
   /**
-   * Serves {@code health} and {@code registries} on {@code host:port}.
+   * Serves {@code health} and {@code registries} on {@code host:port} with {@link
+   * HttpLimits#DEFAULT}.
    *
    * @throws IOException when the port cannot be bound (the message names it)
    */
   public static ServiceEndpoint start(
       String host, int port, Health health, List<PrometheusRegistry> registries)
       throws IOException {
-    HttpServer server;
+    return start(host, port, HttpLimits.DEFAULT, health, registries);
+  }
+
+  /**
+   * Serves {@code health} and {@code registries} on {@code host:port} within {@code limits}.
+   *
+   * @throws IOException when the port cannot be bound (the message names it)
+   */
+  public static ServiceEndpoint start(
+      String host, int port, HttpLimits limits, Health health, List<PrometheusRegistry> registries)
+      throws IOException {
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 16);
+      return new ServiceEndpoint(
+          BoundedHttpServer.start(
+              health.service(),
+              host,
+              port,
+              limits,
+              ServiceEndpoint::isHealthPath,
+              x -> answer(x, health, registries)));
     } catch (IOException e) {
       throw new IOException(
           "cannot serve "
@@ -60,47 +74,35 @@ public final class ServiceEndpoint implements AutoCloseable {
               + "): pick a free port",
           e);
     }
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, health.service() + "-http");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext(
-        "/",
-        x -> {
-          try (x) {
-            String path = x.getRequestURI().getPath();
-            if (!x.getRequestMethod().equals("GET") && !x.getRequestMethod().equals("HEAD")) {
-              send(x, 405, "application/json", json(Map.of("error", "only GET is served here")));
-              return;
-            }
-            switch (path) {
-              case "/metrics" -> metrics(x, registries);
-              case "/health", "/health/live", "/health/ready" -> health(x, path, health);
-              default ->
-                  send(
-                      x,
-                      404,
-                      "application/json",
-                      json(
-                          Map.of(
-                              "error", "no such path; try /metrics, /health/live, /health/ready")));
-            }
-          } catch (RuntimeException e) {
-            LOG.warn("{} endpoint request failed", health.service(), e);
-          }
-        });
-    server.start();
-    return new ServiceEndpoint(server, executor);
+  }
+
+  /** Whether a path is a health path: answered at once, never waiting for a worker. */
+  public static boolean isHealthPath(String path) {
+    return path.equals("/health") || path.equals("/health/live") || path.equals("/health/ready");
+  }
+
+  private static void answer(HttpExchange x, Health health, List<PrometheusRegistry> registries)
+      throws IOException {
+    String path = x.getRequestURI().getPath();
+    if (!x.getRequestMethod().equals("GET") && !x.getRequestMethod().equals("HEAD")) {
+      send(x, 405, "application/json", json(Map.of("error", "only GET is served here")));
+      return;
+    }
+    switch (path) {
+      case "/metrics" -> metrics(x, registries);
+      case "/health", "/health/live", "/health/ready" -> health(x, path, health);
+      default ->
+          send(
+              x,
+              404,
+              "application/json",
+              json(Map.of("error", "no such path; try /metrics, /health/live, /health/ready")));
+    }
   }
 
   /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /**
@@ -164,7 +166,6 @@ public final class ServiceEndpoint implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

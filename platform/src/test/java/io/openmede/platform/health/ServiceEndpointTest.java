@@ -51,6 +51,29 @@ class ServiceEndpointTest {
   }
 
   @Test
+  void slowClientsHoldingManyConnections_liveAndMetricsStillAnswerWithinASecond() throws Exception {
+    Health health = new Health("svc").register("core", Health.Report::ready);
+    List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try (ServiceEndpoint e =
+        ServiceEndpoint.start("127.0.0.1", 0, health, List.of(new PrometheusRegistry()))) {
+      for (int i = 0; i < 3 * io.openmede.platform.http.HttpLimits.DEFAULT.maxConnections(); i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", e.port());
+        s.getOutputStream().write("GET /health/live HTTP/1.1\r\n".getBytes());
+        slow.add(s);
+      }
+      for (String path : List.of("/health/live", "/metrics", "/health/ready")) {
+        long start = System.nanoTime();
+        assertThat(get(e.port(), path).statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).as(path).isLessThan(1000);
+      }
+    } finally {
+      for (java.net.Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void deathListenersRunOnceWithTheComponentAndReason() {
     Health health = new Health("svc").register("a", Health.Report::ready);
     AtomicReference<String> why = new AtomicReference<>();
