@@ -96,7 +96,9 @@ public record TrainerSettings(
     /** α = β(step), as the paper. */
     TIED,
     /** α = trainer.alpha. */
-    FIXED
+    FIXED,
+    /** α = β·‖Δθ_outer‖/β / ‖gS‖: θ' moves as far as an outer step (a deviation from the paper). */
+    CALIBRATED
   }
 
   public static final Setting<TrainingMethod> METHOD =
@@ -131,9 +133,18 @@ public record TrainerSettings(
           "trainer.alpha.mode",
           AlphaMode.class,
           AlphaMode.TIED,
-          "tied: α = β(step) as in the paper; fixed: α = trainer.alpha.");
+          "tied: α = β(step) as in the paper; fixed: α = trainer.alpha; calibrated: α chosen"
+              + " from ‖gS‖ so that θ' moves as far as the last outer AdamW step (a deviation from"
+              + " the paper, for a meta term that acts).");
   public static final Setting<Double> ALPHA =
       Setting.decimal("trainer.alpha", 1e-5, 0, 10, "α when trainer.alpha.mode is fixed.");
+  public static final Setting<Integer> INNER_STEPS =
+      Setting.integer(
+          "trainer.inner-steps",
+          1,
+          1,
+          64,
+          "k: inner SGD steps on the support batch per task (the paper: 1; more is a deviation).");
   public static final Setting<Double> LR_PEAK =
       Setting.decimal("trainer.lr.peak", 1e-5, 0, 10, "β after warm-up (AdamW learning rate).");
   public static final Setting<Double> LR_FINAL =
@@ -289,6 +300,7 @@ public record TrainerSettings(
           DELTA,
           ALPHA_MODE,
           ALPHA,
+          INNER_STEPS,
           LR_PEAK,
           LR_FINAL,
           LR_WARMUP,
@@ -360,7 +372,12 @@ public record TrainerSettings(
     double wd = pick(s, WEIGHT_DECAY, paper, base.adamw().weightDecay());
     AlphaMode mode = pick(s, ALPHA_MODE, paper, AlphaMode.TIED);
     InnerStep alpha =
-        mode == AlphaMode.TIED ? InnerStep.tiedToLearningRate() : InnerStep.fixed(s.get(ALPHA));
+        switch (mode) {
+          case TIED -> InnerStep.tiedToLearningRate();
+          case FIXED -> InnerStep.fixed(s.get(ALPHA));
+          case CALIBRATED -> InnerStep.calibratedToOuterStep();
+        };
+    alpha = alpha.withSteps(pick(s, INNER_STEPS, paper, 1));
     OptionalDouble clip = OptionalDouble.empty();
     if (s.get(MAX_GRAD_NORM).isPresent()) {
       String text = s.get(MAX_GRAD_NORM).get();

@@ -17,6 +17,7 @@ import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.eval.EvaluationResult;
 import io.openmede.trainer.eval.HeldOutClips;
 import io.openmede.trainer.eval.HeldOutEvaluation;
+import io.openmede.trainer.meta.InnerStep;
 import io.openmede.trainer.meta.MetaOptimizer;
 import io.openmede.trainer.meta.OpenMeDeOptimizer;
 import io.openmede.trainer.meta.PlainFineTuning;
@@ -462,7 +463,7 @@ public final class TrainingLoop implements AutoCloseable {
         .setSigma(settings.gwaSigma())
         .setCycleSnapshots(settings.cycleSnapshots())
         .setSnapshotInterval(settings.snapshotInterval())
-        .setAlpha(settings.method().isMeta() ? settings.optimizer().innerStep().alpha(beta) : 0)
+        .setAlpha(settings.method().isMeta() ? lastAlpha(beta) : 0)
         .setBeta(beta)
         .setDelta(settings.optimizer().delta())
         .build();
@@ -504,6 +505,15 @@ public final class TrainingLoop implements AutoCloseable {
   /** Whether trainer.stop-after-updates is reached. */
   public boolean finished() {
     return settings.stopAfterUpdates().isPresent() && updates >= settings.stopAfterUpdates().get();
+  }
+
+  /** α of the last update; before any, the nominal α (0 when calibrated, as none was taken). */
+  private double lastAlpha(double beta) {
+    if (lastReport != null) {
+      return lastReport.alpha();
+    }
+    InnerStep inner = settings.optimizer().innerStep();
+    return inner.mode() == InnerStep.Mode.CALIBRATED ? 0 : inner.alpha(beta);
   }
 
   /** The last update's report, if any. */

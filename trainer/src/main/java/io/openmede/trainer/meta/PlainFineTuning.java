@@ -4,6 +4,7 @@ import io.openmede.model.train.AdamW;
 import io.openmede.model.train.LossAndGradient;
 import io.openmede.model.train.ParameterSet;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * The plain fine-tuning baseline on the same data path: one AdamW step per batch (support, then
@@ -46,6 +47,7 @@ public final class PlainFineTuning implements MetaOptimizer {
     double beta = 0;
     double norm = 0;
     double normSum = 0;
+    double outerSum = 0;
     int steps = 0;
     int skipped = 0;
     for (Task task : tasks) {
@@ -55,7 +57,10 @@ public final class PlainFineTuning implements MetaOptimizer {
           norm = GradientClipping.clip(lg.gradient(), settings.maxGradientNorm());
           normSum += norm;
           if (UpdateReport.finite(lg.loss(), norm)) {
-            adamw.step(theta, lg.gradient(), beta);
+            try (ParameterSet before = theta.copy()) {
+              adamw.step(theta, lg.gradient(), beta);
+              outerSum += OpenMeDeOptimizer.distance(theta, before);
+            }
             step++;
             steps++;
           } else {
@@ -69,7 +74,19 @@ public final class PlainFineTuning implements MetaOptimizer {
       }
     }
     return new UpdateReport(
-        lossSum / batches, clips, correct, beta, 0, norm, steps, 0, normSum / batches, 0, skipped);
+        lossSum / batches,
+        clips,
+        correct,
+        beta,
+        0,
+        norm,
+        steps,
+        0,
+        normSum / batches,
+        0,
+        skipped,
+        steps == 0 ? 0 : outerSum / steps,
+        OptionalDouble.empty());
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.openmede.trainer.meta;
 
+import java.util.OptionalDouble;
+
 /**
  * What one call of {@link MetaOptimizer#update} did.
  *
@@ -17,6 +19,10 @@ package io.openmede.trainer.meta;
  *     fine-tuning)
  * @param skippedSteps AdamW steps not taken because their loss or gradient was not finite (NaN or
  *     infinite): such a step would poison θ and the AdamW moments, so it is never applied
+ * @param outerStepNorm ‖Δθ‖ of the call's AdamW step (plain fine-tuning: mean over its steps; 0
+ *     when skipped)
+ * @param metaTermRatio ‖gQ(θ') − gQ(θ)‖ / ‖gQ(θ)‖ on the first task, when the optimizer measures it
+ *     (see {@link OpenMeDeOptimizer#measuringMetaTerm()}); empty otherwise
  */
 public record UpdateReport(
     double loss,
@@ -29,7 +35,9 @@ public record UpdateReport(
     double innerStepNorm,
     double supportGradientNorm,
     double queryTermNorm,
-    int skippedSteps) {
+    int skippedSteps,
+    double outerStepNorm,
+    OptionalDouble metaTermRatio) {
 
   /** Whether a loss and a gradient norm are both finite, so that a step on them may be applied. */
   public static boolean finite(double loss, double gradientNorm) {
