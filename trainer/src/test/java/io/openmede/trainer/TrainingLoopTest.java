@@ -343,4 +343,72 @@ class TrainingLoopTest {
       }
     }
   }
+
+  private TrainingLoop tinyLoop(
+      ClipModel model, TrainerSettings settings, CheckpointPublisher publisher) throws IOException {
+    return new TrainingLoop(
+        settings,
+        new ClipModelGradientSource(model),
+        new TextTowerClassEmbeddings(model),
+        new TrainingLoop.Outputs(
+            r -> {}, Optional.of(publisher), new TrainerStateStore(temp.resolve("state"))),
+        AVRO,
+        Optional.empty());
+  }
+
+  @Test
+  void crashBetweenStoreAndAnnounce_theStoredVersionIsAnnouncedAfterResume() throws Exception {
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(
+                List.of(TrainerSettings.GROUP, InputBounds.GROUP),
+                TestClips.tinySettings(
+                    temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100)));
+    DirectoryCheckpointStore store = new DirectoryCheckpointStore(temp.resolve("ckpt"));
+    String version = "openmede-tiny-u000000002-open-mede";
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU);
+        TrainingLoop loop =
+            tinyLoop(
+                model,
+                settings,
+                new CheckpointPublisher(
+                    store,
+                    a -> {
+                      throw new IllegalStateException("the process died before announcing");
+                    },
+                    "openmede-tiny",
+                    "tiny",
+                    Optional.empty()))) {
+      loop.start();
+      for (int i = 0; i < 7; i++) {
+        loop.accept(record(i, bytes(TestClips.streamClip(i))));
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> loop.accept(record(7, bytes(TestClips.streamClip(7)))))
+          .hasMessageContaining("died before announcing");
+    }
+    Path storedWeights =
+        temp.resolve("ckpt").resolve(version).resolve(DirectoryCheckpointStore.WEIGHTS);
+    String stored = DirectoryCheckpointStore.sha256Of(storedWeights);
+    // the restarted trainer (no state saved: K = 100) trains the same clips again
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU);
+        TrainingLoop loop =
+            tinyLoop(
+                model,
+                settings,
+                new CheckpointPublisher(
+                    store, announced::add, "openmede-tiny", "tiny", Optional.empty()))) {
+      assertThat(loop.start()).isEmpty();
+      for (int i = 0; i < 8; i++) {
+        loop.accept(record(i, bytes(TestClips.streamClip(i))));
+      }
+      assertThat(announced).extracting(CheckpointAnnouncement::getVersion).containsExactly(version);
+      assertThat(announced.get(0).getSha256()).isEqualTo(stored);
+      assertThat(announced.get(0).getSha256())
+          .isEqualTo(
+              DirectoryCheckpointStore.sha256Of(Path.of(URI.create(announced.get(0).getUri()))));
+      assertThat(loop.progress().lastCheckpoint()).contains(version);
+    }
+  }
 }

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a checkpoint by claim-check: the weights are written completely (and atomically) to the
@@ -18,6 +20,8 @@ import java.util.Optional;
  * require signatures accept it. Not thread-safe.
  */
 public final class CheckpointPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointPublisher.class);
 
   private final CheckpointStore store;
   private final AnnouncementSink sink;
@@ -44,7 +48,8 @@ public final class CheckpointPublisher {
   }
 
   /**
-   * Stores the weights, then announces them.
+   * Stores the weights, then announces them. A version already in the store (stored before a crash
+   * that came before its announcement) is announced as stored, not written again.
    *
    * @return the announcement that was sent
    */
@@ -63,7 +68,18 @@ public final class CheckpointPublisher {
     manifest.put("training", summaryMap(training));
     manifest.put("metrics", metrics);
     manifest.put("createdAt", now.toString());
-    StoredCheckpoint stored = store.put(version, weights, manifest);
+    StoredCheckpoint stored;
+    try {
+      stored = store.put(version, weights, manifest);
+    } catch (CheckpointExistsException e) {
+      // stored before a crash, perhaps never announced (the state is saved after both): announce
+      // the stored weights now; announcing a version twice is harmless, never announcing it is not
+      stored = store.find(version).orElseThrow(() -> e);
+      LOG.info(
+          "checkpoint {} was stored before a restart: announcing the stored weights (sha256 {})",
+          version,
+          stored.sha256());
+    }
     CheckpointAnnouncement a =
         CheckpointAnnouncement.newBuilder()
             .setModelName(modelName)
