@@ -8,6 +8,7 @@ import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
 import io.openmede.settings.SettingsGroup;
+import io.openmede.trainer.eval.OpenSetFitting;
 import io.openmede.trainer.meta.InnerStep;
 import io.openmede.trainer.meta.LearningRateSchedule;
 import io.openmede.trainer.meta.OptimizerSettings;
@@ -47,6 +48,7 @@ import java.util.OptionalDouble;
  * @param metricsPort port of the Prometheus endpoint, 0 for none
  * @param maxLabels most labels an open training vocabulary grows to
  * @param frameLimits the largest frames a clip may have (shared setting)
+ * @param openSet how each checkpoint's open-set thresholds are fitted on the held-out clips
  */
 public record TrainerSettings(
     TrainingMethod method,
@@ -75,7 +77,8 @@ public record TrainerSettings(
     Optional<Long> stopAfterUpdates,
     int metricsPort,
     int maxLabels,
-    FrameLimits frameLimits) {
+    FrameLimits frameLimits,
+    OpenSetFitting.Options openSet) {
 
   private static final java.util.regex.Pattern MODEL_NAME_PATTERN =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -270,6 +273,30 @@ public record TrainerSettings(
               + " as eval.feedback.*.");
   public static final Setting<Boolean> EVALUATE =
       Setting.bool("trainer.eval.enabled", true, "Evaluate θ and the average at each publication.");
+  public static final Setting<Double> OPEN_SET_RECALL =
+      Setting.decimal(
+          "trainer.openset.recall",
+          0.9,
+          0.01,
+          1,
+          "Target recall of each checkpoint's open-set thresholds: each label's threshold keeps"
+              + " this share of its held-out clips (scored as the recognizer scores a window);"
+              + " labels with fewer than trainer.openset.min-clips held-out clips, and labels"
+              + " added at runtime, use one threshold fitted on all labels' clips pooled. Fitted"
+              + " for every score kind (recognizer.openset.score) and sent in the announcement.");
+  public static final Setting<Integer> OPEN_SET_MIN_CLIPS =
+      Setting.integer(
+          "trainer.openset.min-clips",
+          5,
+          1,
+          1_000_000,
+          "Held-out clips a label needs for an open-set threshold of its own.");
+  public static final Setting<List<String>> OPEN_SET_BACKGROUND =
+      Setting.list(
+          "trainer.openset.background",
+          List.of("background"),
+          "Background class names of the background open-set score, filled into the prompt"
+              + " templates like labels; sent with the thresholds so recognizers use the same.");
   public static final Setting<Duration> PROGRESS =
       Setting.duration(
           "trainer.progress.interval", Duration.ofSeconds(10), "Progress line period.");
@@ -331,6 +358,9 @@ public record TrainerSettings(
           HELD_OUT,
           FEEDBACK_OVERSAMPLE,
           EVALUATE,
+          OPEN_SET_RECALL,
+          OPEN_SET_MIN_CLIPS,
+          OPEN_SET_BACKGROUND,
           PROGRESS,
           STOP_AFTER,
           METRICS_PORT);
@@ -352,6 +382,7 @@ public record TrainerSettings(
       throw new SettingsException("trainer.gwa.cycle-snapshots must be >= 1");
     }
     vocabulary = List.copyOf(vocabulary);
+    java.util.Objects.requireNonNull(openSet, "openSet");
   }
 
   /**
@@ -443,7 +474,9 @@ public record TrainerSettings(
         stop == 0 ? Optional.empty() : Optional.of(stop),
         s.get(METRICS_PORT),
         s.get(MAX_LABELS),
-        InputBounds.from(s).frames());
+        InputBounds.from(s).frames(),
+        new OpenSetFitting.Options(
+            s.get(OPEN_SET_RECALL), s.get(OPEN_SET_MIN_CLIPS), s.get(OPEN_SET_BACKGROUND)));
   }
 
   private static <T> T pick(Settings s, Setting<T> setting, boolean paper, T paperValue) {

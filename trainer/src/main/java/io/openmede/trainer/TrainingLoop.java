@@ -2,8 +2,11 @@ package io.openmede.trainer;
 
 import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.ImagePreprocessor;
+import io.openmede.model.openset.OpenSetCalibration;
+import io.openmede.model.openset.OpenSetScore;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.values.Identifiers;
 import io.openmede.trainer.averaging.AverageState;
@@ -402,6 +405,10 @@ public final class TrainingLoop implements AutoCloseable {
             evaluateFeedback(Optional.of(weights)).metrics(averagePrefix() + ".feedback"));
       }
     }
+    List<OpenSetThresholds> openSet = List.of();
+    if (settings.evaluate() && !heldOut.stream().isEmpty()) {
+      openSet = openSetThresholds(averaged ? Optional.of(weights) : Optional.empty(), metrics);
+    }
     if (!metrics.isEmpty()) {
       LOG.info("evaluation at update {}: {}", updates, metrics);
     }
@@ -424,13 +431,46 @@ public final class TrainingLoop implements AutoCloseable {
                       }),
               parent,
               summary(),
-              metrics);
+              metrics,
+              openSet);
       LOG.info("published checkpoint {}", version);
     } catch (CheckpointExistsException e) {
       // published before a crash, state not yet saved: the version exists already
       LOG.warn("checkpoint {} not published again: {}", version, e.getMessage());
     }
     lastCheckpoint = Optional.of(version);
+  }
+
+  /**
+   * The open-set thresholds of the weights about to be published, for every score kind, fitted on
+   * the held-out clips (and negatives); each kind's false alarm rate on the negatives goes into
+   * {@code metrics} as {@code openset.<kind>.false-alarms}.
+   */
+  private List<OpenSetThresholds> openSetThresholds(
+      Optional<ParameterSet> weights, Map<String, Double> metrics) throws IOException {
+    HeldOutEvaluation.OpenSetFit fit =
+        evaluation.fitOpenSet(weights, heldOut.stream(), heldOut.negatives(), settings.openSet());
+    List<OpenSetThresholds> out = new ArrayList<>();
+    for (int i = 0; i < fit.calibrations().size(); i++) {
+      OpenSetCalibration c = fit.calibrations().get(i);
+      double rate = fit.falseAlarmRates().get(i);
+      if (!Double.isNaN(rate)) {
+        metrics.put("openset." + c.score().text() + ".false-alarms", rate);
+      }
+      out.add(
+          OpenSetThresholds.newBuilder()
+              .setScore(c.score().text())
+              .setTargetRecall(c.targetRecall())
+              .setThresholds(new LinkedHashMap<>(c.thresholds()))
+              .setFallback(c.fallback())
+              .setWidth(c.width())
+              .setBackgroundPrompts(
+                  c.score() == OpenSetScore.BACKGROUND
+                      ? settings.openSet().background()
+                      : List.of())
+              .build());
+    }
+    return out;
   }
 
   private String averagePrefix() {

@@ -7,6 +7,8 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.avro.OpenSetThresholds;
+import io.openmede.schemas.values.Identifiers;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
@@ -259,11 +261,14 @@ class TrainingLoopTest {
         // a buggy or hostile producer: a third view of the same video with another label
         LabeledClip v2 = feedbackClip("v.mp4#2", "jumping", "eval", 3);
         v2.setVideoId("v.mp4");
+        // an empty scene: never trained on nor evaluated, a negative for the open-set thresholds
+        LabeledClip empty = feedbackClip("empty-0", "waving", Identifiers.NEGATIVE_SPLIT, 4);
         List<LabeledClip> stream =
             List.of(
                 v0,
                 v1,
                 v2,
+                empty,
                 TestClips.streamClip(0),
                 TestClips.streamClip(1),
                 TestClips.streamClip(2),
@@ -284,7 +289,23 @@ class TrainingLoopTest {
         assertThat(announced).hasSize(1);
         assertThat(announced.get(0).getMetrics())
             .containsEntry("eval.clips", 2.0)
-            .containsEntry("eval.videos", 1.0);
+            .containsEntry("eval.videos", 1.0)
+            .containsKey("openset.energy.false-alarms");
+        // the checkpoint's open-set thresholds travel in its announcement, one per score kind;
+        // two clips of 'waving' are too few for a threshold of its own: all use the fallback
+        assertThat(announced.get(0).getOpenSet())
+            .extracting(OpenSetThresholds::getScore)
+            .containsExactly("max-softmax", "max-cosine", "energy", "background");
+        assertThat(announced.get(0).getOpenSet())
+            .allSatisfy(
+                t -> {
+                  assertThat(t.getTargetRecall()).isEqualTo(0.9);
+                  assertThat(t.getThresholds()).isEmpty();
+                  assertThat(t.getFallback()).isFinite();
+                  assertThat(t.getWidth()).isPositive();
+                });
+        assertThat(announced.get(0).getOpenSet().get(3).getBackgroundPrompts())
+            .containsExactly("background");
       }
     }
   }

@@ -2,6 +2,7 @@ package io.openmede.ingest.produce;
 
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.Identifiers;
 import io.openmede.world.Clip;
 import io.openmede.world.SyntheticWorld;
 import io.openmede.world.TestSet;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Labeled clips of the synthetic world into the labeled-clips topic: the training distribution
  * (base actions, in context) tagged {@code train}, and, every {@code evalEvery} clips, a held-out
- * clip of base or novel actions tagged {@code base} or {@code novel} for the trainer's evaluation.
+ * clip of base or novel actions tagged {@code base} or {@code novel} for the trainer's evaluation,
+ * or of an empty scene tagged {@code negative} for its open-set thresholds.
  *
  * <p>Runs on its own thread from {@link #start} until the count is reached or {@link #close()}.
  * Clip ids are {@code synthetic-<seed>-<n>}, so a feed with the same seed sends the same clips.
@@ -25,6 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class SyntheticClipFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyntheticClipFeed.class);
   private static final int CHUNK = 64;
+
+  /**
+   * The held-out sets, a chunk each in turn: base and novel actions for the evaluation, and empty
+   * scenes (split {@code negative}: nothing of the vocabulary happens) for the open-set thresholds.
+   */
+  private static final List<TestSet> HELD_OUT_SETS =
+      List.of(TestSet.BASE_IN_CONTEXT, TestSet.NOVEL_IN_CONTEXT, TestSet.SCENE_ONLY);
 
   /**
    * @param clipsPerSecond pace; 0 or less sends as fast as Kafka takes them
@@ -80,13 +89,9 @@ public final class SyntheticClipFeed implements AutoCloseable {
     try {
       while (!stopped && (o.total().isEmpty() || sent < o.total().getAsLong())) {
         List<Clip> clips = world.trainingClips(CHUNK, o.seed() * 1_000_003L + chunk);
+        TestSet set = HELD_OUT_SETS.get((int) (chunk % HELD_OUT_SETS.size()));
         List<Clip> heldOut =
-            o.evalEvery() == 0
-                ? List.of()
-                : world.testClips(
-                    chunk % 2 == 0 ? TestSet.BASE_IN_CONTEXT : TestSet.NOVEL_IN_CONTEXT,
-                    1,
-                    o.seed() * 7_919L + chunk);
+            o.evalEvery() == 0 ? List.of() : world.testClips(set, 1, o.seed() * 7_919L + chunk);
         int h = 0;
         for (Clip c : clips) {
           if (stopped || (o.total().isPresent() && sent >= o.total().getAsLong())) {
@@ -98,7 +103,9 @@ public final class SyntheticClipFeed implements AutoCloseable {
               && sent % o.evalEvery() == o.evalEvery() - 1
               && !heldOut.isEmpty()) {
             Clip e = heldOut.get(h++ % heldOut.size());
-            producer.send(e.toLabeledClip(id, e.split().tag()));
+            producer.send(
+                e.toLabeledClip(
+                    id, set == TestSet.SCENE_ONLY ? Identifiers.NEGATIVE_SPLIT : e.split().tag()));
           } else {
             producer.send(c.toLabeledClip(id, "train"));
           }

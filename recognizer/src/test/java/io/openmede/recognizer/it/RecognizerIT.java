@@ -12,6 +12,7 @@ import io.openmede.recognizer.testing.Frames;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
+import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.TrainingSummary;
 import java.io.BufferedReader;
@@ -244,7 +245,20 @@ class RecognizerIT {
           if (b == 4) {
             // the initial model has scored some windows; swap while the rest flow
             h.pollUntil(got, 4, Duration.ofSeconds(30));
-            h.announce(announcement("ckpt-2", weights, sha256(weights), Files.size(weights)));
+            // with open-set thresholds of the default score that no window can reach (a
+            // probability of 2): every window the new model scores is unknown
+            CheckpointAnnouncement a =
+                announcement("ckpt-2", weights, sha256(weights), Files.size(weights));
+            a.setOpenSet(
+                List.of(
+                    OpenSetThresholds.newBuilder()
+                        .setScore("max-softmax")
+                        .setTargetRecall(0.9)
+                        .setThresholds(Map.of())
+                        .setFallback(2.0)
+                        .setWidth(0.1)
+                        .build()));
+            h.announce(a);
           }
           Thread.sleep(120);
         }
@@ -283,6 +297,19 @@ class RecognizerIT {
         int switchAt = versions.indexOf("ckpt-2");
         assertThat(versions.subList(0, switchAt)).containsOnly(initial);
         assertThat(versions.subList(switchAt, versions.size())).containsOnly("ckpt-2");
+      }
+      // the thresholds came with the checkpoint: the initial model decided nothing, ckpt-2 with
+      // its own thresholds, from its first window on
+      for (Recognition r : got) {
+        if (r.getModelVersion().equals("ckpt-2")) {
+          assertThat(r.getOpenSetScore()).isEqualTo("max-softmax");
+          assertThat(r.getUnknown()).isTrue();
+          assertThat(r.getTop()).allSatisfy(l -> assertThat(l.getCalibrated()).isLessThan(0.5));
+        } else {
+          assertThat(r.getOpenSetScore()).isNull();
+          assertThat(r.getUnknown()).isFalse();
+          assertThat(r.getTop()).allSatisfy(l -> assertThat(l.getCalibrated()).isNull());
+        }
       }
     }
   }

@@ -23,6 +23,14 @@ public final class Identifiers {
   /** The split of feedback clips held out for evaluation. */
   public static final String FEEDBACK_EVAL_SPLIT = "feedback-eval";
 
+  /**
+   * The split of held-out clips where nothing of the vocabulary happens (the world's empty scenes,
+   * windows a person marked "nothing happened"): never trained on, negatives for the trainer's
+   * open-set thresholds. Their label is informative only (the scene's or the wrongly recognized
+   * label).
+   */
+  public static final String NEGATIVE_SPLIT = "negative";
+
   private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private Identifiers() {}

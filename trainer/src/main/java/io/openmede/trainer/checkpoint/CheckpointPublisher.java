@@ -1,12 +1,14 @@
 package io.openmede.trainer.checkpoint;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -60,6 +62,23 @@ public final class CheckpointPublisher {
       TrainingSummary training,
       Map<String, Double> metrics)
       throws IOException {
+    return publish(version, weights, parentVersion, training, metrics, List.of());
+  }
+
+  /**
+   * Stores the weights, then announces them with their open-set thresholds (one entry per score
+   * kind), so that a recognizer swapping them in decides with thresholds fitted on them.
+   *
+   * @return the announcement that was sent
+   */
+  public CheckpointAnnouncement publish(
+      String version,
+      WeightsWriter weights,
+      Optional<String> parentVersion,
+      TrainingSummary training,
+      Map<String, Double> metrics,
+      List<OpenSetThresholds> openSet)
+      throws IOException {
     Instant now = Instant.now();
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("modelName", modelName);
@@ -92,6 +111,7 @@ public final class CheckpointPublisher {
             .setTraining(training)
             .setMetrics(new LinkedHashMap<>(metrics))
             .setCreatedAt(now)
+            .setOpenSet(List.copyOf(openSet))
             .build();
     signingKey.ifPresent(key -> a.setSignature(CheckpointSigning.sign(a, key)));
     sink.send(a);

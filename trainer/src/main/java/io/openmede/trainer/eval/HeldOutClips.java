@@ -12,14 +12,16 @@ import java.util.Optional;
 /**
  * The clips the trainer holds out of training for its online evaluation: those of the stream's
  * held-out splits, and those made from feedback (split {@code feedback-eval}), one per feedback
- * window, a repeated correction of a window replacing its clip. Each set keeps at most {@code
- * limit} clips. Not thread-safe: the training loop's thread uses it.
+ * window, a repeated correction of a window replacing its clip, and the negatives (split {@code
+ * negative}: nothing of the vocabulary happens) for the open-set thresholds. Each set keeps at most
+ * {@code limit} clips. Not thread-safe: the training loop's thread uses it.
  */
 public final class HeldOutClips {
 
   private final int limit;
   private final List<DecodedClip> stream = new ArrayList<>();
   private final Map<String, DecodedClip> feedback = new LinkedHashMap<>();
+  private final Map<String, DecodedClip> negatives = new LinkedHashMap<>();
 
   /**
    * @param limit how many clips each set keeps at most (trainer.eval.held-out-clips)
@@ -36,6 +38,14 @@ public final class HeldOutClips {
    * @return why the clip is refused, or empty when it is kept or there was no room
    */
   public Optional<String> offer(DecodedClip clip) {
+    if (Identifiers.NEGATIVE_SPLIT.equals(clip.split())) {
+      // nothing of the vocabulary happens: no label to evaluate, only a negative for the
+      // open-set thresholds; a repeat (the same window's feedback again) replaces
+      if (negatives.containsKey(clip.clipId()) || negatives.size() < limit) {
+        negatives.put(clip.clipId(), clip);
+      }
+      return Optional.empty();
+    }
     boolean fromFeedback = Identifiers.FEEDBACK_EVAL_SPLIT.equals(clip.split());
     Optional<String> conflict = videoConflict(clip, fromFeedback ? feedback.values() : stream);
     if (conflict.isPresent()) {
@@ -76,6 +86,14 @@ public final class HeldOutClips {
   /** The held-out clips of the stream, in arrival order. */
   public List<DecodedClip> stream() {
     return List.copyOf(stream);
+  }
+
+  /**
+   * The held-out clips of the negative split (empty scenes, "nothing happened" feedback), in
+   * arrival order, one per clip id.
+   */
+  public List<DecodedClip> negatives() {
+    return List.copyOf(negatives.values());
   }
 
   /** The held-out feedback clips, one per window. */

@@ -1,6 +1,7 @@
 package io.openmede.trainer.eval;
 
 import io.openmede.model.ClassEmbeddings;
+import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.trainer.meta.TrainableModel;
 import io.openmede.trainer.stream.ClassEmbeddingProvider;
@@ -54,5 +55,69 @@ public final class HeldOutEvaluation {
                 model.resolution(),
                 batchSize);
     return weights.isPresent() ? model.withParameters(weights.get(), run) : run.run();
+  }
+
+  /**
+   * Fits the open-set thresholds of θ (empty) or {@code weights} for every score kind ({@link
+   * OpenSetFitting}) and measures each kind's false alarm rate on the negatives.
+   *
+   * @param clips held-out clips (positives of the vocabulary's labels, negatives otherwise)
+   * @param negatives clips where nothing of the vocabulary happens
+   * @return the thresholds and, per kind, its false alarm rate on the negatives (NaN without any)
+   */
+  public OpenSetFit fitOpenSet(
+      Optional<ParameterSet> weights,
+      List<DecodedClip> clips,
+      List<DecodedClip> negatives,
+      OpenSetFitting.Options options)
+      throws IOException {
+    if (clips.isEmpty() || vocabulary.labels().isEmpty()) {
+      return new OpenSetFit(List.of(), List.of());
+    }
+    ClassEmbeddings cls = classes.embed(vocabulary.labels());
+    float[][] background =
+        options.background().isEmpty()
+            ? new float[0][]
+            : classes.embed(options.background()).vectors();
+    TrainableModel.WithParameters<OpenSetFit> run =
+        () -> {
+          List<ViewEmbedding> views =
+              ViewEmbedder.embed(model::embedVideos, clips, model.resolution(), batchSize);
+          List<ViewEmbedding> neg =
+              negatives.isEmpty()
+                  ? List.of()
+                  : ViewEmbedder.embed(
+                      model::embedVideos, negatives, model.resolution(), batchSize);
+          List<ViewEmbedding> allNegatives = new java.util.ArrayList<>(neg);
+          for (ViewEmbedding v : views) {
+            if (!cls.labels().contains(v.label())) {
+              allNegatives.add(v);
+            }
+          }
+          List<OpenSetCalibration> fitted =
+              OpenSetFitting.fit(views, neg, cls, background, model.logitScale(), options);
+          List<Double> rates = new java.util.ArrayList<>();
+          for (OpenSetCalibration c : fitted) {
+            rates.add(
+                OpenSetFitting.falseAlarmRate(
+                    c, allNegatives, cls, background, model.logitScale()));
+          }
+          return new OpenSetFit(fitted, rates);
+        };
+    return weights.isPresent() ? model.withParameters(weights.get(), run) : run.run();
+  }
+
+  /**
+   * A checkpoint's open-set thresholds.
+   *
+   * @param calibrations one per score kind, empty when no held-out clip shows a vocabulary label
+   * @param falseAlarmRates per calibration, the share of negatives it would report as recognized
+   *     (in-sample: the negatives are those the width was fitted with)
+   */
+  public record OpenSetFit(List<OpenSetCalibration> calibrations, List<Double> falseAlarmRates) {
+    public OpenSetFit {
+      calibrations = List.copyOf(calibrations);
+      falseAlarmRates = List.copyOf(falseAlarmRates);
+    }
   }
 }

@@ -44,4 +44,17 @@ class HeldOutClipsTest {
     assertThat(held.feedback()).extracting(DecodedClip::label).containsExactly("jumping");
     assertThat(held.stream()).isEmpty();
   }
+
+  @Test
+  void negativeClips_areKeptApart_oneperClipId_upToTheLimit() {
+    HeldOutClips held = new HeldOutClips(2);
+    assertThat(held.offer(clip("n0", "waving", "negative", "v0"))).isEmpty();
+    assertThat(held.offer(clip("n0", "jumping", "negative", "v0"))).isEmpty(); // replaces
+    assertThat(held.offer(clip("n1", "waving", "negative", "v1"))).isEmpty();
+    assertThat(held.offer(clip("n2", "waving", "negative", "v2"))).isEmpty(); // no room
+    assertThat(held.negatives()).extracting(DecodedClip::clipId).containsExactly("n0", "n1");
+    assertThat(held.negatives().get(0).label()).isEqualTo("jumping");
+    assertThat(held.stream()).isEmpty();
+    assertThat(held.feedback()).isEmpty();
+  }
 }

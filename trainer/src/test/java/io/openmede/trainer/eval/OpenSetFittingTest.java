@@ -1,0 +1,87 @@
+package io.openmede.trainer.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openmede.model.ClassEmbeddings;
+import io.openmede.model.openset.OpenSetCalibration;
+import io.openmede.model.openset.OpenSetScore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OpenSetFittingTest {
+
+  static final ClassEmbeddings VOCABULARY =
+      new ClassEmbeddings(List.of("waving", "jumping"), new float[][] {{1, 0, 0, 0}, {0, 1, 0, 0}});
+  static final float[][] BACKGROUND = {{0, 0, 1, 0}};
+  static final OpenSetFitting.Options OPTIONS =
+      new OpenSetFitting.Options(0.9, 5, List.of("background"));
+
+  /** A unit vector near {@code axis} (weight {@code w}) with noise on the other axes. */
+  static float[] near(Random r, int axis, double w) {
+    float[] v = new float[4];
+    for (int d = 0; d < 4; d++) {
+      v[d] = (float) (0.3 * r.nextGaussian());
+    }
+    v[axis] += (float) w;
+    double n = 0;
+    for (float x : v) {
+      n += x * x;
+    }
+    for (int d = 0; d < 4; d++) {
+      v[d] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+
+  @Test
+  void fit_everyKind_keepsTheTargetRecallOfEachLabel_andUnknownLabelsAreNegatives() {
+    Random r = new Random(3);
+    List<ViewEmbedding> views = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      views.add(new ViewEmbedding("w" + i, "waving", near(r, 0, 1)));
+      views.add(new ViewEmbedding("j" + i, "jumping", near(r, 1, 1)));
+      // an action the vocabulary does not have: a negative
+      views.add(new ViewEmbedding("n" + i, "spinning", near(r, 3, 1)));
+    }
+    List<ViewEmbedding> empty = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      empty.add(new ViewEmbedding("e" + i, "waving", near(r, 2, 1)));
+    }
+    List<OpenSetCalibration> fitted =
+        OpenSetFitting.fit(views, empty, VOCABULARY, BACKGROUND, 20, OPTIONS);
+    assertThat(fitted).extracting(OpenSetCalibration::score).containsExactly(OpenSetScore.values());
+    for (OpenSetCalibration c : fitted) {
+      for (String label : VOCABULARY.labels()) {
+        assertThat(c.usesFallback(label)).isFalse();
+        long kept =
+            views.stream()
+                .filter(v -> v.label().equals(label))
+                .filter(
+                    v ->
+                        c.recognized(
+                            label,
+                            c.score()
+                                .labelScores(
+                                    OpenSetFitting.cosines(v.embedding(), VOCABULARY.vectors()),
+                                    OpenSetFitting.cosines(v.embedding(), BACKGROUND),
+                                    20)[VOCABULARY.labels().indexOf(label)]))
+                .count();
+        assertThat(kept / 200.0).as(c.score() + " " + label).isGreaterThanOrEqualTo(0.9);
+      }
+      // the negatives here are far from every label: few of them pass
+      List<ViewEmbedding> negatives = new ArrayList<>(empty);
+      views.stream().filter(v -> v.label().equals("spinning")).forEach(negatives::add);
+      double fpr = OpenSetFitting.falseAlarmRate(c, negatives, VOCABULARY, BACKGROUND, 20);
+      assertThat(fpr).as(c.score().text()).isLessThan(0.5);
+    }
+  }
+
+  @Test
+  void fit_withoutAClipOfAVocabularyLabel_fitsNothing() {
+    Random r = new Random(4);
+    List<ViewEmbedding> views = List.of(new ViewEmbedding("n", "spinning", near(r, 3, 1)));
+    assertThat(OpenSetFitting.fit(views, List.of(), VOCABULARY, BACKGROUND, 20, OPTIONS)).isEmpty();
+  }
+}
