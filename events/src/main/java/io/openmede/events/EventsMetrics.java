@@ -41,6 +41,19 @@ public final class EventsMetrics {
           "Webhook deliveries, by outcome (delivered, failed after every try or refused).",
           "outcome");
 
+  /** Clip-made records published, by status (MADE, FRAMES_GONE, FAILED). */
+  public final Counter clips =
+      metrics.counter(
+          "openmede_events_clips",
+          "Episodes whose clip was made, or could not be (frames gone, failed), by status.",
+          "status");
+
+  /** Clips deleted by retention, by why (age, budget). */
+  public final Counter clipsDeleted =
+      metrics.counter(
+          "openmede_events_clips_deleted",
+          "Clips deleted by retention (age or disk budget; kept clips never are).");
+
   /** The registry to serve. */
   public PrometheusRegistry registry() {
     return metrics.registry();

@@ -1,5 +1,8 @@
 package io.openmede.events;
 
+import io.openmede.events.clips.ClipService;
+import io.openmede.events.clips.ClipSettings;
+import io.openmede.events.clips.DirectoryClipStore;
 import io.openmede.platform.health.Health;
 import io.openmede.platform.health.StreamsHealth;
 import io.openmede.platform.health.ThreadFailurePolicy;
@@ -61,6 +64,20 @@ public final class EventsService implements RunningService {
   public static EventsService start(
       Cluster cluster, EventsSettings settings, Map<String, Object> streamsOverrides)
       throws IOException {
+    return start(cluster, settings, Optional.empty(), streamsOverrides);
+  }
+
+  /**
+   * Starts the service, with the clip maker when {@code clips} is given and enabled.
+   *
+   * @param streamsOverrides extra Kafka Streams properties (tests); they win over derived ones
+   */
+  public static EventsService start(
+      Cluster cluster,
+      EventsSettings settings,
+      Optional<ClipSettings> clips,
+      Map<String, Object> streamsOverrides)
+      throws IOException {
     try (Resources opened = new Resources("events")) {
       EventsMetrics metrics = new EventsMetrics();
       Health health = new Health("events");
@@ -111,6 +128,15 @@ public final class EventsService implements RunningService {
           "webhooks", () -> webhooks.report("the webhook delivery thread stopped (see the log)"));
       streams.start();
       service.opened.add(webhooks).start();
+      if (clips.isPresent() && clips.get().enabled()) {
+        ClipSettings c = clips.get();
+        ClipService maker =
+            service.opened.add(
+                ClipService.create(
+                    cluster, c, new DirectoryClipStore(c.dir(), c.maxBytes()), letters, metrics));
+        health.register("clips", maker::report);
+        maker.start();
+      }
       ServiceSkeleton.watch(service.opened, health);
       LOG.info(
           "events service {} started: recognitions from {}, rules from {}, events to {}",

@@ -2,6 +2,7 @@ package io.openmede.events.cli;
 
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
+import io.openmede.events.clips.ClipSettings;
 import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.topic.Cluster;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the events service: recognitions become events on the events topic, one when an alert"
           + " rule (openmede alert) begins to hold on a stream and one when it stops.",
+      "With clips.enabled (the default) it also keeps a clip of every closed episode (MP4 with"
+          + " pre- and post-roll, and a thumbnail) in the clip store (clips.dir).",
       "Exits 1 if its Kafka Streams client dies, so that a supervisor restarts it."
     },
     subcommands = {EventsCommand.Tail.class, EventsCommand.Listen.class})
@@ -40,6 +44,7 @@ public final class EventsCommand implements Callable<Integer> {
   public static List<SettingsGroup> groups() {
     List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
     g.add(EventsSettings.GROUP);
+    g.add(ClipSettings.GROUP_SETTINGS);
     return g;
   }
 
@@ -48,7 +53,12 @@ public final class EventsCommand implements Callable<Integer> {
     return ServiceSkeleton.run(
         "events",
         config.resolve(groups()),
-        s -> EventsService.start(Cluster.connect(s), EventsSettings.from(s), Map.of()),
+        s ->
+            EventsService.start(
+                Cluster.connect(s),
+                EventsSettings.from(s),
+                Optional.of(ClipSettings.from(s)),
+                Map.of()),
         System.err);
   }
 

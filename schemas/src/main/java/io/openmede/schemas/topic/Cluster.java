@@ -60,6 +60,12 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
           TopicNames.DEFAULT_FEEDBACK,
           "Topic of feedback on recognitions (confirm, correct), which the labeler turns into"
               + " labeled clips.");
+  public static final Setting<String> CLIPS =
+      Setting.string(
+          "topics.clips",
+          TopicNames.DEFAULT_CLIPS,
+          "Compacted topic of event clips: one record per episode, keyed by event id, saying where"
+              + " its MP4 is in the clip store (or why it could not be made).");
   public static final Setting<Integer> PARTITIONS =
       Setting.integer(
           "topics.partitions",
@@ -86,6 +92,7 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
           RULES,
           EVENTS,
           FEEDBACK,
+          CLIPS,
           PARTITIONS,
           CREATE_TOPICS);
 
@@ -105,7 +112,8 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
             s.get(DEAD_LETTERS),
             s.get(RULES),
             s.get(EVENTS),
-            s.get(FEEDBACK));
+            s.get(FEEDBACK),
+            s.get(CLIPS));
     return of(
         connection,
         names,

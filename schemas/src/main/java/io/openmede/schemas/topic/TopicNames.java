@@ -18,7 +18,8 @@ public record TopicNames(
     String deadLetters,
     String rules,
     String events,
-    String feedback) {
+    String feedback,
+    String clips) {
 
   /** Default name of the frames topic. */
   public static final String DEFAULT_FRAMES = "openmede.frames";
@@ -47,6 +48,9 @@ public record TopicNames(
   /** Default name of the feedback topic. */
   public static final String DEFAULT_FEEDBACK = "openmede.feedback";
 
+  /** Default name of the compacted topic of event clips. */
+  public static final String DEFAULT_CLIPS = "openmede.clips";
+
   public TopicNames {
     List<String> all =
         List.of(
@@ -58,7 +62,8 @@ public record TopicNames(
             Objects.requireNonNull(deadLetters, "dead-letters topic name"),
             Objects.requireNonNull(rules, "rules topic name"),
             Objects.requireNonNull(events, "events topic name"),
-            Objects.requireNonNull(feedback, "feedback topic name"));
+            Objects.requireNonNull(feedback, "feedback topic name"),
+            Objects.requireNonNull(clips, "clips topic name"));
     Set<String> seen = new HashSet<>();
     for (String name : all) {
       if (!seen.add(name)) {
@@ -79,7 +84,8 @@ public record TopicNames(
         DEFAULT_DEAD_LETTERS,
         DEFAULT_RULES,
         DEFAULT_EVENTS,
-        DEFAULT_FEEDBACK);
+        DEFAULT_FEEDBACK,
+        DEFAULT_CLIPS);
   }
 
   public TopicNames withFrames(String name) {
@@ -92,7 +98,8 @@ public record TopicNames(
         deadLetters,
         rules,
         events,
-        feedback);
+        feedback,
+        clips);
   }
 
   public TopicNames withVocabulary(String name) {
@@ -105,27 +112,64 @@ public record TopicNames(
         deadLetters,
         rules,
         events,
-        feedback);
+        feedback,
+        clips);
   }
 
   public TopicNames withRecognitions(String name) {
     return new TopicNames(
-        frames, vocabulary, name, labeledClips, checkpoints, deadLetters, rules, events, feedback);
+        frames,
+        vocabulary,
+        name,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback,
+        clips);
   }
 
   public TopicNames withLabeledClips(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, name, checkpoints, deadLetters, rules, events, feedback);
+        frames,
+        vocabulary,
+        recognitions,
+        name,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback,
+        clips);
   }
 
   public TopicNames withCheckpoints(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, labeledClips, name, deadLetters, rules, events, feedback);
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        name,
+        deadLetters,
+        rules,
+        events,
+        feedback,
+        clips);
   }
 
   public TopicNames withDeadLetters(String name) {
     return new TopicNames(
-        frames, vocabulary, recognitions, labeledClips, checkpoints, name, rules, events, feedback);
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        name,
+        rules,
+        events,
+        feedback,
+        clips);
   }
 
   public TopicNames withRules(String name) {
@@ -138,7 +182,8 @@ public record TopicNames(
         deadLetters,
         name,
         events,
-        feedback);
+        feedback,
+        clips);
   }
 
   public TopicNames withEvents(String name) {
@@ -151,7 +196,8 @@ public record TopicNames(
         deadLetters,
         rules,
         name,
-        feedback);
+        feedback,
+        clips);
   }
 
   public TopicNames withFeedback(String name) {
@@ -164,6 +210,21 @@ public record TopicNames(
         deadLetters,
         rules,
         events,
+        name,
+        clips);
+  }
+
+  public TopicNames withClips(String name) {
+    return new TopicNames(
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback,
         name);
   }
 }

@@ -2,6 +2,7 @@ package io.openmede.schemas.topic;
 
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.ClipMade;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.Feedback;
@@ -22,8 +23,8 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * <p>Keys are UTF-8 strings (stream id, label, clip id, model name); dead-letter keys are the
  * original key's bytes, unchanged. Values are generated Avro classes in the Confluent wire format.
- * Compacted topics (vocabulary, checkpoints) read a null value as a tombstone; the others refuse
- * null values with {@link io.openmede.schemas.serde.BadRecordException}.
+ * Compacted topics (vocabulary, checkpoints, rules, clips) read a null value as a tombstone; the
+ * others refuse null values with {@link io.openmede.schemas.serde.BadRecordException}.
  */
 public record Topics(
     Topic<String, FrameBatch> frames,
@@ -34,7 +35,8 @@ public record Topics(
     Topic<byte[], DeadLetter> deadLetters,
     Topic<String, AlertRule> rules,
     Topic<String, Event> events,
-    Topic<String, Feedback> feedback) {
+    Topic<String, Feedback> feedback,
+    Topic<String, ClipMade> clips) {
 
   /** Partitions of the data topics (frames, recognitions, labeled clips) by default. */
   public static final int DEFAULT_PARTITIONS = 4;
@@ -132,6 +134,13 @@ public record Topics(
             AvroSerde.of(Feedback.class, registry).configured(config, false),
             partitions,
             false,
+            SMALL_TOPIC_MAX_MESSAGE_BYTES),
+        new Topic<>(
+            names.clips(),
+            keys(),
+            AvroSerde.withTombstones(ClipMade.class, registry).configured(config, false),
+            1,
+            true,
             SMALL_TOPIC_MAX_MESSAGE_BYTES));
   }
 
@@ -152,7 +161,8 @@ public record Topics(
         deadLetters,
         rules,
         events,
-        feedback);
+        feedback,
+        clips);
   }
 
   /** The names the catalog was created with. */
@@ -166,6 +176,7 @@ public record Topics(
         deadLetters.name(),
         rules.name(),
         events.name(),
-        feedback.name());
+        feedback.name(),
+        clips.name());
   }
 }

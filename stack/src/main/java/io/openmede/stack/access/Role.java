@@ -44,8 +44,8 @@ public enum Role {
           + " dead letters; its group"),
   /** The events service (Kafka Streams application {@code openmede-events}) and its webhooks. */
   EVENTS(
-      "read recognitions, rules; write events, dead letters; its groups, internal topics and"
-          + " transactional ids"),
+      "read recognitions, rules, frames (clips); write events, clips, dead letters; its groups,"
+          + " internal topics and transactional ids"),
   /** People and tools that change the vocabulary, the alert rules and the models. */
   OPERATOR(
       "read every project topic; write vocabulary, rules, checkpoints (promote, roll back),"
@@ -97,7 +97,8 @@ public enum Role {
                 t.rules(),
                 t.events(),
                 t.feedback(),
-                t.labeledClips())) {
+                t.labeledClips(),
+                t.clips())) {
           add(g, Grant.topic(topic, READ, DESCRIBE));
         }
         for (String topic : List.of(t.vocabulary(), t.rules(), t.feedback())) {
@@ -121,7 +122,10 @@ public enum Role {
         g.add(Grant.topic(t.recognitions(), READ, DESCRIBE));
         g.add(Grant.topic(t.rules(), READ, DESCRIBE));
         g.add(Grant.topic(t.events(), READ, WRITE, DESCRIBE));
+        g.add(Grant.topic(t.frames(), READ, DESCRIBE));
+        g.add(Grant.topic(t.clips(), READ, WRITE, DESCRIBE));
         g.add(Grant.topic(t.deadLetters(), WRITE, DESCRIBE));
+        // the clip maker's group and transactional id start with the application id too
         streams(EVENTS_APPLICATION_ID, g);
       }
       case OPERATOR -> {
@@ -181,6 +185,7 @@ public enum Role {
         t.deadLetters(),
         t.rules(),
         t.events(),
-        t.feedback());
+        t.feedback(),
+        t.clips());
   }
 }
