@@ -45,6 +45,7 @@ acl --allow-principal User:openmede-page --operation Read --operation Describe -
 acl --allow-principal User:openmede-page --operation Read --operation Describe --topic openmede.events
 acl --allow-principal User:openmede-page --operation Read --operation Describe --operation Write --topic openmede.feedback
 acl --allow-principal User:openmede-page --operation Read --operation Describe --topic openmede.labeled-clips
+acl --allow-principal User:openmede-page --operation Read --operation Describe --topic openmede.clips
 
 # openmede-trainer: read labeled clips; write checkpoints, dead letters
 acl --allow-principal User:openmede-trainer --operation Read --operation Describe --topic openmede.labeled-clips
@@ -59,10 +60,12 @@ acl --allow-principal User:openmede-labeler --operation Write --operation Descri
 acl --allow-principal User:openmede-labeler --operation Write --operation Describe --topic openmede.dead-letters
 acl --allow-principal User:openmede-labeler --operation Read --group openmede-labeler
 
-# openmede-events: read recognitions, rules; write events, dead letters; its groups, internal topics and transactional ids
+# openmede-events: read recognitions, rules, frames (clips); write events, clips, dead letters; its groups, internal topics and transactional ids
 acl --allow-principal User:openmede-events --operation Read --operation Describe --topic openmede.recognitions
 acl --allow-principal User:openmede-events --operation Read --operation Describe --topic openmede.rules
 acl --allow-principal User:openmede-events --operation Read --operation Write --operation Describe --topic openmede.events
+acl --allow-principal User:openmede-events --operation Read --operation Describe --topic openmede.frames
+acl --allow-principal User:openmede-events --operation Read --operation Write --operation Describe --topic openmede.clips
 acl --allow-principal User:openmede-events --operation Write --operation Describe --topic openmede.dead-letters
 acl --allow-principal User:openmede-events --operation Read --operation Describe --group openmede-events --resource-pattern-type prefixed
 acl --allow-principal User:openmede-events --operation All --topic openmede-events- --resource-pattern-type prefixed
@@ -78,4 +81,5 @@ acl --allow-principal User:openmede-operator --operation Read --operation Descri
 acl --allow-principal User:openmede-operator --operation Read --operation Describe --operation Write --topic openmede.rules
 acl --allow-principal User:openmede-operator --operation Read --operation Describe --topic openmede.events
 acl --allow-principal User:openmede-operator --operation Read --operation Describe --operation Write --topic openmede.feedback
+acl --allow-principal User:openmede-operator --operation Read --operation Describe --topic openmede.clips
 acl --allow-principal User:openmede-operator --operation Read --group openmede- --resource-pattern-type prefixed

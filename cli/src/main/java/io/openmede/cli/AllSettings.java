@@ -1,6 +1,7 @@
 package io.openmede.cli;
 
 import io.openmede.events.EventsSettings;
+import io.openmede.events.clips.ClipSettings;
 import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.topic.Cluster;
@@ -33,6 +34,7 @@ final class AllSettings {
         RecognizerSettings.GROUP,
         TrainerSettings.GROUP,
         EventsSettings.GROUP,
+        ClipSettings.SETTINGS_GROUP,
         LabelerSettings.SETTINGS,
         WebSettings.GROUP);
   }

@@ -44,7 +44,7 @@ public final class EventsCommand implements Callable<Integer> {
   public static List<SettingsGroup> groups() {
     List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
     g.add(EventsSettings.GROUP);
-    g.add(ClipSettings.GROUP_SETTINGS);
+    g.add(ClipSettings.SETTINGS_GROUP);
     return g;
   }
 

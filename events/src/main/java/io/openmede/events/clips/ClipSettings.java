@@ -78,8 +78,8 @@ public record ClipSettings(
           512L * 1024 * 1024,
           1024,
           Long.MAX_VALUE,
-          "The largest MP4 the clip store accepts, in bytes; a larger one is refused with a"
-              + " FRAMES_GONE-style record saying so (lower clips.max-length).");
+          "The largest MP4 the clip store accepts, in bytes; a larger one gets a FAILED record"
+              + " saying so (lower clips.max-length).");
   public static final Setting<Long> RETENTION_BYTES =
       Setting.longInteger(
           "clips.retention.max-bytes",
@@ -95,7 +95,7 @@ public record ClipSettings(
           "Clips older than this are deleted unless marked keep.");
 
   /** Every clip setting. */
-  public static final SettingsGroup GROUP_SETTINGS =
+  public static final SettingsGroup SETTINGS_GROUP =
       SettingsGroup.of(
           "Clips",
           ENABLED,

@@ -37,16 +37,18 @@ class TopicsTest {
             "openmede.dead-letters",
             "openmede.rules",
             "openmede.events",
-            "openmede.feedback");
+            "openmede.feedback",
+            "openmede.clips");
     assertThat(topics.names()).isEqualTo(TopicNames.defaults());
   }
 
   @Test
-  void compaction_onlyVocabularyCheckpointsAndRules() {
+  void compaction_onlyVocabularyCheckpointsRulesAndClips() {
     assertThat(topics.all())
         .filteredOn(Topic::compacted)
         .extracting(Topic::name)
-        .containsExactly("openmede.vocabulary", "openmede.checkpoints", "openmede.rules");
+        .containsExactly(
+            "openmede.vocabulary", "openmede.checkpoints", "openmede.rules", "openmede.clips");
   }
 
   @Test
