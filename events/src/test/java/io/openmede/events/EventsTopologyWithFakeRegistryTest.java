@@ -353,7 +353,8 @@ class EventsTopologyWithFakeRegistryTest {
             TOPICS.deadLetters(),
             TOPICS.rules(),
             TOPICS.events().withMaxMessageBytes(1024),
-            TOPICS.feedback()));
+            TOPICS.feedback(),
+            TOPICS.clips()));
     rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ZERO));
     String longId = "s".repeat(190);
     window(longId, 0, "falling", 0.9);

@@ -130,7 +130,7 @@ class ClipsIT {
                     .setLastSequence(8L * w + 7)
                     .setWindowStart(t0.plusMillis(800L * w))
                     .setWindowEnd(t0.plusMillis(800L * w + 700))
-                    .setTop(List.of(new LabelScore("falling", probabilities[w], 0.3)))
+                    .setTop(List.of(new LabelScore("falling", probabilities[w], 0.3, null)))
                     .setModelVersion("m")
                     .setVocabularyVersion(1)
                     .setProcessingLatencyMs(5)
