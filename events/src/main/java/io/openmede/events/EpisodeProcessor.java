@@ -8,6 +8,7 @@ import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.topic.DeadLetterRecords;
 import io.openmede.schemas.values.Identifiers;
 import io.openmede.schemas.values.Printable;
+import io.openmede.schemas.values.StreamBounds;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each recognition to every rule that watches its stream ({@link Episodes#step}), keeps the
- * per-rule state in a changelogged store and forwards the events. A stored state whose rule is gone
- * (removed, or no longer watching the stream) is ended on the stream's next recognition: an open
- * episode closes with that reason. A record that is not a recognition is dead-lettered.
+ * Judges each recognition against its stream's position ({@link StreamPosition}, {@link
+ * StreamBounds}): one far ahead (a sequence near the top of the range, a window ending in year
+ * 9999) is dead-lettered and adopted by no rule. Then applies it to every rule that watches its
+ * stream ({@link Episodes#step}), keeps the per-rule state in a changelogged store and forwards the
+ * events. A stored state whose rule is gone (removed, or no longer watching the stream) is ended on
+ * the stream's next recognition: an open episode closes with that reason. A record that is not a
+ * recognition is dead-lettered.
  */
 final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -42,15 +46,19 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
   private final String recognitionsTopic;
   private final EventsMetrics metrics;
   private final Clock clock;
+  private final StreamBounds bounds;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, StoredEpisode> episodes;
+  private KeyValueStore<String, StreamPosition> positions;
   private ReadOnlyKeyValueStore<String, AlertRule> rules;
 
   EpisodeProcessor(
       Deserializer<Recognition> recognitions,
       String recognitionsTopic,
       EventsMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      StreamBounds bounds) {
+    this.bounds = bounds;
     this.recognitions = recognitions;
     this.recognitionsTopic = recognitionsTopic;
     this.metrics = metrics;
@@ -61,6 +69,7 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     episodes = context.getStateStore(EventsTopology.EPISODE_STORE);
+    positions = context.getStateStore(EventsTopology.POSITION_STORE);
     rules = context.getStateStore(EventsTopology.RULES_STORE);
   }
 
@@ -93,6 +102,9 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
     metrics.recognitions.inc();
     String stream = r.getStreamId();
     Instant now = clock.instant();
+    if (!withinBounds(record, r, now)) {
+      return;
+    }
     Set<String> applied = new HashSet<>();
     for (AlertRule rule : rulesNow()) {
       if (!AlertRules.watches(rule.getStreams(), stream)) {
@@ -132,6 +144,101 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
           .ifPresent(e -> emit(e, record.timestamp()));
       episodes.delete(kv.key);
     }
+  }
+
+  /**
+   * Judges the recognition against its stream's position: a window that is not one (its end before
+   * its start, or longer than a bound) or that would move the position beyond the {@link
+   * StreamBounds} is dead-lettered and changes nothing; after {@code streams.resync-after} with
+   * nothing accepted, such a window starts the stream afresh (its episodes end). Keeps the position
+   * of an accepted one.
+   *
+   * @return whether the recognition goes on to the rules
+   */
+  private boolean withinBounds(Record<byte[], byte[]> record, Recognition r, Instant now) {
+    String stream = r.getStreamId();
+    long first = r.getFirstSequence();
+    long last = r.getLastSequence();
+    long start = r.getWindowStart().toEpochMilli();
+    long end = r.getWindowEnd().toEpochMilli();
+    if (last < first
+        || distance(last, first) > bounds.maxSequenceJump()
+        || end < start
+        || distance(end, start) > bounds.maxTimeJump().toMillis()) {
+      deadLetter(
+          record,
+          new IllegalArgumentException(
+              "the window of frames "
+                  + first
+                  + "-"
+                  + last
+                  + " from "
+                  + start
+                  + " to "
+                  + end
+                  + " ms of stream "
+                  + Printable.quote(stream)
+                  + " is not a window: its end must not be before its start, nor further than"
+                  + " streams.max-sequence-jump frames and streams.max-time-jump from it"),
+          "out-of-bounds");
+      return false;
+    }
+    long nowMs = now.toEpochMilli();
+    StreamPosition at = positions.get(stream);
+    if (at != null) {
+      StreamBounds.Judgement j = bounds.judge(at.bounds(), last, end, nowMs);
+      if (j.verdict() == StreamBounds.Verdict.REFUSE) {
+        deadLetter(
+            record,
+            new IllegalArgumentException(
+                "the recognition of frames "
+                    + first
+                    + "-"
+                    + last
+                    + " of stream "
+                    + Printable.quote(stream)
+                    + ": "
+                    + j.reason()),
+            "out-of-bounds");
+        return false;
+      }
+      if (j.verdict() == StreamBounds.Verdict.RESYNC) {
+        LOG.warn("stream {} starts afresh: {}", Printable.quote(stream), j.reason());
+        metrics.streamResyncs.inc();
+        endAll(stream, "the stream started afresh: " + j.reason(), record.timestamp(), now);
+        at = null;
+      }
+    }
+    positions.put(
+        stream, at == null ? new StreamPosition(last, end, nowMs) : at.advanced(last, end, nowMs));
+    return true;
+  }
+
+  /** Ends every stored episode of {@code stream}: an open one closes with {@code why}. */
+  private void endAll(String stream, String why, long timestamp, Instant now) {
+    List<KeyValue<String, StoredEpisode>> all = new ArrayList<>();
+    try (KeyValueIterator<String, StoredEpisode> it =
+        episodes.prefixScan(StoredEpisode.prefix(stream), new StringSerializer())) {
+      while (it.hasNext()) {
+        all.add(it.next());
+      }
+    }
+    for (KeyValue<String, StoredEpisode> kv : all) {
+      if (kv.value != null) {
+        Episodes.ended(kv.value.rule(), kv.value.label(), kv.value.state(), stream, why, now)
+            .ifPresent(e -> emit(e, timestamp));
+      }
+      episodes.delete(kv.key);
+    }
+  }
+
+  /** {@code a - b} when positive, without overflow ({@link Long#MAX_VALUE} when it overflows). */
+  private static long distance(long a, long b) {
+    if (a <= b) {
+      return 0;
+    }
+    long d = a - b;
+    return d < 0 ? Long.MAX_VALUE : d;
   }
 
   private List<AlertRule> rulesNow() {

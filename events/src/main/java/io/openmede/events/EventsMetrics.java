@@ -34,6 +34,16 @@ public final class EventsMetrics {
           "Recognition records sent to dead letters, by reason.",
           "reason");
 
+  /**
+   * Streams started afresh: an out-of-bounds recognition came after nothing of the stream was
+   * accepted for {@code streams.resync-after} (a camera whose numbering really restarted).
+   */
+  public final Counter streamResyncs =
+      metrics.counter(
+          "openmede_events_stream_resyncs",
+          "Streams started afresh by an out-of-bounds recognition after streams.resync-after with"
+              + " nothing accepted.");
+
   /** Webhook deliveries, by outcome (delivered, failed). */
   public final Counter webhooks =
       metrics.counter(

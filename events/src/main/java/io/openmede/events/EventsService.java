@@ -13,6 +13,8 @@ import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import io.openmede.schemas.topic.StreamsDeadLetters;
+import io.openmede.schemas.values.InputBounds;
+import io.openmede.schemas.values.StreamBounds;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,11 +66,12 @@ public final class EventsService implements RunningService {
   public static EventsService start(
       Cluster cluster, EventsSettings settings, Map<String, Object> streamsOverrides)
       throws IOException {
-    return start(cluster, settings, Optional.empty(), streamsOverrides);
+    return start(cluster, settings, Optional.empty(), StreamBounds.DEFAULT, streamsOverrides);
   }
 
   /**
-   * Starts the service, with the clip maker when {@code clips} is given and enabled.
+   * Starts the service, with the clip maker when {@code clips} is given and enabled, and the
+   * default stream bounds.
    *
    * @param streamsOverrides extra Kafka Streams properties (tests); they win over derived ones
    */
@@ -76,6 +79,23 @@ public final class EventsService implements RunningService {
       Cluster cluster,
       EventsSettings settings,
       Optional<ClipSettings> clips,
+      Map<String, Object> streamsOverrides)
+      throws IOException {
+    return start(cluster, settings, clips, StreamBounds.DEFAULT, streamsOverrides);
+  }
+
+  /**
+   * Starts the service, with the clip maker when {@code clips} is given and enabled.
+   *
+   * @param bounds how far one recognition may move its stream's position ({@link
+   *     InputBounds#streams})
+   * @param streamsOverrides extra Kafka Streams properties (tests); they win over derived ones
+   */
+  public static EventsService start(
+      Cluster cluster,
+      EventsSettings settings,
+      Optional<ClipSettings> clips,
+      StreamBounds bounds,
       Map<String, Object> streamsOverrides)
       throws IOException {
     try (Resources opened = new Resources("events")) {
@@ -89,7 +109,8 @@ public final class EventsService implements RunningService {
       KafkaStreams streams =
           opened.add(
               new KafkaStreams(
-                  EventsTopology.build(cluster.topics(), metrics, letters, Clock.systemUTC()),
+                  EventsTopology.build(
+                      cluster.topics(), metrics, letters, Clock.systemUTC(), bounds),
                   streamsProperties(cluster, settings, metrics, streamsOverrides)),
               s -> s.close(Duration.ofSeconds(30)));
       streams.setUncaughtExceptionHandler(

@@ -8,6 +8,7 @@ import io.openmede.schemas.topic.GlobalStoreUpdater;
 import io.openmede.schemas.topic.RefusedRecords;
 import io.openmede.schemas.topic.SizeLimitedSerializers;
 import io.openmede.schemas.topic.Topics;
+import io.openmede.schemas.values.StreamBounds;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * rules-source ─▶ rules-apply [rules: global]
- * recognitions-source ─▶ episodes [episode-state] ─┬▶ events-sink (openmede.events)
- *                                                  └▶ dead-letters-sink
+ * recognitions-source ─▶ episodes [episode-state, stream-position] ─┬▶ events-sink (openmede.events)
+ *                                                                   └▶ dead-letters-sink
  * </pre>
  *
  * Both sources read bytes: each rule and each recognition is judged on its own.
@@ -38,6 +39,7 @@ public final class EventsTopology {
   static final String RECOGNITIONS_SOURCE = "recognitions-source";
   static final String EPISODE_PROCESSOR = "episodes";
   static final String EPISODE_STORE = "episode-state";
+  static final String POSITION_STORE = "stream-position";
   static final String EVENTS_SINK = "events-sink";
   static final String DEAD_LETTER_SINK = "dead-letters-sink";
 
@@ -65,13 +67,24 @@ public final class EventsTopology {
         }
       };
 
+  /** The topology with the default {@link StreamBounds} (tests). */
+  public static Topology build(
+      Topics topics, EventsMetrics metrics, RefusedRecords letters, Clock clock) {
+    return build(topics, metrics, letters, clock, StreamBounds.DEFAULT);
+  }
+
   /**
+   * @param bounds how far one recognition may move its stream's position
    * @param letters where refused rule records are dead-lettered (the global thread cannot forward
    *     to the topology's dead-letter sink)
    * @param clock stamps the events' emission time
    */
   public static Topology build(
-      Topics topics, EventsMetrics metrics, RefusedRecords letters, Clock clock) {
+      Topics topics,
+      EventsMetrics metrics,
+      RefusedRecords letters,
+      Clock clock,
+      StreamBounds bounds) {
     Topology t = new Topology();
     t.addSource(
         RECOGNITIONS_SOURCE,
@@ -85,8 +98,15 @@ public final class EventsTopology {
                 topics.recognitions().valueSerde().deserializer(),
                 topics.recognitions().name(),
                 metrics,
-                clock),
+                clock,
+                bounds),
         RECOGNITIONS_SOURCE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(POSITION_STORE),
+            Serdes.String(),
+            StreamPosition.serde()),
+        EPISODE_PROCESSOR);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(), StoredEpisode.serde()),

@@ -85,6 +85,32 @@ class EventsTopologyWithFakeRegistryTest {
 
   static final Topics TOPICS = Topics.create(TopicNames.defaults(), new FakeRegistry(), Map.of());
 
+  /** A clock the tests move. */
+  static final class MovableClock extends Clock {
+    volatile long ms;
+
+    MovableClock(long ms) {
+      this.ms = ms;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(ms);
+    }
+  }
+
+  final MovableClock clock = new MovableClock(9_000_000);
+
   @TempDir Path stateDir;
   final EventsMetrics metrics = new EventsMetrics();
   final List<String> refusedRules = new ArrayList<>();
@@ -120,7 +146,7 @@ class EventsTopologyWithFakeRegistryTest {
                 metrics,
                 (topic, partition, offset, key, value, reason, why) ->
                     refusedRules.add(topic + "@" + offset + " " + reason),
-                Clock.fixed(Instant.ofEpochMilli(9_000_000), ZoneOffset.UTC)),
+                clock),
             p);
     recognitions =
         driver.createInputTopic(
@@ -168,13 +194,19 @@ class EventsTopologyWithFakeRegistryTest {
 
   /** Window {@code w} of {@code stream}: frames 8w..8w+7 at 8 fps, the label at {@code p}. */
   void window(String stream, int w, String label, double p) {
+    recognition(stream, 8L * w, 8L * w + 7, 1000L * w, 1000L * w + 875, label, p);
+  }
+
+  /** A recognition of frames {@code first..last} from {@code startMs} to {@code endMs}. */
+  void recognition(
+      String stream, long first, long last, long startMs, long endMs, String label, double p) {
     Recognition r =
         Recognition.newBuilder()
             .setStreamId(stream)
-            .setFirstSequence(8L * w)
-            .setLastSequence(8L * w + 7)
-            .setWindowStart(Instant.ofEpochMilli(1000L * w))
-            .setWindowEnd(Instant.ofEpochMilli(1000L * w + 875))
+            .setFirstSequence(first)
+            .setLastSequence(last)
+            .setWindowStart(Instant.ofEpochMilli(startMs))
+            .setWindowEnd(Instant.ofEpochMilli(endMs))
             .setTop(
                 List.of(
                     new LabelScore(label, p, 0.3, null),
@@ -182,7 +214,7 @@ class EventsTopologyWithFakeRegistryTest {
             .setModelVersion("m")
             .setVocabularyVersion(1)
             .setProcessingLatencyMs(10)
-            .setRecognizedAt(Instant.ofEpochMilli(1000L * w + 900))
+            .setRecognizedAt(Instant.ofEpochMilli(endMs + 25))
             .build();
     recognitions.pipeInput(stream, r);
   }
@@ -368,5 +400,65 @@ class EventsTopologyWithFakeRegistryTest {
     assertThat(letters.get(0).getOriginalKey())
         .isEqualTo(java.nio.ByteBuffer.wrap(longId.getBytes(StandardCharsets.UTF_8)));
     assertThat(metrics.deadLetters.labelValues("too-large").get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aRecognitionWithASequenceFarAhead_isRefused_andTheSameRuleAndStreamStillOpenEpisodes() {
+    rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ZERO));
+    window("cam-1", 0, "falling", 0.9);
+    window("cam-1", 1, "falling", 0.1);
+    recognition("cam-1", Long.MAX_VALUE - 100, Long.MAX_VALUE - 93, 2000, 2875, "falling", 0.9);
+    window("cam-1", 2, "falling", 0.1);
+    window("cam-1", 3, "falling", 0.9);
+    assertThat(events())
+        .containsExactly(
+            "OPENED falls/cam-1/0 windows=1 last=7",
+            "CLOSED falls/cam-1/0 windows=1 last=7",
+            "OPENED falls/cam-1/24 windows=1 last=31");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getError())
+        .contains("frames ahead of the stream's position 15")
+        .contains("streams.max-sequence-jump=100000");
+    assertThat(metrics.deadLetters.labelValues("out-of-bounds").get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aRecognitionEndingInYear9999_isRefused_andTheCooldownIsNotMovedThere() {
+    long year9999 = Instant.parse("9999-12-31T00:00:00Z").toEpochMilli();
+    rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ofSeconds(1)));
+    window("cam-1", 0, "falling", 0.9);
+    // a low window in year 9999 would close the episode with a cooldown until then
+    recognition("cam-1", 8, 15, year9999, year9999 + 875, "falling", 0.1);
+    // a window from a real start to year 9999 is no window either
+    recognition("cam-1", 8, 15, 1000, year9999, "falling", 0.1);
+    window("cam-1", 1, "falling", 0.1);
+    window("cam-1", 3, "falling", 0.9);
+    assertThat(events())
+        .containsExactly(
+            "OPENED falls/cam-1/0 windows=1 last=7",
+            "CLOSED falls/cam-1/0 windows=1 last=7",
+            "OPENED falls/cam-1/24 windows=1 last=31");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(2);
+    assertThat(letters.get(0).getError()).contains("streams.max-time-jump=PT10M");
+    assertThat(letters.get(1).getError()).contains("is not a window");
+  }
+
+  @Test
+  void aStreamWhoseNumberingRestarted_isTakenUpAfterResyncAfter_itsOpenEpisodeClosed() {
+    rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ZERO));
+    window("cam-1", 20_000, "falling", 0.9);
+    window("cam-1", 0, "falling", 0.9); // 160000 frames behind: refused while the stream flows
+    clock.ms += Duration.ofSeconds(61).toMillis();
+    window("cam-1", 1, "falling", 0.9); // nothing accepted for 61 s: the stream starts afresh
+    window("cam-1", 2, "falling", 0.9);
+    assertThat(events())
+        .containsExactly(
+            "OPENED falls/cam-1/160000 windows=1 last=160007",
+            "CLOSED falls/cam-1/160000 windows=1 last=160007",
+            "OPENED falls/cam-1/8 windows=1 last=15");
+    assertThat(deadLetters.readValuesToList()).hasSize(1);
+    assertThat(metrics.streamResyncs.get()).isEqualTo(1.0);
   }
 }

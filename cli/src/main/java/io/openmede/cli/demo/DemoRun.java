@@ -22,6 +22,7 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
@@ -239,7 +240,13 @@ public final class DemoRun implements AutoCloseable {
 
     step("starting the events service (alert rules -> events, exactly-once)");
     EventsService events =
-        open.add(EventsService.start(cluster, EventsSettings.from(settings), quickFailover));
+        open.add(
+            EventsService.start(
+                cluster,
+                EventsSettings.from(settings),
+                java.util.Optional.empty(),
+                InputBounds.from(settings).streams(),
+                quickFailover));
     metrics.add(events.metrics().registry());
     health.include(events.health());
     seedRule(o, cluster);

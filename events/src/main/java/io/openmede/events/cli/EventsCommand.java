@@ -6,6 +6,7 @@ import io.openmede.events.clips.ClipSettings;
 import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.SettingsGroup;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class EventsCommand implements Callable<Integer> {
     List<SettingsGroup> g = new ArrayList<>(Cluster.GROUPS);
     g.add(EventsSettings.GROUP);
     g.add(ClipSettings.SETTINGS_GROUP);
+    g.add(InputBounds.GROUP);
     return g;
   }
 
@@ -58,6 +60,7 @@ public final class EventsCommand implements Callable<Integer> {
                 Cluster.connect(s),
                 EventsSettings.from(s),
                 Optional.of(ClipSettings.from(s)),
+                InputBounds.from(s).streams(),
                 Map.of()),
         System.err);
   }

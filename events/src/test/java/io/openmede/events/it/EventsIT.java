@@ -200,6 +200,7 @@ class EventsIT {
     assertThat(posts).containsExactly("falls/cam-1/0", "falls/cam-1/40"); // one POST per episode
     List<Event> events = committedEvents(Duration.ofSeconds(3));
     assertThat(events)
+        .filteredOn(e -> e.getRule().equals("falls")) // the other tests' rules share the topic
         .extracting(e -> e.getEventId() + " " + e.getState())
         .containsExactly(
             "falls/cam-1/0 " + EventState.OPENED,
@@ -304,5 +305,82 @@ class EventsIT {
             "doors/door-1/16/CLOSED",
             "doors/door-1/32/OPENED",
             "doors/door-1/32/CLOSED");
+  }
+
+  /** A recognition of "climbing" (a label no other test's rule watches) at {@code p}. */
+  static Recognition climbing(
+      String stream, long first, long last, long startMs, long endMs, double p) {
+    return Recognition.newBuilder()
+        .setStreamId(stream)
+        .setFirstSequence(first)
+        .setLastSequence(last)
+        .setWindowStart(Instant.ofEpochMilli(startMs))
+        .setWindowEnd(Instant.ofEpochMilli(endMs))
+        .setTop(List.of(new LabelScore("climbing", p, 0.3, null)))
+        .setModelVersion("m")
+        .setVocabularyVersion(1)
+        .setProcessingLatencyMs(5)
+        .setRecognizedAt(Instant.now())
+        .build();
+  }
+
+  @Test
+  void recognitionsFarAhead_areDeadLettered_andTheSameRuleAndStreamOpenEpisodesAfter(
+      @TempDir Path dir) throws Exception {
+    try (KafkaProducer<String, AlertRule> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("it-alert"),
+            new StringSerializer(),
+            cluster.topics().rules().valueSerde().serializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  cluster.topics().rules().name(),
+                  "climbs",
+                  AlertRule.newBuilder()
+                      .setName("climbs")
+                      .setLabel("climbing")
+                      .setStreams(List.of("wall-*"))
+                      .setMinProbability(0.6)
+                      .setMinWindows(1)
+                      .setUpdatedAt(Instant.now())
+                      .build()))
+          .get();
+    }
+    long year9999 = Instant.parse("9999-12-31T00:00:00Z").toEpochMilli();
+    try (EventsService service = EventsService.start(cluster, settings(dir), QUICK);
+        KafkaProducer<String, Recognition> p =
+            new KafkaProducer<>(
+                cluster.producerConfig("it-recognizer"),
+                new StringSerializer(),
+                cluster.topics().recognitions().valueSerde().serializer())) {
+      assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
+      Thread.sleep(1000); // the global store has the rule
+      String topic = cluster.topics().recognitions().name();
+      List<Recognition> sent =
+          List.of(
+              climbing("wall-1", 0, 7, 0, 875, 0.9), // opens
+              climbing("wall-1", Long.MAX_VALUE - 7, Long.MAX_VALUE, 1000, 1875, 0.9), // refused
+              climbing("wall-1", 8, 15, year9999, year9999 + 875, 0.1), // refused
+              climbing("wall-1", 8, 15, 1000, 1875, 0.1), // closes
+              climbing("wall-1", 16, 23, 2000, 2875, 0.9)); // opens again
+      for (Recognition r : sent) {
+        p.send(new ProducerRecord<>(topic, "wall-1", r));
+      }
+      p.flush();
+      await(
+          () ->
+              committedEvents(Duration.ofMillis(300)).stream()
+                      .filter(e -> e.getRule().equals("climbs"))
+                      .count()
+                  >= 3,
+          Duration.ofSeconds(60));
+      assertThat(service.metrics().deadLetters.labelValues("out-of-bounds").get()).isEqualTo(2.0);
+      assertThat(service.health().live()).isTrue();
+    }
+    assertThat(committedEvents(Duration.ofSeconds(2)))
+        .filteredOn(e -> e.getRule().equals("climbs"))
+        .extracting(e -> e.getEventId() + "/" + e.getState())
+        .containsExactly(
+            "climbs/wall-1/0/OPENED", "climbs/wall-1/0/CLOSED", "climbs/wall-1/16/OPENED");
   }
 }
