@@ -36,7 +36,12 @@ import picocli.CommandLine.Option;
           + " pre- and post-roll, and a thumbnail) in the clip store (clips.dir).",
       "Exits 1 if its Kafka Streams client dies, so that a supervisor restarts it."
     },
-    subcommands = {EventsCommand.Tail.class, EventsCommand.Listen.class})
+    subcommands = {
+      EventsCommand.Tail.class,
+      EventsCommand.Listen.class,
+      ClipCommands.ListClips.class,
+      ClipCommands.OneClip.class
+    })
 public final class EventsCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions config;
