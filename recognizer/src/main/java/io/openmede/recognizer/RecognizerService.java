@@ -14,6 +14,7 @@ import io.openmede.recognizer.swap.CheckpointFetcher;
 import io.openmede.recognizer.swap.CheckpointFollower;
 import io.openmede.recognizer.swap.CheckpointInstaller;
 import io.openmede.recognizer.swap.CheckpointPolicy;
+import io.openmede.recognizer.swap.ServingMemory;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.topic.Cluster;
@@ -137,11 +138,15 @@ public final class RecognizerService implements RunningService {
           opened.add(
               streams(topology, cluster, settings.streams(), topics, metrics, streamsOverrides),
               s -> s.close(Duration.ofSeconds(30)));
-      Optional<CheckpointFollower> follower =
-          settings.checkpoints().follow()
-              ? Optional.of(
-                  opened.add(follower(cluster, settings, topics, models, policy, metrics, letters)))
-              : Optional.empty();
+      Optional<CheckpointFollower> follower = Optional.empty();
+      if (settings.checkpoints().follow()) {
+        CheckpointInstaller<ClipModel> installer = installer(settings, models, policy, metrics);
+        // before anything is scored: serve again what was served before a restart
+        installer.resume();
+        follower =
+            Optional.of(
+                opened.add(follower(cluster, settings, topics, installer, metrics, letters)));
+      }
       health.register("model", Health.Report::ready); // loaded above, before anything serves
       RecognizerService service =
           new RecognizerService(streams, models, follower, metrics, health, opened.keep());
@@ -192,39 +197,59 @@ public final class RecognizerService implements RunningService {
     return streams;
   }
 
-  /** The checkpoint follower: installs announced checkpoints into every replica's slot. */
+  /** Installs announced checkpoints into every replica's slot, remembering what it serves. */
+  private static CheckpointInstaller<ClipModel> installer(
+      RecognizerSettings settings,
+      ModelReplicas models,
+      CheckpointPolicy policy,
+      RecognizerMetrics metrics) {
+    CheckpointSettings checkpoints = settings.checkpoints();
+    return new CheckpointInstaller<>(
+        new CheckpointFetcher(checkpoints.cache(), checkpoints.roots()),
+        models.slots(),
+        models.loader(settings.model(), settings.topology().window().frames()),
+        new CheckpointInstaller.Listener() {
+          @Override
+          public void installed(String v) {
+            metrics.checkpointsInstalled.inc();
+            metrics.servingModel(v);
+          }
+
+          @Override
+          public void refused(String v, String reason) {
+            metrics.checkpointsRefused.labelValues(reason).inc();
+          }
+
+          @Override
+          public void swapping(CheckpointAnnouncement a) {
+            models.thresholds().offer(a);
+          }
+        },
+        policy,
+        ServingMemory.in(servingMemoryFile(settings)));
+  }
+
+  /** Where a recognizer keeps what it serves: beside its state stores, per application and line. */
+  static Path servingMemoryFile(RecognizerSettings settings) {
+    return settings
+        .streams()
+        .stateDir()
+        .resolve(
+            settings.streams().applicationId()
+                + ".serving-"
+                + settings.checkpoints().modelName()
+                + ".properties");
+  }
+
+  /** The checkpoint follower: hands each announcement of the line to {@code installer}. */
   private static CheckpointFollower follower(
       Cluster cluster,
       RecognizerSettings settings,
       RecognizerTopics topics,
-      ModelReplicas models,
-      CheckpointPolicy policy,
+      CheckpointInstaller<ClipModel> installer,
       RecognizerMetrics metrics,
       KafkaRefusedRecords letters) {
     CheckpointSettings checkpoints = settings.checkpoints();
-    CheckpointInstaller<ClipModel> installer =
-        new CheckpointInstaller<>(
-            new CheckpointFetcher(checkpoints.cache(), checkpoints.roots()),
-            models.slots(),
-            models.loader(settings.model(), settings.topology().window().frames()),
-            new CheckpointInstaller.Listener() {
-              @Override
-              public void installed(String v) {
-                metrics.checkpointsInstalled.inc();
-                metrics.servingModel(v);
-              }
-
-              @Override
-              public void refused(String v, String reason) {
-                metrics.checkpointsRefused.labelValues(reason).inc();
-              }
-
-              @Override
-              public void swapping(CheckpointAnnouncement a) {
-                models.thresholds().offer(a);
-              }
-            },
-            policy);
     Map<String, Object> cc =
         cluster.consumerConfig(settings.streams().applicationId() + "-checkpoints");
     cc.remove("group.id");

@@ -145,7 +145,9 @@ public record RecognizerSettings(
       Setting.string(
           "recognizer.state.dir",
           System.getProperty("java.io.tmpdir") + "/openmede-recognizer",
-          "Directory of the state stores.");
+          "Directory of the state stores, and of the file APPLICATION-ID.serving-MODEL.properties in"
+              + " which the recognizer keeps the checkpoint it serves (and any operator pin) across"
+              + " restarts.");
   public static final Setting<List<String>> DEVICES =
       Setting.list(
           "recognizer.devices",

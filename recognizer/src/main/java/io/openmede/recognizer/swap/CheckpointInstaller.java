@@ -59,6 +59,9 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
   private final CheckpointPolicy policy;
   private Optional<CheckpointAnnouncement> serving = Optional.empty();
 
+  private final ServingMemory memory;
+  private boolean pinned;
+
   /**
    * @param policy which announcements are acted on at all (signature, downgrade), judged before
    *     anything is fetched
@@ -69,11 +72,71 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
       Loader<M> loader,
       Listener listener,
       CheckpointPolicy policy) {
+    this(fetcher, slots, loader, listener, policy, ServingMemory.none());
+  }
+
+  /**
+   * @param policy which announcements are acted on at all (signature, downgrade), judged before
+   *     anything is fetched
+   * @param memory where what is served (and any pin) is kept across restarts ({@link #resume})
+   */
+  public CheckpointInstaller(
+      CheckpointFetcher fetcher,
+      List<ModelSlot<M>> slots,
+      Loader<M> loader,
+      Listener listener,
+      CheckpointPolicy policy,
+      ServingMemory memory) {
     this.fetcher = fetcher;
     this.policy = policy;
     this.slots = List.copyOf(slots);
     this.loader = loader;
     this.listener = listener;
+    this.memory = memory;
+  }
+
+  /**
+   * At start, before anything is served: installs again what this recognizer served before it
+   * stopped (and takes back its pin), so it serves what it served and judges every announcement
+   * against it. When that checkpoint can no longer be installed (its weights gone), the initial
+   * weights serve, but the remembered announcement still counts as the serving one for the
+   * downgrade check: a replayed older announcement is refused either way.
+   *
+   * @return the remembered version, if any
+   */
+  public Optional<String> resume() {
+    Optional<ServingMemory.Remembered> r = memory.load();
+    if (r.isEmpty()) {
+      return Optional.empty();
+    }
+    CheckpointAnnouncement a = r.get().serving();
+    pinned = r.get().pinned();
+    LOG.info(
+        "served {} before the restart{}: installing it again",
+        a.getVersion(),
+        pinned ? " (pinned by an operator)" : "");
+    try {
+      install(a);
+    } catch (CheckpointRefusedException e) {
+      LOG.warn(
+          "the remembered checkpoint {} cannot be served again ({}); the initial weights serve,"
+              + " and announcements older than {} are still refused",
+          a.getVersion(),
+          e.getMessage(),
+          a.getVersion());
+    }
+    serving = Optional.of(a);
+    return Optional.of(a.getVersion());
+  }
+
+  /** The announcement judged as serving: the last installed, or the one remembered at start. */
+  public Optional<CheckpointAnnouncement> servingAnnouncement() {
+    return serving;
+  }
+
+  /** Whether an operator pinned the serving checkpoint. */
+  public boolean pinned() {
+    return pinned;
   }
 
   /** The version the replicas serve now. */
@@ -131,6 +194,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
         slots.get(i).swap(loaded.get(i), version);
       }
       serving = Optional.of(a);
+      remember(a);
     } catch (CheckpointRefusedException e) {
       LOG.warn("{}; still serving {}", e.getMessage(), servingVersion());
       listener.refused(version, e.reason());
@@ -150,6 +214,19 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
         loadNanos / 1_000_000,
         warmNanos / 1_000_000);
     listener.installed(version);
+  }
+
+  private void remember(CheckpointAnnouncement a) {
+    try {
+      memory.save(new ServingMemory.Remembered(a, pinned));
+    } catch (IOException e) {
+      LOG.warn(
+          "could not remember serving {} in {} ({}); after a restart the initial weights serve"
+              + " until an announcement is installed",
+          a.getVersion(),
+          memory.file().map(Object::toString).orElse("-"),
+          e.toString());
+    }
   }
 
   private static void closeQuietly(AutoCloseable m) {

@@ -244,4 +244,71 @@ class CheckpointInstallerWithFakeLoaderTest {
     lenient.install(tinyB("v10", 10, 1_000));
     assertThat(rollback).allSatisfy(s -> assertThat(s.version()).isEqualTo("v10"));
   }
+
+  CheckpointInstaller<FakeModel> installerRemembering(
+      List<ModelSlot<FakeModel>> slots, Path memory) {
+    return new CheckpointInstaller<>(
+        new CheckpointFetcher(dir.resolve("cache"), java.util.List.of(dir)),
+        slots,
+        loader,
+        listener,
+        CheckpointPolicy.UNSIGNED,
+        ServingMemory.in(memory));
+  }
+
+  @Test
+  void restartedAfterServingB_servesBAgain_andAReplayedOlderAIsARefusedDowngrade()
+      throws Exception {
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    CheckpointAnnouncement a = tinyB("A", 2, 1_000);
+    CheckpointAnnouncement b = tinyB("B", 4, 2_000);
+    CheckpointInstaller<FakeModel> first = installerRemembering(slots(), memory);
+    assertThat(first.resume()).isEmpty();
+    first.install(a);
+    first.install(b);
+    assertThat(first.servingVersion()).isEqualTo("B");
+    // the process restarts: fresh slots with the initial weights v1, the same memory file
+    List<ModelSlot<FakeModel>> restarted = slots();
+    CheckpointInstaller<FakeModel> second = installerRemembering(restarted, memory);
+    assertThat(second.resume()).contains("B");
+    assertThat(second.servingVersion()).isEqualTo("B");
+    events.clear();
+    assertThatThrownBy(() -> second.install(a))
+        .isInstanceOf(CheckpointRefusedException.class)
+        .hasMessageContaining("older");
+    assertThat(events).containsExactly("refused A downgrade");
+    assertThat(second.servingVersion()).isEqualTo("B");
+  }
+
+  @Test
+  void restartedWhenTheRememberedWeightsAreGone_initialWeightsServe_butAnOlderAIsStillRefused()
+      throws Exception {
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    CheckpointAnnouncement a = tinyB("A", 2, 1_000);
+    CheckpointAnnouncement b = tinyB("B", 4, 2_000);
+    CheckpointInstaller<FakeModel> first = installerRemembering(slots(), memory);
+    first.install(b);
+    // the checkpoint store and the cache lost B's weights: B cannot be fetched again
+    Files.deleteIfExists(dir.resolve("tiny-b.bin"));
+    try (var cached = Files.list(dir.resolve("cache"))) {
+      for (Path p : cached.toList()) {
+        Files.delete(p);
+      }
+    }
+    CheckpointInstaller<FakeModel> second = installerRemembering(slots(), memory);
+    assertThat(second.resume()).contains("B");
+    assertThat(second.servingVersion()).isEqualTo("v1");
+    assertThatThrownBy(() -> second.install(a)).hasMessageContaining("older");
+    assertThat(second.servingVersion()).isEqualTo("v1");
+  }
+
+  @Test
+  void unreadableMemory_isTreatedAsAbsent() throws Exception {
+    Path memory = Files.writeString(dir.resolve("broken.properties"), "schema=not json\n");
+    CheckpointInstaller<FakeModel> installer = installerRemembering(slots(), memory);
+    assertThat(installer.resume()).isEmpty();
+    installer.install(tinyB("B", 4, 2_000));
+    assertThat(installer.servingVersion()).isEqualTo("B");
+    assertThat(ServingMemory.in(memory).load()).isPresent();
+  }
 }

@@ -1,0 +1,122 @@
+package io.openmede.recognizer.swap;
+
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a recognizer serves, kept in a file across restarts: the announcement it installed last and
+ * whether an operator pinned it. A restarted recognizer serves it again and judges every
+ * announcement against it, so a replayed older announcement on the compacted topic is a refused
+ * downgrade, not an install.
+ *
+ * <p>The file is a properties file holding the announcement as Avro binary together with the schema
+ * it was written with, so a recognizer of a later release (an evolved schema) still reads it. It is
+ * replaced atomically. A file that cannot be read is reported and treated as absent: the recognizer
+ * then serves its initial weights, as before the first install. Not thread-safe: the installer's
+ * thread uses it.
+ */
+public final class ServingMemory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServingMemory.class);
+
+  /**
+   * What was served.
+   *
+   * @param serving the announcement of the serving checkpoint
+   * @param pinned whether an operator pinned it (a rollback): newer trainer checkpoints wait until
+   *     an operator unpins
+   */
+  public record Remembered(CheckpointAnnouncement serving, boolean pinned) {}
+
+  private final Optional<Path> file;
+
+  private ServingMemory(Optional<Path> file) {
+    this.file = file;
+  }
+
+  /** Remembers in {@code file} (its directory is created when needed). */
+  public static ServingMemory in(Path file) {
+    return new ServingMemory(Optional.of(file));
+  }
+
+  /** Remembers nothing (tests, tools): every start is a first start. */
+  public static ServingMemory none() {
+    return new ServingMemory(Optional.empty());
+  }
+
+  /** The file, if any. */
+  public Optional<Path> file() {
+    return file;
+  }
+
+  /** What was remembered, or empty (no file, or one that cannot be read: logged). */
+  public Optional<Remembered> load() {
+    if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+      return Optional.empty();
+    }
+    Path f = file.get();
+    try (InputStream in = Files.newInputStream(f)) {
+      Properties p = new Properties();
+      p.load(in);
+      Schema writer = new Schema.Parser().parse(p.getProperty("schema"));
+      byte[] bytes = Base64.getDecoder().decode(p.getProperty("announcement"));
+      CheckpointAnnouncement a =
+          new SpecificDatumReader<CheckpointAnnouncement>(writer, CheckpointAnnouncement.SCHEMA$)
+              .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+      return Optional.of(new Remembered(a, Boolean.parseBoolean(p.getProperty("pinned"))));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "the serving memory {} cannot be read ({}); serving the initial weights until a"
+              + " checkpoint is installed; delete the file to silence this",
+          f,
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Replaces what is remembered, atomically. */
+  public void save(Remembered r) throws IOException {
+    if (file.isEmpty()) {
+      return;
+    }
+    Path f = file.get().toAbsolutePath();
+    Files.createDirectories(f.getParent());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+    new SpecificDatumWriter<CheckpointAnnouncement>(CheckpointAnnouncement.SCHEMA$)
+        .write(r.serving(), enc);
+    enc.flush();
+    Properties p = new Properties();
+    p.setProperty("version", r.serving().getVersion());
+    p.setProperty("pinned", Boolean.toString(r.pinned()));
+    p.setProperty("schema", CheckpointAnnouncement.SCHEMA$.toString());
+    p.setProperty("announcement", Base64.getEncoder().encodeToString(bytes.toByteArray()));
+    Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      p.store(out, "what this recognizer serves; written by the recognizer, do not edit");
+    }
+    try {
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
