@@ -122,15 +122,8 @@ public final class EventsService implements RunningService {
                   3,
                   () -> (long) metrics.recognitions.get(),
                   "recognition")));
-      WebhookDelivery webhooks =
-          new WebhookDelivery(
-              new KafkaConsumer<>(
-                  WebhookDelivery.consumerConfig(
-                      cluster.consumerConfig(settings.applicationId() + "-webhooks")),
-                  new ByteArrayDeserializer(),
-                  new ByteArrayDeserializer()),
-              cluster.topics().events().valueSerde().deserializer(),
-              cluster.topics().events().name(),
+      WebhookSink sink =
+          opened.add(
               new WebhookSink(
                   settings.webhookHosts(),
                   new WebhookSink.Policy(
@@ -138,9 +131,22 @@ public final class EventsService implements RunningService {
                       Duration.ofSeconds(1),
                       Duration.ofSeconds(30),
                       settings.webhookTimeout()),
-                  letters),
+                  letters));
+      WebhookDelivery webhooks =
+          new WebhookDelivery(
+              new KafkaConsumer<>(
+                  WebhookDelivery.consumerConfig(
+                      cluster.consumerConfig(settings.applicationId() + "-webhooks"),
+                      settings.webhookInFlight()),
+                  new ByteArrayDeserializer(),
+                  new ByteArrayDeserializer()),
+              cluster.topics().events().valueSerde().deserializer(),
+              cluster.topics().events().name(),
+              sink,
               name -> rule(streams, name),
-              metrics);
+              metrics,
+              letters,
+              settings.webhookInFlight());
       EventsService service = new EventsService(streams, metrics, health, opened.keep());
       health.register(
           "streams",
@@ -188,7 +194,12 @@ public final class EventsService implements RunningService {
     return props;
   }
 
-  /** The current rule of that name, from the global rules store (empty while it is not ready). */
+  /**
+   * The current rule of that name, from the global rules store.
+   *
+   * @throws WebhookDelivery.RulesUnavailable while the store cannot be read (the event is read
+   *     again later)
+   */
   private static Optional<AlertRule> rule(KafkaStreams streams, String name) {
     try {
       ReadOnlyKeyValueStore<String, AlertRule> store =
@@ -198,10 +209,7 @@ public final class EventsService implements RunningService {
                   QueryableStoreTypes.<String, AlertRule>keyValueStore()));
       return Optional.ofNullable(store.get(name));
     } catch (RuntimeException e) {
-      LOG.warn(
-          "the rules store cannot be read now ({}); the event's webhooks are skipped",
-          e.toString());
-      return Optional.empty();
+      throw new WebhookDelivery.RulesUnavailable("the rules store cannot be read now (" + e + ")");
     }
   }
 

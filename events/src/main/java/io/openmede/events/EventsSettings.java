@@ -17,7 +17,8 @@ import java.util.List;
  * @param metricsPort port of /metrics and /health, 0 for none
  * @param webhookHosts the hosts a rule's webhook may name ({@code *}: any)
  * @param webhookAttempts tries of one delivery before it is dead-lettered
- * @param webhookTimeout the connect and response timeout of one try
+ * @param webhookTimeout the longest one try may take in all
+ * @param webhookInFlight the most events being delivered at once
  */
 public record EventsSettings(
     String applicationId,
@@ -26,7 +27,8 @@ public record EventsSettings(
     int metricsPort,
     List<String> webhookHosts,
     int webhookAttempts,
-    Duration webhookTimeout) {
+    Duration webhookTimeout,
+    int webhookInFlight) {
 
   public static final Setting<String> APPLICATION_ID =
       Setting.string(
@@ -68,7 +70,18 @@ public record EventsSettings(
               + " to dead letters.");
   public static final Setting<Duration> WEBHOOK_TIMEOUT =
       Setting.duration(
-          "events.webhook.timeout", Duration.ofSeconds(5), "Timeout of one webhook try.");
+          "events.webhook.timeout",
+          Duration.ofSeconds(5),
+          "The longest one webhook try may take in all (connecting, sending, the answer's headers"
+              + " and body): a receiver that stalls is cut off after it.");
+  public static final Setting<Integer> WEBHOOK_IN_FLIGHT =
+      Setting.integer(
+          "events.webhook.in-flight",
+          64,
+          1,
+          10_000,
+          "The most events being delivered to webhooks at once; slow receivers of one rule hold"
+              + " back the others only once this many events wait on them.");
 
   /** Every events setting. */
   public static final SettingsGroup GROUP =
@@ -80,7 +93,8 @@ public record EventsSettings(
           METRICS_PORT,
           WEBHOOK_HOSTS,
           WEBHOOK_ATTEMPTS,
-          WEBHOOK_TIMEOUT);
+          WEBHOOK_TIMEOUT,
+          WEBHOOK_IN_FLIGHT);
 
   public EventsSettings {
     webhookHosts = List.copyOf(webhookHosts);
@@ -98,6 +112,7 @@ public record EventsSettings(
         s.get(METRICS_PORT),
         s.get(WEBHOOK_HOSTS),
         s.get(WEBHOOK_ATTEMPTS),
-        s.get(WEBHOOK_TIMEOUT));
+        s.get(WEBHOOK_TIMEOUT),
+        s.get(WEBHOOK_IN_FLIGHT));
   }
 }

@@ -81,7 +81,8 @@ class EventsIT {
         0,
         List.of("127.0.0.1"),
         3,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        16);
   }
 
   static final Map<String, Object> QUICK =

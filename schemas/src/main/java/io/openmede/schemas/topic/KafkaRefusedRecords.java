@@ -103,6 +103,16 @@ public final class KafkaRefusedRecords implements RefusedRecords, AutoCloseable 
     return java.util.Arrays.copyOf(b, MAX_KEPT_BYTES);
   }
 
+  /** Blocks until the refusals sent so far were acknowledged or failed (and were logged). */
+  @Override
+  public void flush() {
+    try {
+      producer.flush();
+    } catch (RuntimeException e) {
+      LOG.warn("could not flush the dead letters to {}: {}", topic.name(), e.toString());
+    }
+  }
+
   @Override
   public void close() {
     producer.close(java.time.Duration.ofSeconds(5));

@@ -30,4 +30,11 @@ public interface RefusedRecords {
       byte[] value,
       String reason,
       String why);
+
+  /**
+   * Blocks until every refusal reported so far was sent (or failed and was logged): a reader calls
+   * it before it commits the offsets of refused records, so that a crash cannot lose them. Nothing
+   * to do by default.
+   */
+  default void flush() {}
 }
