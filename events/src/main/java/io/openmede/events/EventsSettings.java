@@ -103,6 +103,26 @@ public record EventsSettings(
     }
   }
 
+  /** Settings with {@link #WEBHOOK_IN_FLIGHT}'s default. */
+  public EventsSettings(
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      int metricsPort,
+      List<String> webhookHosts,
+      int webhookAttempts,
+      Duration webhookTimeout) {
+    this(
+        applicationId,
+        stateDir,
+        commitInterval,
+        metricsPort,
+        webhookHosts,
+        webhookAttempts,
+        webhookTimeout,
+        WEBHOOK_IN_FLIGHT.defaultValue());
+  }
+
   /** Converts resolved settings, once. */
   public static EventsSettings from(Settings s) {
     return new EventsSettings(
