@@ -17,8 +17,10 @@ import java.util.Optional;
  * Ed25519 signatures of checkpoint announcements ({@link Ed25519}). The trainer signs what a
  * recognizer acts on: the model line, version, SHA-256 and size of the weights, their preset, and
  * the two fields that order checkpoints (training updates, creation time), so an old signed
- * announcement cannot be replayed as a newer one. The URI is not signed: the weights are verified
- * by their signed SHA-256 wherever they are found.
+ * announcement cannot be replayed as a newer one; and, when present (context v2), the gate's status
+ * and an operator decision, so a held-back checkpoint cannot be relabelled promoted nor a trainer
+ * announcement turned into a pin. The URI is not signed: the weights are verified by their signed
+ * SHA-256 wherever they are found.
  *
  * <p>The signature field reads {@code ed25519:<key id>:<base64 signature>}; the key id (see {@link
  * #keyId}) only names the key in messages, every trusted key is tried.
@@ -27,6 +29,9 @@ public final class CheckpointSigning {
 
   private static final String SCHEME = "ed25519";
   private static final String CONTEXT = "openmede checkpoint announcement v1";
+
+  /** The context of announcements with a status or an operator decision (both are signed). */
+  private static final String CONTEXT_V2 = "openmede checkpoint announcement v2";
 
   /** The longest signature field accepted (an Ed25519 signature is 64 bytes, 88 in base64). */
   private static final int MAX_SIGNATURE_LENGTH = 200;
@@ -37,7 +42,8 @@ public final class CheckpointSigning {
   public static byte[] signedBytes(CheckpointAnnouncement a) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writeString(out, CONTEXT);
+      boolean v2 = a.getStatus() != null || a.getOperator() != null;
+      writeString(out, v2 ? CONTEXT_V2 : CONTEXT);
       writeString(out, a.getModelName());
       writeString(out, a.getVersion());
       writeString(out, a.getSha256());
@@ -45,6 +51,13 @@ public final class CheckpointSigning {
       writeString(out, a.getPreset());
       out.writeLong(a.getTraining() == null ? -1 : a.getTraining().getUpdates());
       out.writeLong(a.getCreatedAt() == null ? -1 : a.getCreatedAt().toEpochMilli());
+      if (v2) {
+        // what a recognizer acts on: whether to install, and an operator's action and pin
+        writeString(out, a.getStatus() == null ? null : a.getStatus().name());
+        writeString(out, a.getOperator() == null ? null : a.getOperator().getAction());
+        out.writeBoolean(a.getOperator() != null && a.getOperator().getPinned());
+        writeString(out, a.getOperator() == null ? null : a.getOperator().getKeyId());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }

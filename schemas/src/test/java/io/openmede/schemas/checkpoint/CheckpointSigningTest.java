@@ -106,4 +106,32 @@ class CheckpointSigningTest {
   }
 
   private record SignatureCase(String signature, String expected) {}
+
+  @Test
+  void aHeldBackAnnouncementRelabelledPromoted_orTurnedIntoAPin_noLongerVerifies() {
+    KeyPair key = KeyFiles.generate();
+    CheckpointAnnouncement a = announcement();
+    a.setStatus(io.openmede.schemas.avro.CheckpointStatus.HELD_BACK);
+    a.setSignature(CheckpointSigning.sign(a, key));
+    assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(key.getPublic())));
+    a.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+    assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+    a.setStatus(io.openmede.schemas.avro.CheckpointStatus.HELD_BACK);
+    a.setOperator(
+        io.openmede.schemas.avro.OperatorDecision.newBuilder()
+            .setAction("rollback")
+            .setPinned(true)
+            .setKeyId("x")
+            .build());
+    assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+  }
+
+  @Test
+  void anAnnouncementWithoutStatus_isSignedAsBefore() {
+    KeyPair key = KeyFiles.generate();
+    CheckpointAnnouncement a = signed(key);
+    a.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+    // a v1 signature does not cover a status added afterwards
+    assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+  }
 }
