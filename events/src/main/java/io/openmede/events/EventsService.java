@@ -101,6 +101,7 @@ public final class EventsService implements RunningService {
     try (Resources opened = new Resources("events")) {
       EventsMetrics metrics = new EventsMetrics();
       Health health = new Health("events");
+      cluster.waitForRegistry(health);
       ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
       KafkaRefusedRecords letters =
           opened.add(

@@ -114,6 +114,7 @@ public final class RecognizerService implements RunningService {
     CheckpointPolicy policy = checkpointPolicy(settings.checkpoints());
     RecognizerMetrics metrics = new RecognizerMetrics();
     Health health = new Health("recognizer");
+    cluster.waitForRegistry(health);
     try (Resources opened = new Resources("recognizer")) {
       ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
       int frames = settings.topology().window().frames();

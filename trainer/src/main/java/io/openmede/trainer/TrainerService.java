@@ -151,7 +151,9 @@ public final class TrainerService implements RunningService {
                       dead, Optional.of(publisher), new TrainerStateStore(settings.stateDir())),
                   decode,
                   weights.map(p -> p.getFileName().toString())));
-      return new TrainerService(settings, source, loop, opened.keep());
+      TrainerService service = new TrainerService(settings, source, loop, opened.keep());
+      cluster.waitForRegistry(service.health);
+      return service;
     }
   }
 

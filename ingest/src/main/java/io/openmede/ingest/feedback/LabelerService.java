@@ -65,6 +65,7 @@ public final class LabelerService implements RunningService {
   /** Opens everything in order; what was opened is closed again if a later step throws. */
   private LabelerService(Cluster cluster, LabelerSettings settings) throws IOException {
     this.cluster = cluster;
+    cluster.waitForRegistry(health);
     try {
       ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
       this.labeler =

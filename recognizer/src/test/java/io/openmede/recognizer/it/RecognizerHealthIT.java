@@ -265,4 +265,75 @@ class RecognizerHealthIT {
       }
     }
   }
+
+  @Test
+  void registryStoppedAcrossARestart_healthSaysWhy_noRecordDeadLettered_recognitionResumes(
+      @TempDir Path dir) throws Exception {
+    int registryPort = freePort();
+    String schemas = "it-outage-schemas";
+    io.openmede.embedded.EmbeddedSchemaRegistry registry =
+        io.openmede.embedded.EmbeddedSchemaRegistry.start(
+            platform.bootstrapServers(), registryPort, schemas);
+    int port = freePort();
+    try (RecognizerHarness h =
+        new RecognizerHarness(platform.bootstrapServers(), registry.url(), "outage", dir)) {
+      h.set(RecognizerSettings.FOLLOW_CHECKPOINTS.name(), "false");
+      h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
+      h.addLabel("waving");
+      List<io.openmede.schemas.avro.Recognition> got = new java.util.ArrayList<>();
+      try (RecognizerService first = h.startService()) {
+        h.sendBatch("cam", 0);
+        h.sendBatch("cam", 1);
+        h.flush();
+        h.pollUntil(got, 2, Duration.ofSeconds(60));
+      }
+      registry.close();
+      // the harness's producer has the frames' schema id: frames flow while the registry is away
+      h.sendBatch("cam", 2);
+      h.sendBatch("cam", 3);
+      h.flush();
+      // a new client, serdes and caches, as in a fresh process: nothing is cached
+      java.util.concurrent.CompletableFuture<RecognizerService> second =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return RecognizerService.start(
+                      io.openmede.schemas.topic.Cluster.from(h.settings()),
+                      RecognizerSettings.from(h.settings()),
+                      RecognizerHarness.STREAMS_OVERRIDES);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try {
+        String why = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!why.contains("schema registry has been away") && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+          why = status(port, "/health/ready") == 503 ? body(port, "/health/ready") : "";
+        }
+        assertThat(why).contains("schema-registry").contains("none is dead-lettered");
+        assertThat(status(port, "/health/live")).isEqualTo(200);
+        Thread.sleep(10_000); // away for a while across the restart
+        registry =
+            io.openmede.embedded.EmbeddedSchemaRegistry.start(
+                platform.bootstrapServers(), registryPort, schemas);
+        try (RecognizerService service = second.get(90, java.util.concurrent.TimeUnit.SECONDS)) {
+          assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
+          h.pollUntil(got, 4, Duration.ofSeconds(60));
+          h.poll(got, Duration.ofSeconds(1));
+          assertThat(service.metrics().deadLetters.labelValues("deserialization").get()).isZero();
+          assertThat(service.health().ready()).isTrue();
+        }
+      } finally {
+        second.thenAccept(RecognizerService::close);
+      }
+      assertThat(got)
+          .extracting(r -> r.getStreamId() + ":" + r.getFirstSequence())
+          .containsExactlyInAnyOrder("cam:0", "cam:4", "cam:8", "cam:12");
+      assertThat(h.deadLetters(Duration.ofSeconds(2))).isEmpty();
+    } finally {
+      registry.close();
+    }
+  }
 }

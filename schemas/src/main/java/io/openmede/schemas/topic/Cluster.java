@@ -1,7 +1,9 @@
 package io.openmede.schemas.topic;
 
+import io.openmede.platform.health.Health;
 import io.openmede.schemas.registry.RestSchemaRegistryClient;
 import io.openmede.schemas.registry.SchemaRegistryClient;
+import io.openmede.schemas.registry.WaitingRegistryClient;
 import io.openmede.schemas.serde.AvroSerializer;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
@@ -166,9 +168,22 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
                     Path.of(t),
                     connection.sslTruststorePassword().orElse("").toCharArray(),
                     t.endsWith(".jks") ? "JKS" : "PKCS12"));
-    SchemaRegistryClient registry = b.build();
+    SchemaRegistryClient registry = new WaitingRegistryClient(b.build());
     return new Cluster(
         connection, registry, Topics.create(names, partitions, registry, serdeConfig));
+  }
+
+  /**
+   * Makes this cluster's serdes wait for the schema registry while it is away (a service's records
+   * wait on their threads, none is dead-lettered for the registry's absence) and has {@code health}
+   * say so while they wait, as component {@code schema-registry}. A cluster built around another
+   * registry client than {@link #of} builds is left as it is.
+   */
+  public void waitForRegistry(Health health) {
+    if (registry instanceof WaitingRegistryClient waiting) {
+      waiting.waitWhileAway();
+      health.register("schema-registry", waiting::report);
+    }
   }
 
   /** Client properties (bootstrap, security) for producers, consumers, admin and Streams. */
