@@ -1,5 +1,6 @@
 package io.openmede.bench.generalization;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
@@ -8,14 +9,16 @@ import java.util.OptionalDouble;
  * training clips in the same order and the same test clips.
  *
  * @param seeds runs per method (seeds 1..seeds; each seed draws its own training and test clips)
- * @param updates outer updates per run (meta-updates for Open-MeDe; for plain fine-tuning at batch
- *     B each update is 2·N AdamW steps, one per batch, on the same clips)
+ * @param updates outer updates per run (one AdamW step each for plain-2nb and the Open-MeDe arms;
+ *     for plain fine-tuning at batch B each update is 2·N AdamW steps, one per batch, on the same
+ *     clips)
  * @param tasksPerUpdate N
  * @param batchSize B, clips per support or query batch
- * @param peakLearningRate β after warm-up (α = β for Open-MeDe, as in the paper)
- * @param finalLearningRate β at the end of the cosine
+ * @param learningRates candidate peak rates β; each arm's is chosen on the validation world (one
+ *     candidate: no tuning, every arm at that rate)
+ * @param finalRateFraction β at the end of the cosine, as a fraction of the peak
  * @param warmupFraction share of the run spent in linear warm-up
- * @param delta δ of the paper (1.67e-3); the benchmark also runs δ = 1
+ * @param delta δ of the paper-literal arm (the paper's 1.67e-3); the acting arm uses δ = 1 (Eq. 8)
  * @param weightDecay AdamW's decoupled weight decay
  * @param gwaSnapshots R, GWA snapshots in the (single) cycle of a run
  * @param gwaMu μ of GWA in snapshot units
@@ -26,17 +29,19 @@ import java.util.OptionalDouble;
  * @param sceneOnlyPerAction clips per action of the scene-only and foreign-home sets
  * @param confidence a scene-only clip counts as confidently given an action when its largest
  *     softmax probability over all actions exceeds this
- * @param worldSeed the world's seed: 0 is the test world; tune on another (a validation world)
- * @param alpha a fixed inner step α for the Open-MeDe runs instead of α = β (a deviation from the
- *     paper, for a meta term that moves θ' as far as an outer step does); empty: α = β
+ * @param worldSeed the test world's seed (0 by default)
+ * @param validationWorldSeed the world the rates are tuned on; must differ from {@code worldSeed}
+ * @param alpha a fixed inner step α for the paper-literal arm instead of α = β (a deviation from
+ *     the paper); empty: α = β
+ * @param innerSteps k, inner steps of the acting arm (whose α is calibrated to the outer step)
  */
 record BenchmarkConfig(
     int seeds,
     int updates,
     int tasksPerUpdate,
     int batchSize,
-    double peakLearningRate,
-    double finalLearningRate,
+    List<Double> learningRates,
+    double finalRateFraction,
     double warmupFraction,
     double delta,
     double weightDecay,
@@ -48,7 +53,12 @@ record BenchmarkConfig(
     int sceneOnlyPerAction,
     double confidence,
     long worldSeed,
-    OptionalDouble alpha) {
+    long validationWorldSeed,
+    OptionalDouble alpha,
+    int innerSteps) {
+
+  /** The candidate rates of the default and quick sizes. */
+  static final List<Double> RATE_GRID = List.of(3e-5, 1e-4, 3e-4);
 
   /** Validates, naming the bad value. */
   BenchmarkConfig {
@@ -64,6 +74,15 @@ record BenchmarkConfig(
               + gwaSnapshots
               + ")");
     }
+    learningRates = List.copyOf(learningRates);
+    if (learningRates.isEmpty() || learningRates.stream().anyMatch(r -> !(r > 0))) {
+      throw new IllegalArgumentException(
+          "learning rates must be one or more values > 0, got " + learningRates);
+    }
+    if (!(finalRateFraction > 0 && finalRateFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "final rate fraction must be in (0, 1], got " + finalRateFraction);
+    }
     if (evalPerAction < 1 || sceneOnlyPerAction < 1) {
       throw new IllegalArgumentException("test sets need at least one clip per action");
     }
@@ -73,17 +92,27 @@ record BenchmarkConfig(
     if (!(interpolation >= 0 && interpolation <= 1)) {
       throw new IllegalArgumentException("interpolation must be in [0, 1], got " + interpolation);
     }
+    if (validationWorldSeed == worldSeed) {
+      throw new IllegalArgumentException(
+          "the validation world seed ("
+              + validationWorldSeed
+              + ") must differ from the test world seed: tune on another world, never on the"
+              + " test clips");
+    }
+    if (innerSteps < 1) {
+      throw new IllegalArgumentException("inner steps must be >= 1, got " + innerSteps);
+    }
   }
 
-  /** The default size (at most 20 minutes on 2 cores): 8 seeds of 100 updates of 2 tasks of 8. */
+  /** The default size: 8 seeds of 100 updates of 2 tasks of 8, three candidate rates. */
   static BenchmarkConfig defaults() {
     return new BenchmarkConfig(
         8,
         100,
         2,
         8,
-        1e-4,
-        1e-6,
+        RATE_GRID,
+        0.01,
         0.1,
         1.67e-3,
         1e-3,
@@ -95,18 +124,20 @@ record BenchmarkConfig(
         5,
         0.5,
         0,
-        OptionalDouble.empty());
+        1,
+        OptionalDouble.empty(),
+        1);
   }
 
-  /** The quick size (at most 4 minutes): 2 seeds of 30 updates. */
+  /** The quick size: 2 seeds of 30 updates. */
   static BenchmarkConfig quick() {
     return new BenchmarkConfig(
         2,
         30,
         2,
         8,
-        1e-4,
-        1e-6,
+        RATE_GRID,
+        0.01,
         0.1,
         1.67e-3,
         1e-3,
@@ -118,18 +149,20 @@ record BenchmarkConfig(
         3,
         0.5,
         0,
-        OptionalDouble.empty());
+        1,
+        OptionalDouble.empty(),
+        1);
   }
 
-  /** A size for tests (seconds): 2 seeds of 2 updates of one task of 2 clips. */
+  /** A size for tests (seconds): 2 seeds of 2 updates of one task of 2 clips, two rates. */
   static BenchmarkConfig tinyTest() {
     return new BenchmarkConfig(
         2,
         2,
         1,
         2,
-        5e-5,
-        5e-7,
+        List.of(5e-5, 5e-4),
+        0.01,
         0.0,
         1.67e-3,
         1e-3,
@@ -141,7 +174,9 @@ record BenchmarkConfig(
         1,
         0.5,
         0,
-        OptionalDouble.empty());
+        1,
+        OptionalDouble.empty(),
+        1);
   }
 
   /** Training clips one run consumes: updates · 2·N·B. */
@@ -153,23 +188,27 @@ record BenchmarkConfig(
   String describe() {
     return String.format(
         Locale.ROOT,
-        "world seed %d; seeds %d; %d updates x %d tasks x 2 batches x %d clips = %d training clips"
-            + " per run (base actions in context, the same clips in the same order for every"
-            + " method of a seed)%n"
-            + "AdamW (0.9, 0.999, 1e-8, weight decay %s); beta %s -> %s, cosine, %.0f%% warm-up;"
-            + " image tower trained, text tower frozen%n"
-            + "plain: batch B, one AdamW step per batch (%d steps, schedule over them);"
-            + " plain-2nb: one step per update on all 2NB clips (= Open-MeDe with alpha 0,"
-            + " delta 1); interp: %s theta0 + %s theta(plain)%n"
-            + "Open-MeDe: alpha = %s, first-order, delta = 1 (open-mede-d1) and delta = %s"
-            + " (open-mede); GWA: R = %d snapshots every %d updates, mu = %s, sigma = %s,"
-            + " theta0 excluded%n"
+        "test world seed %d; seeds %d; %d updates x %d tasks x 2 batches x %d clips = %d training"
+            + " clips per run (base actions in context, the same clips in the same order for every"
+            + " arm of a seed)%n"
+            + "AdamW (0.9, 0.999, 1e-8, weight decay %s); peak beta per arm chosen among %s on the"
+            + " validation world (seed %d: its own scene assignment and clips), cosine to %s of"
+            + " the peak, %.0f%% warm-up; image tower trained, text tower frozen%n"
+            + "equal-budget factorial (one AdamW step per update, %d steps): plain-2nb (all 2NB"
+            + " clips of an update, gradients at theta) vs open-mede-acting, each with and without"
+            + " GWA%n"
+            + "open-mede-acting, deviations from the paper: delta = 1 (Eq. 8), inner step alpha"
+            + " calibrated from |gS| so that |theta' - theta| equals the last outer step (sqrt(P)"
+            + " beta before the first), %d inner step(s), first-order%n"
+            + "open-mede-paper (the paper's words): alpha = %s, delta = %s, one inner step%n"
+            + "plain: batch B, one AdamW step per batch (%d steps, the user's alternative); interp:"
+            + " %s theta0 + %s theta(plain); GWA: R = %d snapshots every %d updates, mu = %s,"
+            + " sigma = %s, theta0 excluded%n"
             + "oracle: plain on clips whose scene is independent of the action (each of the 20"
-            + " in-context scenes with probability 1/20)%n"
+            + " in-context scenes with probability 1/20), at plain's rate%n"
             + "tests: %d clips/action (base and novel, in and out of context), %d clips/action"
-            + " (foreign home, scene only); scene-only 'confident' = max softmax prob over all 20"
-            + " actions > %s; one temporal view of T frames per clip; hyper-parameters not tuned"
-            + " on the test world",
+            + " (foreign home = HAT-like, scene only); scene-only 'confident' = max softmax prob"
+            + " over all 20 actions > %s; one temporal view of T frames per clip",
         worldSeed,
         seeds,
         updates,
@@ -177,14 +216,17 @@ record BenchmarkConfig(
         batchSize,
         clipsPerRun(),
         weightDecay,
-        peakLearningRate,
-        finalLearningRate,
+        learningRates,
+        validationWorldSeed,
+        finalRateFraction,
         100 * warmupFraction,
+        updates,
+        innerSteps,
+        alpha.isPresent() ? alpha.getAsDouble() + " (fixed: a deviation from the paper)" : "beta",
+        delta,
         updates * 2 * tasksPerUpdate,
         1 - interpolation,
         interpolation,
-        alpha.isPresent() ? alpha.getAsDouble() + " (fixed: a deviation from the paper)" : "beta",
-        delta,
         gwaSnapshots,
         updates / gwaSnapshots,
         gwaMu,

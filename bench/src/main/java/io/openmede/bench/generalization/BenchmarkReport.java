@@ -98,39 +98,84 @@ final class BenchmarkReport {
         String.format(
             Locale.ROOT,
             "%nDoes the meta term act? Mean per update over the run and the seeds: the inner step"
-                + " |theta' - theta|, the outer step |theta(u+1) - theta(u)|, |gS| and"
-                + " |delta gQ|%n"));
+                + " |theta' - theta|, the outer step |theta(u+1) - theta(u)|, |gS|, |delta gQ|,"
+                + " and the meta-term ratio |gQ(theta') - gQ(theta)| / |gQ(theta)| (first task of"
+                + " each update; above 0.01 the inner step changes the query gradient by more"
+                + " than 1 %%)%n"));
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-14s | %-11s | %-11s | %-11s | %-11s | %s%n",
+            "%-17s | %-11s | %-11s | %-11s | %-11s | %-15s | %s%n",
             "method",
             "inner",
             "outer",
             "|gS|",
             "|delta gQ|",
-            "|delta gQ|/|gS|"));
+            "|delta gQ|/|gS|",
+            "meta-term ratio"));
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (GeneralizationBenchmark.Diagnostics d : diagnostics) {
-      double[] s = sums.computeIfAbsent(d.method(), k -> new double[5]);
+      double[] s = sums.computeIfAbsent(d.method(), k -> new double[6]);
       s[0] += d.innerStep();
       s[1] += d.outerStep();
       s[2] += d.supportGradient();
       s[3] += d.queryTerm();
-      s[4]++;
+      s[4] += d.metaTermRatio();
+      s[5]++;
     }
     sums.forEach(
         (m, s) ->
             sb.append(
                 String.format(
                     Locale.ROOT,
-                    "%-14s | %11.3e | %11.3e | %11.3e | %11.3e | %.4f%n",
+                    "%-17s | %11.3e | %11.3e | %11.3e | %11.3e | %15.4f | %.4f%n",
                     m,
-                    s[0] / s[4],
-                    s[1] / s[4],
-                    s[2] / s[4],
-                    s[3] / s[4],
-                    s[2] == 0 ? 0 : s[3] / s[2])));
+                    s[0] / s[5],
+                    s[1] / s[5],
+                    s[2] / s[5],
+                    s[3] / s[5],
+                    s[2] == 0 ? 0 : s[3] / s[2],
+                    s[4] / s[5])));
+    return sb.toString();
+  }
+
+  /** Mean meta-term ratio of one method over its seeds (0 when absent). */
+  static double metaTermRatio(List<GeneralizationBenchmark.Diagnostics> diagnostics, String m) {
+    return diagnostics.stream()
+        .filter(d -> d.method().equals(m))
+        .mapToDouble(GeneralizationBenchmark.Diagnostics::metaTermRatio)
+        .average()
+        .orElse(0);
+  }
+
+  /** The rates chosen on the validation world, printed with the table. */
+  static String tuning(GeneralizationBenchmark.Tuning t) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nLearning rates (peak beta) %s on validation world %d (never the test clips):%n",
+            t.tuned() ? "chosen" : "given, not tuned; scored",
+            t.validationWorldSeed()));
+    t.rates()
+        .forEach(
+            (arm, rate) ->
+                sb.append(
+                    String.format(
+                        Locale.ROOT,
+                        "  %-17s %.1e%s%n",
+                        arm,
+                        rate,
+                        arm.equals("oracle") ? " (plain's)" : "")));
+    sb.append(
+        "  validation score (mean of HAT-like top-1 and novel ooc top-1, %) per candidate:\n");
+    t.scores()
+        .forEach((k, v) -> sb.append(String.format(Locale.ROOT, "    %-30s %5.1f%n", k, 100 * v)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  Open-MeDe method chosen on the validation world for comparison (c): %s%n",
+            t.chosenOpenMeDe()));
     return sb.toString();
   }
 
@@ -142,7 +187,10 @@ final class BenchmarkReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%nPrimary comparisons (fixed in advance; paired per seed, Holm over the two):%n"));
+            "%nPrimary comparisons (fixed in advance; paired per seed; decided by Holm-adjusted p"
+                + " over all six at familywise 5 %%). HAT-like: actor on another action's home"
+                + " scene, all labels; scuba_novel: novel actions on never-seen scenes (world v2's"
+                + " covariate-shift set: world v3's SCUBA-like set is not built yet):%n"));
     for (PairedComparison c : primary) {
       sb.append("  ").append(Verdict.sentence(gate, c)).append('\n');
     }
@@ -178,28 +226,34 @@ final class BenchmarkReport {
     return sb.toString();
   }
 
-  /** The one {@code RESULT ...} line (percent). */
+  /** The one {@code RESULT ...} line (percent; the meta-term ratio as a fraction). */
   static String resultLine(
-      Verdict.Gate gate, List<PairedComparison> primary, List<MethodResult> results) {
-    PairedComparison ooc = primary.get(0);
+      Verdict.Gate gate,
+      List<PairedComparison> primary,
+      List<MethodResult> results,
+      GeneralizationBenchmark.Outcome outcome) {
+    PairedComparison meta = primary.get(0);
+    PairedComparison gwa = primary.get(2);
+    String chosen = outcome.tuning().chosenOpenMeDe();
     return String.format(
         Locale.ROOT,
-        "RESULT seeds=%d gate=%s oracle_novel_ooc=%.1f frozen_novel_ooc=%.1f"
-            + " frozen_novel_ooc_stills=%.1f plain_novel_ooc=%.1f openmede_gwa_novel_ooc=%.1f"
-            + " delta_novel_ooc=%.1f ci_low=%.1f ci_high=%.1f hm_ic_ooc_plain=%.1f"
-            + " hm_ic_ooc_openmede_gwa=%.1f%n",
-        ooc.n(),
+        "RESULT seeds=%d gate=%s oracle_hat=%.1f plain_hat=%.1f openmede_hat=%.1f"
+            + " oracle_scuba_novel=%.1f plain_scuba_novel=%.1f openmede_scuba_novel=%.1f"
+            + " meta_vs_plain2nb_hat=%.1f ci_low=%.1f ci_high=%.1f gwa_effect_hat=%.1f"
+            + " meta_term_ratio=%.4f%n",
+        meta.n(),
         gate.pass() ? "pass" : "fail",
-        100 * Verdict.find(results, "oracle").mean("novel_ooc"),
-        100 * Verdict.find(results, "frozen").mean("novel_ooc"),
-        100 * gate.stillsTop1(),
-        100 * Verdict.find(results, "plain").mean("novel_ooc"),
-        100 * Verdict.find(results, "open-mede-gwa").mean("novel_ooc"),
-        100 * ooc.meanDifference(),
-        finite(100 * ooc.ciLow()),
-        finite(100 * ooc.ciHigh()),
-        100 * Verdict.find(results, "plain").mean("hm_ic_ooc"),
-        100 * Verdict.find(results, "open-mede-gwa").mean("hm_ic_ooc"));
+        100 * Verdict.find(results, "oracle").mean(Verdict.HAT),
+        100 * Verdict.find(results, "plain").mean(Verdict.HAT),
+        100 * Verdict.find(results, chosen).mean(Verdict.HAT),
+        100 * Verdict.find(results, "oracle").mean(Verdict.SCUBA_NOVEL),
+        100 * Verdict.find(results, "plain").mean(Verdict.SCUBA_NOVEL),
+        100 * Verdict.find(results, chosen).mean(Verdict.SCUBA_NOVEL),
+        100 * meta.meanDifference(),
+        finite(100 * meta.ciLow()),
+        finite(100 * meta.ciHigh()),
+        100 * gwa.meanDifference(),
+        metaTermRatio(outcome.diagnostics(), "open-mede-acting"));
   }
 
   /** An infinite interval end (one seed) is written as ±999. */
@@ -256,6 +310,7 @@ final class BenchmarkReport {
     }
     r.put("per_seed", methods);
     r.put("meta_term", outcome.diagnostics());
+    r.put("tuning", outcome.tuning());
     r.put("gate", gate);
     List<Object> comparisons = new java.util.ArrayList<>();
     for (PairedComparison c : primary) {
@@ -267,6 +322,7 @@ final class BenchmarkReport {
       x.put("ci_low", Double.isFinite(c.ciLow()) ? c.ciLow() : null);
       x.put("ci_high", Double.isFinite(c.ciHigh()) ? c.ciHigh() : null);
       x.put("p_holm", c.p());
+      x.put("decided", c.decided());
       x.put(
           "smallest_detectable",
           Double.isFinite(c.smallestDetectable()) ? c.smallestDetectable() : null);
@@ -306,7 +362,7 @@ final class BenchmarkReport {
       "HM in/out ctx",
       "scene-only home (lower)"
     };
-    int w = 1100;
+    int w = 1400;
     int h = 520;
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -357,7 +413,7 @@ final class BenchmarkReport {
         g.fillRect(lx, h - 40, 14, 14);
         g.setColor(Color.BLACK);
         g.drawString(results.get(ri).method(), lx + 18, h - 28);
-        lx += 105;
+        lx += 120;
       }
     } finally {
       g.dispose();

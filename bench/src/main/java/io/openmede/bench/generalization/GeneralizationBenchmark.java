@@ -18,6 +18,7 @@ import io.openmede.trainer.eval.VideoScorer;
 import io.openmede.trainer.eval.ViewEmbedding;
 import io.openmede.trainer.meta.ClipModelGradientSource;
 import io.openmede.trainer.meta.InnerStep;
+import io.openmede.trainer.meta.LargeBatchFineTuning;
 import io.openmede.trainer.meta.LearningRateSchedule;
 import io.openmede.trainer.meta.MetaOptimizer;
 import io.openmede.trainer.meta.OpenMeDeOptimizer;
@@ -27,10 +28,7 @@ import io.openmede.trainer.meta.Task;
 import io.openmede.trainer.meta.TrainingBatch;
 import io.openmede.trainer.meta.UpdateReport;
 import io.openmede.world.Action;
-import io.openmede.world.CaptionCorpus;
-import io.openmede.world.CaptionedStill;
 import io.openmede.world.Clip;
-import io.openmede.world.ClipSpec;
 import io.openmede.world.SyntheticWorld;
 import io.openmede.world.TestSet;
 import io.openmede.world.WorldSettings;
@@ -46,17 +44,24 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Fine-tunes the pretrained tiny CLIP on base actions in context with every method of the
- * comparison, through the trainer's own optimizers and weight average, and scores each with the
+ * Fine-tunes the pretrained tiny CLIP on base actions in context with every arm of an equal-budget
+ * factorial, through the trainer's own optimizers and weight average, and scores each with the
  * trainer's evaluation engine ({@link VideoScorer}) on base/novel × in/out of context, the
- * foreign-home set and scene-only clips (DESIGN.md §6).
+ * foreign-home set (HAT-like) and scene-only clips (DESIGN.md §6).
  *
- * <p>Per seed, every method sees the same training clips in the same order and the same test clips.
- * Five trajectories are trained: plain at batch B (giving {@code plain}, {@code plain-gwa} and
- * {@code interp}), {@code plain-2nb}, Open-MeDe at δ = 1 and at the paper's δ (each with and
- * without GWA), and the {@code oracle} on scene-independent clips. An average never feeds back into
- * θ, so sharing a trajectory is exact. Only the image tower trains; class embeddings come from the
- * frozen text tower.
+ * <p>Per seed, every arm sees the same training clips in the same order and the same test clips.
+ * The factorial: plain fine-tuning at batch 2·N·B ({@code plain-2nb}) against the meta-update that
+ * acts ({@code open-mede-acting}: δ = 1, an inner step calibrated to the outer step, k inner
+ * steps), each with and without GWA; both take one AdamW step per update. Beside it: plain at batch
+ * B (the user's alternative: 2·N times more steps), with GWA and the Open-VCLIP-style
+ * interpolation; the paper-literal Open-MeDe ({@code open-mede-paper}: α = β, the paper's δ) with
+ * and without GWA; the {@code oracle} (plain at B on clips whose scene is independent of the
+ * action) and the frozen model. An average never feeds back into θ, so GWA shares its arm's
+ * trajectory exactly. Only the image tower trains; class embeddings come from the frozen text
+ * tower.
+ *
+ * <p>Each arm's learning rate is tuned first on a validation world (another world seed: another
+ * scene assignment, other clips), never on the test world's clips.
  */
 final class GeneralizationBenchmark {
 
@@ -66,13 +71,18 @@ final class GeneralizationBenchmark {
           "frozen",
           "oracle",
           "plain",
-          "plain-2nb",
           "plain-gwa",
           "interp",
-          "open-mede-d1",
-          "open-mede-d1-gwa",
-          "open-mede",
-          "open-mede-gwa");
+          "plain-2nb",
+          "plain-2nb-gwa",
+          "open-mede-acting",
+          "open-mede-acting-gwa",
+          "open-mede-paper",
+          "open-mede-paper-gwa");
+
+  /** The Open-MeDe methods among which the validation world chooses the one compared to plain. */
+  static final List<String> OPEN_MEDE =
+      List.of("open-mede-acting", "open-mede-acting-gwa", "open-mede-paper", "open-mede-paper-gwa");
 
   /** What each Open-MeDe run did to θ, averaged over its updates. */
   record Diagnostics(
@@ -81,21 +91,37 @@ final class GeneralizationBenchmark {
       double innerStep,
       double outerStep,
       double supportGradient,
-      double queryTerm) {}
+      double queryTerm,
+      double metaTermRatio) {}
+
+  /**
+   * The learning rates chosen on the validation world.
+   *
+   * @param rates peak β per arm (method name of the arm's trajectory)
+   * @param scores validation score per method and candidate rate ("method@rate")
+   * @param chosenOpenMeDe the Open-MeDe method (of {@link #OPEN_MEDE}) best on the validation world
+   * @param validationWorldSeed the validation world's seed
+   * @param tuned false when one rate was given for every arm (nothing tuned)
+   */
+  record Tuning(
+      Map<String, Double> rates,
+      Map<String, Double> scores,
+      String chosenOpenMeDe,
+      long validationWorldSeed,
+      boolean tuned) {}
 
   /** Everything one run of the benchmark measured. */
   record Outcome(
       List<MethodResult> methods,
       List<Diagnostics> diagnostics,
-      int stillsHit,
-      int stillsTotal,
-      int oracleOocHit,
-      int oracleOocTotal) {}
+      Tuning tuning,
+      int frozenNovelHit,
+      int frozenNovelTotal) {}
 
   private final Path weights;
   private final BenchmarkConfig config;
-  private final SyntheticWorld world;
-  private final SyntheticWorld oracleWorld;
+  private final Worlds test;
+  private final Worlds validation;
   private final PrintStream log;
   private final ComputeDevice device = ComputeDevice.CPU;
   private final LabelSpace base = space("base", Action.base());
@@ -110,27 +136,47 @@ final class GeneralizationBenchmark {
   GeneralizationBenchmark(Path weights, BenchmarkConfig config, PrintStream log) {
     this.weights = weights;
     this.config = config;
-    WorldSettings s = WorldSettings.defaults().withSeed(config.worldSeed());
-    this.world = new SyntheticWorld(s);
-    this.oracleWorld = new SyntheticWorld(s.withHomeSceneProbability(1.0 / Action.values().length));
+    this.test = Worlds.of(config.worldSeed());
+    this.validation = Worlds.of(config.validationWorldSeed());
     this.log = log;
+  }
+
+  /** A world and its oracle twin (scene independent of the action), from one world seed. */
+  private record Worlds(SyntheticWorld world, SyntheticWorld oracle) {
+    static Worlds of(long seed) {
+      WorldSettings s = WorldSettings.defaults().withSeed(seed);
+      return new Worlds(
+          new SyntheticWorld(s),
+          new SyntheticWorld(s.withHomeSceneProbability(1.0 / Action.values().length)));
+    }
   }
 
   private static LabelSpace space(String name, List<Action> actions) {
     return new LabelSpace(name, actions.stream().map(Action::label).toList());
   }
 
-  /** Runs every seed and method. */
+  /**
+   * Tunes each arm's rate on the validation world, then runs every seed and arm on the test world.
+   */
   Outcome run() throws IOException {
+    Tuning tuning = tune();
     Map<String, List<Scores>> byMethod = new LinkedHashMap<>();
     METHODS.forEach(m -> byMethod.put(m, new ArrayList<>()));
     List<Diagnostics> diagnostics = new ArrayList<>();
-    int[] gate = new int[4];
+    int[] frozen = new int[2];
+    Map<Arm, Double> rates = new LinkedHashMap<>();
+    for (Arm arm : Arm.values()) {
+      rates.put(arm, tuning.rates().get(arm.method));
+    }
     long all0 = System.nanoTime();
     for (int seed = 1; seed <= config.seeds(); seed++) {
       long started = System.nanoTime();
-      Map<String, Scores> s = runSeed(seed, diagnostics, gate);
-      s.forEach((m, sc) -> byMethod.get(m).add(sc));
+      Map<String, Scores> s =
+          runSeed(test, seed, seed, 1_000L + seed, rates, true, diagnostics, frozen);
+      for (String m : METHODS) {
+        byMethod.get(m).add(s.get(m));
+        logScores("seed " + seed, m, s.get(m));
+      }
       double secs = (System.nanoTime() - started) / 1e9;
       double total = (System.nanoTime() - all0) / 1e9;
       log.printf(
@@ -143,16 +189,116 @@ final class GeneralizationBenchmark {
     }
     List<MethodResult> out = new ArrayList<>();
     byMethod.forEach((m, l) -> out.add(new MethodResult(m, l)));
-    return new Outcome(out, diagnostics, gate[0], gate[1], gate[2], gate[3]);
+    return new Outcome(out, diagnostics, tuning, frozen[0], frozen[1]);
+  }
+
+  /** The validation score a rate is chosen by: the mean of the two primary metrics. */
+  static double validationScore(Scores s) {
+    return (s.get("foreign_home_top1") + s.get("novel_ooc")) / 2;
+  }
+
+  /**
+   * Trains every tuned arm at every candidate rate on the validation world (its own training and
+   * test clips, seeds disjoint from the test world's) and keeps, per arm, the rate whose mean
+   * validation score over the arm's methods (with and without GWA) is best; the oracle takes
+   * plain's rate. Then picks the Open-MeDe method best on the validation world at its arm's rate.
+   */
+  Tuning tune() throws IOException {
+    List<Double> grid = config.learningRates();
+    Map<String, Double> scores = new LinkedHashMap<>();
+    Map<String, Double> rates = new LinkedHashMap<>();
+    Map<String, Scores> best = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    for (Arm arm : Arm.TUNED) {
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (double rate : grid) {
+        Map<String, Scores> s =
+            runSeed(
+                validation,
+                1,
+                2_000_001L,
+                3_000_001L,
+                Map.of(arm, rate),
+                false,
+                new ArrayList<>(),
+                new int[2]);
+        double mean = 0;
+        for (Map.Entry<String, Scores> e : s.entrySet()) {
+          double v = validationScore(e.getValue());
+          scores.put(e.getKey() + "@" + rate, v);
+          mean += v / s.size();
+        }
+        log.printf(
+            Locale.ROOT,
+            "validation world %d: %-16s at beta %.1e: score %.3f (%.0f s)%n",
+            config.validationWorldSeed(),
+            arm.method,
+            rate,
+            mean,
+            (System.nanoTime() - started) / 1e9);
+        if (mean > bestScore) {
+          bestScore = mean;
+          rates.put(arm.method, rate);
+          best.putAll(s);
+        }
+      }
+    }
+    rates.put(Arm.ORACLE.method, rates.get(Arm.PLAIN.method));
+    String chosen = OPEN_MEDE.get(0);
+    for (String m : OPEN_MEDE) {
+      if (validationScore(best.get(m)) > validationScore(best.get(chosen))) {
+        chosen = m;
+      }
+    }
+    Map<String, Double> ordered = new LinkedHashMap<>();
+    for (Arm arm : Arm.values()) {
+      ordered.put(arm.method, rates.get(arm.method));
+    }
+    return new Tuning(ordered, scores, chosen, config.validationWorldSeed(), grid.size() > 1);
+  }
+
+  private void logScores(String prefix, String m, Scores s) {
+    log.printf(
+        Locale.ROOT,
+        "%s %-20s base %.3f novel %.3f hm %.3f | ooc base %.3f novel %.3f hm-ic-ooc %.3f"
+            + " | foreign-home %.3f (scene %.3f) scene-only home %.3f%n",
+        prefix,
+        m,
+        s.get("base_ic"),
+        s.get("novel_ic"),
+        s.get("hm_b2n"),
+        s.get("base_ooc"),
+        s.get("novel_ooc"),
+        s.get("hm_ic_ooc"),
+        s.get("foreign_home_top1"),
+        s.get("foreign_home_scene"),
+        s.get("scene_only_home"));
   }
 
   /** One seed's test data: the sets, their batches and their specs. */
   private record TestSets(Map<TestSet, List<Clip>> clips, Map<TestSet, VideoBatch> batches) {}
 
-  private Map<String, Scores> runSeed(int seed, List<Diagnostics> diagnostics, int[] gate)
+  /**
+   * Trains the arms of {@code rates} on one seed of {@code worlds} and scores them.
+   *
+   * @param seed the seed's number (for the log)
+   * @param trainSeed seed of the training clips
+   * @param testSeed seed of the test clips
+   * @param rates the arms to train and their peak rates
+   * @param withFrozen also score the frozen model (and count its novel out-of-context hits)
+   */
+  private Map<String, Scores> runSeed(
+      Worlds worlds,
+      int seed,
+      long trainSeed,
+      long testSeed,
+      Map<Arm, Double> rates,
+      boolean withFrozen,
+      List<Diagnostics> diagnostics,
+      int[] frozenNovel)
       throws IOException {
+    SyntheticWorld world = worlds.world();
     ImagePreprocessor pre = new ImagePreprocessor(world.settings().frameSize());
-    long testSeed = 1_000L + seed;
     Map<TestSet, List<Clip>> clips = new LinkedHashMap<>();
     Map<TestSet, VideoBatch> batches = new LinkedHashMap<>();
     for (TestSet set :
@@ -167,51 +313,32 @@ final class GeneralizationBenchmark {
       clips.put(set, world.testClips(set, config.sceneOnlyPerAction(), testSeed));
     }
     clips.forEach((set, c) -> batches.put(set, WorldData.videoBatch(c, pre)));
-    TestSets test = new TestSets(clips, batches);
+    TestSets sets = new TestSets(clips, batches);
     Map<String, Scores> out = new LinkedHashMap<>();
     ClassEmbeddings classes;
     try (ClipModel frozen = ClipModel.load(weights, device)) {
       classes = WorldData.classes(frozen, List.of(Action.values()));
-      out.put("frozen", evaluate(frozen, test, classes));
-      int[] stills = novelOocStills(frozen, testSeed, classes, pre);
-      gate[0] += stills[0];
-      gate[1] += stills[1];
+      if (withFrozen) {
+        Scores f = evaluate(frozen, sets, classes);
+        out.put("frozen", f);
+        int n = clips.get(TestSet.NOVEL_OUT_OF_CONTEXT).size();
+        frozenNovel[0] += (int) Math.round(f.get("novel_ooc") * n);
+        frozenNovel[1] += n;
+      }
     }
     ClassEmbeddings baseClasses = base.select(classes);
     List<TrainingBatch> training =
-        batches(world.trainingClips(config.clipsPerRun(), seed), pre, baseClasses);
-    List<TrainingBatch> oracle =
-        batches(oracleWorld.trainingClips(config.clipsPerRun(), seed), pre, baseClasses);
-    Map<String, Scores> o = train(seed, Kind.ORACLE, oracle, test, classes, diagnostics);
-    out.put("oracle", o.get("oracle"));
-    int oocN = test.clips().get(TestSet.NOVEL_OUT_OF_CONTEXT).size();
-    gate[2] += (int) Math.round(o.get("oracle").get("novel_ooc") * oocN);
-    gate[3] += oocN;
-    out.putAll(train(seed, Kind.PLAIN, training, test, classes, diagnostics));
-    out.putAll(train(seed, Kind.PLAIN_2NB, training, test, classes, diagnostics));
-    out.putAll(train(seed, Kind.META_D1, training, test, classes, diagnostics));
-    out.putAll(train(seed, Kind.META, training, test, classes, diagnostics));
-    Map<String, Scores> ordered = new LinkedHashMap<>();
-    for (String m : METHODS) {
-      Scores s = out.get(m);
-      ordered.put(m, s);
-      log.printf(
-          Locale.ROOT,
-          "seed %d %-16s base %.3f novel %.3f hm %.3f | ooc base %.3f novel %.3f hm-ic-ooc %.3f"
-              + " | foreign-home %.3f (scene %.3f) scene-only home %.3f%n",
-          seed,
-          m,
-          s.get("base_ic"),
-          s.get("novel_ic"),
-          s.get("hm_b2n"),
-          s.get("base_ooc"),
-          s.get("novel_ooc"),
-          s.get("hm_ic_ooc"),
-          s.get("foreign_home_top1"),
-          s.get("foreign_home_scene"),
-          s.get("scene_only_home"));
+        batches(world.trainingClips(config.clipsPerRun(), trainSeed), pre, baseClasses);
+    for (Map.Entry<Arm, Double> e : rates.entrySet()) {
+      Arm arm = e.getKey();
+      List<TrainingBatch> data =
+          arm == Arm.ORACLE
+              ? batches(
+                  worlds.oracle().trainingClips(config.clipsPerRun(), trainSeed), pre, baseClasses)
+              : training;
+      out.putAll(train(seed, arm, e.getValue(), data, sets, classes, diagnostics));
     }
-    return ordered;
+    return out;
   }
 
   private List<TrainingBatch> batches(
@@ -229,86 +356,82 @@ final class GeneralizationBenchmark {
     return out;
   }
 
-  /** The frozen model's zero-shot top-1 on motion-trail stills of the novel out-of-context set. */
-  private int[] novelOocStills(
-      ClipModel frozen, long testSeed, ClassEmbeddings classes, ImagePreprocessor pre) {
-    CaptionCorpus corpus = new CaptionCorpus(world);
-    List<CaptionedStill> stills = new ArrayList<>();
-    for (ClipSpec spec :
-        world.testSpecs(TestSet.NOVEL_OUT_OF_CONTEXT, config.evalPerAction(), testSeed)) {
-      stills.add(corpus.still(spec, CaptionCorpus.Style.MOTION_TRAIL));
-    }
-    float[][] emb =
-        WorldData.unitRows(frozen.encodeImages(WorldData.stillPixels(stills, pre), stills.size()));
-    List<ViewEmbedding> views = new ArrayList<>();
-    for (int i = 0; i < stills.size(); i++) {
-      views.add(new ViewEmbedding("still#" + i, stills.get(i).action().label(), emb[i]));
-    }
-    VideoEvaluation e = VideoScorer.score(views, novel, classes, frozen.logitScale());
-    int hit = (int) e.videos().stream().filter(v -> v.rank() == 0).count();
-    return new int[] {hit, stills.size()};
-  }
-
   /** The trajectories. */
-  private enum Kind {
+  enum Arm {
     ORACLE("oracle"),
     PLAIN("plain"),
     PLAIN_2NB("plain-2nb"),
-    META_D1("open-mede-d1"),
-    META("open-mede");
+    ACTING("open-mede-acting"),
+    PAPER("open-mede-paper");
+
+    /** The arms whose rate is tuned (the oracle takes plain's). */
+    static final List<Arm> TUNED = List.of(PLAIN, PLAIN_2NB, ACTING, PAPER);
 
     final String method;
 
-    Kind(String method) {
+    Arm(String method) {
       this.method = method;
     }
 
+    /** One AdamW step per batch of B clips. */
     boolean perBatch() {
       return this == ORACLE || this == PLAIN;
     }
 
     boolean averaged() {
-      return this == PLAIN || this == META_D1 || this == META;
+      return this != ORACLE;
+    }
+
+    boolean meta() {
+      return this == ACTING || this == PAPER;
     }
   }
 
-  /** The optimizer settings of one trajectory. */
-  OptimizerSettings settings(Kind kind) {
-    boolean perBatch = kind.perBatch();
+  /** The optimizer settings of one arm at peak rate {@code peak}. */
+  OptimizerSettings settings(Arm arm, double peak) {
     long total =
-        perBatch ? (long) config.updates() * 2 * config.tasksPerUpdate() : config.updates();
+        arm.perBatch() ? (long) config.updates() * 2 * config.tasksPerUpdate() : config.updates();
     long warmup = Math.round(config.warmupFraction() * total);
-    double delta =
-        switch (kind) {
-          case META -> config.delta();
-          case META_D1, PLAIN_2NB -> 1.0;
-          case PLAIN, ORACLE -> config.delta(); // unused: plain takes no inner step
+    double delta = arm == Arm.PAPER ? config.delta() : 1.0;
+    InnerStep inner =
+        switch (arm) {
+          case ACTING -> InnerStep.calibratedToOuterStep().withSteps(config.innerSteps());
+          case PAPER ->
+              config.alpha().isPresent()
+                  ? InnerStep.fixed(config.alpha().getAsDouble())
+                  : InnerStep.tiedToLearningRate();
+          case ORACLE, PLAIN, PLAIN_2NB -> InnerStep.fixed(0); // no inner step
         };
     return new OptimizerSettings(
         config.tasksPerUpdate(),
         config.batchSize(),
         delta,
-        kind == Kind.PLAIN_2NB
-            ? InnerStep.fixed(0)
-            : config.alpha().isPresent()
-                ? InnerStep.fixed(config.alpha().getAsDouble())
-                : InnerStep.tiedToLearningRate(),
-        new LearningRateSchedule(
-            config.peakLearningRate(), config.finalLearningRate(), warmup, total),
+        inner,
+        new LearningRateSchedule(peak, peak * config.finalRateFraction(), warmup, total),
         new AdamW.Settings(0.9, 0.999, 1e-8, config.weightDecay()),
         OptionalDouble.empty());
   }
 
+  private MetaOptimizer optimizer(Arm arm, ClipModelGradientSource source, double peak) {
+    OptimizerSettings s = settings(arm, peak);
+    return switch (arm) {
+      case ORACLE, PLAIN -> new PlainFineTuning(source, s);
+      case PLAIN_2NB -> new LargeBatchFineTuning(source, s);
+      case ACTING, PAPER -> new OpenMeDeOptimizer(source, s).measuringMetaTerm();
+    };
+  }
+
   private Map<String, Scores> train(
       int seed,
-      Kind kind,
+      Arm arm,
+      double peak,
       List<TrainingBatch> batches,
       TestSets test,
       ClassEmbeddings classes,
       List<Diagnostics> diagnostics)
       throws IOException {
-    String name = kind.method;
-    boolean averaged = kind.averaged();
+    String name = arm.method;
+    boolean averaged = arm.averaged();
     Map<String, Scores> out = new LinkedHashMap<>();
     long started = System.nanoTime();
     try (ClipModel model = ClipModel.load(weights, device);
@@ -319,10 +442,8 @@ final class GeneralizationBenchmark {
       double outer = 0;
       double support = 0;
       double query = 0;
-      try (MetaOptimizer opt =
-              kind.perBatch()
-                  ? new PlainFineTuning(source, settings(kind))
-                  : new OpenMeDeOptimizer(source, settings(kind));
+      double ratio = 0;
+      try (MetaOptimizer opt = optimizer(arm, source, peak);
           WeightAverage<ParameterSet> average =
               new GaussianWeightAverage<>(
                   ParameterSetAlgebra.INSTANCE,
@@ -340,15 +461,12 @@ final class GeneralizationBenchmark {
             tasks.add(new Task(batches.get(next), batches.get(next + 1)));
             next += 2;
           }
-          UpdateReport r;
-          try (ParameterSet before = model.parameters().copy()) {
-            r = opt.update(tasks);
-            before.addScaled(model.parameters(), -1);
-            outer += before.globalNorm() / config.updates();
-          }
+          UpdateReport r = opt.update(tasks);
+          outer += r.outerStepNorm() / config.updates();
           inner += r.innerStepNorm() / config.updates();
           support += r.supportGradientNorm() / config.updates();
           query += r.queryTermNorm() / config.updates();
+          ratio += r.metaTermRatio().orElse(0) / config.updates();
           if (averaged) {
             Optional<ParameterSet> p = average.afterUpdate(u, model.parameters());
             if (p.isPresent()) {
@@ -359,7 +477,7 @@ final class GeneralizationBenchmark {
           if (u % Math.max(1, config.updates() / 4) == 0 || u == config.updates()) {
             log.printf(
                 Locale.ROOT,
-                "seed %d %-12s update %3d/%d loss %.4f beta %.2e  %.0f s%n",
+                "seed %d %-16s update %3d/%d loss %.4f beta %.2e  %.0f s%n",
                 seed,
                 name,
                 u,
@@ -369,20 +487,20 @@ final class GeneralizationBenchmark {
                 (System.nanoTime() - started) / 1e9);
           }
         }
-        if (kind == Kind.META || kind == Kind.META_D1) {
-          Diagnostics d = new Diagnostics(name, seed, inner, outer, support, query);
-          diagnostics.add(d);
+        if (arm.meta()) {
+          diagnostics.add(new Diagnostics(name, seed, inner, outer, support, query, ratio));
           log.printf(
               Locale.ROOT,
-              "seed %d %-12s mean per update: |theta'-theta| %.3e, |outer step| %.3e, |gS| %.3e,"
-                  + " |delta gQ| %.3e (%.3f of |gS|)%n",
+              "seed %d %-16s mean per update: |theta'-theta| %.3e, |outer step| %.3e, |gS| %.3e,"
+                  + " |delta gQ| %.3e (%.3f of |gS|), |gQ(theta') - gQ(theta)|/|gQ| %.4f%n",
               seed,
               name,
               inner,
               outer,
               support,
               query,
-              support == 0 ? 0 : query / support);
+              support == 0 ? 0 : query / support,
+              ratio);
         }
         out.put(name, evaluate(model, test, classes));
         if (averaged) {
@@ -393,7 +511,7 @@ final class GeneralizationBenchmark {
                           .current()
                           .map(ParameterSet::copy)
                           .orElseGet(() -> model.parameters().copy()))) {
-            if (kind == Kind.PLAIN) {
+            if (arm == Arm.PLAIN) {
               try (ParameterSet mix = model.parameters().copy()) {
                 mix.scale(config.interpolation());
                 mix.addScaled(theta0, 1 - config.interpolation());

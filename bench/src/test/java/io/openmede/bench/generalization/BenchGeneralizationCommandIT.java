@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Runs the whole command at its --tiny-test size (2 seeds; about a minute on 2 cores). */
+/**
+ * Runs the whole command at its --tiny-test size (two candidate rates on the validation world, 2
+ * seeds; about a minute on 2 cores).
+ */
 class BenchGeneralizationCommandIT {
 
   @Test
@@ -44,10 +47,14 @@ class BenchGeneralizationCommandIT {
             "Base-to-novel in context",
             "Out of context",
             "Does the meta term act?",
+            "Learning rates (peak beta) chosen on validation world 1",
+            "Open-MeDe method chosen on the validation world",
+            "meta-term ratio",
             "Primary comparisons",
             "Secondary",
             "hyper-parameters:",
-            "delta = ");
+            "delta = 1 (Eq. 8)",
+            "open-mede-paper (the paper's words): alpha = beta, delta = 0.00167");
     for (String method : GeneralizationBenchmark.METHODS) {
       assertThat(text).containsPattern("(?m)^" + Pattern.quote(method) + " +\\|");
     }
@@ -56,13 +63,15 @@ class BenchGeneralizationCommandIT {
     String last = text.trim().substring(text.trim().lastIndexOf('\n') + 1);
     Matcher m =
         Pattern.compile(
-                "^RESULT seeds=2 gate=(pass|fail) oracle_novel_ooc=\\S+ frozen_novel_ooc=\\S+"
-                    + " frozen_novel_ooc_stills=\\S+ plain_novel_ooc=\\S+"
-                    + " openmede_gwa_novel_ooc=\\S+ delta_novel_ooc=\\S+ ci_low=\\S+ ci_high=\\S+"
-                    + " hm_ic_ooc_plain=\\S+ hm_ic_ooc_openmede_gwa=\\S+$")
+                "^RESULT seeds=2 gate=(pass|fail) oracle_hat=\\S+ plain_hat=\\S+"
+                    + " openmede_hat=\\S+ oracle_scuba_novel=\\S+ plain_scuba_novel=\\S+"
+                    + " openmede_scuba_novel=\\S+ meta_vs_plain2nb_hat=\\S+ ci_low=\\S+"
+                    + " ci_high=\\S+ gwa_effect_hat=\\S+ meta_term_ratio=(\\S+)$")
             .matcher(last);
     assertThat(m.matches()).as(last).isTrue();
     assertThat(m.group(1)).isEqualTo("fail");
+    // the acting arm's inner step moves θ' as far as an outer step: gQ changes measurably
+    assertThat(Double.parseDouble(m.group(2))).isPositive();
 
     List<String> csv = Files.readAllLines(out.resolve(BenchmarkReport.CSV));
     assertThat(csv.get(0)).isEqualTo("method,metric,mean,std,per_seed");
@@ -75,10 +84,12 @@ class BenchGeneralizationCommandIT {
     com.fasterxml.jackson.databind.JsonNode json =
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(out.resolve(BenchmarkReport.JSON).toFile());
-    assertThat(json.get("per_seed").get("open-mede-gwa").get("novel_ooc")).hasSize(2);
-    assertThat(json.get("primary")).hasSize(2);
+    assertThat(json.get("per_seed").get("open-mede-acting-gwa").get("novel_ooc")).hasSize(2);
+    assertThat(json.get("primary")).hasSize(6);
+    assertThat(json.get("tuning").get("rates").get("plain-2nb").asDouble()).isIn(5e-5, 5e-4);
+    assertThat(json.get("tuning").get("scores")).hasSize(2 * (3 + 2 + 2 + 2));
     assertThat(json.get("gate").get("pass").asBoolean()).isFalse();
-    assertThat(json.get("meta_term")).hasSize(4); // two Open-MeDe runs x two seeds
+    assertThat(json.get("meta_term")).hasSize(4); // two Open-MeDe arms x two seeds
     BufferedImage png = ImageIO.read(out.resolve(BenchmarkReport.PNG).toFile());
     assertThat(png.getWidth()).isGreaterThan(500);
   }
