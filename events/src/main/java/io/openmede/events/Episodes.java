@@ -13,12 +13,14 @@ import java.util.Optional;
  * stored {@link EpisodeState} and the next recognition, tested alone like the windower.
  *
  * <p>A window <em>holds</em> when the rule's label has at least the rule's probability in it (a
- * label outside the window's top-k has probability 0). {@code minWindows} consecutive holding
- * windows open an episode: one {@code OPENED} event, whose first window is the first of the run.
- * Holding windows extend it (its last window, window count, peak and snapshot move on, silently);
- * the first window that does not hold closes it: one {@code CLOSED} event. After a close, windows
- * that start before the close plus the cooldown do not count towards a new episode. A window not
- * later than the last one seen (a repeat) changes nothing.
+ * label outside the window's top-k has probability 0) and, for a rule with a minimum score, at
+ * least that calibrated open-set score; a window the recognizer marked unknown (no label of the
+ * vocabulary reached its threshold) never holds. {@code minWindows} consecutive holding windows
+ * open an episode: one {@code OPENED} event, whose first window is the first of the run. Holding
+ * windows extend it (its last window, window count, peak and snapshot move on, silently); the first
+ * window that does not hold closes it: one {@code CLOSED} event. After a close, windows that start
+ * before the close plus the cooldown do not count towards a new episode. A window not later than
+ * the last one seen (a repeat) changes nothing.
  */
 final class Episodes {
 
@@ -38,6 +40,57 @@ final class Episodes {
   }
 
   /**
+   * The label's calibrated open-set score in the window; empty when it is not among the window's
+   * top labels or the window has no calibrated scores (the model brought no thresholds).
+   */
+  public static java.util.OptionalDouble calibrated(Recognition r, String label) {
+    for (LabelScore s : r.getTop()) {
+      if (label.equals(s.getLabel()) && s.getCalibrated() != null) {
+        return java.util.OptionalDouble.of(s.getCalibrated());
+      }
+    }
+    return java.util.OptionalDouble.empty();
+  }
+
+  /**
+   * Why window {@code r} (where the label has probability {@code p}) does not hold for the rule,
+   * cooldown apart; empty when it holds.
+   */
+  static Optional<String> failure(AlertRule rule, Recognition r, double p) {
+    if (!rule.getEnabled()) {
+      return Optional.of("the rule was disabled");
+    }
+    if (r.getUnknown()) {
+      return Optional.of("nothing recognized in the window (no label reached its threshold)");
+    }
+    if (p < rule.getMinProbability()) {
+      return Optional.of(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s fell to %.3f, below %.3f",
+              rule.getLabel(),
+              p,
+              rule.getMinProbability()));
+    }
+    if (rule.getMinScore() != null) {
+      java.util.OptionalDouble score = calibrated(r, rule.getLabel());
+      if (score.isEmpty()) {
+        return Optional.of(rule.getLabel() + " has no calibrated score in the window");
+      }
+      if (score.getAsDouble() < rule.getMinScore()) {
+        return Optional.of(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s's calibrated score fell to %.3f, below %.3f",
+                rule.getLabel(),
+                score.getAsDouble(),
+                rule.getMinScore()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Applies one recognition of the rule's stream.
    *
    * @param state the stored state of this rule and stream; empty when none
@@ -52,7 +105,8 @@ final class Episodes {
     long start = r.getWindowStart().toEpochMilli();
     long end = r.getWindowEnd().toEpochMilli();
     double p = probability(r, rule.getLabel());
-    boolean holds = rule.getEnabled() && p >= rule.getMinProbability() && start >= s.quietUntil();
+    Optional<String> fails = failure(rule, r, p);
+    boolean holds = fails.isEmpty() && start >= s.quietUntil();
     if (s.open()) {
       if (holds) {
         return new Step(Optional.of(s.extended(r, p)), Optional.empty());
@@ -64,15 +118,7 @@ final class Episodes {
               closed,
               r.getStreamId(),
               EventState.CLOSED,
-              Optional.of(
-                  rule.getEnabled()
-                      ? String.format(
-                          java.util.Locale.ROOT,
-                          "%s fell to %.3f, below %.3f",
-                          rule.getLabel(),
-                          p,
-                          rule.getMinProbability())
-                      : "the rule was disabled"),
+              Optional.of(fails.orElse("the cooldown began")),
               now);
       return new Step(
           Optional.of(EpisodeState.quiet(r.getFirstSequence(), end + rule.getCooldownMs())),

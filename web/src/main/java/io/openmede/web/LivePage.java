@@ -289,8 +289,11 @@ public final class LivePage implements AutoCloseable {
         return;
       }
       String verdict = body.path("verdict").asText("correct").toUpperCase(java.util.Locale.ROOT);
-      if (!verdict.equals("CONFIRM") && !verdict.equals("CORRECT")) {
-        error(x, 400, "verdict must be confirm or correct, not " + body.path("verdict").asText());
+      if (!verdict.equals("CONFIRM") && !verdict.equals("CORRECT") && !verdict.equals("NOTHING")) {
+        error(
+            x,
+            400,
+            "verdict must be confirm, correct or nothing, not " + body.path("verdict").asText());
         return;
       }
       Optional<Instant> captured =

@@ -52,10 +52,16 @@ public final class LiveState {
       long firstSequence,
       long lastSequence,
       Instant windowStart,
-      Instant at) {}
+      Instant at,
+      boolean unknown,
+      String openSetScore) {}
 
-  /** One label's score. */
-  public record LabelView(String label, double probability, double cosine) {}
+  /**
+   * One label's score.
+   *
+   * @param calibrated the calibrated open-set score, null when the model brought no thresholds
+   */
+  public record LabelView(String label, double probability, double cosine, Double calibrated) {}
 
   /** A model version seen in recognitions, and when recognitions switched to it. */
   public record SwapView(String fromVersion, String toVersion, Instant at) {}
@@ -193,7 +199,7 @@ public final class LiveState {
   public synchronized void onRecognition(Recognition r) {
     List<LabelView> top = new ArrayList<>();
     for (LabelScore s : r.getTop()) {
-      top.add(new LabelView(s.getLabel(), s.getProbability(), s.getCosine()));
+      top.add(new LabelView(s.getLabel(), s.getProbability(), s.getCosine(), s.getCalibrated()));
     }
     RecognitionView view =
         new RecognitionView(
@@ -204,7 +210,9 @@ public final class LiveState {
             r.getFirstSequence(),
             r.getLastSequence(),
             r.getWindowStart(),
-            r.getRecognizedAt());
+            r.getRecognizedAt(),
+            r.getUnknown(),
+            r.getOpenSetScore());
     StreamView old = streams.get(r.getStreamId());
     streams.put(
         r.getStreamId(),

@@ -43,7 +43,8 @@ function drawStreams(streams) {
           el('button', { class: 'confirm', title: 'the top label is right: make this window a training clip', onclick: () => feedbackOnCard(c, 'confirm') }, 'confirm'),
           el('input', { class: 'correct-label', list: 'vocab-options', placeholder: 'right label', 'aria-label': 'right label for ' + s.streamId }),
           el('label', { title: 'also add the label to the vocabulary' }, el('input', { type: 'checkbox', class: 'add-vocab' }), 'new'),
-          el('button', { class: 'correct', title: 'the window shows the label typed here', onclick: () => feedbackOnCard(c, 'correct') }, 'correct')));
+          el('button', { class: 'correct', title: 'the window shows the label typed here', onclick: () => feedbackOnCard(c, 'correct') }, 'correct'),
+          el('button', { class: 'nothing', title: 'nothing of the vocabulary happens in this window: a negative for the open-set thresholds, never trained on', onclick: () => feedbackOnCard(c, 'nothing') }, 'nothing happened')));
       root.append(card);
     }
     if (s.hasFrame) card.querySelector('img').src = withToken(`/api/frame?stream=${encodeURIComponent(s.streamId)}&seq=${s.frameSequence}`);
@@ -51,9 +52,13 @@ function drawStreams(streams) {
     labels.replaceChildren();
     const r = s.recognition;
     if (r) {
+      // a window where no label reached its calibrated threshold says so, instead of a confident
+      // wrong label; its closest labels follow, dimmed
+      if (r.unknown) labels.append(el('div', { class: 'nothing-recognized', title: `no label reached its threshold (${r.openSetScore} score)` }, 'nothing recognized'));
       for (const l of r.top) {
-        labels.append(el('div', { class: 'label' }, el('span', { class: 'name' }, l.label), el('span', {}, pct(l.probability) + ' · cos ' + l.cosine.toFixed(3))));
-        labels.append(el('div', { class: 'bar', style: `width:${Math.max(2, 100 * l.probability)}%` }));
+        const score = l.calibrated === null || l.calibrated === undefined ? '' : ' · score ' + l.calibrated.toFixed(2);
+        labels.append(el('div', { class: 'label' + (r.unknown ? ' dim' : '') }, el('span', { class: 'name' }, l.label), el('span', {}, pct(l.probability) + score + ' · cos ' + l.cosine.toFixed(3))));
+        labels.append(el('div', { class: 'bar' + (r.unknown ? ' dim' : ''), style: `width:${Math.max(2, 100 * l.probability)}%` }));
       }
       Object.assign(card.dataset, { first: r.firstSequence, last: r.lastSequence, start: Date.parse(r.windowStart) || '', top: r.top.length ? r.top[0].label : '' });
       card.querySelector('.meta').textContent = `model ${r.modelVersion} · vocab v${r.vocabularyVersion} · ${r.latencyMs.toFixed(0)} ms · frames ${r.firstSequence}–${r.lastSequence} · ${s.recognitions} recognitions`;
@@ -87,7 +92,8 @@ function drawEvents(events) {
     el('span', {}, `${e.state} ${e.streamId}: “${e.label}” (rule ${e.rule}) · frames ${e.firstSequence}–${e.lastSequence} · ${e.windows} window(s) · peak ${pct(e.peakProbability)}`
       + (e.closeReason ? ` · ${e.closeReason}` : '')),
     el('button', { class: 'confirm', title: `the event is right: its first window shows “${e.label}”`, onclick: () => feedbackOnEvent(e, 'confirm', e.label) }, 'confirm'),
-    el('button', { class: 'correct', title: 'its first window shows the label typed above the events', onclick: () => feedbackOnEvent(e, 'correct', $('event-correct-label').value) }, 'correct'))));
+    el('button', { class: 'correct', title: 'its first window shows the label typed above the events', onclick: () => feedbackOnEvent(e, 'correct', $('event-correct-label').value) }, 'correct'),
+    el('button', { class: 'nothing', title: 'a false alarm: nothing of the vocabulary happens in its first window', onclick: () => feedbackOnEvent(e, 'nothing', e.label) }, 'nothing happened'))));
 }
 
 // the frames of a stream's windows, from its latest recognition (8 until one is seen)
@@ -107,7 +113,8 @@ async function sendFeedback(body) {
 
 function feedbackOnCard(card, verdict) {
   if (!card.dataset.first) { $('feedback-message').textContent = `${card.dataset.stream} has no recognition yet`; return; }
-  const label = verdict === 'confirm' ? card.dataset.top : card.querySelector('.correct-label').value.trim();
+  // "nothing happened" names the label that was recognized (the false alarm)
+  const label = verdict === 'correct' ? card.querySelector('.correct-label').value.trim() : card.dataset.top;
   if (!label) { $('feedback-message').textContent = 'type the right label beside “correct” first'; return; }
   sendFeedback({ stream: card.dataset.stream, firstSequence: Number(card.dataset.first), lastSequence: Number(card.dataset.last), label, verdict,
     ...(card.dataset.start ? { firstCaptureTime: Number(card.dataset.start) } : {}),

@@ -85,6 +85,23 @@ class LivePageTest {
   }
 
   @Test
+  void state_saysWhenNothingIsRecognized_withTheCalibratedScores() throws Exception {
+    Recognition r = recognition("cam-3", "v2", "waving");
+    r.getTop().get(0).setCalibrated(0.21);
+    r.setUnknown(true);
+    r.setOpenSetScore("energy");
+    state.onRecognition(r);
+    state.onRecognition(recognition("cam-4", "v1", "jumping"));
+    String json = new String(get("/api/state").body());
+    assertThat(json)
+        .contains("\"calibrated\":0.21")
+        .contains("\"unknown\":true")
+        .contains("\"openSetScore\":\"energy\"")
+        .contains("\"calibrated\":null")
+        .contains("\"unknown\":false");
+  }
+
+  @Test
   void frame_servesTheLastJpegOfTheLastBatch() throws Exception {
     byte[] first = {1, 2, 3};
     byte[] last = {(byte) 0xFF, (byte) 0xD8, 9};

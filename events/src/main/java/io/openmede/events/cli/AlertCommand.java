@@ -146,6 +146,16 @@ public final class AlertCommand implements Callable<Integer> {
     double minProbability;
 
     @Option(
+        names = "--min-score",
+        description =
+            "A window holds only when the label's calibrated open-set score is at least this, in"
+                + " (0, 1]: 0.5 is the label's threshold, fitted for the serving checkpoint on"
+                + " held-out clips (recognizer.openset.score, trainer.openset.recall); a window"
+                + " without calibrated scores does not hold. Default: not required. A window"
+                + " marked unknown (nothing recognized) never holds either way.")
+    Double minScore;
+
+    @Option(
         names = "--streams",
         paramLabel = "GLOB",
         split = ",",
@@ -193,6 +203,7 @@ public final class AlertCommand implements Callable<Integer> {
               .setLabel(clean)
               .setStreams(streams)
               .setMinProbability(minProbability)
+              .setMinScore(minScore)
               .setMinWindows(minWindows)
               .setCooldownMs(cooldown.toMillis())
               .setWebhooks(webhooks)
@@ -254,6 +265,9 @@ public final class AlertCommand implements Callable<Integer> {
             r.getMinProbability(),
             r.getMinWindows(),
             r.getStreams().isEmpty() ? "every stream" : String.join(",", r.getStreams()))
+        + (r.getMinScore() == null
+            ? ""
+            : String.format(java.util.Locale.ROOT, ", calibrated score >= %.2f", r.getMinScore()))
         + (r.getCooldownMs() > 0 ? ", cooldown " + Duration.ofMillis(r.getCooldownMs()) : "")
         + (r.getWebhooks().isEmpty() ? "" : ", webhooks " + String.join(" ", r.getWebhooks()))
         + (r.getEnabled() ? "" : " (disabled)");

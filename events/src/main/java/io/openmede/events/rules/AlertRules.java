@@ -93,6 +93,10 @@ public final class AlertRules {
     if (!(p > 0 && p <= 1)) {
       return Optional.of("min probability " + p + " must be in (0, 1]");
     }
+    Double score = rule.getMinScore();
+    if (score != null && !(score > 0 && score <= 1)) {
+      return Optional.of("min score " + score + " must be in (0, 1]");
+    }
     if (rule.getMinWindows() < 1 || rule.getMinWindows() > MAX_WINDOWS) {
       return Optional.of(
           "min windows " + rule.getMinWindows() + " must be between 1 and " + MAX_WINDOWS);

@@ -26,7 +26,11 @@ import picocli.CommandLine.Option;
           + " frames (read back from the frames topic) for the trainer.",
       "The window is the stream and its first frame sequence, as a recognition shows them."
     },
-    subcommands = {FeedbackCommand.Confirm.class, FeedbackCommand.Correct.class})
+    subcommands = {
+      FeedbackCommand.Confirm.class,
+      FeedbackCommand.Correct.class,
+      FeedbackCommand.Nothing.class
+    })
 public final class FeedbackCommand implements Callable<Integer> {
 
   @Override
@@ -140,6 +144,23 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       return window.send(FeedbackVerdict.CORRECT);
+    }
+  }
+
+  /** {@code feedback nothing}. */
+  @Command(
+      name = "nothing",
+      mixinStandardHelpOptions = true,
+      description =
+          "Nothing of the vocabulary happens in the window (a false alarm; --label names what was"
+              + " recognized): its clip is a negative for the trainer's open-set thresholds, never"
+              + " trained on.")
+  static final class Nothing implements Callable<Integer> {
+    @Mixin WindowOptions window;
+
+    @Override
+    public Integer call() throws Exception {
+      return window.send(FeedbackVerdict.NOTHING);
     }
   }
 }

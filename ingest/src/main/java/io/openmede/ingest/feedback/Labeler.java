@@ -1,6 +1,7 @@
 package io.openmede.ingest.feedback;
 
 import io.openmede.schemas.avro.Feedback;
+import io.openmede.schemas.avro.FeedbackVerdict;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.values.Identifiers;
 import io.openmede.schemas.values.Labels;
@@ -84,8 +85,19 @@ final class Labeler {
             .setEncoding(found.encoding())
             .setFrames(found.frames().stream().map(ByteBuffer::wrap).toList())
             .setSource(id)
-            .setSplit(heldOut ? Identifiers.FEEDBACK_EVAL_SPLIT : "train")
+            .setSplit(split(f.getVerdict(), heldOut))
             .build();
     return new Outcome(Optional.of(clip), null, null);
+  }
+
+  /**
+   * The split of a feedback clip: "nothing happened" makes a negative (never trained on, a negative
+   * for the open-set thresholds); the others train, or are held out for evaluation.
+   */
+  static String split(FeedbackVerdict verdict, boolean heldOut) {
+    if (verdict == FeedbackVerdict.NOTHING) {
+      return Identifiers.NEGATIVE_SPLIT;
+    }
+    return heldOut ? Identifiers.FEEDBACK_EVAL_SPLIT : "train";
   }
 }
