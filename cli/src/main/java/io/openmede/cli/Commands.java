@@ -6,6 +6,7 @@ import io.openmede.bench.faults.BenchFaultsCommand;
 import io.openmede.bench.generalization.BenchGeneralizationCommand;
 import io.openmede.bench.ingest.BenchIngestCommand;
 import io.openmede.bench.model.BenchModelCommand;
+import io.openmede.bench.openset.BenchOpenSetCommand;
 import io.openmede.bench.pretrain.PretrainCommand;
 import io.openmede.bench.recognizer.BenchRecognizerCommand;
 import io.openmede.bench.trainer.BenchTrainerCommand;
@@ -50,6 +51,7 @@ final class Commands {
     bench.addSubcommand(new BenchClusterCommand());
     bench.addSubcommand(new BenchTrainerCommand());
     bench.addSubcommand(new BenchGeneralizationCommand());
+    bench.addSubcommand(new BenchOpenSetCommand());
     cl.addSubcommand(bench);
     cl.addSubcommand(new KeysCommand());
     cl.addSubcommand(new SettingsCommand());
