@@ -2,6 +2,7 @@ package io.openmede.cli;
 
 import io.openmede.cli.demo.DemoRun;
 import io.openmede.events.EventsSettings;
+import io.openmede.events.clips.ClipSettings;
 import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.platform.signing.KeyFiles;
 import io.openmede.recognizer.RecognizerSettings;
@@ -58,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
           Map.entry("recognizer.commit.interval", "500ms"),
           Map.entry("events.state.dir", "${data}/events"),
           Map.entry("events.application.id", "openmede-demo-events"),
+          Map.entry("clips.dir", "${data}/clips"),
+          Map.entry("clips.group", "openmede-demo-events-clips"),
           Map.entry("labeler.group", "openmede-demo-labeler"),
           Map.entry("trainer.state.dir", "${data}/trainer"),
           Map.entry("trainer.checkpoint.dir", "${data}/checkpoints"),
@@ -253,6 +256,7 @@ final class DemoCommand implements Callable<Integer> {
             InputBounds.GROUP,
             TrainerSettings.GROUP,
             EventsSettings.GROUP,
+            ClipSettings.SETTINGS_GROUP,
             LabelerSettings.SETTINGS,
             WebSettings.GROUP);
     Settings user = config.resolve(groups);

@@ -1,5 +1,7 @@
 package io.openmede.cli;
 
+import io.openmede.events.clips.ClipSettings;
+import io.openmede.events.clips.DirectoryClipStore;
 import io.openmede.platform.health.Health;
 import io.openmede.platform.service.RunningService;
 import io.openmede.platform.service.ServiceSkeleton;
@@ -56,6 +58,7 @@ final class RecognizeCommand implements Callable<Integer> {
   public static List<SettingsGroup> groups() {
     List<SettingsGroup> g = new ArrayList<>(RecognizerSettings.SERVICE_GROUPS);
     g.add(WebSettings.GROUP);
+    g.add(ClipSettings.SETTINGS_GROUP);
     return g;
   }
 
@@ -73,7 +76,9 @@ final class RecognizeCommand implements Callable<Integer> {
     }
     try {
       return new WithPage(
-          service, LiveView.start(cluster, service, httpHost, http, WebSettings.from(s)));
+          service,
+          LiveView.start(
+              cluster, service, httpHost, http, WebSettings.from(s), ClipSettings.from(s)));
     } catch (Exception | Error e) {
       service.close();
       throw e;
@@ -103,7 +108,12 @@ final class RecognizeCommand implements Callable<Integer> {
       LivePage page)
       implements AutoCloseable {
     static LiveView start(
-        Cluster cluster, RecognizerService service, String host, int port, WebSettings web)
+        Cluster cluster,
+        RecognizerService service,
+        String host,
+        int port,
+        WebSettings web,
+        ClipSettings clips)
         throws java.io.IOException {
       LiveState state = new LiveState();
       LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
@@ -124,6 +134,10 @@ final class RecognizeCommand implements Callable<Integer> {
               List.of(service.metrics().registry()),
               web,
               service.health());
+      if (clips.enabled()) {
+        // the events service's clip store, where this page can read it (a shared directory)
+        page.withClips(new DirectoryClipStore(clips.dir(), clips.maxBytes()));
+      }
       page.start(host, port);
       feed.start();
       System.err.println("live page at " + page.url());

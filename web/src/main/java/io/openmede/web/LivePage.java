@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
+import io.openmede.events.clips.ClipStore;
 import io.openmede.platform.health.Health;
 import io.openmede.platform.health.ServiceEndpoint;
 import io.openmede.platform.http.BoundedHttpServer;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * ..., "prompts": [...]}}) and {@code DELETE /api/vocabulary?label=...} to change the vocabulary,
  * {@code POST /api/rules} and {@code DELETE /api/rules?name=...} to change the alert rules, {@code
  * POST /api/feedback} to confirm or correct a window (the labeler makes it a labeled clip), {@code
- * /api/event-frame?id=EVENT} an event's snapshot frame, {@code /metrics} in Prometheus text format,
- * and {@code /health/live}, {@code /health/ready} of the services of this process.
+ * /api/event-frame?id=EVENT} an event's snapshot frame, the event clips' review ({@link
+ * ClipReview}, with {@link #withClips}), {@code /metrics} in Prometheus text format, and {@code
+ * /health/live}, {@code /health/ready} of the services of this process.
  *
  * <p>Every request must name one of the page's hosts; changes need the token, the page's own origin
  * and a JSON body; API reads need the token unless {@code web.read-without-token} (see {@link
@@ -70,6 +72,7 @@ public final class LivePage implements AutoCloseable {
   private String host;
   private final HttpLimits limits;
   private BoundedHttpServer server;
+  private volatile Optional<ClipReview> clips = Optional.empty();
 
   /**
    * Where the page's changes go; an empty one makes that part of the page read-only.
@@ -120,6 +123,16 @@ public final class LivePage implements AutoCloseable {
     this.metrics = metrics;
     this.web = web;
     this.health = health;
+  }
+
+  /**
+   * Serves the event clips of {@code store} too (the review timeline, {@code /api/clips}, {@code
+   * /api/clip-video}, {@code /api/clip-thumbnail}, {@code /api/clip-keep}); without it those answer
+   * 404.
+   */
+  public LivePage withClips(ClipStore store) {
+    this.clips = Optional.of(new ClipReview(store, JSON));
+    return this;
   }
 
   /** Starts serving on 127.0.0.1 unless {@code host} says otherwise; returns the bound port. */
@@ -180,6 +193,8 @@ public final class LivePage implements AutoCloseable {
         case "/api/rules" -> rules(x, method, body);
         case "/api/feedback" -> feedback(x, method, body);
         case "/api/event-frame" -> eventFrame(x);
+        case "/api/clips", "/api/clip-video", "/api/clip-thumbnail", "/api/clip-keep" ->
+            clip(x, path, method, body);
         case "/metrics" -> metrics(x);
         case "/health", "/health/live", "/health/ready" -> ServiceEndpoint.health(x, path, health);
         default -> error(x, 404, "no such page: " + path);
@@ -215,6 +230,32 @@ public final class LivePage implements AutoCloseable {
       return;
     }
     send(x, 200, "image/jpeg", jpeg.get());
+  }
+
+  private void clip(HttpExchange x, String path, String method, byte[] body) throws IOException {
+    if (clips.isEmpty()) {
+      error(x, 404, "this page has no clip store: give the events service's clips.dir");
+      return;
+    }
+    ClipReview review = clips.get();
+    ClipReview.Reply reply =
+        new ClipReview.Reply() {
+          @Override
+          public void send(int status, String type, byte[] bytes) throws IOException {
+            LivePage.send(x, status, type, bytes);
+          }
+
+          @Override
+          public void error(int status, String message) throws IOException {
+            LivePage.error(x, status, message);
+          }
+        };
+    switch (path) {
+      case "/api/clips" -> review.list(x, method, n -> query(x, n), reply);
+      case "/api/clip-video" -> review.video(query(x, "id"), x, method, reply);
+      case "/api/clip-thumbnail" -> review.thumbnail(query(x, "id"), x, reply);
+      default -> review.keep(method, body, reply);
+    }
   }
 
   private void rules(HttpExchange x, String method, byte[] request) throws IOException {

@@ -96,6 +96,65 @@ function drawEvents(events) {
     el('button', { class: 'nothing', title: 'a false alarm: nothing of the vocabulary happens in its first window', onclick: () => feedbackOnEvent(e, 'nothing', e.label) }, 'nothing happened'))));
 }
 
+// The clips of the clip store, newest first: thumbnail, play (the MP4 comes in range requests,
+// the token in its address), keep or release, delete, and confirm or correct like an event. The
+// list is redrawn only when it changed, so that a playing video goes on.
+let clipsShown = '';
+async function refreshClips() {
+  const q = new URLSearchParams();
+  for (const [k, id] of [['stream', 'clip-stream'], ['label', 'clip-label'], ['rule', 'clip-rule']]) if ($(id).value.trim()) q.set(k, $(id).value.trim());
+  for (const [k, id] of [['from', 'clip-from'], ['to', 'clip-to']]) if ($(id).value) q.set(k, new Date($(id).value).toISOString());
+  const res = await api('/api/clips?' + q);
+  if (res.status === 404) { $('clips-count').textContent = '(no clip store)'; return; }
+  const body = await res.json();
+  if (!res.ok) { $('clip-message').textContent = body.error; return; }
+  const key = JSON.stringify(body.clips.map((c) => [c.eventId, c.keep, c.sha256]));
+  $('clips-count').textContent = `(${body.clips.length} of ${body.total})`;
+  if (key === clipsShown) return;
+  clipsShown = key;
+  $('clips').replaceChildren(...body.clips.map(drawClip));
+}
+
+function drawClip(c) {
+  const id = encodeURIComponent(c.eventId);
+  const li = el('li', { class: 'clip' + (c.keep ? ' kept' : ''), 'data-event': c.eventId, 'data-keep': String(c.keep) });
+  const thumb = el('img', { class: 'thumb', alt: 'thumbnail of ' + c.eventId, src: withToken(`/api/clip-thumbnail?id=${id}`) });
+  const play = () => {
+    const v = el('video', { controls: '', muted: '', playsinline: '', preload: 'auto', src: withToken(`/api/clip-video?id=${id}`) });
+    v.muted = true;
+    thumb.replaceWith(v);
+    li.querySelector('button.play').remove();
+    v.play().catch((e) => { $('clip-message').textContent = 'the clip did not play: ' + e; });
+  };
+  // the event id is rule/stream/first sequence of its first window
+  const event = { streamId: c.streamId, label: c.label, startedAt: c.startedAt, firstSequence: Number(c.eventId.slice(c.eventId.lastIndexOf('/') + 1)) };
+  li.append(thumb,
+    el('span', { class: 'meta' }, `${new Date(c.startedAt).toLocaleString()} ${c.streamId}: “${c.label}” (rule ${c.rule}) · ${(c.durationMillis / 1000).toFixed(1)} s · ${c.frames} frames ${c.width}×${c.height}`
+      + (c.cut ? ' · cut' : '') + (c.keep ? ' · kept' : '')),
+    el('button', { class: 'play', onclick: play }, 'play'),
+    el('button', { class: 'keep', title: c.keep ? 'let retention delete it when it is old or over the budget' : 'retention never deletes a kept clip', onclick: () => keepClip(c.eventId, !c.keep) }, c.keep ? 'release' : 'keep'),
+    el('button', { class: 'delete', onclick: () => deleteClip(c.eventId) }, 'delete'),
+    el('button', { class: 'confirm', title: `the event is right: its first window shows “${c.label}”`, onclick: () => feedbackOnEvent(event, 'confirm', c.label) }, 'confirm'),
+    el('button', { class: 'correct', title: 'its first window shows the label typed above the events', onclick: () => feedbackOnEvent(event, 'correct', $('event-correct-label').value) }, 'correct'));
+  return li;
+}
+
+async function keepClip(eventId, keep) {
+  const res = await api('/api/clip-keep', { method: 'POST', body: JSON.stringify({ id: eventId, keep }) });
+  const body = await res.json();
+  $('clip-message').textContent = res.ok ? `${keep ? 'kept' : 'released'} ${eventId}` : body.error;
+  refreshClips();
+}
+
+async function deleteClip(eventId) {
+  const res = await api('/api/clips?id=' + encodeURIComponent(eventId), { method: 'DELETE' });
+  const body = await res.json();
+  $('clip-message').textContent = res.ok ? `deleted the clip of ${eventId}` : body.error;
+  refreshClips();
+}
+
+$('clip-filters').addEventListener('submit', (ev) => { ev.preventDefault(); clipsShown = ''; refreshClips(); });
+
 // the frames of a stream's windows, from its latest recognition (8 until one is seen)
 const windowFrames = (streamId) => {
   const card = $('streams').querySelector(`[data-stream="${CSS.escape(streamId)}"]`);
@@ -233,3 +292,5 @@ $('rule-form').addEventListener('submit', async (ev) => {
 
 refresh();
 setInterval(refresh, 1000);
+refreshClips().catch(() => {});
+setInterval(() => refreshClips().catch(() => {}), 3000);

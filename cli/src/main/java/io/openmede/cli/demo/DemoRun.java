@@ -4,6 +4,8 @@ import io.openmede.embedded.EmbeddedKafka;
 import io.openmede.embedded.EmbeddedPlatform;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
+import io.openmede.events.clips.ClipSettings;
+import io.openmede.events.clips.DirectoryClipStore;
 import io.openmede.ingest.feedback.LabelerService;
 import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.ingest.frame.FrameSize;
@@ -196,6 +198,10 @@ public final class DemoRun implements AutoCloseable {
             metrics,
             WebSettings.from(settings),
             health);
+    ClipSettings clips = ClipSettings.from(settings);
+    if (clips.enabled()) {
+      page.withClips(new DirectoryClipStore(clips.dir(), clips.maxBytes()));
+    }
     httpPort = page.start(o.httpHost(), o.httpPort());
     open.add(page);
     pageUrl = page.url();
@@ -244,7 +250,7 @@ public final class DemoRun implements AutoCloseable {
             EventsService.start(
                 cluster,
                 EventsSettings.from(settings),
-                java.util.Optional.empty(),
+                java.util.Optional.of(ClipSettings.from(settings)),
                 InputBounds.from(settings).streams(),
                 quickFailover));
     metrics.add(events.metrics().registry());
