@@ -56,6 +56,14 @@ public final class TrainerMetrics {
           "Checkpoints by status: promoted, held-back, or non-finite (never stored).",
           "status");
 
+  /** The gate's figures of the last judged checkpoint, by name (base.candidate.top1, ...). */
+  public final Gauge gateFigures =
+      metrics.gauge(
+          "openmede_trainer_gate_figure",
+          "The gate's figures of the last judged checkpoint: per clip set (base, feedback, guard)"
+              + " videos, candidate and serving top-1, discordant videos, McNemar p-value.",
+          "figure");
+
   /** Mean training loss of the last update. */
   public final Gauge loss =
       metrics.gauge("openmede_trainer_loss", "Mean training loss of the last update.");
@@ -96,6 +104,8 @@ public final class TrainerMetrics {
   private long seenFeedback;
   private long seenSkipped;
   private long seenNonFinite;
+  private long seenPromoted;
+  private long seenHeldBack;
   private Optional<String> seenCheckpoint = Optional.empty();
 
   /** The registry holding these metrics (for an exporter). */
@@ -115,6 +125,8 @@ public final class TrainerMetrics {
     seenFeedback = loop.feedbackClips();
     seenSkipped = loop.skippedSteps();
     seenNonFinite = loop.nonFiniteCheckpoints();
+    seenPromoted = loop.promoted();
+    seenHeldBack = loop.heldBack();
     seenCheckpoint = p.lastCheckpoint();
     seenCheckpoint.ifPresent(lastCheckpoint::setLabelValues);
     observeGauges(p, loop.lastReport());
@@ -142,6 +154,16 @@ public final class TrainerMetrics {
       checkpoints.labelValues("non-finite").inc(nonFinite - seenNonFinite);
     }
     seenNonFinite = nonFinite;
+    if (loop.promoted() > seenPromoted) {
+      checkpoints.labelValues("promoted").inc(loop.promoted() - seenPromoted);
+    }
+    seenPromoted = loop.promoted();
+    if (loop.heldBack() > seenHeldBack) {
+      checkpoints.labelValues("held-back").inc(loop.heldBack() - seenHeldBack);
+    }
+    seenHeldBack = loop.heldBack();
+    loop.lastVerdict()
+        .ifPresent(v -> v.figures().forEach((k, x) -> gateFigures.labelValues(k).set(x)));
     if (p.lastCheckpoint().isPresent() && !p.lastCheckpoint().equals(seenCheckpoint)) {
       checkpointsPublished.inc();
       lastCheckpoint.setLabelValues(p.lastCheckpoint().get());

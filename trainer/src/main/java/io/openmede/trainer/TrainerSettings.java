@@ -49,6 +49,8 @@ import java.util.OptionalDouble;
  * @param maxLabels most labels an open training vocabulary grows to
  * @param frameLimits the largest frames a clip may have (shared setting)
  * @param openSet how each checkpoint's open-set thresholds are fitted on the held-out clips
+ * @param gate the rule that promotes or holds back each checkpoint; empty: every checkpoint is
+ *     promoted unjudged (trainer.gate.enabled=false)
  */
 public record TrainerSettings(
     TrainingMethod method,
@@ -78,7 +80,8 @@ public record TrainerSettings(
     int metricsPort,
     int maxLabels,
     FrameLimits frameLimits,
-    OpenSetFitting.Options openSet) {
+    OpenSetFitting.Options openSet,
+    Optional<io.openmede.trainer.gate.PromotionRule> gate) {
 
   private static final java.util.regex.Pattern MODEL_NAME_PATTERN =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -297,6 +300,38 @@ public record TrainerSettings(
           List.of("background"),
           "Background class names of the background open-set score, filled into the prompt"
               + " templates like labels; sent with the thresholds so recognizers use the same.");
+  public static final Setting<Boolean> GATE_ENABLED =
+      Setting.bool(
+          "trainer.gate.enabled",
+          true,
+          "Judge each checkpoint before recognizers may install it: its top-1 on the held-out"
+              + " clips (base), the held-out feedback clips and the guard set (held-out clips of"
+              + " labels not trained on, split novel, scored zero-shot among their own labels) is"
+              + " compared on the same videos with the model that serves; announced PROMOTED or"
+              + " HELD_BACK with the figures and the reason. false: every checkpoint is promoted"
+              + " unjudged.");
+  public static final Setting<Double> GATE_MARGIN =
+      Setting.decimal(
+          "trainer.gate.margin",
+          0.02,
+          0,
+          1,
+          "Largest drop in top-1 (0.02: two points) a candidate may show on any clip set and still"
+              + " be promoted; a larger drop holds it back when the paired test says it is worse.");
+  public static final Setting<Double> GATE_ALPHA =
+      Setting.decimal(
+          "trainer.gate.alpha",
+          0.05,
+          1e-9,
+          0.5,
+          "Significance level of the gate's paired test (exact one-sided McNemar on the videos"
+              + " the candidate and the serving model disagree on).");
+  public static final Setting<Boolean> GATE_PROMOTE_UNJUDGED =
+      Setting.bool(
+          "trainer.gate.promote-unjudged",
+          true,
+          "Promote a checkpoint when there are no held-out, feedback or guard clips to judge it"
+              + " on (the stream sends none); false holds it back until an operator promotes it.");
   public static final Setting<Duration> PROGRESS =
       Setting.duration(
           "trainer.progress.interval", Duration.ofSeconds(10), "Progress line period.");
@@ -361,6 +396,10 @@ public record TrainerSettings(
           OPEN_SET_RECALL,
           OPEN_SET_MIN_CLIPS,
           OPEN_SET_BACKGROUND,
+          GATE_ENABLED,
+          GATE_MARGIN,
+          GATE_ALPHA,
+          GATE_PROMOTE_UNJUDGED,
           PROGRESS,
           STOP_AFTER,
           METRICS_PORT);
@@ -476,7 +515,12 @@ public record TrainerSettings(
         s.get(MAX_LABELS),
         InputBounds.from(s).frames(),
         new OpenSetFitting.Options(
-            s.get(OPEN_SET_RECALL), s.get(OPEN_SET_MIN_CLIPS), s.get(OPEN_SET_BACKGROUND)));
+            s.get(OPEN_SET_RECALL), s.get(OPEN_SET_MIN_CLIPS), s.get(OPEN_SET_BACKGROUND)),
+        s.get(GATE_ENABLED)
+            ? Optional.of(
+                new io.openmede.trainer.gate.PromotionRule(
+                    s.get(GATE_MARGIN), s.get(GATE_ALPHA), s.get(GATE_PROMOTE_UNJUDGED)))
+            : Optional.empty());
   }
 
   private static <T> T pick(Settings s, Setting<T> setting, boolean paper, T paperValue) {

@@ -5,6 +5,8 @@ import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import io.openmede.model.train.ParameterSet;
+import io.openmede.schemas.avro.CheckpointStatus;
+import io.openmede.schemas.avro.GateDecision;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
@@ -20,6 +22,8 @@ import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.eval.EvaluationResult;
 import io.openmede.trainer.eval.HeldOutClips;
 import io.openmede.trainer.eval.HeldOutEvaluation;
+import io.openmede.trainer.gate.PairedOutcome;
+import io.openmede.trainer.gate.PromotionRule;
 import io.openmede.trainer.meta.InnerStep;
 import io.openmede.trainer.meta.MetaOptimizer;
 import io.openmede.trainer.meta.OpenMeDeOptimizer;
@@ -66,6 +70,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingLoop implements AutoCloseable {
 
+  /** The split of held-out clips whose labels are not trained on: the gate's zero-shot guard. */
+  public static final String GUARD_SPLIT = io.openmede.trainer.eval.Evaluator.NOVEL;
+
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   private final TrainerSettings settings;
@@ -92,6 +99,11 @@ public final class TrainingLoop implements AutoCloseable {
   private long skippedSteps;
   private long nonFiniteCheckpoints;
   private Optional<String> lastCheckpoint = Optional.empty();
+  private ParameterSet servingWeights;
+  private Optional<String> servingVersion = Optional.empty();
+  private long promoted;
+  private long heldBack;
+  private Optional<PromotionRule.Verdict> lastVerdict = Optional.empty();
   private UpdateReport lastReport;
   private UpdateListener listener = (u, ids, report) -> {};
 
@@ -169,6 +181,10 @@ public final class TrainingLoop implements AutoCloseable {
    */
   public Map<Integer, Long> start() throws IOException {
     Optional<TrainerState> saved = stateStore.load(model.parameters().device());
+    // the gate's baseline until this trainer promotes one: the weights it started from (after a
+    // restart too: the trainer state does not keep the last promoted weights)
+    servingWeights = model.parameters().copy();
+    servingVersion = initialParent;
     average = newAverage();
     if (saved.isPresent()) {
       try (TrainerState s = saved.get()) {
@@ -417,6 +433,7 @@ public final class TrainingLoop implements AutoCloseable {
       return;
     }
     Optional<String> parent = lastCheckpoint.or(() -> initialParent);
+    Optional<CheckpointPublisher.Judged> judged = judge(version, weights);
     try {
       publisher
           .get()
@@ -432,13 +449,93 @@ public final class TrainingLoop implements AutoCloseable {
               parent,
               summary(),
               metrics,
-              openSet);
+              openSet,
+              judged);
       LOG.info("published checkpoint {}", version);
     } catch (CheckpointExistsException e) {
       // published before a crash, state not yet saved: the version exists already
       LOG.warn("checkpoint {} not published again: {}", version, e.getMessage());
     }
     lastCheckpoint = Optional.of(version);
+    if (judged.isEmpty() || judged.get().status() == CheckpointStatus.PROMOTED) {
+      servingWeights.setFrom(weights);
+      servingVersion = Optional.of(version);
+    }
+  }
+
+  /**
+   * The gate: the candidate and the serving weights on the same held-out videos (base, feedback,
+   * and the guard set: held-out clips of split 'novel', labels not trained on, zero-shot), judged
+   * by the {@link PromotionRule}. Empty when the gate is off.
+   */
+  private Optional<CheckpointPublisher.Judged> judge(String version, ParameterSet candidate)
+      throws IOException {
+    if (settings.gate().isEmpty()) {
+      promoted++;
+      return Optional.empty();
+    }
+    List<DecodedClip> base = new ArrayList<>();
+    List<DecodedClip> guard = new ArrayList<>();
+    for (DecodedClip c : heldOut.stream()) {
+      (GUARD_SPLIT.equals(c.split()) ? guard : base).add(c);
+    }
+    List<PairedOutcome> sets =
+        List.of(
+            paired("base", candidate, base, false),
+            paired("feedback", candidate, heldOut.feedback(), false),
+            paired("guard", candidate, guard, true));
+    PromotionRule.Verdict v = settings.gate().get().decide(sets);
+    lastVerdict = Optional.of(v);
+    if (v.promoted()) {
+      promoted++;
+    } else {
+      heldBack++;
+    }
+    LOG.info(
+        "checkpoint {} {} against {}: {}",
+        version,
+        v.promoted() ? "PROMOTED" : "HELD BACK",
+        servingVersion.orElse("the initial weights"),
+        v.reason());
+    return Optional.of(
+        new CheckpointPublisher.Judged(
+            v.promoted() ? CheckpointStatus.PROMOTED : CheckpointStatus.HELD_BACK,
+            GateDecision.newBuilder()
+                .setServingVersion(servingVersion.orElse(null))
+                .setReason(v.reason())
+                .setFigures(new LinkedHashMap<>(v.figures()))
+                .build()));
+  }
+
+  private PairedOutcome paired(
+      String set, ParameterSet candidate, List<DecodedClip> clips, boolean zeroShot)
+      throws IOException {
+    Map<String, Boolean> c = evaluation.topOneHits(candidate, clips, zeroShot);
+    Map<String, Boolean> s = evaluation.topOneHits(servingWeights, clips, zeroShot);
+    boolean[] cand = new boolean[c.size()];
+    boolean[] serv = new boolean[c.size()];
+    int i = 0;
+    for (Map.Entry<String, Boolean> e : c.entrySet()) {
+      cand[i] = e.getValue();
+      serv[i] = s.get(e.getKey());
+      i++;
+    }
+    return PairedOutcome.of(set, cand, serv);
+  }
+
+  /** Checkpoints promoted (or, with the gate off, published) in this run. */
+  public long promoted() {
+    return promoted;
+  }
+
+  /** Checkpoints held back by the gate in this run. */
+  public long heldBack() {
+    return heldBack;
+  }
+
+  /** The gate's last verdict, if it judged any checkpoint in this run. */
+  public Optional<PromotionRule.Verdict> lastVerdict() {
+    return lastVerdict;
   }
 
   /**
@@ -609,9 +706,12 @@ public final class TrainingLoop implements AutoCloseable {
     return average.state().snapshotIndex() + "/" + settings.cycleSnapshots();
   }
 
-  /** Frees the optimizer state and the average. */
+  /** Frees the optimizer state, the average and the gate's serving weights. */
   @Override
   public void close() {
+    if (servingWeights != null) {
+      servingWeights.close();
+    }
     if (optimizer != null) {
       optimizer.close();
     }

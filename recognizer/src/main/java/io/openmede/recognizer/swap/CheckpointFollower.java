@@ -133,7 +133,13 @@ public final class CheckpointFollower implements AutoCloseable {
     Map<String, CheckpointAnnouncement> decoded = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       CheckpointAnnouncement a = decode(r);
-      if (a != null && modelName.equals(a.getModelName())) {
+      if (a != null && modelName.equals(a.getModelName()) && CheckpointPolicy.heldBack(a)) {
+        // a candidate the trainer's gate held back: listed by operators, never installed
+        LOG.info(
+            "checkpoint {} was held back by the trainer's gate ({}); not installed",
+            a.getVersion(),
+            a.getGate() == null ? "no reason given" : a.getGate().getReason());
+      } else if (a != null && modelName.equals(a.getModelName())) {
         latest.put(a.getModelName(), r);
         decoded.put(a.getModelName(), a);
       }

@@ -1,6 +1,7 @@
 package io.openmede.recognizer.swap;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -32,6 +33,14 @@ public record CheckpointPolicy(List<PublicKey> trustedKeys, boolean allowDowngra
     trustedKeys = List.copyOf(trustedKeys);
   }
 
+  /**
+   * Whether {@code a} is a candidate the trainer's gate held back (and no operator promoted): never
+   * installed. An announcement without a status predates the gate and counts as promoted.
+   */
+  public static boolean heldBack(CheckpointAnnouncement a) {
+    return a.getStatus() == CheckpointStatus.HELD_BACK && a.getOperator() == null;
+  }
+
   /** Whether announcements must be signed. */
   public boolean requiresSignatures() {
     return !trustedKeys.isEmpty();
@@ -52,6 +61,16 @@ public record CheckpointPolicy(List<PublicKey> trustedKeys, boolean allowDowngra
             a.getSignature() == null || a.getSignature().isEmpty() ? "unsigned" : "signature";
         return Optional.of(new CheckpointRefusedException(version, reason, bad.get()));
       }
+    }
+    if (heldBack(a)) {
+      return Optional.of(
+          new CheckpointRefusedException(
+              version,
+              "held-back",
+              "the trainer's gate held it back ("
+                  + (a.getGate() == null ? "no reason given" : a.getGate().getReason())
+                  + "); an operator may promote it: openmede model promote "
+                  + version));
     }
     if (!allowDowngrade && serving.isPresent() && AGE.compare(a, serving.get()) < 0) {
       CheckpointAnnouncement s = serving.get();

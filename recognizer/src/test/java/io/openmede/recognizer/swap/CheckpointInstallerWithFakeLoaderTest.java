@@ -311,4 +311,26 @@ class CheckpointInstallerWithFakeLoaderTest {
     assertThat(installer.servingVersion()).isEqualTo("B");
     assertThat(ServingMemory.in(memory).load()).isPresent();
   }
+
+  @Test
+  void aHeldBackCandidate_isNeverInstalled_aPromotedOneIs() throws Exception {
+    CheckpointInstaller<FakeModel> installer = installer(slots());
+    CheckpointAnnouncement held = tinyB("v2", 2, 0);
+    held.setStatus(io.openmede.schemas.avro.CheckpointStatus.HELD_BACK);
+    held.setGate(
+        io.openmede.schemas.avro.GateDecision.newBuilder()
+            .setReason("guard top-1 0.2 vs serving 0.6")
+            .build());
+    assertThatThrownBy(() -> installer.install(held))
+        .isInstanceOf(CheckpointRefusedException.class)
+        .hasMessageContaining("held-back")
+        .hasMessageContaining("guard top-1 0.2")
+        .hasMessageContaining("openmede model promote v2");
+    assertThat(installer.servingVersion()).isEqualTo("v1");
+    assertThat(log).isEmpty(); // nothing fetched, loaded or warmed
+    CheckpointAnnouncement good = tinyB("v3", 3, 0);
+    good.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+    installer.install(good);
+    assertThat(installer.servingVersion()).isEqualTo("v3");
+  }
 }

@@ -1,6 +1,8 @@
 package io.openmede.trainer.checkpoint;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.CheckpointStatus;
+import io.openmede.schemas.avro.GateDecision;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
@@ -79,6 +81,23 @@ public final class CheckpointPublisher {
       Map<String, Double> metrics,
       List<OpenSetThresholds> openSet)
       throws IOException {
+    return publish(version, weights, parentVersion, training, metrics, openSet, Optional.empty());
+  }
+
+  /**
+   * Stores the weights, then announces them with the gate's decision.
+   *
+   * @param gate the gate's status and decision; empty: no status (announced as before the gate)
+   */
+  public CheckpointAnnouncement publish(
+      String version,
+      WeightsWriter weights,
+      Optional<String> parentVersion,
+      TrainingSummary training,
+      Map<String, Double> metrics,
+      List<OpenSetThresholds> openSet,
+      Optional<Judged> gate)
+      throws IOException {
     Instant now = Instant.now();
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("modelName", modelName);
@@ -87,6 +106,11 @@ public final class CheckpointPublisher {
     manifest.put("training", summaryMap(training));
     manifest.put("metrics", metrics);
     manifest.put("createdAt", now.toString());
+    gate.ifPresent(
+        g -> {
+          manifest.put("status", g.status().name());
+          manifest.put("gate", Map.of("reason", g.decision().getReason()));
+        });
     StoredCheckpoint stored;
     try {
       stored = store.put(version, weights, manifest);
@@ -112,11 +136,21 @@ public final class CheckpointPublisher {
             .setMetrics(new LinkedHashMap<>(metrics))
             .setCreatedAt(now)
             .setOpenSet(List.copyOf(openSet))
+            .setStatus(gate.map(Judged::status).orElse(null))
+            .setGate(gate.map(Judged::decision).orElse(null))
             .build();
     signingKey.ifPresent(key -> a.setSignature(CheckpointSigning.sign(a, key)));
     sink.send(a);
     return a;
   }
+
+  /**
+   * What the gate decided of a checkpoint.
+   *
+   * @param status promoted or held back
+   * @param decision the serving version compared with, the reason and the figures
+   */
+  public record Judged(CheckpointStatus status, GateDecision decision) {}
 
   private static Map<String, Object> summaryMap(TrainingSummary t) {
     Map<String, Object> m = new LinkedHashMap<>();

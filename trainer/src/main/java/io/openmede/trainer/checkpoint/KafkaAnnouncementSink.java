@@ -29,7 +29,7 @@ public final class KafkaAnnouncementSink implements AnnouncementSink, AutoClosea
   @Override
   public void send(CheckpointAnnouncement a) {
     try {
-      producer.send(new ProducerRecord<>(topic.name(), a.getModelName(), a)).get();
+      producer.send(new ProducerRecord<>(topic.name(), key(a), a)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while announcing " + a.getVersion(), e);
@@ -42,5 +42,17 @@ public final class KafkaAnnouncementSink implements AnnouncementSink, AutoClosea
   @Override
   public void close() {
     producer.close();
+  }
+
+  /**
+   * The record key: the model name, except for a held-back candidate, keyed apart ({@code
+   * NAME#held-back}) so that on the compacted topic it never displaces the model line's current
+   * promoted checkpoint, which a recognizer that starts later must still find.
+   */
+  public static String key(CheckpointAnnouncement a) {
+    return a.getStatus() == io.openmede.schemas.avro.CheckpointStatus.HELD_BACK
+            && a.getOperator() == null
+        ? a.getModelName() + "#held-back"
+        : a.getModelName();
   }
 }

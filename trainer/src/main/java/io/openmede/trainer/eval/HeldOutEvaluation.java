@@ -120,4 +120,33 @@ public final class HeldOutEvaluation {
       falseAlarmRates = List.copyOf(falseAlarmRates);
     }
   }
+
+  /**
+   * Per video of {@code clips} (sorted by video id): whether {@code weights} rank its label first,
+   * among the training vocabulary and the clips' labels, or, {@code zeroShot}, among the clips' own
+   * labels only (a guard set of labels not trained on). The live parameters are put back after.
+   * Empty for no clips.
+   */
+  public java.util.SortedMap<String, Boolean> topOneHits(
+      ParameterSet weights, List<DecodedClip> clips, boolean zeroShot) throws IOException {
+    java.util.SortedMap<String, Boolean> hits = new java.util.TreeMap<>();
+    if (clips.isEmpty()) {
+      return hits;
+    }
+    LinkedHashSet<String> labels =
+        zeroShot ? new LinkedHashSet<>() : new LinkedHashSet<>(vocabulary.labels());
+    clips.forEach(c -> labels.add(c.label()));
+    ClassEmbeddings cls = classes.embed(List.copyOf(labels));
+    LabelSpace space = new LabelSpace(zeroShot ? "guard" : "all", List.copyOf(labels));
+    return model.withParameters(
+        weights,
+        () -> {
+          List<ViewEmbedding> views =
+              ViewEmbedder.embed(model::embedVideos, clips, model.resolution(), batchSize);
+          for (VideoResult r : VideoScorer.score(views, space, cls, model.logitScale()).videos()) {
+            hits.put(r.videoId(), r.rank() == 0);
+          }
+          return hits;
+        });
+  }
 }
