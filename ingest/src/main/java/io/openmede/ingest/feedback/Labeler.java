@@ -38,8 +38,13 @@ final class Labeler {
     this.heldOutPercent = heldOutPercent;
   }
 
-  /** Judges {@code f} and reads its frames. */
-  public Outcome label(Feedback f) {
+  /**
+   * Judges {@code f} and reads its frames.
+   *
+   * @param asked when the feedback was sent (its record's timestamp): where the frames are looked
+   *     for when it carries no capture time
+   */
+  public Outcome label(Feedback f, java.time.Instant asked) {
     String stream = f.getStreamId();
     Optional<String> window =
         Identifiers.feedbackWindowRefusal(stream, f.getFirstSequence(), f.getLastSequence());
@@ -70,7 +75,8 @@ final class Labeler {
               stream,
               f.getFirstSequence(),
               f.getLastSequence(),
-              Optional.ofNullable(f.getFirstCaptureTime()).map(java.time.Instant::ofEpochMilli));
+              Optional.ofNullable(f.getFirstCaptureTime()).map(java.time.Instant::ofEpochMilli),
+              asked);
     } catch (WindowFrames.Missing e) {
       return Outcome.refused(e.reason(), e.getMessage());
     }

@@ -25,21 +25,35 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The labeler: reads feedback with a consumer group, turns each record into a labeled clip ({@link
- * Labeler}) on the labeled-clips topic, and dead-letters the ones it refuses with the reason.
- * Offsets are committed after a poll's clips are acknowledged (at least once; a repeat has the same
- * clip id). Runs on a {@link ConsumerThread}: a failing poll is retried after a pause.
+ * Labeler}) on the labeled-clips topic, and dead-letters the ones it refuses with the reason. Each
+ * record's offset is committed once its clip was acknowledged or its dead letter flushed (at least
+ * once; a repeat has the same clip id), and a poll's work stops after {@link #POLL_BUDGET} (the
+ * rest is read again), so the loop never outlasts {@code max.poll.interval.ms}. A record that
+ * breaks the labeler in an unforeseen way is dead-lettered with the failure; one that meets a
+ * broker that does not answer is read again. The frames are read by one reader ({@link
+ * WindowFrames}) for every record. Runs on a {@link ConsumerThread}: a failing poll is retried
+ * after a pause.
  */
 public final class LabelerService implements RunningService {
 
   private static final Logger LOG = LoggerFactory.getLogger(LabelerService.class);
+
+  /** How long one poll's records are worked on before the rest is left for the next poll. */
+  static final Duration POLL_BUDGET = Duration.ofSeconds(60);
+
+  /** The most feedback records one poll hands over. */
+  static final int MAX_POLL_RECORDS = 10;
 
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final Counter clips =
@@ -55,6 +69,7 @@ public final class LabelerService implements RunningService {
   private final Cluster cluster;
   private final VocabularyLabels vocabularyLabels;
   private final VocabularyWriter vocabulary;
+  private final WindowFrames windowFrames;
   private final Labeler labeler;
   private final KafkaProducer<String, LabeledClip> producer;
   private final KafkaRefusedRecords letters;
@@ -68,14 +83,13 @@ public final class LabelerService implements RunningService {
     cluster.waitForRegistry(health);
     try {
       ServiceSkeleton.endpoint(opened, settings.metricsPort(), health, metrics.registry());
-      this.labeler =
-          new Labeler(
+      this.windowFrames =
+          opened.add(
               new WindowFrames(
                   cluster.consumerConfig("openmede-labeler-frames"),
                   cluster.topics().frames().name(),
-                  cluster.topics().frames().valueSerde().deserializer()),
-              settings.maxFrames(),
-              settings.heldOutPercent());
+                  cluster.topics().frames().valueSerde().deserializer()));
+      this.labeler = new Labeler(windowFrames, settings.maxFrames(), settings.heldOutPercent());
       Map<String, Object> pc = cluster.producerConfig("openmede-labeler");
       pc.put("acks", "all");
       pc.put("enable.idempotence", true);
@@ -105,6 +119,7 @@ public final class LabelerService implements RunningService {
       cc.put("isolation.level", "read_committed");
       cc.put("enable.auto.commit", false);
       cc.put("auto.offset.reset", "earliest");
+      cc.put("max.poll.records", MAX_POLL_RECORDS);
       KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       this.thread =
@@ -146,60 +161,117 @@ public final class LabelerService implements RunningService {
     return metrics.registry();
   }
 
-  /** One poll: each feedback record becomes a clip (acknowledged) or a dead letter. */
+  /** How many consumers the frames reader opened so far: one, unless reads failed. */
+  public long frameReadersOpened() {
+    return windowFrames.consumersOpened();
+  }
+
+  /** How many frame records the frames reader went through so far. */
+  public long frameRecordsRead() {
+    return windowFrames.recordsRead();
+  }
+
+  /**
+   * One poll: each feedback record becomes a clip (acknowledged) or a dead letter, and its offset
+   * is committed; a record that meets a broker that does not answer, and every record after it in
+   * its partition, is read again.
+   */
   private void label(Consumer<byte[], byte[]> consumer) throws Exception {
-    var values = cluster.topics().feedback().valueSerde().deserializer();
     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+    long stopAt = System.nanoTime() + POLL_BUDGET.toNanos();
+    java.util.Set<TopicPartition> later = new java.util.HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      Feedback f;
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      if (later.contains(tp)) {
+        continue;
+      }
+      if (System.nanoTime() - stopAt > 0) {
+        // the budget is spent: this record and the rest of its partition come with a later poll
+        later.add(tp);
+        consumer.seek(tp, r.offset());
+        continue;
+      }
       try {
-        f = values.deserialize(r.topic(), r.value());
-        if (f == null) {
-          throw new IllegalArgumentException("no value");
+        labelOne(r);
+      } catch (RetriableException | java.util.concurrent.TimeoutException e) {
+        consumer.seek(tp, r.offset());
+        throw e;
+      } catch (java.util.concurrent.ExecutionException e) {
+        consumer.seek(tp, r.offset());
+        if (e.getCause() instanceof RecordTooLargeForTopicException big) {
+          refuse(r, "too-large", "the clip it makes is refused: " + big.getMessage());
+        } else if (e.getCause() instanceof RetriableException) {
+          throw e;
+        } else {
+          refuse(r, "error", "the clip could not be sent: " + e.getCause());
         }
       } catch (RuntimeException e) {
-        refuse(r, "value", "not a Feedback record: " + e.getMessage());
-        continue;
-      }
-      Labeler.Outcome o = labeler.label(f);
-      if (o.clip().isEmpty()) {
-        refuse(r, o.reason(), o.why());
-        continue;
-      }
-      LabeledClip clip = o.clip().get();
-      try {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    cluster.topics().labeledClips().name(), clip.getClipId(), clip))
-            .get(60, TimeUnit.SECONDS);
-      } catch (RecordTooLargeForTopicException e) {
-        refuse(r, "too-large", "the clip it makes is refused: " + e.getMessage());
-        continue;
-      }
-      clips.labelValues(clip.getSplit()).inc();
-      if (f.getAddToVocabulary() && !vocabularyLabels.contains(clip.getLabel())) {
-        vocabulary.add(clip.getLabel(), List.of());
-        vocabularyLabels.added(clip.getLabel());
-        vocabularyAdded.inc();
-        LOG.info(
-            "added {} to the vocabulary (default prompts), as feedback {}-{}@{} asked",
-            Printable.quote(clip.getLabel()),
+        if (e instanceof org.apache.kafka.common.errors.WakeupException
+            || e instanceof org.apache.kafka.common.errors.InterruptException) {
+          consumer.seek(tp, r.offset());
+          throw e;
+        }
+        LOG.warn(
+            "the feedback record at {}-{}@{} broke the labeler",
             r.topic(),
             r.partition(),
-            r.offset());
+            r.offset(),
+            e);
+        refuse(r, "error", "the labeler failed on it: " + e);
       }
+      letters.flush();
+      consumer.commitSync(
+          Map.of(tp, new OffsetAndMetadata(r.offset() + 1)), Duration.ofSeconds(30));
+    }
+  }
+
+  /** One feedback record: a clip acknowledged, or a dead letter sent. */
+  private void labelOne(ConsumerRecord<byte[], byte[]> r) throws Exception {
+    var values = cluster.topics().feedback().valueSerde().deserializer();
+    Feedback f;
+    try {
+      f = values.deserialize(r.topic(), r.value());
+      if (f == null) {
+        throw new IllegalArgumentException("no value");
+      }
+    } catch (RuntimeException e) {
+      refuse(r, "value", "not a Feedback record: " + e.getMessage());
+      return;
+    }
+    Labeler.Outcome o = labeler.label(f, java.time.Instant.ofEpochMilli(r.timestamp()));
+    if (o.clip().isEmpty()) {
+      refuse(r, o.reason(), o.why());
+      return;
+    }
+    LabeledClip clip = o.clip().get();
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(cluster.topics().labeledClips().name(), clip.getClipId(), clip))
+          .get(60, TimeUnit.SECONDS);
+    } catch (RecordTooLargeForTopicException e) {
+      refuse(r, "too-large", "the clip it makes is refused: " + e.getMessage());
+      return;
+    }
+    clips.labelValues(clip.getSplit()).inc();
+    if (f.getAddToVocabulary() && !vocabularyLabels.contains(clip.getLabel())) {
+      vocabulary.add(clip.getLabel(), List.of());
+      vocabularyLabels.added(clip.getLabel());
+      vocabularyAdded.inc();
       LOG.info(
-          "clip {} ({} frames, label {}, {}) from {} feedback",
-          clip.getClipId(),
-          clip.getFrames().size(),
+          "added {} to the vocabulary (default prompts), as feedback {}-{}@{} asked",
           Printable.quote(clip.getLabel()),
-          clip.getSplit(),
-          f.getVerdict());
+          r.topic(),
+          r.partition(),
+          r.offset());
     }
-    if (!records.isEmpty()) {
-      consumer.commitSync(Duration.ofSeconds(30));
-    }
+    LOG.info(
+        "clip {} ({} frames, label {}, {}) from {} feedback",
+        clip.getClipId(),
+        clip.getFrames().size(),
+        Printable.quote(clip.getLabel()),
+        clip.getSplit(),
+        f.getVerdict());
   }
 
   private void refuse(ConsumerRecord<byte[], byte[]> r, String reason, String why) {

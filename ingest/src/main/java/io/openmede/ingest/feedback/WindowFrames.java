@@ -23,17 +23,33 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads the frames of one window back from the frames topic: the stream's partition (as the
- * producer's partitioner puts its key), from a little before the window's capture time (or the
- * partition's start when it is not known), forward until every frame of the range is there, a later
- * batch of the stream shows up, or the end as it was at the start. Bounded in bytes and time.
+ * producer's partitioner puts its key), from {@link #LEAD} before the window's capture time (or,
+ * when it is not known, {@link #LOOKBACK} before the feedback was sent; never from the partition's
+ * start), forward until every frame of the range is there, a later batch of the stream shows up,
+ * the records are {@link #SPAN} past where the window began, or the end as it was at the start.
+ * Bounded in bytes ({@link #MAX_BYTES}) and time ({@link #MAX_TIME}) per window, so that a burst of
+ * feedback for unknown streams costs a bounded read each.
+ *
+ * <p>One consumer, opened at the first read and reused by every later one (reassigned to the
+ * stream's partition); after a failure it is closed and the next read opens a new one. Not
+ * thread-safe: the labeler's thread only. {@link #close()} closes the consumer.
  */
-final class WindowFrames {
+final class WindowFrames implements AutoCloseable {
 
   /** How far before the window's first capture time reading starts (producer timestamps lag). */
   static final Duration LEAD = Duration.ofSeconds(30);
 
+  /** Without a capture time, how long before the feedback was sent reading starts. */
+  static final Duration LOOKBACK = Duration.ofMinutes(10);
+
+  /** How far past the window's capture time (or the feedback's sending) reading goes at most. */
+  static final Duration SPAN = Duration.ofMinutes(5);
+
   /** The most record bytes read for one window. */
-  static final long MAX_BYTES = 256L * 1024 * 1024;
+  static final long MAX_BYTES = 64L * 1024 * 1024;
+
+  /** The longest one window's read may take. */
+  static final Duration MAX_TIME = Duration.ofSeconds(15);
 
   /** The frames of a window: exactly those of the range, in order. */
   public record Found(int width, int height, FrameEncoding encoding, List<byte[]> frames) {}
@@ -57,6 +73,9 @@ final class WindowFrames {
   private final Map<String, Object> consumerConfig;
   private final String topic;
   private final Deserializer<FrameBatch> values;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private long consumersOpened;
+  private long recordsRead;
 
   public WindowFrames(
       Map<String, Object> consumerConfig, String topic, Deserializer<FrameBatch> values) {
@@ -65,33 +84,69 @@ final class WindowFrames {
     this.consumerConfig.put("isolation.level", "read_committed");
     this.consumerConfig.put("enable.auto.commit", false);
     this.consumerConfig.put("max.partition.fetch.bytes", 16 * 1024 * 1024);
+    // a read that starts before its window's records stops within its first poll
+    this.consumerConfig.put("max.poll.records", 100);
     this.topic = topic;
     this.values = values;
+  }
+
+  /** How many consumers were opened so far (one unless reads failed). */
+  long consumersOpened() {
+    return consumersOpened;
+  }
+
+  /** How many records all reads so far went through. */
+  long recordsRead() {
+    return recordsRead;
   }
 
   /**
    * The frames {@code first..last} of {@code stream}.
    *
    * @param near the capture time of the first frame, when known
+   * @param asked when the feedback was sent: without {@code near}, reading starts {@link #LOOKBACK}
+   *     before it
    * @throws Missing when they are not all on the topic, with the reason
+   * @throws org.apache.kafka.common.KafkaException when the topic cannot be read now (the consumer
+   *     is closed; the next read opens another)
    */
-  public Found read(String stream, long first, long last, Optional<Instant> near) throws Missing {
+  public Found read(String stream, long first, long last, Optional<Instant> near, Instant asked)
+      throws Missing {
+    if (consumer == null) {
+      consumer =
+          new KafkaConsumer<>(
+              consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumersOpened++;
+    }
+    try {
+      return read(consumer, stream, first, last, near, asked);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Found read(
+      KafkaConsumer<byte[], byte[]> c,
+      String stream,
+      long first,
+      long last,
+      Optional<Instant> near,
+      Instant asked)
+      throws Missing {
     byte[] key = stream.getBytes(StandardCharsets.UTF_8);
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    {
       List<PartitionInfo> parts = c.partitionsFor(topic, Duration.ofSeconds(30));
       TopicPartition tp =
           new TopicPartition(topic, Utils.toPositive(Utils.murmur2(key)) % parts.size());
       c.assign(List.of(tp));
       long begin = c.beginningOffsets(List.of(tp)).get(tp);
       long end = c.endOffsets(List.of(tp)).get(tp);
-      long start = begin;
-      if (near.isPresent()) {
-        OffsetAndTimestamp at =
-            c.offsetsForTimes(Map.of(tp, near.get().minus(LEAD).toEpochMilli())).get(tp);
-        start = at == null ? end : Math.max(begin, at.offset());
-      }
+      Instant from = near.orElse(asked.minus(LOOKBACK)).minus(LEAD);
+      long until = near.orElse(asked).plus(SPAN).toEpochMilli();
+      OffsetAndTimestamp at =
+          c.offsetsForTimes(Map.of(tp, Math.max(0, from.toEpochMilli()))).get(tp);
+      long start = at == null ? end : Math.max(begin, at.offset());
       c.seek(tp, start);
       TreeMap<Long, byte[]> got = new TreeMap<>();
       long earliestSeen = Long.MAX_VALUE;
@@ -99,12 +154,16 @@ final class WindowFrames {
       Integer height = null;
       FrameEncoding encoding = null;
       long bytes = 0;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long deadline = System.nanoTime() + MAX_TIME.toNanos();
       boolean past = false;
       while (!past && c.position(tp) < end && bytes < MAX_BYTES && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          recordsRead++;
           bytes += Math.max(0, r.serializedValueSize());
-          if (r.offset() >= end || r.key() == null || !Arrays.equals(r.key(), key)) {
+          if (r.timestamp() > until) {
+            past = true;
+          }
+          if (past || r.offset() >= end || r.key() == null || !Arrays.equals(r.key(), key)) {
             continue;
           }
           FrameBatch b;
@@ -145,7 +204,13 @@ final class WindowFrames {
                 + stream
                 + " is on "
                 + topic
-                + (near.isPresent() ? " from " + near.get().minus(LEAD) + " on" : "")
+                + " from "
+                + from
+                + " on (the window's capture time less "
+                + LEAD.toSeconds()
+                + " s, or without it the feedback's less "
+                + LOOKBACK.toMinutes()
+                + " min)"
                 + ": an unknown stream, or its frames are gone");
       }
       if (earliestSeen > first) {
@@ -188,5 +253,18 @@ final class WindowFrames {
     byte[] out = new byte[b.remaining()];
     b.duplicate().get(out);
     return out;
+  }
+
+  /** Closes the consumer (a later read opens another). */
+  @Override
+  public void close() {
+    if (consumer != null) {
+      try {
+        consumer.close();
+      } catch (RuntimeException e) {
+        // closing anyway
+      }
+      consumer = null;
+    }
   }
 }
