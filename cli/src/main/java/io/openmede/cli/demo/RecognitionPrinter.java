@@ -83,12 +83,19 @@ final class RecognitionPrinter implements AutoCloseable {
           Locale.ROOT, "%-14s (no labels)  model %s", r.getStreamId(), r.getModelVersion());
     }
     LabelScore top = r.getTop().get(0);
+    // a window where no label reached its threshold says so; its closest label follows in ()
+    String label = r.getUnknown() ? "nothing recognized (" + top.getLabel() + ")" : top.getLabel();
+    String score =
+        top.getCalibrated() == null
+            ? ""
+            : String.format(Locale.ROOT, " score=%.2f", top.getCalibrated());
     return String.format(
         Locale.ROOT,
-        "%-14s %-28s p=%.2f cos=%.3f  frames %d-%d  model %s  vocab v%d  %.0f ms",
+        "%-14s %-28s p=%.2f%s cos=%.3f  frames %d-%d  model %s  vocab v%d  %.0f ms",
         r.getStreamId(),
-        top.getLabel(),
+        label,
         top.getProbability(),
+        score,
         top.getCosine(),
         r.getFirstSequence(),
         r.getLastSequence(),
