@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.events.EpisodeLimits;
 import io.openmede.events.EventsSettings;
 import io.openmede.events.clips.ClipSettings;
 import io.openmede.ingest.feedback.LabelerSettings;
@@ -34,6 +35,7 @@ final class AllSettings {
         RecognizerSettings.GROUP,
         TrainerSettings.GROUP,
         EventsSettings.GROUP,
+        EpisodeLimits.GROUP,
         ClipSettings.SETTINGS_GROUP,
         LabelerSettings.SETTINGS,
         WebSettings.GROUP);

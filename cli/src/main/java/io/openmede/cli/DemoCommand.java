@@ -1,6 +1,7 @@
 package io.openmede.cli;
 
 import io.openmede.cli.demo.DemoRun;
+import io.openmede.events.EpisodeLimits;
 import io.openmede.events.EventsSettings;
 import io.openmede.events.clips.ClipSettings;
 import io.openmede.ingest.feedback.LabelerSettings;
@@ -257,6 +258,7 @@ final class DemoCommand implements Callable<Integer> {
             TrainerSettings.GROUP,
             EventsSettings.GROUP,
             ClipSettings.SETTINGS_GROUP,
+            EpisodeLimits.GROUP,
             LabelerSettings.SETTINGS,
             WebSettings.GROUP);
     Settings user = config.resolve(groups);

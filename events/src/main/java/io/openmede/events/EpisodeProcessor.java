@@ -47,6 +47,7 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
   private final EventsMetrics metrics;
   private final Clock clock;
   private final StreamBounds bounds;
+  private final int maxStreams;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, StoredEpisode> episodes;
   private KeyValueStore<String, StreamPosition> positions;
@@ -57,8 +58,9 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
       String recognitionsTopic,
       EventsMetrics metrics,
       Clock clock,
-      StreamBounds bounds) {
-    this.bounds = bounds;
+      EpisodeLimits limits) {
+    this.bounds = limits.bounds();
+    this.maxStreams = limits.maxStreamsPerTask();
     this.recognitions = recognitions;
     this.recognitionsTopic = recognitionsTopic;
     this.metrics = metrics;
@@ -207,6 +209,25 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
         metrics.streamResyncs.inc();
         endAll(stream, "the stream started afresh: " + j.reason(), record.timestamp(), now);
         at = null;
+      }
+    }
+    if (at == null && positions.get(stream) == null) {
+      long held = positions.approximateNumEntries();
+      if (held >= maxStreams) {
+        deadLetter(
+            record,
+            new IllegalArgumentException(
+                "stream "
+                    + Printable.quote(stream)
+                    + " is new and this task already keeps the state of "
+                    + held
+                    + " streams, its limit ("
+                    + EpisodeLimits.MAX_STREAMS_PER_TASK.name()
+                    + "="
+                    + maxStreams
+                    + "): raise it if these are real cameras, or add partitions and instances"),
+            "too-many-streams");
+        return false;
       }
     }
     positions.put(

@@ -13,8 +13,6 @@ import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.KafkaRefusedRecords;
 import io.openmede.schemas.topic.StreamsDeadLetters;
-import io.openmede.schemas.values.InputBounds;
-import io.openmede.schemas.values.StreamBounds;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,12 +64,12 @@ public final class EventsService implements RunningService {
   public static EventsService start(
       Cluster cluster, EventsSettings settings, Map<String, Object> streamsOverrides)
       throws IOException {
-    return start(cluster, settings, Optional.empty(), StreamBounds.DEFAULT, streamsOverrides);
+    return start(cluster, settings, Optional.empty(), EpisodeLimits.DEFAULT, streamsOverrides);
   }
 
   /**
    * Starts the service, with the clip maker when {@code clips} is given and enabled, and the
-   * default stream bounds.
+   * default limits.
    *
    * @param streamsOverrides extra Kafka Streams properties (tests); they win over derived ones
    */
@@ -81,21 +79,21 @@ public final class EventsService implements RunningService {
       Optional<ClipSettings> clips,
       Map<String, Object> streamsOverrides)
       throws IOException {
-    return start(cluster, settings, clips, StreamBounds.DEFAULT, streamsOverrides);
+    return start(cluster, settings, clips, EpisodeLimits.DEFAULT, streamsOverrides);
   }
 
   /**
    * Starts the service, with the clip maker when {@code clips} is given and enabled.
    *
-   * @param bounds how far one recognition may move its stream's position ({@link
-   *     InputBounds#streams})
+   * @param limits how far one recognition may move its stream's position, how many streams a task
+   *     keeps
    * @param streamsOverrides extra Kafka Streams properties (tests); they win over derived ones
    */
   public static EventsService start(
       Cluster cluster,
       EventsSettings settings,
       Optional<ClipSettings> clips,
-      StreamBounds bounds,
+      EpisodeLimits limits,
       Map<String, Object> streamsOverrides)
       throws IOException {
     try (Resources opened = new Resources("events")) {
@@ -111,7 +109,7 @@ public final class EventsService implements RunningService {
           opened.add(
               new KafkaStreams(
                   EventsTopology.build(
-                      cluster.topics(), metrics, letters, Clock.systemUTC(), bounds),
+                      cluster.topics(), metrics, letters, Clock.systemUTC(), limits),
                   streamsProperties(cluster, settings, metrics, streamsOverrides)),
               s -> s.close(Duration.ofSeconds(30)));
       streams.setUncaughtExceptionHandler(

@@ -8,7 +8,6 @@ import io.openmede.schemas.topic.GlobalStoreUpdater;
 import io.openmede.schemas.topic.RefusedRecords;
 import io.openmede.schemas.topic.SizeLimitedSerializers;
 import io.openmede.schemas.topic.Topics;
-import io.openmede.schemas.values.StreamBounds;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -67,14 +66,15 @@ public final class EventsTopology {
         }
       };
 
-  /** The topology with the default {@link StreamBounds} (tests). */
+  /** The topology with the default {@link EpisodeLimits} (tests). */
   public static Topology build(
       Topics topics, EventsMetrics metrics, RefusedRecords letters, Clock clock) {
-    return build(topics, metrics, letters, clock, StreamBounds.DEFAULT);
+    return build(topics, metrics, letters, clock, EpisodeLimits.DEFAULT);
   }
 
   /**
-   * @param bounds how far one recognition may move its stream's position
+   * @param limits how far one recognition may move its stream's position, how many streams a task
+   *     keeps
    * @param letters where refused rule records are dead-lettered (the global thread cannot forward
    *     to the topology's dead-letter sink)
    * @param clock stamps the events' emission time
@@ -84,7 +84,7 @@ public final class EventsTopology {
       EventsMetrics metrics,
       RefusedRecords letters,
       Clock clock,
-      StreamBounds bounds) {
+      EpisodeLimits limits) {
     Topology t = new Topology();
     t.addSource(
         RECOGNITIONS_SOURCE,
@@ -99,7 +99,7 @@ public final class EventsTopology {
                 topics.recognitions().name(),
                 metrics,
                 clock,
-                bounds),
+                limits),
         RECOGNITIONS_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

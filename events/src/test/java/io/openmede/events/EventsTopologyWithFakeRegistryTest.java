@@ -129,6 +129,11 @@ class EventsTopologyWithFakeRegistryTest {
 
   /** (Re)starts the driver on {@code topics}. */
   void start(Topics topics) {
+    start(topics, EpisodeLimits.DEFAULT);
+  }
+
+  /** (Re)starts the driver on {@code topics} with {@code limits}. */
+  void start(Topics topics, EpisodeLimits limits) {
     if (driver != null) {
       driver.close();
     }
@@ -146,7 +151,8 @@ class EventsTopologyWithFakeRegistryTest {
                 metrics,
                 (topic, partition, offset, key, value, reason, why) ->
                     refusedRules.add(topic + "@" + offset + " " + reason),
-                clock),
+                clock,
+                limits),
             p);
     recognitions =
         driver.createInputTopic(
@@ -460,5 +466,26 @@ class EventsTopologyWithFakeRegistryTest {
             "OPENED falls/cam-1/8 windows=1 last=15");
     assertThat(deadLetters.readValuesToList()).hasSize(1);
     assertThat(metrics.streamResyncs.get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void streamsBeyondTheTasksLimit_areRefusedWithTheSetting_andKnownStreamsGoOn() {
+    start(TOPICS, new EpisodeLimits(io.openmede.schemas.values.StreamBounds.DEFAULT, 2));
+    rules.pipeInput("falls", rule("falls", "falling", 0.6, 1, Duration.ZERO));
+    window("cam-1", 0, "falling", 0.9);
+    window("cam-2", 0, "falling", 0.9);
+    window("cam-3", 0, "falling", 0.9);
+    window("cam-1", 1, "falling", 0.1);
+    assertThat(events())
+        .containsExactly(
+            "OPENED falls/cam-1/0 windows=1 last=7",
+            "OPENED falls/cam-2/0 windows=1 last=7",
+            "CLOSED falls/cam-1/0 windows=1 last=7");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getError())
+        .contains("stream 'cam-3' is new")
+        .contains("events.streams.max-per-task=2");
+    assertThat(metrics.deadLetters.labelValues("too-many-streams").get()).isEqualTo(1.0);
   }
 }

@@ -79,6 +79,16 @@ record ModelReplicas(
             ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES));
   }
 
+  /** Class embeddings dropped so far because their class left the vocabulary (both caches). */
+  long classEmbeddingsEvicted() {
+    return classes.evictedCount() + background.evictedCount();
+  }
+
+  /** Class embeddings kept now (both caches). */
+  long classEmbeddingsKept() {
+    return classes.size() + background.size();
+  }
+
   /** A scorer per replica, taken in turn by the stream threads. */
   ScorerPool scorers() {
     return ScorerPool.roundRobin(

@@ -120,6 +120,18 @@ public final class RecognizerService implements RunningService {
       int frames = settings.topology().window().frames();
       ModelReplicas models = ModelReplicas.load(settings.model(), frames, opened);
       metrics.servingModel(models.version());
+      io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+          .name("openmede_recognizer_class_embeddings_evicted")
+          .help(
+              "Class embeddings dropped from the cache because their class (label and prompts)"
+                  + " left the vocabulary.")
+          .callback(c -> c.call(models.classEmbeddingsEvicted()))
+          .register(metrics.registry());
+      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+          .name("openmede_recognizer_class_embeddings")
+          .help("Class embeddings kept in the cache (bounded by the vocabulary).")
+          .callback(c -> c.call(models.classEmbeddingsKept()))
+          .register(metrics.registry());
       RecognizerTopics topics = RecognizerTopics.from(cluster.topics());
       KafkaRefusedRecords letters =
           opened.add(

@@ -2,6 +2,7 @@ package io.openmede.cli.demo;
 
 import io.openmede.embedded.EmbeddedKafka;
 import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.events.EpisodeLimits;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
 import io.openmede.events.clips.ClipSettings;
@@ -24,7 +25,6 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
-import io.openmede.schemas.values.InputBounds;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
 import io.openmede.settings.Settings;
 import io.openmede.trainer.TrainerService;
@@ -251,7 +251,7 @@ public final class DemoRun implements AutoCloseable {
                 cluster,
                 EventsSettings.from(settings),
                 java.util.Optional.of(ClipSettings.from(settings)),
-                InputBounds.from(settings).streams(),
+                EpisodeLimits.from(settings),
                 quickFailover));
     metrics.add(events.metrics().registry());
     health.include(events.health());

@@ -1,5 +1,6 @@
 package io.openmede.events.cli;
 
+import io.openmede.events.EpisodeLimits;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
 import io.openmede.events.clips.ClipSettings;
@@ -52,6 +53,7 @@ public final class EventsCommand implements Callable<Integer> {
     g.add(EventsSettings.GROUP);
     g.add(ClipSettings.SETTINGS_GROUP);
     g.add(InputBounds.GROUP);
+    g.add(EpisodeLimits.GROUP);
     return g;
   }
 
@@ -65,7 +67,7 @@ public final class EventsCommand implements Callable<Integer> {
                 Cluster.connect(s),
                 EventsSettings.from(s),
                 Optional.of(ClipSettings.from(s)),
-                InputBounds.from(s).streams(),
+                EpisodeLimits.from(s),
                 Map.of()),
         System.err);
   }

@@ -173,6 +173,29 @@ public final class CheckpointFollower implements AutoCloseable {
     return a;
   }
 
+  /** The longest version remembered as it is; a longer one is remembered by its SHA-256. */
+  static final int MAX_REMEMBERED_VERSION_CHARS = 128;
+
+  /**
+   * What is remembered of a refused version: itself when short, else its SHA-256 digest, so that
+   * the remembered refusals take at most {@value #REMEMBERED_REFUSALS} short strings however long
+   * the versions a writer announces.
+   */
+  static String remembered(String version) {
+    if (version.length() <= MAX_REMEMBERED_VERSION_CHARS) {
+      return version;
+    }
+    try {
+      return "sha256:"
+          + java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(version.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   private void refuseRecord(ConsumerRecord<byte[], byte[]> r, String where, String why) {
     LOG.warn("refused the checkpoint record at {}: {}", where, why);
     letters.refuse(r.topic(), r.partition(), r.offset(), r.key(), r.value(), "record", why);
@@ -190,13 +213,13 @@ public final class CheckpointFollower implements AutoCloseable {
 
   private void consider(CheckpointAnnouncement a, Optional<ConsumerRecord<byte[], byte[]>> from) {
     String version = a.getVersion();
-    if (version.equals(installer.servingVersion()) || refused.contains(version)) {
+    if (version.equals(installer.servingVersion()) || refused.contains(remembered(version))) {
       return;
     }
     try {
       installer.install(a);
     } catch (CheckpointRefusedException e) {
-      refused.add(version);
+      refused.add(remembered(version));
       from.ifPresent(
           r ->
               letters.refuse(
@@ -209,7 +232,7 @@ public final class CheckpointFollower implements AutoCloseable {
                   e.getMessage()));
     } catch (RuntimeException e) {
       LOG.warn("installing checkpoint {} failed; the current model keeps serving", version, e);
-      refused.add(version);
+      refused.add(remembered(version));
       from.ifPresent(
           r ->
               letters.refuse(

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * unchanged while neither the vocabulary nor the text tower changed. The trainer keeps the text
  * tower frozen, so a checkpoint swap reuses every class embedding: no text-tower pass at all.
  *
- * <p>Thread-safe. Entries of text towers other than the two most recent are dropped.
+ * <p>Thread-safe. Entries of text towers other than the two most recent are dropped, and so are
+ * those of classes that left the vocabulary (counted, {@link #evictedCount}): what is kept is
+ * bounded by the vocabulary, not by every label and prompt list the topic ever held.
  */
 public final class ClassEmbeddingCache {
 
@@ -37,6 +39,7 @@ public final class ClassEmbeddingCache {
   private final Map<List<String>, ClassTextEncoder> encoders = new ConcurrentHashMap<>();
   private final List<String> recentTowers = new ArrayList<>();
   private final AtomicLong encoded = new AtomicLong();
+  private final AtomicLong evicted = new AtomicLong();
   private volatile Memo memo;
   private volatile VocabularySnapshot lastVocabulary;
 
@@ -67,17 +70,55 @@ public final class ClassEmbeddingCache {
     if (m != null && m.vocabularyVersion() == vocabulary.version() && m.textTower().equals(tower)) {
       return m.value();
     }
-    encodeMissing(vocabulary.classes(), model, tower);
-    List<String> labels = new ArrayList<>();
-    float[][] out = new float[vocabulary.classes().size()][];
-    int i = 0;
-    for (VocabularyClass c : vocabulary.classes()) {
-      labels.add(c.label());
-      out[i++] = vectors.get(new Key(c.label(), c.prompts(), tower));
+    synchronized (this) {
+      encodeMissing(vocabulary.classes(), model, tower);
+      List<String> labels = new ArrayList<>();
+      float[][] out = new float[vocabulary.classes().size()][];
+      int i = 0;
+      for (VocabularyClass c : vocabulary.classes()) {
+        labels.add(c.label());
+        out[i++] = vectors.get(new Key(c.label(), c.prompts(), tower));
+      }
+      ClassEmbeddings result = new ClassEmbeddings(labels, out);
+      memo = new Memo(vocabulary.version(), tower, result);
+      forgetOutside(vocabulary);
+      return result;
     }
-    ClassEmbeddings result = new ClassEmbeddings(labels, out);
-    memo = new Memo(vocabulary.version(), tower, result);
-    return result;
+  }
+
+  /** How many class embeddings were dropped because their class left the vocabulary. */
+  public long evictedCount() {
+    return evicted.get();
+  }
+
+  /** How many class embeddings are kept now. */
+  public int size() {
+    return vectors.size();
+  }
+
+  /**
+   * Drops the embeddings and encoders of classes (label and prompts) that are not in {@code
+   * vocabulary}: a vocabulary topic that others write may name endless labels and prompt lists over
+   * time, and only the current ones are ever scored. A class that comes back is encoded again.
+   */
+  private void forgetOutside(VocabularySnapshot vocabulary) {
+    java.util.Set<Key> keep = new java.util.HashSet<>();
+    java.util.Set<List<String>> templates = new java.util.HashSet<>();
+    templates.add(defaultTemplates);
+    for (VocabularyClass c : vocabulary.classes()) {
+      for (String tower : recentTowers()) {
+        keep.add(new Key(c.label(), c.prompts(), tower));
+      }
+      templates.add(templatesOf(c));
+    }
+    int before = vectors.size();
+    vectors.keySet().removeIf(k -> !keep.contains(k));
+    encoders.keySet().removeIf(t -> !templates.contains(t));
+    evicted.addAndGet(Math.max(0, before - vectors.size()));
+  }
+
+  private synchronized List<String> recentTowers() {
+    return List.copyOf(recentTowers);
   }
 
   /**

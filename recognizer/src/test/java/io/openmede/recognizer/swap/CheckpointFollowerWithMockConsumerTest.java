@@ -93,4 +93,14 @@ class CheckpointFollowerWithMockConsumerTest {
     }
     assertThat(follower.stopped()).isTrue();
   }
+
+  @Test
+  void aLongRefusedVersion_isRememberedByItsDigest() {
+    String huge = "v".repeat(1_000_000);
+    String kept = CheckpointFollower.remembered(huge);
+    assertThat(kept).startsWith("sha256:").hasSize("sha256:".length() + 64);
+    assertThat(CheckpointFollower.remembered(huge)).isEqualTo(kept);
+    assertThat(CheckpointFollower.remembered("v" + huge)).isNotEqualTo(kept);
+    assertThat(CheckpointFollower.remembered("ckpt-2")).isEqualTo("ckpt-2");
+  }
 }

@@ -69,4 +69,28 @@ class ClassEmbeddingCacheTest {
       }
     }
   }
+
+  @Test
+  void classesThatLeftTheVocabulary_areDropped_andCounted_soWhatIsKeptFollowsTheVocabulary()
+      throws Exception {
+    ClassEmbeddingCache cache =
+        new ClassEmbeddingCache(
+            ClipTokenizer.standard()::encodePadded, ClassTextEncoder.SIMPLE_TEMPLATES);
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 7, ComputeDevice.CPU)) {
+      cache.embeddings(VOCABULARY, model, "v1");
+      assertThat(cache.size()).isEqualTo(3);
+      // a writer that changes prompt lists over and over: only the current ones are kept
+      for (int v = 2; v < 12; v++) {
+        cache.embeddings(
+            new VocabularySnapshot(
+                v, List.of(new VocabularyClass("jumping", List.of("take " + v + " of {}.")))),
+            model,
+            "v1");
+        assertThat(cache.size()).isEqualTo(1);
+      }
+      assertThat(cache.evictedCount()).isEqualTo(2 + 10);
+      cache.embeddings(VOCABULARY, model, "v1");
+      assertThat(cache.size()).isEqualTo(3);
+    }
+  }
 }
