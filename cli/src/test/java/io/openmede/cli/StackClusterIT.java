@@ -9,6 +9,7 @@ import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.schemas.registry.CompatibilityLevel;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.TopicNames;
 import io.openmede.settings.Settings;
 import io.openmede.stack.ChildProcess;
 import io.openmede.stack.Stack;
@@ -184,7 +185,7 @@ class StackClusterIT {
           admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
               .filter(n -> n.startsWith("openmede."))
               .toList();
-      assertThat(names).hasSize(9);
+      assertThat(names).containsExactlyInAnyOrderElementsOf(TopicNames.defaults().all());
       Map<String, TopicDescription> described =
           admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
       for (TopicDescription d : described.values()) {

@@ -73,6 +73,21 @@ public record TopicNames(
     }
   }
 
+  /** Every topic's name, in the order of DESIGN.md §1. */
+  public List<String> all() {
+    return List.of(
+        frames,
+        vocabulary,
+        recognitions,
+        labeledClips,
+        checkpoints,
+        deadLetters,
+        rules,
+        events,
+        feedback,
+        clips);
+  }
+
   /** The default names of DESIGN.md §1 ({@code openmede.frames} and so on). */
   public static TopicNames defaults() {
     return new TopicNames(
