@@ -432,4 +432,82 @@ class TrainingLoopTest {
       assertThat(loop.progress().lastCheckpoint()).contains(version);
     }
   }
+
+  /**
+   * The gate on the real tiny model: 24 random clips, held out as themselves (true labels), are
+   * trained on with their true labels until a checkpoint is published (promoted: better than the
+   * starting weights), then with labels shuffled, a poisoned stream, until the next one, which is
+   * compared with the promoted one on the same held-out videos and held back.
+   */
+  @Test
+  void gate_trueLabelsPromoted_thenShuffledLabelsHeldBackAgainstThePromotedOne() throws Exception {
+    Map<String, String> values =
+        new HashMap<>(
+            TestClips.tinySettings(
+                temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 1000));
+    values.put("trainer.eval.enabled", "true");
+    values.put("trainer.lr.peak", "1e-2");
+    values.put("trainer.lr.final", "1e-2");
+    values.put("trainer.lr.warmup-updates", "0");
+    values.put("trainer.gwa.snapshot-interval", "10");
+    values.put("trainer.method", "plain");
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU);
+        TrainingLoop loop =
+            new TrainingLoop(
+                settings,
+                new ClipModelGradientSource(model),
+                new TextTowerClassEmbeddings(model),
+                new TrainingLoop.Outputs(
+                    r -> {},
+                    Optional.of(
+                        new CheckpointPublisher(
+                            new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                            announced::add,
+                            "openmede-tiny",
+                            "tiny",
+                            Optional.empty())),
+                    new TrainerStateStore(temp.resolve("state"))),
+                AVRO,
+                Optional.empty())) {
+      loop.start();
+      int n = 24;
+      long offset = 0;
+      for (int i = 0; i < n; i++) {
+        LabeledClip h = TestClips.clip(i, TestClips.LABELS.get(i % 3), 2);
+        h.setClipId("held-" + i);
+        h.setSplit("eval");
+        loop.accept(record(offset++, bytes(h)));
+      }
+      // phase 1: one checkpoint on true labels; phase 2: one more on shuffled labels
+      for (int phase = 1; phase <= 2; phase++) {
+        int shift = phase == 1 ? 0 : 1; // phase 2: every label replaced by the next one
+        int until = phase;
+        while (announced.size() < until) {
+          for (int i = 0; i < n && announced.size() < until; i++) {
+            String label = TestClips.LABELS.get((i + shift) % 3);
+            loop.accept(record(offset++, bytes(TestClips.clip(i, label, 2))));
+          }
+        }
+      }
+      CheckpointAnnouncement good = announced.get(0);
+      CheckpointAnnouncement bad = announced.get(1);
+      Map<String, Double> g = good.getGate().getFigures();
+      Map<String, Double> b = bad.getGate().getFigures();
+      assertThat(good.getStatus()).isEqualTo(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+      assertThat(g.get("base.candidate.top1")).isGreaterThan(g.get("base.serving.top1"));
+      assertThat(bad.getStatus()).isEqualTo(io.openmede.schemas.avro.CheckpointStatus.HELD_BACK);
+      assertThat(bad.getGate().getReason()).contains("worse than the serving model");
+      assertThat(b.get("base.candidate.top1")).isLessThan(b.get("base.serving.top1"));
+      assertThat(b.get("base.p-worse")).isLessThan(0.05);
+      // compared on the same videos with the promoted weights: serving top-1 is the good one's
+      assertThat(bad.getGate().getServingVersion()).isEqualTo(good.getVersion());
+      assertThat(b.get("base.serving.top1")).isEqualTo(g.get("base.candidate.top1"));
+      assertThat(loop.promoted()).isEqualTo(1);
+      assertThat(loop.heldBack()).isEqualTo(1);
+    }
+  }
 }
