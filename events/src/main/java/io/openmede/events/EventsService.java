@@ -124,7 +124,8 @@ public final class EventsService implements RunningService {
       WebhookSink sink =
           opened.add(
               new WebhookSink(
-                  settings.webhookHosts(),
+                  new io.openmede.events.rules.WebhookAddresses(
+                      settings.webhookHosts(), settings.webhookPorts()),
                   new WebhookSink.Policy(
                       settings.webhookAttempts(),
                       Duration.ofSeconds(1),

@@ -19,6 +19,7 @@ import java.util.List;
  * @param webhookAttempts tries of one delivery before it is dead-lettered
  * @param webhookTimeout the longest one try may take in all
  * @param webhookInFlight the most events being delivered at once
+ * @param webhookPorts the ports a rule's webhook may name (empty: any)
  */
 public record EventsSettings(
     String applicationId,
@@ -28,7 +29,8 @@ public record EventsSettings(
     List<String> webhookHosts,
     int webhookAttempts,
     Duration webhookTimeout,
-    int webhookInFlight) {
+    int webhookInFlight,
+    List<Integer> webhookPorts) {
 
   public static final Setting<String> APPLICATION_ID =
       Setting.string(
@@ -74,6 +76,14 @@ public record EventsSettings(
           Duration.ofSeconds(5),
           "The longest one webhook try may take in all (connecting, sending, the answer's headers"
               + " and body): a receiver that stalls is cut off after it.");
+  public static final Setting<List<String>> WEBHOOK_PORTS =
+      Setting.list(
+          "events.webhook.allowed-ports",
+          List.of(),
+          "Ports a rule's webhook may name (e.g. 443,8443); empty allows any. Whatever this says,"
+              + " a webhook whose name resolves to a loopback, link-local, metadata, unspecified or"
+              + " multicast address is refused unless events.webhook.allowed-hosts names that"
+              + " address (or localhost).");
   public static final Setting<Integer> WEBHOOK_IN_FLIGHT =
       Setting.integer(
           "events.webhook.in-flight",
@@ -94,10 +104,18 @@ public record EventsSettings(
           WEBHOOK_HOSTS,
           WEBHOOK_ATTEMPTS,
           WEBHOOK_TIMEOUT,
-          WEBHOOK_IN_FLIGHT);
+          WEBHOOK_IN_FLIGHT,
+          WEBHOOK_PORTS);
 
   public EventsSettings {
     webhookHosts = List.copyOf(webhookHosts);
+    webhookPorts = List.copyOf(webhookPorts);
+    for (int port : webhookPorts) {
+      if (port < 1 || port > 65535) {
+        throw new SettingsException(
+            WEBHOOK_PORTS.name() + " names port " + port + "; ports are 1 to 65535");
+      }
+    }
     if (applicationId.isBlank()) {
       throw new SettingsException(APPLICATION_ID.name() + " must not be blank");
     }
@@ -120,7 +138,8 @@ public record EventsSettings(
         webhookHosts,
         webhookAttempts,
         webhookTimeout,
-        WEBHOOK_IN_FLIGHT.defaultValue());
+        WEBHOOK_IN_FLIGHT.defaultValue(),
+        List.of());
   }
 
   /** Converts resolved settings, once. */
@@ -133,6 +152,20 @@ public record EventsSettings(
         s.get(WEBHOOK_HOSTS),
         s.get(WEBHOOK_ATTEMPTS),
         s.get(WEBHOOK_TIMEOUT),
-        s.get(WEBHOOK_IN_FLIGHT));
+        s.get(WEBHOOK_IN_FLIGHT),
+        ports(s.get(WEBHOOK_PORTS)));
+  }
+
+  private static List<Integer> ports(List<String> names) {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (String n : names) {
+      try {
+        out.add(Integer.parseInt(n.trim()));
+      } catch (NumberFormatException e) {
+        throw new SettingsException(
+            WEBHOOK_PORTS.name() + " must list port numbers (e.g. 443,8443), not " + n);
+      }
+    }
+    return out;
   }
 }

@@ -2,6 +2,7 @@ package io.openmede.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openmede.events.rules.AlertRules;
+import io.openmede.events.rules.WebhookAddresses;
 import io.openmede.schemas.avro.AlertRule;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.EventState;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -66,7 +66,7 @@ final class WebhookSink implements AutoCloseable {
   public record Outcome(String url, boolean delivered, int attempts, String detail) {}
 
   private final HttpClient http;
-  private final List<String> allowedHosts;
+  private final WebhookAddresses addresses;
   private final Policy policy;
   private final RefusedRecords letters;
   private final ScheduledExecutorService timer;
@@ -77,7 +77,15 @@ final class WebhookSink implements AutoCloseable {
    * @param letters where an event that could not be delivered is dead-lettered
    */
   public WebhookSink(List<String> allowedHosts, Policy policy, RefusedRecords letters) {
-    this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+    this(new WebhookAddresses(allowedHosts, List.of()), policy, letters);
+  }
+
+  /**
+   * @param addresses where a webhook may point (hosts, ports, resolved addresses)
+   * @param letters where an event that could not be delivered is dead-lettered
+   */
+  public WebhookSink(WebhookAddresses addresses, Policy policy, RefusedRecords letters) {
+    this.addresses = addresses;
     this.policy = policy;
     this.letters = letters;
     this.timer =
@@ -171,7 +179,7 @@ final class WebhookSink implements AutoCloseable {
   /** Dead-letters an outcome that was not delivered; returns it. */
   private Outcome given(Outcome o, Event e, SourceRecord source) {
     if (!o.delivered()) {
-      String where = redact(o.url());
+      String where = WebhookAddresses.redact(o.url());
       LOG.warn("event {} not delivered to {}: {}", e.getEventId(), where, o.detail());
       letters.refuse(
           source.topic(),
@@ -187,30 +195,6 @@ final class WebhookSink implements AutoCloseable {
 
   /** Where an event was read. */
   public record SourceRecord(String topic, int partition, long offset, byte[] key, byte[] value) {}
-
-  /**
-   * A URL as reasons and the page may show it: scheme, host and port; the path and query (which
-   * often carry a secret) as {@code /…}.
-   */
-  static String redact(String url) {
-    try {
-      URI u = new URI(url);
-      if (u.getScheme() == null || u.getHost() == null) {
-        return "(a webhook URL that is not a URL)";
-      }
-      boolean more =
-          (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/"))
-              || u.getRawQuery() != null
-              || u.getRawFragment() != null;
-      return u.getScheme()
-          + "://"
-          + u.getHost()
-          + (u.getPort() >= 0 ? ":" + u.getPort() : "")
-          + (more ? "/\u2026" : "");
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      return "(a webhook URL that is not a URL)";
-    }
-  }
 
   /**
    * {@code s} as a header value: visible ASCII and spaces as they are, every other character (and
@@ -238,18 +222,9 @@ final class WebhookSink implements AutoCloseable {
     HttpRequest request;
     try {
       URI uri = URI.create(url);
-      String host = uri.getHost().toLowerCase(Locale.ROOT);
-      if (!allowedHosts.contains("*") && !allowedHosts.contains(host)) {
-        return CompletableFuture.completedFuture(
-            new Outcome(
-                url,
-                false,
-                0,
-                "the host "
-                    + host
-                    + " is not in events.webhook.allowed-hosts "
-                    + allowedHosts
-                    + "; add it there to allow this webhook"));
+      Optional<String> refused = addresses.refusal(uri);
+      if (refused.isPresent()) {
+        return CompletableFuture.completedFuture(new Outcome(url, false, 0, refused.get()));
       }
       request =
           HttpRequest.newBuilder(uri)
@@ -279,6 +254,18 @@ final class WebhookSink implements AutoCloseable {
 
   private void tryOnce(
       HttpRequest request, String url, int attempt, long pause, CompletableFuture<Outcome> result) {
+    Optional<String> refused;
+    try {
+      refused = addresses.addressRefusal(request.uri());
+    } catch (java.net.UnknownHostException | RuntimeException ex) {
+      failedTry(
+          request, url, attempt, pause, result, "the name does not resolve: " + ex.getMessage());
+      return;
+    }
+    if (refused.isPresent()) {
+      result.complete(new Outcome(url, false, attempt - 1, refused.get()));
+      return;
+    }
     CompletableFuture<HttpResponse<Void>> f;
     try {
       f = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
@@ -307,25 +294,36 @@ final class WebhookSink implements AutoCloseable {
           } else {
             detail = describe(ex);
           }
-          if (attempt >= policy.attempts()) {
-            result.complete(new Outcome(url, false, attempt, detail));
-            return;
-          }
-          try {
-            timer.schedule(
-                () ->
-                    startTry(
-                        request,
-                        url,
-                        attempt + 1,
-                        Math.min(pause * 2, policy.maxPause().toMillis()),
-                        result),
-                pause,
-                TimeUnit.MILLISECONDS);
-          } catch (RuntimeException stopped) {
-            result.complete(new Outcome(url, false, attempt, detail + "; not retried: " + stopped));
-          }
+          failedTry(request, url, attempt, pause, result, detail);
         });
+  }
+
+  /** After a failed try: the next one after the pause, or the outcome after the last. */
+  private void failedTry(
+      HttpRequest request,
+      String url,
+      int attempt,
+      long pause,
+      CompletableFuture<Outcome> result,
+      String detail) {
+    if (attempt >= policy.attempts()) {
+      result.complete(new Outcome(url, false, attempt, detail));
+      return;
+    }
+    try {
+      timer.schedule(
+          () ->
+              startTry(
+                  request,
+                  url,
+                  attempt + 1,
+                  Math.min(pause * 2, policy.maxPause().toMillis()),
+                  result),
+          pause,
+          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException stopped) {
+      result.complete(new Outcome(url, false, attempt, detail + "; not retried: " + stopped));
+    }
   }
 
   private String describe(Throwable ex) {

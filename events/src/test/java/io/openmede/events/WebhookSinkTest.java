@@ -154,6 +154,36 @@ class WebhookSinkTest {
   }
 
   @Test
+  void anyHostByName_stillNeverReachesALoopbackAddressNotNamed_andReasonsHideThePath() {
+    List<WebhookSink.Outcome> out =
+        sink(List.of("*"))
+            .deliver(event(), n -> rule(n, List.of(url() + "/s3cret?token=abc")), SOURCE);
+    assertThat(out.get(0).delivered()).isFalse();
+    assertThat(received).isEmpty();
+    assertThat(letters)
+        .singleElement()
+        .asString()
+        .contains("resolves to 127.0.0.1, a loopback address")
+        .contains("http://127.0.0.1:" + server.getAddress().getPort() + "/\u2026")
+        .doesNotContain("s3cret")
+        .doesNotContain("token");
+  }
+
+  @Test
+  void aPortOutsideTheAllowedPorts_isNeverContacted() {
+    WebhookSink sink =
+        new WebhookSink(
+            new io.openmede.events.rules.WebhookAddresses(List.of("127.0.0.1"), List.of(443)),
+            new WebhookSink.Policy(
+                3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(2)),
+            (topic, partition, offset, key, value, reason, why) -> letters.add(why));
+    assertThat(sink.deliver(event(), n -> rule(n, List.of(url())), SOURCE).get(0).delivered())
+        .isFalse();
+    assertThat(received).isEmpty();
+    assertThat(letters).singleElement().asString().contains("events.webhook.allowed-ports");
+  }
+
+  @Test
   void anEpisodeIsPostedOnceWhenItOpens_notWhenItCloses() {
     Event closed = event();
     closed.setState(EventState.CLOSED);

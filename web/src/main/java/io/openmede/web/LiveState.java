@@ -253,7 +253,12 @@ public final class LiveState {
     deadLetterCounts.merge(d.getSourceTopic() + " (" + d.getService() + ")", 1L, Long::sum);
     bounded(
         deadLetters,
-        new DeadLetterView(d.getSourceTopic(), d.getService(), d.getError(), d.getFailedAt()));
+        new DeadLetterView(
+            d.getSourceTopic(),
+            d.getService(),
+            // webhook URLs often carry a secret in their path or query
+            io.openmede.events.rules.WebhookAddresses.redactAll(d.getError()),
+            d.getFailedAt()));
   }
 
   /**

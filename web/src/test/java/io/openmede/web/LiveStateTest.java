@@ -56,6 +56,27 @@ class LiveStateTest {
   }
 
   @Test
+  void deadLetters_showWebhookUrlsWithoutTheirPathOrQuery() {
+    LiveState state = new LiveState();
+    state.onDeadLetter(
+        io.openmede.schemas.avro.DeadLetter.newBuilder()
+            .setSourceTopic("openmede.events")
+            .setError(
+                "refused (webhook): not delivered to https://hooks.example.com/services/S3CRET?k=v"
+                    + " after 5 tries: HTTP 500")
+            .setErrorClass("x")
+            .setService("events")
+            .setFailedAt(java.time.Instant.ofEpochMilli(1))
+            .build());
+    @SuppressWarnings("unchecked")
+    List<LiveState.DeadLetterView> letters =
+        (List<LiveState.DeadLetterView>) state.snapshot().get("deadLetters");
+    assertThat(letters.get(0).error())
+        .contains("https://hooks.example.com/\u2026 after 5 tries")
+        .doesNotContain("S3CRET");
+  }
+
+  @Test
   void anEventKeepsItsSnapshotFrameWhileTheFrameIsRecent() {
     LiveState state = new LiveState();
     for (long b = 0; b < 20; b++) {

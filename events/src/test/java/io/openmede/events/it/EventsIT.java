@@ -82,7 +82,8 @@ class EventsIT {
         List.of("127.0.0.1"),
         3,
         Duration.ofSeconds(2),
-        16);
+        16,
+        List.of());
   }
 
   static final Map<String, Object> QUICK =
