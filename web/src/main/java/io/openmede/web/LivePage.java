@@ -271,7 +271,7 @@ public final class LivePage implements AutoCloseable {
               x,
               400,
               "expected JSON {\"name\": \"falls\", \"label\": \"falling\", \"minProbability\":"
-                  + " 0.7, \"minWindows\": 3, \"streams\": [\"camera-*\"], \"cooldownMs\": 30000}");
+                  + " 0.7, \"minScore\": 0.5, \"minWindows\": 3, \"streams\": [\"camera-*\"], \"cooldownMs\": 30000}");
           return;
         }
         List<String> streams = new ArrayList<>();
@@ -285,6 +285,9 @@ public final class LivePage implements AutoCloseable {
                     body.get("name").asText(),
                     body.get("label").asText(),
                     body.path("minProbability").asDouble(0.5),
+                    body.path("minScore").isNumber()
+                        ? Optional.of(body.get("minScore").asDouble())
+                        : Optional.empty(),
                     body.path("minWindows").asInt(1),
                     streams,
                     java.time.Duration.ofMillis(body.path("cooldownMs").asLong(0)));

@@ -404,6 +404,7 @@ public final class LiveState {
       m.put("label", r.getLabel());
       m.put("streams", List.copyOf(r.getStreams()));
       m.put("minProbability", r.getMinProbability());
+      m.put("minScore", r.getMinScore());
       m.put("minWindows", r.getMinWindows());
       m.put("cooldownMs", r.getCooldownMs());
       m.put("webhooks", r.getWebhooks().size());

@@ -37,6 +37,23 @@ public final class RulesWriter implements AutoCloseable {
       int minWindows,
       List<String> streams,
       Duration cooldown) {
+    return add(name, label, minProbability, Optional.empty(), minWindows, streams, cooldown);
+  }
+
+  /**
+   * Adds or replaces a rule that also needs a calibrated open-set score of at least {@code
+   * minScore} (empty: not required).
+   *
+   * @throws IllegalArgumentException naming what the rules refuse
+   */
+  public AlertRule add(
+      String name,
+      String label,
+      double minProbability,
+      Optional<Double> minScore,
+      int minWindows,
+      List<String> streams,
+      Duration cooldown) {
     String clean = Labels.clean(label);
     AlertRule rule =
         AlertRule.newBuilder()
@@ -44,6 +61,7 @@ public final class RulesWriter implements AutoCloseable {
             .setLabel(clean)
             .setStreams(List.copyOf(streams))
             .setMinProbability(minProbability)
+            .setMinScore(minScore.orElse(null))
             .setMinWindows(minWindows)
             .setCooldownMs(cooldown.toMillis())
             .setUpdatedAt(Instant.now())

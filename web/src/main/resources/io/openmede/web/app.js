@@ -80,7 +80,7 @@ function drawVocabulary(vocab) {
 function drawRules(rules) {
   $('rules-count').textContent = `(${rules.length})`;
   $('rules').replaceChildren(...rules.map((r) => el('li', { 'data-rule': r.name },
-    el('span', {}, `${r.name}: “${r.label}” ≥ ${pct(r.minProbability)} for ${r.minWindows} window(s) on ${r.streams.length ? r.streams.join(', ') : 'every stream'}`
+    el('span', {}, `${r.name}: “${r.label}” ≥ ${pct(r.minProbability)}${r.minScore === null || r.minScore === undefined ? '' : ' · score ≥ ' + r.minScore.toFixed(2)} for ${r.minWindows} window(s) on ${r.streams.length ? r.streams.join(', ') : 'every stream'}`
       + (r.cooldownMs ? ` · cooldown ${r.cooldownMs / 1000} s` : '') + (r.webhooks ? ` · ${r.webhooks} webhook(s)` : '') + (r.enabled ? '' : ' (disabled)')),
     el('button', { onclick: () => removeRule(r.name), title: 'remove rule ' + r.name }, 'remove'))));
 }
@@ -282,7 +282,8 @@ $('rule-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const streams = $('rule-streams').value.split(',').map((x) => x.trim()).filter((x) => x);
   const rule = { name: $('rule-name').value.trim(), label: $('rule-label').value.trim(), minProbability: Number($('rule-probability').value),
-    minWindows: Number($('rule-windows').value), streams, cooldownMs: 0 };
+    minWindows: Number($('rule-windows').value), streams, cooldownMs: 0,
+    ...($('rule-score').value.trim() ? { minScore: Number($('rule-score').value) } : {}) };
   const res = await api('/api/rules', { method: 'POST', body: JSON.stringify(rule) });
   const body = await res.json();
   $('rule-message').textContent = res.ok ? `rule ${body.added}: events from the next recognition` : body.error;

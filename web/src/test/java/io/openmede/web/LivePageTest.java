@@ -102,6 +102,20 @@ class LivePageTest {
   }
 
   @Test
+  void state_listsARulesMinScore() throws Exception {
+    state.onRule(
+        "falls",
+        io.openmede.schemas.avro.AlertRule.newBuilder()
+            .setName("falls")
+            .setLabel("falling")
+            .setMinProbability(0.5)
+            .setMinScore(0.6)
+            .setUpdatedAt(Instant.EPOCH)
+            .build());
+    assertThat(new String(get("/api/state").body())).contains("\"minScore\":0.6");
+  }
+
+  @Test
   void frame_servesTheLastJpegOfTheLastBatch() throws Exception {
     byte[] first = {1, 2, 3};
     byte[] last = {(byte) 0xFF, (byte) 0xD8, 9};
