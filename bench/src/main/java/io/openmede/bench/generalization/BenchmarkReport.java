@@ -46,12 +46,12 @@ final class BenchmarkReport {
             seeds));
     sb.append(
         String.format(
-            Locale.ROOT, "%-17s | %-13s | %-13s | %-13s%n", "method", "base", "novel", "HM"));
+            Locale.ROOT, "%-20s | %-13s | %-13s | %-13s%n", "method", "base", "novel", "HM"));
     for (MethodResult r : results) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-17s | %s | %s | %s%n",
+              "%-20s | %s | %s | %s%n",
               r.method(),
               cell(r, "base_ic"),
               cell(r, "novel_ic"),
@@ -67,7 +67,7 @@ final class BenchmarkReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-17s | %-13s | %-13s | %-13s | %-13s | %-13s | %-13s%n",
+            "%-20s | %-13s | %-13s | %-13s | %-13s | %-13s | %-13s%n",
             "method",
             "base ooc",
             "novel ooc",
@@ -79,7 +79,7 @@ final class BenchmarkReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-17s | %s | %s | %s | %s | %s | %s%n",
+              "%-20s | %s | %s | %s | %s | %s | %s%n",
               r.method(),
               cell(r, "base_ooc"),
               cell(r, "novel_ooc"),
@@ -105,7 +105,7 @@ final class BenchmarkReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-17s | %-11s | %-11s | %-11s | %-11s | %-15s | %s%n",
+            "%-20s | %-11s | %-11s | %-11s | %-11s | %-15s | %s%n",
             "method",
             "inner",
             "outer",
@@ -128,7 +128,7 @@ final class BenchmarkReport {
             sb.append(
                 String.format(
                     Locale.ROOT,
-                    "%-17s | %11.3e | %11.3e | %11.3e | %11.3e | %15.4f | %.4f%n",
+                    "%-20s | %11.3e | %11.3e | %11.3e | %11.3e | %15.4f | %.4f%n",
                     m,
                     s[0] / s[5],
                     s[1] / s[5],
@@ -198,7 +198,7 @@ final class BenchmarkReport {
         String.format(
             Locale.ROOT,
             "%nSecondary (descriptive, uncorrected): each method minus plain, points, mean [95 %%"
-                + " CI]%n%-17s | %-22s | %-22s | %-22s%n",
+                + " CI]%n%-20s | %-22s | %-22s | %-22s%n",
             "method",
             "novel ooc",
             "HM ic/ooc",
@@ -210,7 +210,7 @@ final class BenchmarkReport {
             Verdict.secondary(results, "hm_b2n"));
     for (int i = 0; i < cols.get(0).size(); i++) {
       String name = cols.get(0).get(i).name();
-      sb.append(String.format(Locale.ROOT, "%-17s", name.substring(0, name.indexOf(" - "))));
+      sb.append(String.format(Locale.ROOT, "%-20s", name.substring(0, name.indexOf(" - "))));
       for (List<PairedComparison> col : cols) {
         PairedComparison c = col.get(i);
         sb.append(
