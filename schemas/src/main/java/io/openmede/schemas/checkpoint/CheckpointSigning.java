@@ -2,6 +2,7 @@ package io.openmede.schemas.checkpoint;
 
 import io.openmede.platform.signing.Ed25519;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.OpenSetThresholds;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Ed25519 signatures of checkpoint announcements ({@link Ed25519}). The trainer signs what a
@@ -19,8 +22,9 @@ import java.util.Optional;
  * the two fields that order checkpoints (training updates, creation time), so an old signed
  * announcement cannot be replayed as a newer one; and, when present (context v2), the gate's status
  * and an operator decision, so a held-back checkpoint cannot be relabelled promoted nor a trainer
- * announcement turned into a pin. The URI is not signed: the weights are verified by their signed
- * SHA-256 wherever they are found.
+ * announcement turned into a pin; and, when present (context v3), the open-set thresholds, which
+ * decide whether a window is unknown. The URI is not signed: the weights are verified by their
+ * signed SHA-256 wherever they are found.
  *
  * <p>The signature field reads {@code ed25519:<key id>:<base64 signature>}; the key id (see {@link
  * #keyId}) only names the key in messages, every trusted key is tried.
@@ -33,6 +37,13 @@ public final class CheckpointSigning {
   /** The context of announcements with a status or an operator decision (both are signed). */
   private static final String CONTEXT_V2 = "openmede checkpoint announcement v2";
 
+  /**
+   * The context of announcements that carry open-set thresholds: the v2 fields and every threshold
+   * are signed, so that nobody who can write the topic can set thresholds that mark every window
+   * unknown (and mute every rule) or none.
+   */
+  private static final String CONTEXT_V3 = "openmede checkpoint announcement v3";
+
   /** The longest signature field accepted (an Ed25519 signature is 64 bytes, 88 in base64). */
   private static final int MAX_SIGNATURE_LENGTH = 200;
 
@@ -42,8 +53,9 @@ public final class CheckpointSigning {
   public static byte[] signedBytes(CheckpointAnnouncement a) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      boolean v2 = a.getStatus() != null || a.getOperator() != null;
-      writeString(out, v2 ? CONTEXT_V2 : CONTEXT);
+      boolean v3 = a.getOpenSet() != null && !a.getOpenSet().isEmpty();
+      boolean v2 = v3 || a.getStatus() != null || a.getOperator() != null;
+      writeString(out, v3 ? CONTEXT_V3 : v2 ? CONTEXT_V2 : CONTEXT);
       writeString(out, a.getModelName());
       writeString(out, a.getVersion());
       writeString(out, a.getSha256());
@@ -58,10 +70,37 @@ public final class CheckpointSigning {
         out.writeBoolean(a.getOperator() != null && a.getOperator().getPinned());
         writeString(out, a.getOperator() == null ? null : a.getOperator().getKeyId());
       }
+      if (v3) {
+        writeOpenSet(out, a.getOpenSet());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
     return bytes.toByteArray();
+  }
+
+  /** Every open-set entry in order, each label's threshold in label order. */
+  private static void writeOpenSet(DataOutputStream out, List<OpenSetThresholds> openSet)
+      throws IOException {
+    out.writeInt(openSet.size());
+    for (OpenSetThresholds t : openSet) {
+      writeString(out, t.getScore());
+      out.writeDouble(t.getTargetRecall());
+      out.writeDouble(t.getFallback());
+      out.writeDouble(t.getWidth());
+      Map<String, Double> thresholds = new TreeMap<>();
+      t.getThresholds().forEach((label, value) -> thresholds.put(label.toString(), value));
+      out.writeInt(thresholds.size());
+      for (Map.Entry<String, Double> e : thresholds.entrySet()) {
+        writeString(out, e.getKey());
+        out.writeDouble(e.getValue());
+      }
+      List<String> prompts = t.getBackgroundPrompts();
+      out.writeInt(prompts == null ? -1 : prompts.size());
+      for (String prompt : prompts == null ? List.<String>of() : prompts) {
+        writeString(out, prompt);
+      }
+    }
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

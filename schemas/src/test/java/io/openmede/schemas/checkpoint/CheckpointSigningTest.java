@@ -134,4 +134,52 @@ class CheckpointSigningTest {
     // a v1 signature does not cover a status added afterwards
     assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
   }
+
+  @Test
+  void changingAnOpenSetThreshold_orDroppingTheThresholds_breaksTheSignature() {
+    KeyPair key = KeyFiles.generate();
+    List<Consumer<CheckpointAnnouncement>> tampers =
+        List.of(
+            a -> a.getOpenSet().get(0).getThresholds().put("falling", 0.99),
+            a -> a.getOpenSet().get(0).getThresholds().put("waving", 0.0),
+            a -> a.getOpenSet().get(0).setFallback(1e9),
+            a -> a.getOpenSet().get(0).setWidth(1e-9),
+            a -> a.getOpenSet().get(0).setScore("energy"),
+            a -> a.getOpenSet().get(0).setBackgroundPrompts(List.of("an empty room")),
+            a -> a.setOpenSet(List.of()));
+    for (Consumer<CheckpointAnnouncement> tamper : tampers) {
+      CheckpointAnnouncement a = withOpenSet();
+      a.setSignature(CheckpointSigning.sign(a, key));
+      assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(key.getPublic())));
+      tamper.accept(a);
+      assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+    }
+    // the same thresholds put in another map order sign the same bytes
+    CheckpointAnnouncement a = withOpenSet();
+    CheckpointAnnouncement b = withOpenSet();
+    b.getOpenSet()
+        .get(0)
+        .setThresholds(new java.util.TreeMap<>(b.getOpenSet().get(0).getThresholds()));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        CheckpointSigning.signedBytes(a), CheckpointSigning.signedBytes(b));
+  }
+
+  private static CheckpointAnnouncement withOpenSet() {
+    CheckpointAnnouncement a = announcement();
+    a.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+    java.util.Map<String, Double> thresholds = new java.util.LinkedHashMap<>();
+    thresholds.put("falling", 0.41);
+    thresholds.put("spinning in a circle", 0.37);
+    a.setOpenSet(
+        new java.util.ArrayList<>(
+            List.of(
+                io.openmede.schemas.avro.OpenSetThresholds.newBuilder()
+                    .setScore("max-softmax")
+                    .setTargetRecall(0.9)
+                    .setThresholds(thresholds)
+                    .setFallback(0.39)
+                    .setWidth(0.05)
+                    .build())));
+    return a;
+  }
 }
