@@ -161,6 +161,32 @@ public final class EventsService implements RunningService {
             service.opened.add(
                 ClipService.create(
                     cluster, c, new DirectoryClipStore(c.dir(), c.maxBytes()), letters, metrics));
+        maker.listen(
+            (closed, made, from) ->
+                rule(streams, closed.getRule())
+                    .filter(AlertRule::getClipWebhook)
+                    .filter(r -> !r.getWebhooks().isEmpty())
+                    .ifPresent(
+                        r ->
+                            sink.deliverClipAsync(
+                                    closed,
+                                    ClipService.json(made, c),
+                                    r,
+                                    new WebhookSink.SourceRecord(
+                                        from.topic(),
+                                        from.partition(),
+                                        from.offset(),
+                                        from.key(),
+                                        from.value()))
+                                .thenAccept(
+                                    outs ->
+                                        outs.forEach(
+                                            o ->
+                                                metrics
+                                                    .webhooks
+                                                    .labelValues(
+                                                        o.delivered() ? "delivered" : "failed")
+                                                    .inc()))));
         health.register("clips", maker::report);
         maker.start();
       }

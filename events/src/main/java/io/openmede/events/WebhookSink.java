@@ -176,6 +176,35 @@ final class WebhookSink implements AutoCloseable {
         .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
   }
 
+  /**
+   * Starts delivering the clip of a closed episode to the webhooks of {@code rule}: the closed
+   * event's JSON with {@code "clip": clip}, under {@code Idempotency-Key: <event id>#clip}, tried
+   * like an event; the future completes when each webhook was delivered or dead-lettered.
+   */
+  public CompletableFuture<List<Outcome>> deliverClipAsync(
+      Event closed, Map<String, Object> clip, AlertRule rule, SourceRecord source) {
+    Map<String, Object> m = json(closed);
+    m.put("clip", clip);
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(m);
+    } catch (java.io.IOException | RuntimeException ex) {
+      return CompletableFuture.completedFuture(
+          List.of(
+              given(
+                  new Outcome("", false, 0, "the clip did not become JSON: " + ex),
+                  closed,
+                  source)));
+    }
+    String key = headerValue(closed.getEventId() + "#clip");
+    List<CompletableFuture<Outcome>> each = new java.util.ArrayList<>();
+    for (String url : rule.getWebhooks()) {
+      each.add(deliverOne(url, key, body).thenApply(o -> given(o, closed, source)));
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+  }
+
   /** Dead-letters an outcome that was not delivered; returns it. */
   private Outcome given(Outcome o, Event e, SourceRecord source) {
     if (!o.delivered()) {

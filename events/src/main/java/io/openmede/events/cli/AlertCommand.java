@@ -185,6 +185,13 @@ public final class AlertCommand implements Callable<Integer> {
         description = "POST each event as JSON to this http(s) URL (repeatable).")
     List<String> webhooks = new ArrayList<>();
 
+    @Option(
+        names = "--clip-webhook",
+        description =
+            "Also POST to the webhooks once the episode's clip is made: the closed event with the"
+                + " clip's link (clips.public-url), hash, size and length.")
+    boolean clipWebhook;
+
     @Option(names = "--disabled", description = "Keep the rule but open no episode.")
     boolean disabled;
 
@@ -207,6 +214,7 @@ public final class AlertCommand implements Callable<Integer> {
               .setMinWindows(minWindows)
               .setCooldownMs(cooldown.toMillis())
               .setWebhooks(webhooks)
+              .setClipWebhook(clipWebhook)
               .setEnabled(!disabled)
               .setUpdatedAt(Instant.now())
               .build();

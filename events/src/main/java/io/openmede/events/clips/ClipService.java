@@ -41,6 +41,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClipService implements AutoCloseable {
 
+  /** Told of each clip once its record is committed (the rule's clip webhook). */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * @param closed the closed event
+     * @param made its clip record
+     * @param from where the event was read (for dead letters)
+     */
+    void committed(Event closed, ClipMade made, ConsumerRecord<byte[], byte[]> from);
+
+    Listener NONE = (closed, made, from) -> {};
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ClipService.class);
 
   /** How often retention runs. */
@@ -54,6 +67,7 @@ public final class ClipService implements AutoCloseable {
   private final RefusedRecords letters;
   private final EventsMetrics metrics;
   private final Consumer<String> afterStore;
+  private volatile Listener listener = Listener.NONE;
   private final Clock clock;
   private final ConsumerThread<byte[], byte[]> thread;
   private Instant lastRetention = Instant.MIN;
@@ -132,6 +146,30 @@ public final class ClipService implements AutoCloseable {
     return new ClipService(cluster, settings, store, letters, metrics, Clock.systemUTC(), id -> {});
   }
 
+  /** Tells {@code l} of every clip committed from now on; call before {@link #start()}. */
+  public ClipService listen(Listener l) {
+    this.listener = l;
+    return this;
+  }
+
+  /** The clip as a webhook receives it. */
+  public static Map<String, Object> json(ClipMade made, ClipSettings settings) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("status", made.getStatus().name());
+    if (made.getUri() != null) {
+      m.put("url", settings.link(made.getEventId(), made.getUri()));
+      m.put("uri", made.getUri());
+      m.put("sha256", made.getSha256());
+      m.put("sizeBytes", made.getSizeBytes());
+      m.put("durationMillis", made.getDurationMillis());
+      m.put("frames", made.getFrames());
+    }
+    if (made.getReason() != null) {
+      m.put("reason", made.getReason());
+    }
+    return m;
+  }
+
   /** Starts the thread. */
   public ClipService start() {
     thread.start();
@@ -206,6 +244,11 @@ public final class ClipService implements AutoCloseable {
         producer.commitTransaction();
         offsets.clear();
         metrics.clips.labelValues(made.getStatus().name()).inc();
+        try {
+          listener.committed(e, made, r);
+        } catch (RuntimeException ex) {
+          LOG.warn("the clip listener failed for {}: {}", e.getEventId(), ex.toString());
+        }
         if (made.getReason() == null) {
           LOG.info(
               "clip of {}: {} frames, {} ms, {} bytes, {}",

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param maxBytes the largest MP4 the store accepts
  * @param retentionBytes the store's budget: the oldest unkept clips go when it is exceeded
  * @param retentionAge clips older than this go unless kept
+ * @param publicUrl the live page's address as webhook receivers reach it, for clip links
  */
 public record ClipSettings(
     boolean enabled,
@@ -31,7 +32,8 @@ public record ClipSettings(
     Duration framesWait,
     long maxBytes,
     long retentionBytes,
-    Duration retentionAge) {
+    Duration retentionAge,
+    java.util.Optional<String> publicUrl) {
 
   public static final Setting<Boolean> ENABLED =
       Setting.bool(
@@ -94,6 +96,14 @@ public record ClipSettings(
           Duration.ofDays(30),
           "Clips older than this are deleted unless marked keep.");
 
+  public static final Setting<java.util.Optional<String>> PUBLIC_URL =
+      Setting.optionalString(
+          "clips.public-url",
+          "The live page's address as webhook receivers reach it (http://host:8080): a rule's clip"
+              + " webhook (alert add --clip-webhook) links to <this>/api/clip-video?id=EVENT_ID"
+              + " (the page's token is needed to fetch it); unset: the link is the clip's store URI"
+              + " (clips:NAME.mp4).");
+
   /** Every clip setting. */
   public static final SettingsGroup SETTINGS_GROUP =
       SettingsGroup.of(
@@ -107,7 +117,19 @@ public record ClipSettings(
           FRAMES_WAIT,
           MAX_BYTES,
           RETENTION_BYTES,
-          RETENTION_AGE);
+          RETENTION_AGE,
+          PUBLIC_URL);
+
+  /** Where a webhook receiver finds the clip of {@code eventId}. */
+  public String link(String eventId, String storeUri) {
+    return publicUrl
+        .map(
+            u ->
+                u
+                    + "/api/clip-video?id="
+                    + java.net.URLEncoder.encode(eventId, java.nio.charset.StandardCharsets.UTF_8))
+        .orElse(storeUri);
+  }
 
   public ClipSettings {
     if (preRoll.isNegative() || postRoll.isNegative()) {
@@ -135,7 +157,8 @@ public record ClipSettings(
         s.get(FRAMES_WAIT),
         s.get(MAX_BYTES),
         s.get(RETENTION_BYTES),
-        s.get(RETENTION_AGE));
+        s.get(RETENTION_AGE),
+        s.get(PUBLIC_URL).map(u -> u.replaceAll("/+$", "")));
   }
 
   /** The defaults with the store in {@code dir}. */
@@ -150,7 +173,8 @@ public record ClipSettings(
         FRAMES_WAIT.defaultValue(),
         MAX_BYTES.defaultValue(),
         RETENTION_BYTES.defaultValue(),
-        RETENTION_AGE.defaultValue());
+        RETENTION_AGE.defaultValue(),
+        java.util.Optional.empty());
   }
 
   public ClipSettings withRolls(Duration pre, Duration post) {
@@ -164,7 +188,8 @@ public record ClipSettings(
         framesWait,
         maxBytes,
         retentionBytes,
-        retentionAge);
+        retentionAge,
+        publicUrl);
   }
 
   public ClipSettings withGroup(String g) {
@@ -178,11 +203,22 @@ public record ClipSettings(
         framesWait,
         maxBytes,
         retentionBytes,
-        retentionAge);
+        retentionAge,
+        publicUrl);
   }
 
   public ClipSettings withRetention(long bytes, Duration age) {
     return new ClipSettings(
-        enabled, dir, group, preRoll, postRoll, maxLength, framesWait, maxBytes, bytes, age);
+        enabled,
+        dir,
+        group,
+        preRoll,
+        postRoll,
+        maxLength,
+        framesWait,
+        maxBytes,
+        bytes,
+        age,
+        publicUrl);
   }
 }

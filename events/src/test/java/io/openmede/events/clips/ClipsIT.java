@@ -222,7 +222,8 @@ class ClipsIT {
             Duration.ofSeconds(2),
             settings.maxBytes(),
             settings.retentionBytes(),
-            settings.retentionAge());
+            settings.retentionAge(),
+            Optional.empty());
     EventsSettings events =
         new EventsSettings(
             "it-clips-events",
