@@ -51,11 +51,14 @@ public final class EventsMetrics {
           "Webhook deliveries, by outcome (delivered, failed after every try or refused).",
           "outcome");
 
-  /** Clip-made records published, by status (MADE, FRAMES_GONE, FAILED). */
+  /**
+   * Clip-made records published, by status (MADE, FRAMES_GONE, FAILED); REFUSED counts events whose
+   * record was too large for the clips topic (dead-lettered instead).
+   */
   public final Counter clips =
       metrics.counter(
           "openmede_events_clips",
-          "Episodes whose clip was made, or could not be (frames gone, failed), by status.",
+          "Episodes whose clip was made, or could not be (frames gone, failed, refused), by status.",
           "status");
 
   /** Clips deleted by retention, by why (age, budget). */

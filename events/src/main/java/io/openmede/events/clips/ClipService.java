@@ -7,7 +7,9 @@ import io.openmede.schemas.avro.ClipMade;
 import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.EventState;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.RecordTooLargeForTopicException;
 import io.openmede.schemas.topic.RefusedRecords;
+import io.openmede.schemas.topic.SizeLimitedSerializers;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,9 +107,12 @@ public final class ClipService implements AutoCloseable {
     pc.put("acks", "all");
     pc.put("enable.idempotence", true);
     pc.put("transactional.id", settings.group());
-    this.producer =
-        new KafkaProducer<>(
-            pc, new StringSerializer(), cluster.topics().clips().valueSerde().serializer());
+    pc.put("max.request.size", cluster.topics().clips().maxMessageBytes());
+    // a clip record too large for its topic (an event with a stream id of megabytes) is refused
+    // before the producer sees it, so that the transaction goes on and the event is dead-lettered
+    SizeLimitedSerializers<String, ClipMade> serializers =
+        SizeLimitedSerializers.of(cluster.topics().clips());
+    this.producer = new KafkaProducer<>(pc, serializers.keys(), serializers.values());
     Map<String, Object> cc = new HashMap<>(cluster.consumerConfig(settings.group()));
     cc.put("isolation.level", "read_committed");
     cc.put("enable.auto.commit", false);
@@ -239,10 +243,19 @@ public final class ClipService implements AutoCloseable {
         ClipMade made = maker.make(e);
         afterStore.accept(e.getEventId());
         producer.beginTransaction();
-        producer.send(new ProducerRecord<>(cluster.topics().clips().name(), e.getEventId(), made));
+        try {
+          producer.send(
+              new ProducerRecord<>(cluster.topics().clips().name(), e.getEventId(), made));
+        } catch (RecordTooLargeForTopicException tooLarge) {
+          refuseTooLarge(e, made, r, tooLarge);
+          made = null;
+        }
         producer.sendOffsetsToTransaction(Map.copyOf(offsets), consumer.groupMetadata());
         producer.commitTransaction();
         offsets.clear();
+        if (made == null) {
+          continue;
+        }
         metrics.clips.labelValues(made.getStatus().name()).inc();
         try {
           listener.committed(e, made, r);
@@ -270,6 +283,35 @@ public final class ClipService implements AutoCloseable {
       rewind(consumer);
       throw ex;
     }
+  }
+
+  /**
+   * The clip record of {@code e} cannot be published: the event is dead-lettered with the reason
+   * (flushed before its offset is committed) and a clip already stored for it is deleted, so that
+   * the store keeps no clip that the topic does not announce.
+   */
+  private void refuseTooLarge(
+      Event e, ClipMade made, ConsumerRecord<byte[], byte[]> r, RecordTooLargeForTopicException why)
+      throws IOException {
+    LOG.warn(
+        "refused the event record at {}-{}@{}: its clip record {}",
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        why.getMessage());
+    if (made.getUri() != null) {
+      store.delete(e.getEventId());
+    }
+    letters.refuse(
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        r.key(),
+        r.value(),
+        "too-large",
+        "its clip record cannot be published: " + why.getMessage());
+    letters.flush();
+    metrics.clips.labelValues("REFUSED").inc();
   }
 
   /** After a failure: abort what is open and go back to the committed offsets, to redo them. */

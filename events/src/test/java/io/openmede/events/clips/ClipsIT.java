@@ -90,7 +90,7 @@ class ClipsIT {
   }
 
   /** A synthetic camera: {@code n} frames at {@link #FPS} from {@code t0}, in batches of 8. */
-  static void camera(String stream, Instant t0, int n) throws Exception {
+  static void camera(Cluster cluster, String stream, Instant t0, int n) throws Exception {
     try (KafkaProducer<String, FrameBatch> p =
         new KafkaProducer<>(
             cluster.producerConfig("it-camera"),
@@ -113,7 +113,8 @@ class ClipsIT {
   }
 
   /** Windows of 8 frames as a recognizer writes them, one per probability. */
-  static void recognitions(String stream, Instant t0, double... probabilities) throws Exception {
+  static void recognitions(Cluster cluster, String stream, Instant t0, double... probabilities)
+      throws Exception {
     try (KafkaProducer<String, Recognition> p =
         new KafkaProducer<>(
             cluster.producerConfig("it-recognizer"),
@@ -141,7 +142,7 @@ class ClipsIT {
     }
   }
 
-  static List<ClipMade> committedClips(Duration wait, int atLeast) {
+  static List<ClipMade> committedClips(Cluster cluster, Duration wait, int atLeast) {
     Map<String, Object> cc = cluster.consumerConfig("it-clips-reader");
     cc.remove("group.id");
     cc.put("isolation.level", "read_committed");
@@ -184,46 +185,51 @@ class ClipsIT {
     }
   }
 
-  @Test
-  void anEpisodeGetsOneClipWithItsRolls_acrossACrashBeforeTheRecordIsCommitted(@TempDir Path dir)
-      throws Exception {
-    Instant t0 = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
-    camera("cam-clip", t0, 80); // 8 s of video at 10 fps
+  static void rule(Cluster cluster, AlertRule rule) throws Exception {
     try (KafkaProducer<String, AlertRule> p =
         new KafkaProducer<>(
             cluster.producerConfig("it-alert"),
             new StringSerializer(),
             cluster.topics().rules().valueSerde().serializer())) {
-      p.send(
-              new ProducerRecord<>(
-                  cluster.topics().rules().name(),
-                  "falls",
-                  AlertRule.newBuilder()
-                      .setName("falls")
-                      .setLabel("falling")
-                      .setMinProbability(0.6)
-                      .setMinWindows(2)
-                      .setUpdatedAt(Instant.now())
-                      .build()))
-          .get();
+      p.send(new ProducerRecord<>(cluster.topics().rules().name(), rule.getName(), rule)).get();
     }
-    ClipSettings settings =
+  }
+
+  /** Clips with rolls of 0.5 s, waiting 2 s for the post-roll. */
+  static ClipSettings settings(Path dir, String group, Optional<String> publicUrl) {
+    ClipSettings d =
         ClipSettings.defaults(dir.resolve("clips"))
             .withRolls(Duration.ofMillis(500), Duration.ofMillis(500))
-            .withGroup("it-clips");
-    settings =
-        new ClipSettings(
-            true,
-            settings.dir(),
-            settings.group(),
-            settings.preRoll(),
-            settings.postRoll(),
-            settings.maxLength(),
-            Duration.ofSeconds(2),
-            settings.maxBytes(),
-            settings.retentionBytes(),
-            settings.retentionAge(),
-            Optional.empty());
+            .withGroup(group);
+    return new ClipSettings(
+        true,
+        d.dir(),
+        d.group(),
+        d.preRoll(),
+        d.postRoll(),
+        d.maxLength(),
+        Duration.ofSeconds(2),
+        d.maxBytes(),
+        d.retentionBytes(),
+        d.retentionAge(),
+        publicUrl);
+  }
+
+  @Test
+  void anEpisodeGetsOneClipWithItsRolls_acrossACrashBeforeTheRecordIsCommitted(@TempDir Path dir)
+      throws Exception {
+    Instant t0 = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
+    camera(cluster, "cam-clip", t0, 80); // 8 s of video at 10 fps
+    rule(
+        cluster,
+        AlertRule.newBuilder()
+            .setName("falls")
+            .setLabel("falling")
+            .setMinProbability(0.6)
+            .setMinWindows(2)
+            .setUpdatedAt(Instant.now())
+            .build());
+    ClipSettings settings = settings(dir, "it-clips", Optional.empty());
     EventsSettings events =
         new EventsSettings(
             "it-clips-events",
@@ -244,9 +250,9 @@ class ClipsIT {
       assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
       Thread.sleep(1000); // the global store has the rule
       // windows 1..3 hold: the episode is frames 8..31, captured from t0+0.8 s to t0+3.1 s
-      recognitions("cam-clip", t0, 0.1, 0.9, 0.9, 0.9, 0.1);
+      recognitions(cluster, "cam-clip", t0, 0.1, 0.9, 0.9, 0.9, 0.1);
       // a stream that no camera wrote: its episode has no frames to clip
-      recognitions("cam-gone", t0, 0.9, 0.9, 0.1);
+      recognitions(cluster, "cam-gone", t0, 0.9, 0.9, 0.1);
 
       // a clip maker that crashes after storing the clip and before committing its record
       ClipService crashing =
@@ -279,7 +285,7 @@ class ClipsIT {
                   Clock.systemUTC(),
                   id -> {})
               .start()) {
-        List<ClipMade> clips = committedClips(Duration.ofSeconds(60), 2);
+        List<ClipMade> clips = committedClips(cluster, Duration.ofSeconds(60), 2);
         assertThat(clips)
             .extracting(c -> c.getEventId() + " " + c.getStatus())
             .containsExactlyInAnyOrder(
@@ -317,6 +323,186 @@ class ClipsIT {
         assertThat(thumb.getWidth()).isEqualTo(WIDTH);
         assertThat(metrics.clips.labelValues("MADE").get()).isEqualTo(1.0);
       }
+    }
+  }
+
+  /** Dead letters' sources and errors on {@code cluster}'s topic, read for {@code wait}. */
+  static List<String> deadLetters(Cluster cluster, Duration wait) {
+    Map<String, Object> cc = cluster.consumerConfig("it-letters-" + System.nanoTime());
+    List<String> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], io.openmede.schemas.avro.DeadLetter> c =
+        new KafkaConsumer<>(
+            cc,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            cluster.topics().deadLetters().valueSerde().deserializer())) {
+      c.subscribe(List.of(cluster.topics().deadLetters().name()));
+      long end = System.nanoTime() + wait.toNanos();
+      while (System.nanoTime() < end) {
+        c.poll(Duration.ofMillis(200))
+            .forEach(
+                r ->
+                    out.add(
+                        r.value().getSourceTopic()
+                            + "@"
+                            + r.value().getOffset()
+                            + " "
+                            + r.value().getError()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The running events service with clips on: a rule with a clip webhook gets, after the event's
+   * own POST, a second one with the clip's link, hash and size under {@code <event id>#clip}; a
+   * closed event whose clip record would be larger than the clips topic takes (a stream id of
+   * 400,000 characters, which the record carries twice) is dead-lettered, and the next event's clip
+   * is made and posted.
+   */
+  @Test
+  void aClipWebhookGetsTheClipInASecondPost_andAClipRecordTooLargeForItsTopicIsDeadLettered(
+      @TempDir Path dir) throws Exception {
+    // topics of this test's own, so that the other test's episodes stay out of it
+    Cluster hook =
+        Cluster.of(
+            io.openmede.schemas.topic.ConnectionSettings.local(
+                platform.bootstrapServers(), platform.registryUrl()),
+            new io.openmede.schemas.topic.TopicNames(
+                "hook.frames",
+                "hook.vocabulary",
+                "hook.recognitions",
+                "hook.labeled-clips",
+                "hook.checkpoints",
+                "hook.dead-letters",
+                "hook.rules",
+                "hook.events",
+                "hook.feedback",
+                "hook.clips"),
+            1);
+    hook.ensureTopics();
+    List<String[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+    receiver.createContext(
+        "/hook",
+        x -> {
+          try (x) {
+            received.add(
+                new String[] {
+                  x.getRequestHeaders().getFirst("Idempotency-Key"),
+                  new String(
+                      x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                });
+            x.sendResponseHeaders(204, -1);
+          }
+        });
+    receiver.start();
+    try {
+      Instant t0 = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
+      camera(hook, "cam-hook", t0, 60);
+      rule(
+          hook,
+          AlertRule.newBuilder()
+              .setName("hooked")
+              .setLabel("falling")
+              .setMinProbability(0.6)
+              .setMinWindows(2)
+              .setWebhooks(List.of("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"))
+              .setClipWebhook(true)
+              .setUpdatedAt(Instant.now())
+              .build());
+      // a closed event the clip maker reads first: 800,000 characters fit the events topic, its
+      // clip record (stream id in the key, the record and the reason) does not fit the clips topic
+      String huge = "s".repeat(400_000);
+      try (KafkaProducer<String, io.openmede.schemas.avro.Event> p =
+          new KafkaProducer<>(
+              hook.producerConfig("it-huge-event"),
+              new StringSerializer(),
+              hook.topics().events().valueSerde().serializer())) {
+        p.send(
+                new ProducerRecord<>(
+                    hook.topics().events().name(),
+                    "x",
+                    io.openmede.schemas.avro.Event.newBuilder()
+                        .setEventId("huge/" + huge + "/0")
+                        .setRule("huge")
+                        .setStreamId(huge)
+                        .setLabel("falling")
+                        .setState(io.openmede.schemas.avro.EventState.CLOSED)
+                        .setFirstSequence(0)
+                        .setLastSequence(7)
+                        .setStartedAt(t0)
+                        .setEndedAt(t0.plusMillis(700))
+                        .setWindows(2)
+                        .setPeakProbability(0.9)
+                        .setSnapshotSequence(3)
+                        .setEmittedAt(Instant.now())
+                        .build()))
+            .get();
+      }
+      ClipSettings settings =
+          settings(dir, "it-clips-hook", Optional.of("http://page.example:8080"));
+      EventsSettings events =
+          new EventsSettings(
+              "it-clips-hook-events",
+              dir.resolve("events"),
+              Duration.ofMillis(100),
+              0,
+              List.of("127.0.0.1"),
+              1,
+              Duration.ofSeconds(5));
+      try (EventsService service =
+          EventsService.start(
+              hook,
+              events,
+              Optional.of(settings),
+              Map.of(
+                  "consumer.session.timeout.ms", 6000, "consumer.heartbeat.interval.ms", 1000))) {
+        assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        Thread.sleep(1000); // the global store has the rule
+        // windows 1..2 hold: the episode is frames 8..23
+        recognitions(hook, "cam-hook", t0, 0.1, 0.9, 0.9, 0.1);
+
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (received.stream().noneMatch(r -> r[0].endsWith("#clip"))
+            && System.nanoTime() < end) {
+          Thread.sleep(200);
+        }
+        Thread.sleep(1000); // a repeat would arrive now
+        assertThat(received)
+            .extracting(r -> r[0])
+            .containsExactly("hooked/cam-hook/8", "hooked/cam-hook/8#clip");
+        DirectoryClipStore store = new DirectoryClipStore(settings.dir(), settings.maxBytes());
+        ClipStore.Entry entry = store.find("hooked/cam-hook/8").orElseThrow();
+        Path mp4 = settings.dir().resolve(entry.name() + ".mp4");
+        var clip = new com.fasterxml.jackson.databind.ObjectMapper().readTree(received.get(1)[1]);
+        assertThat(clip.path("eventId").asText()).isEqualTo("hooked/cam-hook/8");
+        assertThat(clip.path("state").asText()).isEqualTo("CLOSED");
+        assertThat(clip.path("clip").path("status").asText()).isEqualTo("MADE");
+        assertThat(clip.path("clip").path("url").asText())
+            .isEqualTo("http://page.example:8080/api/clip-video?id=hooked%2Fcam-hook%2F8");
+        assertThat(clip.path("clip").path("sha256").asText())
+            .isEqualTo(DirectoryClipStore.sha256(mp4));
+        assertThat(clip.path("clip").path("sizeBytes").asLong()).isEqualTo(Files.size(mp4));
+        assertThat(clip.path("clip").path("frames").asInt()).isEqualTo(16 + 5 + 5);
+
+        // the huge event: dead-lettered with the reason, no clip kept, no record
+        assertThat(service.metrics().clips.labelValues("REFUSED").get()).isEqualTo(1.0);
+        assertThat(store.list())
+            .extracting(ClipStore.Entry::eventId)
+            .containsExactly("hooked/cam-hook/8");
+        assertThat(committedClips(hook, Duration.ofSeconds(5), 1))
+            .extracting(ClipMade::getEventId)
+            .containsExactly("hooked/cam-hook/8");
+        assertThat(deadLetters(hook, Duration.ofSeconds(3)))
+            .anyMatch(
+                l ->
+                    l.startsWith("hook.events@0 refused (too-large)")
+                        && l.contains("larger than topic hook.clips takes"));
+        assertThat(service.health().ready()).isTrue();
+      }
+    } finally {
+      receiver.stop(0);
     }
   }
 }
