@@ -24,8 +24,15 @@ import java.util.Objects;
  * <p><b>Distribution.</b> Item i shows action {@code Action.values()[i % 20]}, so any {@code n >=
  * 20} covers every action; scenes follow the in-context distribution (home scene with probability
  * ρ, else another in-context scene), so the corpus carries the same static bias as the videos (the
- * world's ρ: build the corpus from a world with another ρ for more or less bias); out-of-context
- * scenes never occur. Shape, colour and clip seed are uniform.
+ * world's ρ: build the corpus from a world with another ρ for more or less bias); never-seen scenes
+ * never occur. Shape, colour and clip seed are uniform.
+ *
+ * <p><b>World v3.</b> A corpus made with a held-out share h and a bare share b ({@link
+ * #CaptionCorpus(SyntheticWorld, double, double)}) also shows the scenes held out of video training
+ * ({@link Scene#heldOut()}): with probability h a still's scene is one of them uniformly (the actor
+ * still performs item i's action, so held-out scenes carry every action), and with probability b
+ * the still shows the scene alone, captioned {@code "a photo of a slate striped background"}. With
+ * h = b = 0 the corpus is world v2's, still for still (the bundled weights' corpus).
  *
  * <p>Immutable and thread-safe.
  */
@@ -47,10 +54,31 @@ public final class CaptionCorpus {
   }
 
   private final SyntheticWorld world;
+  private final double heldOutShare;
+  private final double bareShare;
 
-  /** A corpus drawn from {@code world} (its T, frame size, ρ and seed). */
+  /** World v2's corpus drawn from {@code world} (its T, frame size, ρ and seed). */
   public CaptionCorpus(SyntheticWorld world) {
+    this(world, 0, 0);
+  }
+
+  /**
+   * A world v3 corpus (see the class comment).
+   *
+   * @param heldOutShare share of stills on a held-out scene, in [0, 1]
+   * @param bareShare share of stills that show the scene alone, in [0, 1]
+   */
+  public CaptionCorpus(SyntheticWorld world, double heldOutShare, double bareShare) {
     this.world = Objects.requireNonNull(world, "world");
+    if (!(heldOutShare >= 0 && heldOutShare <= 1)) {
+      throw new IllegalArgumentException(
+          "held-out scene share " + heldOutShare + " is outside [0, 1]");
+    }
+    if (!(bareShare >= 0 && bareShare <= 1)) {
+      throw new IllegalArgumentException("bare-scene share " + bareShare + " is outside [0, 1]");
+    }
+    this.heldOutShare = heldOutShare;
+    this.bareShare = bareShare;
   }
 
   /** {@code n} motion-trail stills; every action occurs when {@code n >= 20}. */
@@ -67,8 +95,24 @@ public final class CaptionCorpus {
         new SplitMix(SplitMix.mix(SplitMix.mix(world.settings().seed(), seed), CAPTION_STREAM));
     Action[] actions = Action.values();
     List<CaptionedStill> stills = new ArrayList<>(n);
+    boolean v3 = heldOutShare > 0 || bareShare > 0;
+    List<Scene> heldOut = Scene.heldOut();
     for (int i = 0; i < n; i++) {
-      stills.add(still(world.inContextSpec(actions[i % actions.length], random), style));
+      Action action = actions[i % actions.length];
+      if (!v3) {
+        // world v2: no other draws, so that the bundled weights' corpus stays still for still
+        stills.add(still(world.inContextSpec(action, random), style));
+        continue;
+      }
+      ClipSpec spec =
+          random.nextDouble() < heldOutShare
+              ? SyntheticWorld.actorSpec(
+                  action, heldOut.get(random.nextInt(heldOut.size())), random)
+              : world.inContextSpec(action, random);
+      if (random.nextDouble() < bareShare) {
+        spec = spec.withoutActor();
+      }
+      stills.add(still(spec, style));
     }
     return Collections.unmodifiableList(stills);
   }

@@ -57,9 +57,14 @@ public record ClipSpec(
     return Optional.empty();
   }
 
-  /** Whether the scene belongs to the out-of-context family (never in training). */
+  /** Whether the scene belongs to the never-seen family (neither training videos nor stills). */
   public boolean outOfContext() {
     return scene.family() == Scene.Family.OUT_OF_CONTEXT;
+  }
+
+  /** Whether the scene is held out of video training (shown by pretraining stills only). */
+  public boolean heldOut() {
+    return scene.family() == Scene.Family.HELD_OUT;
   }
 
   /** Whether the scene is the action's home scene. */

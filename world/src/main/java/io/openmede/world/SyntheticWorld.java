@@ -15,7 +15,9 @@ import java.util.Objects;
  *
  * <p><b>Training distribution.</b> Actions uniformly from {@link Action#base()}; the scene is the
  * action's home scene with probability ρ, else one of the other 19 in-context scenes uniformly;
- * shape and colour uniformly. Out-of-context scenes never occur.
+ * shape and colour uniformly. Held-out and never-seen scenes never occur. {@link
+ * #everySceneTrainingSpecs} is the diagnostic oracle's distribution: every in-context and held-out
+ * scene, independent of the action.
  *
  * <p>Immutable and thread-safe. Rendering a default clip (8 frames of 32×32) takes tens of
  * microseconds.
@@ -23,6 +25,7 @@ import java.util.Objects;
 public final class SyntheticWorld {
   private static final long TRAINING_STREAM = 0x747261696EL;
   private static final long TEST_STREAM = 0x74657374L;
+  private static final long EVERY_SCENE_STREAM = 0x6576657279L;
 
   private final WorldSettings settings;
 
@@ -68,6 +71,31 @@ public final class SyntheticWorld {
     return Collections.unmodifiableList(specs);
   }
 
+  /**
+   * The specs of {@code n} training clips of the diagnostic oracle: base actions uniformly, the
+   * scene uniformly over every in-context and held-out scene (30), independent of the action;
+   * never-seen scenes still never occur. Shape and colour uniformly.
+   */
+  public List<ClipSpec> everySceneTrainingSpecs(int n, long seed) {
+    requireCount(n, "training clips");
+    SplitMix random =
+        new SplitMix(SplitMix.mix(SplitMix.mix(settings.seed(), seed), EVERY_SCENE_STREAM));
+    List<Action> actions = Action.base();
+    List<Scene> scenes = new ArrayList<>(Scene.inContext());
+    scenes.addAll(Scene.heldOut());
+    List<ClipSpec> specs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Action action = actions.get(random.nextInt(actions.size()));
+      specs.add(actorSpec(action, scenes.get(random.nextInt(scenes.size())), random));
+    }
+    return Collections.unmodifiableList(specs);
+  }
+
+  /** {@link #everySceneTrainingSpecs}, rendered. */
+  public List<Clip> everySceneTrainingClips(int n, long seed) {
+    return render(everySceneTrainingSpecs(n, seed));
+  }
+
   /** {@code n} rendered training clips: {@link #trainingSpecs} rendered with {@link #clip}. */
   public List<Clip> trainingClips(int n, long seed) {
     return render(trainingSpecs(n, seed));
@@ -98,6 +126,13 @@ public final class SyntheticWorld {
               List<Scene> scenes = Scene.outOfContext();
               Scene scene = scenes.get(random.nextInt(scenes.size()));
               spec = actorSpec(action, scene, random);
+              break;
+            }
+          case BASE_HELD_OUT:
+          case NOVEL_HELD_OUT:
+            {
+              List<Scene> scenes = Scene.heldOut();
+              spec = actorSpec(action, scenes.get(random.nextInt(scenes.size())), random);
               break;
             }
           case SCENE_ONLY:
@@ -135,9 +170,14 @@ public final class SyntheticWorld {
     return testClips(TestSet.NOVEL_IN_CONTEXT, clipsPerAction, seed);
   }
 
-  /** {@link TestSet#NOVEL_OUT_OF_CONTEXT}, rendered (like UCF-SCUBA). */
+  /** {@link TestSet#NOVEL_OUT_OF_CONTEXT}, rendered (never-seen scenes: covariate shift). */
   public List<Clip> novelOutOfContext(int clipsPerAction, long seed) {
     return testClips(TestSet.NOVEL_OUT_OF_CONTEXT, clipsPerAction, seed);
+  }
+
+  /** {@link TestSet#NOVEL_HELD_OUT}, rendered (like UCF-SCUBA). */
+  public List<Clip> novelHeldOut(int clipsPerAction, long seed) {
+    return testClips(TestSet.NOVEL_HELD_OUT, clipsPerAction, seed);
   }
 
   /** {@link TestSet#SCENE_ONLY}, rendered (like UCF-HAT). */
@@ -160,7 +200,7 @@ public final class SyntheticWorld {
     return actorSpec(action, scene, random);
   }
 
-  private static ClipSpec actorSpec(Action action, Scene scene, SplitMix random) {
+  static ClipSpec actorSpec(Action action, Scene scene, SplitMix random) {
     Shape[] shapes = Shape.values();
     ActorColour[] colours = ActorColour.values();
     Shape shape = shapes[random.nextInt(shapes.length)];

@@ -10,9 +10,15 @@ public enum TestSet {
   BASE_IN_CONTEXT(Action.base(), Scene.Family.IN_CONTEXT, true),
   /** Novel actions, scenes drawn as in training (home scene with probability ρ). */
   NOVEL_IN_CONTEXT(Action.novel(), Scene.Family.IN_CONTEXT, true),
-  /** Base actions over out-of-context scenes only, uniformly. */
+  /**
+   * Base actions over never-seen scenes only, uniformly: a covariate-shift diagnostic (pixels that
+   * nothing showed the model), not the test of static bias; see {@link #BASE_HELD_OUT}.
+   */
   BASE_OUT_OF_CONTEXT(Action.base(), Scene.Family.OUT_OF_CONTEXT, true),
-  /** Novel actions over out-of-context scenes only, uniformly (like UCF-SCUBA). */
+  /**
+   * Novel actions over never-seen scenes only, uniformly: a covariate-shift diagnostic; see {@link
+   * #NOVEL_HELD_OUT}.
+   */
   NOVEL_OUT_OF_CONTEXT(Action.novel(), Scene.Family.OUT_OF_CONTEXT, true),
   /**
    * Every action's home scene without the actor, labelled with that action (like UCF-HAT): a model
@@ -24,7 +30,17 @@ public enum TestSet {
    * actor on a foreign background): a model that follows the scene predicts the scene's home action
    * instead of what the actor does.
    */
-  FOREIGN_HOME(List.of(Action.values()), Scene.Family.IN_CONTEXT, true);
+  FOREIGN_HOME(List.of(Action.values()), Scene.Family.IN_CONTEXT, true),
+  /**
+   * Base actions over the scenes held out of video training, uniformly (SCUBA-like, world v3): the
+   * pretraining stills show these scenes, no training video does.
+   */
+  BASE_HELD_OUT(Action.base(), Scene.Family.HELD_OUT, true),
+  /**
+   * Novel actions over the scenes held out of video training, uniformly (SCUBA-like, world v3): the
+   * out-of-context test of static bias.
+   */
+  NOVEL_HELD_OUT(Action.novel(), Scene.Family.HELD_OUT, true);
 
   private final List<Action> actions;
   private final Scene.Family family;

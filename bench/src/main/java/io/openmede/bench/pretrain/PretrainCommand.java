@@ -89,6 +89,23 @@ public final class PretrainCommand implements Callable<Integer> {
               + " scene than a video dataset (default: ${DEFAULT-VALUE}).")
   double stillHomeProbability;
 
+  @Option(
+      names = "--held-out-share",
+      defaultValue = "0",
+      description =
+          "World v3: share of stills on a scene held out of video training (the SCUBA-like"
+              + " scenes); 0 with --bare-share 0 is world v2's corpus, the bundled weights'"
+              + " (default: ${DEFAULT-VALUE}).")
+  double heldOutShare;
+
+  @Option(
+      names = "--bare-share",
+      defaultValue = "0",
+      description =
+          "World v3: share of stills that show the scene alone (\"a photo of a slate striped"
+              + " background\") (default: ${DEFAULT-VALUE}).")
+  double bareShare;
+
   @Option(names = "--preset", defaultValue = "tiny", description = "Architecture preset.")
   String preset;
 
@@ -127,6 +144,15 @@ public final class PretrainCommand implements Callable<Integer> {
 
   /** The command line that reproduces this run (for the manifest). */
   String commandLine() {
+    String v3 =
+        heldOutShare > 0 || bareShare > 0
+            ? String.format(
+                Locale.ROOT, " --held-out-share %s --bare-share %s", heldOutShare, bareShare)
+            : "";
+    return v3Free() + v3;
+  }
+
+  private String v3Free() {
     return String.format(
         Locale.ROOT,
         "openmede pretrain --seed %d --steps %d --batch %d --lr %s --final-lr %s --warmup %d"
@@ -160,7 +186,9 @@ public final class PretrainCommand implements Callable<Integer> {
     }
     CaptionCorpus captions =
         new CaptionCorpus(
-            new SyntheticWorld(world.settings().withHomeSceneProbability(stillHomeProbability)));
+            new SyntheticWorld(world.settings().withHomeSceneProbability(stillHomeProbability)),
+            heldOutShare,
+            bareShare);
     long t0 = System.nanoTime();
     List<CaptionedStill> stills = captions.stills(corpus, seed);
     stdout.printf(
@@ -240,6 +268,7 @@ public final class PretrainCommand implements Callable<Integer> {
     double baseTop1;
     double novelOocTop1;
     double novelOocStillsTop1;
+    double novelHeldOutTop1;
     try (ClipModel model = ClipModel.load(weights, ComputeDevice.parse(device))) {
       stillTop1 = WorldData.stillTop1(model, heldOut, List.of(Action.values()));
       List<Clip> novel = world.novelInContext(evalPerAction, seed + 2_000_003L);
@@ -255,6 +284,9 @@ public final class PretrainCommand implements Callable<Integer> {
         oocStills.add(captions.still(spec, CaptionCorpus.Style.MOTION_TRAIL));
       }
       novelOocStillsTop1 = WorldData.stillTop1(model, oocStills, Action.novel());
+      novelHeldOutTop1 =
+          WorldData.videoTop1(
+              model, world.novelHeldOut(evalPerAction, seed + 2_000_003L), Action.novel());
       model.setTemporalAttention(false);
       novelTop1NoTemporal = WorldData.videoTop1(model, novel, Action.novel());
     }
@@ -278,10 +310,11 @@ public final class PretrainCommand implements Callable<Integer> {
 
     stdout.printf(
         Locale.ROOT,
-        "zero-shot out of context: novel actions on unseen scenes, video %.3f, stills %.3f"
-            + " (chance %.3f)%n",
+        "zero-shot out of context: novel actions on never-seen scenes, video %.3f, stills %.3f;"
+            + " on scenes held out of video training (SCUBA-like), video %.3f (chance %.3f)%n",
         novelOocTop1,
         novelOocStillsTop1,
+        novelHeldOutTop1,
         1.0 / Action.novel().size());
 
     Map<String, Object> manifest = new LinkedHashMap<>();
@@ -296,6 +329,9 @@ public final class PretrainCommand implements Callable<Integer> {
     manifest.put("adamw_betas", List.of(0.9, 0.98));
     manifest.put("corpus_size", corpus);
     manifest.put("corpus_style", "motion-trail stills, CaptionCorpus.stills(corpus, seed)");
+    manifest.put("world", heldOutShare > 0 || bareShare > 0 ? "v3" : "v2");
+    manifest.put("held_out_scene_share", heldOutShare);
+    manifest.put("bare_scene_share", bareShare);
     manifest.put("scene_free_caption_share", sceneFreeShare);
     manifest.put("still_home_scene_probability", stillHomeProbability);
     manifest.put("dtype", dtype);
@@ -310,6 +346,7 @@ public final class PretrainCommand implements Callable<Integer> {
     manifest.put("zero_shot_base_in_context_video_top1", baseTop1);
     manifest.put("zero_shot_novel_out_of_context_video_top1", novelOocTop1);
     manifest.put("zero_shot_novel_out_of_context_stills_top1", novelOocStillsTop1);
+    manifest.put("zero_shot_novel_held_out_scenes_video_top1", novelHeldOutTop1);
     Path manifestFile = out.resolve(MANIFEST_FILE);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)

@@ -64,6 +64,19 @@ class PretrainCommandTest {
   }
 
   @Test
+  void commandLine_worldV2ByDefault_namesTheWorldV3SharesOnlyWhenSet() {
+    PretrainCommand v2 = new PretrainCommand();
+    new CommandLine(v2).parseArgs("--seed", "1");
+    PretrainCommand v3 = new PretrainCommand();
+    new CommandLine(v3).parseArgs("--seed", "1", "--held-out-share", "0.3", "--bare-share", "0.1");
+
+    assertThat(v2.commandLine()).doesNotContain("held-out").endsWith("--eval-per-action 20");
+    assertThat(v3.commandLine())
+        .startsWith(v2.commandLine())
+        .endsWith("--held-out-share 0.3 --bare-share 0.1");
+  }
+
+  @Test
   void promptTemplates_coverEveryColourAndShapeInTheCorpusWords() {
     assertThat(WorldData.promptTemplates()).hasSize(36).contains("a photo of a red disc {}");
     assertThat(WorldData.promptTemplates()).contains("a photo of an orange ring {}");
