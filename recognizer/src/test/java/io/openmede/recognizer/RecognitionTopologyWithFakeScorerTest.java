@@ -565,6 +565,125 @@ class RecognitionTopologyWithFakeScorerTest {
     };
   }
 
+  /**
+   * A scorer that throws on the batches whose number is in {@code failing} (0 = the first batch),
+   * and scores like {@link #scorer} otherwise.
+   */
+  private ClipScorer failingScorer(java.util.Set<Integer> failing) {
+    java.util.concurrent.atomic.AtomicInteger batches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    return (windows, vocab, topK) -> {
+      if (failing.contains(batches.getAndIncrement())) {
+        throw new IllegalStateException("the model failed on this batch (test)");
+      }
+      synchronized (scorer) {
+        return scorer.score(windows, vocab, topK);
+      }
+    };
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(ScoringMode.class)
+  void scoringThrowsOnce_theBatchsWindowsAreScoredAgain_noWindowLostOrDoubled(ScoringMode mode)
+      throws InterruptedException {
+    start(
+        settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofSeconds(1)),
+        ScorerPool.of(failingScorer(java.util.Set.of(0))),
+        mode);
+    addLabel("waving");
+    send("cam-a", 0, 0, 3); // 2 windows: a full batch, whose scoring throws
+    for (int i = 0; i < 6; i++) {
+      Thread.sleep(50); // a scoring thread finishes
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+    send("cam-a", 1, 4, 7); // 2 more windows
+    for (int i = 0; i < 6; i++) {
+      Thread.sleep(50);
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactlyInAnyOrder("cam-a:0", "cam-a:2", "cam-a:4", "cam-a:6");
+    assertThat(metrics.queueDepth.get()).isZero();
+    assertThat(size(driver.<String, ClipWindow>getKeyValueStore(RecognitionTopology.BUFFER_STORE)))
+        .isZero();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(ScoringMode.class)
+  void scoringAlwaysThrowsForABatch_itsWindowsAreDeadLetteredAfterTheAttempts_laterOnesGoOn(
+      ScoringMode mode) throws InterruptedException {
+    int attempts = io.openmede.recognizer.score.ScoreWindowsProcessor.SCORING_ATTEMPTS;
+    java.util.Set<Integer> failing = new java.util.HashSet<>();
+    for (int i = 0; i < attempts; i++) {
+      failing.add(i);
+    }
+    start(
+        settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofSeconds(1)),
+        ScorerPool.of(failingScorer(failing)),
+        mode);
+    addLabel("waving");
+    send("cam-a", 0, 0, 3); // a full batch whose scoring throws every time
+    for (int i = 0; i < 4 * attempts; i++) {
+      Thread.sleep(50);
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+    send("cam-a", 1, 4, 7);
+    for (int i = 0; i < 6; i++) {
+      Thread.sleep(50);
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactly("cam-a:4", "cam-a:6");
+    assertThat(metrics.deadLetters.labelValues("unscorable-window").get()).isEqualTo(2.0);
+    assertThat(deadLetters.readValuesToList())
+        .extracting(DeadLetter::getError)
+        .filteredOn(e -> e.contains("scoring failed"))
+        .hasSize(2)
+        .allMatch(e -> e.contains("the model failed on this batch (test)"));
+    assertThat(metrics.queueDepth.get()).isZero();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(ScoringMode.class)
+  void forwardingThrowsPartWay_theWindowsLeftBufferedAreScoredAgain_noneLostOrDoubled(
+      ScoringMode mode) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger batches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ClipScorer shortFirst =
+        (windows, vocab, topK) -> {
+          ScoredBatch b;
+          synchronized (scorer) {
+            b = scorer.score(windows, vocab, topK);
+          }
+          if (batches.getAndIncrement() == 0) {
+            // a buggy scorer: one score for two windows; forwarding throws at the second window
+            return new ScoredBatch(b.modelVersion(), b.scores().subList(0, 1));
+          }
+          return b;
+        };
+    start(
+        settings(WindowConfig.ofFrames(2, 2), 2, Duration.ofSeconds(1)),
+        ScorerPool.of(shortFirst),
+        mode);
+    addLabel("waving");
+    send("cam-a", 0, 0, 3);
+    for (int i = 0; i < 8; i++) {
+      Thread.sleep(50);
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+    send("cam-a", 1, 4, 7);
+    for (int i = 0; i < 8; i++) {
+      Thread.sleep(50);
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+    }
+    assertThat(recognitions.readKeyValuesToList())
+        .extracting(kv -> kv.key + ":" + kv.value.getFirstSequence())
+        .containsExactlyInAnyOrder("cam-a:0", "cam-a:2", "cam-a:4", "cam-a:6");
+    assertThat(metrics.queueDepth.get()).isZero();
+  }
+
   private static int size(KeyValueStore<String, ClipWindow> store) {
     int n = 0;
     try (KeyValueIterator<String, ClipWindow> it = store.all()) {

@@ -57,6 +57,13 @@ public final class RecognizerMetrics {
       metrics.counter(
           "openmede_recognizer_unscored_windows", "Windows not scored: the vocabulary was empty.");
 
+  /** Micro-batches whose preparation or scoring threw (their windows are retried). */
+  public final Counter scoringFailures =
+      metrics.counter(
+          "openmede_recognizer_scoring_failures",
+          "Micro-batches whose preparation or scoring threw; their windows are scored again, and"
+              + " dead-lettered after 3 failures.");
+
   /** Recognitions produced. */
   public final Counter recognitions =
       metrics.counter("openmede_recognizer_recognitions", "Recognitions produced.");

@@ -117,6 +117,11 @@ final class MicroBatcher<W> {
     return batch;
   }
 
+  /** Whether the window with this key waits. */
+  boolean holds(String key) {
+    return waiting.containsKey(key);
+  }
+
   /** How many windows wait. */
   int waiting() {
     return waiting.size();

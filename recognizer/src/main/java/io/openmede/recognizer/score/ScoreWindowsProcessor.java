@@ -54,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * effect between batches). An empty vocabulary scores nothing: the windows are consumed, counted
  * and logged. Windows the scorer refuses go to dead letters.
  *
+ * <p>Failures: a batch whose preparation or scoring throws is not lost with the exception: its
+ * windows wait again and are retried at the next punctuation, and are dead-lettered as {@code
+ * unscorable-window} after {@link #SCORING_ATTEMPTS} failures. Any other exception that leaves the
+ * processor (the service's processing exception handler dead-letters the input and the task goes
+ * on) makes the next call look for buffered windows that are neither waiting nor in flight and
+ * offer them again: a window in the buffer is always on its way to a recognition or a dead letter,
+ * never parked until the next restart.
+ *
  * <p>The pieces: {@link MicroBatcher} decides when a batch is taken and what is in it (pure),
  * {@link InFlightBatches} keeps the batches taken and not yet forwarded, {@link ScoringThreads}
  * gives each stream thread its {@link ScoringLane} and busy clock, {@link RecognitionRecords}
@@ -83,8 +91,32 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
   /** A batch taken from the buffer, with the vocabulary it is scored against. */
   private record Taken(List<ClipWindow> windows, VocabularySnapshot vocabulary) {}
 
-  /** A batch and its scores; empty scores when the vocabulary was empty. */
-  private record Done(Taken taken, Optional<ScoredBatch> scored) {}
+  /**
+   * A batch and its scores; empty scores when the vocabulary was empty; the exception instead when
+   * preparing or scoring it threw.
+   */
+  private record Done(
+      Taken taken, Optional<ScoredBatch> scored, Optional<RuntimeException> failure) {
+    static Done scored(Taken taken, ScoredBatch scored) {
+      return new Done(taken, Optional.of(scored), Optional.empty());
+    }
+
+    static Done unscored(Taken taken) {
+      return new Done(taken, Optional.empty(), Optional.empty());
+    }
+
+    static Done failed(Taken taken, RuntimeException e) {
+      return new Done(taken, Optional.empty(), Optional.of(e));
+    }
+  }
+
+  /**
+   * How many times a window may be in a batch whose preparation or scoring threw (or whose
+   * forwarding did) before it is dead-lettered as unscorable: a transient failure (a model swapped
+   * at the wrong moment, memory short for a moment) is retried, a window that fails every time does
+   * not hold its stream back forever.
+   */
+  public static final int SCORING_ATTEMPTS = 3;
 
   private final Wiring wiring;
   private final Batching batching;
@@ -108,6 +140,23 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   private InFlightBatches<Done> inFlight;
   private boolean emptyVocabularyLogged;
+
+  /**
+   * Set when an exception left {@link #process} or {@link #punctuate} (the processing exception
+   * handler resumes the task): a window may then be in the buffer but neither waiting nor in
+   * flight, and would never be scored until a restart. The next call finds such windows and offers
+   * them again ({@link #recoverOrphans}).
+   */
+  private boolean resync;
+
+  /**
+   * Set when a failed batch's windows went back to waiting: no batch is taken again before the next
+   * punctuation, so that a retry waits at least a tick instead of failing again at once.
+   */
+  private boolean retryPending;
+
+  /** Failed attempts of the windows that failed, by buffer key (only windows still buffered). */
+  private final java.util.Map<String, Integer> failedAttempts = new java.util.HashMap<>();
 
   public ScoreWindowsProcessor(
       Wiring wiring,
@@ -148,6 +197,16 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
 
   @Override
   public void process(Record<String, ClipWindow> record) {
+    try {
+      recoverOrphans();
+      processWindow(record);
+    } catch (RuntimeException e) {
+      resync = true;
+      throw e;
+    }
+  }
+
+  private void processWindow(Record<String, ClipWindow> record) {
     ClipWindow w = record.value();
     buffer.put(w.bufferKey(), w);
     if (!inFlight.holds(w.bufferKey())
@@ -155,21 +214,34 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       metrics.queueDepth.inc();
     }
     forwardDone();
-    while (waiting.fullBatchWaiting()) {
+    while (!retryPending && waiting.fullBatchWaiting()) {
       while (inFlight.full()) {
         forwardOldest(); // backpressure
       }
-      if (!submit()) {
+      if (retryPending || !submit()) {
         break;
       }
     }
-    submitPartialIfDue(context.currentSystemTimeMs());
+    if (!retryPending) {
+      submitPartialIfDue(context.currentSystemTimeMs());
+    }
     if (lane.isEmpty()) {
       forwardAll();
     }
   }
 
   private void punctuate(long now) {
+    try {
+      recoverOrphans();
+      forwardDoneAndFlush(now);
+    } catch (RuntimeException e) {
+      resync = true;
+      throw e;
+    }
+  }
+
+  private void forwardDoneAndFlush(long now) {
+    retryPending = false;
     forwardDone();
     submitPartialIfDue(now);
     if (lane.isEmpty()) {
@@ -202,31 +274,41 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     metrics.vocabularyVersion.set(taken.vocabulary().version());
     metrics.vocabularySize.set(taken.vocabulary().classes().size());
     if (taken.vocabulary().isEmpty()) {
-      inFlight.add(CompletableFuture.completedFuture(new Done(taken, Optional.empty())), keys);
+      inFlight.add(CompletableFuture.completedFuture(Done.unscored(taken)), keys);
       return true;
     }
     // decoding and preprocessing happen here, on the stream thread, while the scoring thread runs
     // the model on the previous batch
     long t0 = System.nanoTime();
-    ClipScorer.Prepared prepared = scorer.prepare(batch);
+    ClipScorer.Prepared prepared;
+    try {
+      prepared = scorer.prepare(batch);
+    } catch (RuntimeException e) {
+      inFlight.add(CompletableFuture.completedFuture(Done.failed(taken, e)), keys);
+      return true;
+    }
     metrics.prepareSeconds.observe((System.nanoTime() - t0) / 1e9);
     if (lane.isPresent()) {
-      inFlight.add(
-          lane.get().submit(() -> new Done(taken, Optional.of(score(taken, prepared)))), keys);
+      inFlight.add(lane.get().submit(() -> score(taken, prepared)), keys);
     } else {
       long s0 = System.nanoTime();
-      Done done = new Done(taken, Optional.of(score(taken, prepared)));
+      Done done = score(taken, prepared);
       thread.addBusy(System.nanoTime() - s0);
       inFlight.add(CompletableFuture.completedFuture(done), keys);
     }
     return true;
   }
 
-  private ScoredBatch score(Taken taken, ClipScorer.Prepared prepared) {
+  /** Scores a batch; a scorer that throws makes a failed batch, retried by {@link #forward}. */
+  private Done score(Taken taken, ClipScorer.Prepared prepared) {
     long t0 = System.nanoTime();
-    ScoredBatch scored = scorer.score(prepared, taken.vocabulary(), batching.topK());
-    metrics.batchSeconds.observe((System.nanoTime() - t0) / 1e9);
-    return scored;
+    try {
+      ScoredBatch scored = scorer.score(prepared, taken.vocabulary(), batching.topK());
+      metrics.batchSeconds.observe((System.nanoTime() - t0) / 1e9);
+      return Done.scored(taken, scored);
+    } catch (RuntimeException e) {
+      return Done.failed(taken, e);
+    }
   }
 
   /** Forwards the results of the batches in flight that are done, oldest first, if any. */
@@ -252,14 +334,33 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     forward(done);
   }
 
-  /** Forwards a batch's records and deletes its windows from the buffer, on the stream thread. */
+  /**
+   * Forwards a batch's records and deletes its windows from the buffer, on the stream thread, each
+   * window's record before its deletion (an exception part-way leaves the rest buffered, and {@link
+   * #recoverOrphans} offers them again). A failed batch's windows wait again, or are dead-lettered
+   * after {@link #SCORING_ATTEMPTS}.
+   */
   private void forward(Done done) {
     List<ClipWindow> batch = done.taken().windows();
-    for (ClipWindow w : batch) {
-      buffer.delete(w.bufferKey());
+    if (done.failure().isPresent()) {
+      RuntimeException e = done.failure().get();
+      metrics.scoringFailures.inc();
+      LOG.warn(
+          "scoring a micro-batch of {} window(s) failed; they are scored again (at most {} times"
+              + " each): {}",
+          batch.size(),
+          SCORING_ATTEMPTS,
+          String.valueOf(e),
+          e);
+      for (ClipWindow w : batch) {
+        retryOrRefuse(w, "scoring failed: " + e);
+      }
+      return;
     }
-    metrics.queueDepth.dec(batch.size());
     if (done.scored().isEmpty()) {
+      for (ClipWindow w : batch) {
+        removeFromBuffer(w);
+      }
       metrics.unscoredWindows.inc(batch.size());
       if (!emptyVocabularyLogged) {
         LOG.warn(
@@ -278,13 +379,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       ClipWindow w = batch.get(i);
       WindowScore s = scored.scores().get(i);
       if (s.refusal().isPresent()) {
-        metrics.deadLetters.labelValues("unscorable-window").inc();
-        context.forward(
-            new Record<Object, Object>(
-                RecognitionRecords.key(w),
-                RecognitionRecords.refused(wiring.sourceTopic(), w, s.refusal().get(), now),
-                now),
-            wiring.deadLetterChild());
+        refuse(w, s.refusal().get());
         continue;
       }
       Recognition recognition =
@@ -295,6 +390,69 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
       context.forward(
           new Record<Object, Object>(w.streamId(), recognition, Math.max(0, w.endTimeMs())),
           wiring.recognitionsChild());
+      removeFromBuffer(w);
+    }
+  }
+
+  /** Dead-letters a window that cannot be scored and forgets it. */
+  private void refuse(ClipWindow w, String reason) {
+    long now = context.currentSystemTimeMs();
+    metrics.deadLetters.labelValues("unscorable-window").inc();
+    context.forward(
+        new Record<Object, Object>(
+            RecognitionRecords.key(w),
+            RecognitionRecords.refused(wiring.sourceTopic(), w, reason, now),
+            now),
+        wiring.deadLetterChild());
+    removeFromBuffer(w);
+  }
+
+  private void removeFromBuffer(ClipWindow w) {
+    buffer.delete(w.bufferKey());
+    failedAttempts.remove(w.bufferKey());
+    metrics.queueDepth.dec();
+  }
+
+  /**
+   * A window whose batch failed: it waits for another batch, or is dead-lettered once it has failed
+   * {@link #SCORING_ATTEMPTS} times. It stays counted in the queue depth while it waits.
+   */
+  private void retryOrRefuse(ClipWindow w, String reason) {
+    int failed = failedAttempts.merge(w.bufferKey(), 1, Integer::sum);
+    if (failed >= SCORING_ATTEMPTS) {
+      refuse(w, reason + " (" + failed + " attempts)");
+      return;
+    }
+    retryPending = true;
+    waiting.offer(w.bufferKey(), w, context.currentSystemTimeMs(), thread.busyNanos());
+  }
+
+  /**
+   * After an exception left this processor (and the task went on), offers again every buffered
+   * window that is neither waiting nor in flight: without this it would stay in the buffer,
+   * unscored, until the task restarts. Each such window counts as a failed attempt.
+   */
+  private void recoverOrphans() {
+    if (!resync) {
+      return;
+    }
+    resync = false;
+    List<ClipWindow> orphans = new java.util.ArrayList<>();
+    try (KeyValueIterator<String, ClipWindow> it = buffer.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, ClipWindow> kv = it.next();
+        if (!waiting.holds(kv.key) && !inFlight.holds(kv.key)) {
+          orphans.add(kv.value);
+        }
+      }
+    }
+    if (!orphans.isEmpty()) {
+      LOG.warn(
+          "{} buffered window(s) were left unscored by an exception; they are scored again",
+          orphans.size());
+    }
+    for (ClipWindow w : orphans) {
+      retryOrRefuse(w, "its processing threw");
     }
   }
 
@@ -308,6 +466,7 @@ public final class ScoreWindowsProcessor implements Processor<String, ClipWindow
     if (waiting != null) {
       waiting.clear();
     }
+    failedAttempts.clear();
     lane.ifPresent(ScoringLane::taskClosed);
   }
 }

@@ -223,6 +223,32 @@ public final class RecognizerHarness implements AutoCloseable {
     while (into.size() < count && System.nanoTime() < end) {
       poll(into, Duration.ofMillis(200));
     }
+    if (into.size() < count) {
+      // the test is about to fail: say where every thread stood, so that a stall can be diagnosed
+      System.out.println(
+          "pollUntil: "
+              + into.size()
+              + " of "
+              + count
+              + " recognitions after "
+              + timeout
+              + "; threads:\n"
+              + threadDump());
+    }
+  }
+
+  /** Every live thread's name, state and stack. */
+  static String threadDump() {
+    StringBuilder b = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, stack) -> {
+              b.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+              for (StackTraceElement e : stack) {
+                b.append("    at ").append(e).append('\n');
+              }
+            });
+    return b.toString();
   }
 
   @Override
