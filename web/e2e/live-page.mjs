@@ -1,10 +1,13 @@
 // Drives the live page in headless Chromium (Debian's /usr/bin/chromium, through playwright-core):
 // every stream card shows a frame and a label; a novel label added with the page's vocabulary form
 // shows up in some stream's recognitions on the page; an alert rule for it added with the page's
-// rule form yields an event on the page's timeline with its snapshot frame; a recognition
-// corrected on the page to a new label (with "new" ticked) becomes a labeled clip (the page lists
-// the feedback as "clip made" once the clip is on openmede.labeled-clips) and the label joins the
-// vocabulary; the event confirmed on the page becomes a clip too; a screenshot is written at the end.
+// rule form (a webhook to a receiver in this script and the clip webhook ticked, both shown in the
+// rules list) yields an event on the page's timeline with its snapshot frame, which the receiver
+// gets; a recognition corrected on the page to a new label (with "new" ticked) becomes a labeled
+// clip (the page lists the feedback as "clip made" once the clip is on openmede.labeled-clips) and
+// the label joins the vocabulary; the event confirmed on the page becomes a clip too; a screenshot
+// is written at the end. The events service must allow webhooks to 127.0.0.1
+// (events.webhook.allowed-hosts).
 //
 //   node web/e2e/live-page.mjs URL SCREENSHOT_PATH [STREAMS] [LABEL] [CORRECTION]
 //
@@ -17,6 +20,7 @@
 // TIMEOUT_S (default 240, for each wait). Exits 0 when everything was seen, 1 with a message
 // saying what was not (a screenshot is written either way when the page opened).
 import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,11 +115,23 @@ try {
 
   // an alert rule for that label through the page's rule form: the events service turns the
   // recognitions into an event, which the page lists with its snapshot frame
+  // with a webhook to a receiver here and the clip webhook ticked (the events service must allow
+  // 127.0.0.1: events.webhook.allowed-hosts)
+  const posts = [];
+  const receiver = createServer((req, res) => {
+    posts.push(req.headers['idempotency-key']);
+    req.resume();
+    req.on('end', () => { res.writeHead(204); res.end(); });
+  });
+  await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+  receiver.unref();
   const rule = 'page-rule';
   await page.fill('#rule-name', rule);
   await page.fill('#rule-label', label);
   await page.fill('#rule-probability', '0.01');
   await page.fill('#rule-windows', '1');
+  await page.fill('#rule-webhook', `http://127.0.0.1:${receiver.address().port}/hook`);
+  await page.check('#rule-clip-webhook');
   await page.click('#rule-add');
   await page.waitForFunction(
     (r) => document.querySelector(`#rules li[data-rule="${CSS.escape(r)}"]`) !== null,
@@ -125,7 +141,11 @@ try {
     const msg = await page.textContent('#rule-message');
     throw new Error(`rule ${rule} did not appear in the page's rules list (message: ${msg})`);
   });
-  log(`added rule ${rule} on the page: ${await page.textContent('#rule-message')}`);
+  const listed = await page.textContent(`#rules li[data-rule="${rule}"]`);
+  if (!listed.includes('1 webhook(s)') || !listed.includes('clip webhook')) {
+    throw new Error(`the rules list does not show rule ${rule}'s webhook and clip webhook: "${listed}"`);
+  }
+  log(`added rule ${rule} on the page: ${await page.textContent('#rule-message')} (listed as "${listed.replace(/remove$/, '')}")`);
   const opened = await page.waitForFunction(
     (r) => {
       for (const li of document.querySelectorAll('#events li')) {
@@ -141,6 +161,13 @@ try {
   });
   const eventId = await opened.jsonValue();
   log(`event ${eventId} is on the page with its snapshot frame`);
+  for (const end = Date.now() + 60_000; !posts.includes(eventId) && Date.now() < end;) {
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  if (!posts.includes(eventId)) {
+    throw new Error(`the rule's webhook did not receive event ${eventId} within 60 s (received: ${posts.join(', ') || 'nothing'})`);
+  }
+  log(`the rule's webhook received event ${eventId}`);
 
   // correct the latest recognition of that stream to a new label, asking for it in the vocabulary
   const stream = await where.jsonValue();

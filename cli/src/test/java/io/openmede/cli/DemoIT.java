@@ -84,7 +84,10 @@ class DemoIT {
             "--set",
             "trainer.gwa.snapshot-interval=2",
             "--set",
-            "trainer.gwa.cycle-snapshots=2");
+            "trainer.gwa.cycle-snapshots=2",
+            // the page test's rule posts to a receiver on this machine
+            "--set",
+            "events.webhook.allowed-hosts=127.0.0.1");
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.redirectErrorStream(true);
@@ -262,6 +265,59 @@ class DemoIT {
 
   @Test
   @Order(3)
+  void theDemosRule_getsAClipOfItsEvents_inTheDataDir_andTheOutputSaysSo() throws Exception {
+    Cluster cluster = Cluster.local(bootstrap, registry);
+    Map<String, Object> config = cluster.consumerConfig("demo-it-clips");
+    config.remove("group.id");
+    List<io.openmede.schemas.avro.ClipMade> made = new ArrayList<>();
+    try (KafkaConsumer<String, io.openmede.schemas.avro.ClipMade> c =
+        new KafkaConsumer<>(
+            config,
+            new StringDeserializer(),
+            cluster.topics().clips().valueSerde().deserializer())) {
+      String topic = cluster.topics().clips().name();
+      List<org.apache.kafka.common.TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      // the demo's rule opens an event every minute or two: usually one is clipped by now
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+      while (made.stream().noneMatch(DemoIT::aClipOfTheDemosRule)) {
+        assertThat(System.nanoTime())
+            .as("waiting 240 s for a clip of rule demo-spinning; clip records so far: %s", made)
+            .isLessThan(deadline);
+        assertThat(demo.isAlive()).as("the demo runs").isTrue();
+        c.poll(Duration.ofMillis(500)).forEach(r -> made.add(r.value()));
+      }
+    }
+    io.openmede.schemas.avro.ClipMade clip =
+        made.stream().filter(DemoIT::aClipOfTheDemosRule).findFirst().orElseThrow();
+    // the MP4 is in the demo's data dir, as the record describes it
+    Path mp4 = data.resolve("clips").resolve(clip.getUri().substring("clips:".length()));
+    assertThat(mp4).isRegularFile();
+    assertThat(Files.size(mp4)).isEqualTo(clip.getSizeBytes());
+    assertThat(clip.getFrames()).isGreaterThan(8);
+    assertThat(
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(mp4))))
+        .isEqualTo(clip.getSha256());
+    // and the demo said so
+    String said = await(lines, l -> l.startsWith("demo: clip of " + clip.getEventId() + ": "), 10);
+    assertThat(said).contains(mp4.toString()).contains(clip.getFrames() + " frames");
+  }
+
+  private static boolean aClipOfTheDemosRule(io.openmede.schemas.avro.ClipMade c) {
+    return c != null
+        && c.getRule().equals("demo-spinning")
+        && c.getStatus() == io.openmede.schemas.avro.ClipStatus.MADE;
+  }
+
+  @Test
+  @Order(4)
   void sigterm_stopsEverything_andLeavesNoProcessOrPort() throws Exception {
     {
 

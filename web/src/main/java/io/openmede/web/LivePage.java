@@ -271,12 +271,18 @@ public final class LivePage implements AutoCloseable {
               x,
               400,
               "expected JSON {\"name\": \"falls\", \"label\": \"falling\", \"minProbability\":"
-                  + " 0.7, \"minScore\": 0.5, \"minWindows\": 3, \"streams\": [\"camera-*\"], \"cooldownMs\": 30000}");
+                  + " 0.7, \"minScore\": 0.5, \"minWindows\": 3, \"streams\": [\"camera-*\"],"
+                  + " \"cooldownMs\": 30000, \"webhooks\": [\"https://hooks.example/x\"],"
+                  + " \"clipWebhook\": true}");
           return;
         }
         List<String> streams = new ArrayList<>();
         if (body.has("streams")) {
           body.get("streams").forEach(p -> streams.add(p.asText()));
+        }
+        List<String> webhooks = new ArrayList<>();
+        if (body.has("webhooks")) {
+          body.get("webhooks").forEach(u -> webhooks.add(u.asText()));
         }
         var rule =
             rules
@@ -290,7 +296,9 @@ public final class LivePage implements AutoCloseable {
                         : Optional.empty(),
                     body.path("minWindows").asInt(1),
                     streams,
-                    java.time.Duration.ofMillis(body.path("cooldownMs").asLong(0)));
+                    java.time.Duration.ofMillis(body.path("cooldownMs").asLong(0)),
+                    webhooks,
+                    body.path("clipWebhook").asBoolean(false));
         state.onRule(rule.getName(), rule);
         send(x, 200, "application/json", JSON.writeValueAsBytes(Map.of("added", rule.getName())));
       } else if (method.equals("DELETE")) {

@@ -408,6 +408,7 @@ public final class LiveState {
       m.put("minWindows", r.getMinWindows());
       m.put("cooldownMs", r.getCooldownMs());
       m.put("webhooks", r.getWebhooks().size());
+      m.put("clipWebhook", r.getClipWebhook());
       m.put("enabled", r.getEnabled());
       ruleList.add(m);
     }

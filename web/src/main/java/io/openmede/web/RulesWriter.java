@@ -54,6 +54,26 @@ public final class RulesWriter implements AutoCloseable {
       int minWindows,
       List<String> streams,
       Duration cooldown) {
+    return add(
+        name, label, minProbability, minScore, minWindows, streams, cooldown, List.of(), false);
+  }
+
+  /**
+   * Adds or replaces a rule that also posts each event to {@code webhooks} and, when {@code
+   * clipWebhook}, the closed event with its clip once the clip is made.
+   *
+   * @throws IllegalArgumentException naming what the rules refuse
+   */
+  public AlertRule add(
+      String name,
+      String label,
+      double minProbability,
+      Optional<Double> minScore,
+      int minWindows,
+      List<String> streams,
+      Duration cooldown,
+      List<String> webhooks,
+      boolean clipWebhook) {
     String clean = Labels.clean(label);
     AlertRule rule =
         AlertRule.newBuilder()
@@ -64,6 +84,8 @@ public final class RulesWriter implements AutoCloseable {
             .setMinScore(minScore.orElse(null))
             .setMinWindows(minWindows)
             .setCooldownMs(cooldown.toMillis())
+            .setWebhooks(List.copyOf(webhooks))
+            .setClipWebhook(clipWebhook)
             .setUpdatedAt(Instant.now())
             .build();
     Optional<String> bad = AlertRules.refusal(rule.getName(), rule);

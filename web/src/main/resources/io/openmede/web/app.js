@@ -81,7 +81,7 @@ function drawRules(rules) {
   $('rules-count').textContent = `(${rules.length})`;
   $('rules').replaceChildren(...rules.map((r) => el('li', { 'data-rule': r.name },
     el('span', {}, `${r.name}: “${r.label}” ≥ ${pct(r.minProbability)}${r.minScore === null || r.minScore === undefined ? '' : ' · score ≥ ' + r.minScore.toFixed(2)} for ${r.minWindows} window(s) on ${r.streams.length ? r.streams.join(', ') : 'every stream'}`
-      + (r.cooldownMs ? ` · cooldown ${r.cooldownMs / 1000} s` : '') + (r.webhooks ? ` · ${r.webhooks} webhook(s)` : '') + (r.enabled ? '' : ' (disabled)')),
+      + (r.cooldownMs ? ` · cooldown ${r.cooldownMs / 1000} s` : '') + (r.webhooks ? ` · ${r.webhooks} webhook(s)` : '') + (r.clipWebhook ? ' · clip webhook' : '') + (r.enabled ? '' : ' (disabled)')),
     el('button', { onclick: () => removeRule(r.name), title: 'remove rule ' + r.name }, 'remove'))));
 }
 
@@ -283,11 +283,12 @@ $('rule-form').addEventListener('submit', async (ev) => {
   const streams = $('rule-streams').value.split(',').map((x) => x.trim()).filter((x) => x);
   const rule = { name: $('rule-name').value.trim(), label: $('rule-label').value.trim(), minProbability: Number($('rule-probability').value),
     minWindows: Number($('rule-windows').value), streams, cooldownMs: 0,
-    ...($('rule-score').value.trim() ? { minScore: Number($('rule-score').value) } : {}) };
+    ...($('rule-score').value.trim() ? { minScore: Number($('rule-score').value) } : {}),
+    webhooks: $('rule-webhook').value.trim() ? [$('rule-webhook').value.trim()] : [], clipWebhook: $('rule-clip-webhook').checked };
   const res = await api('/api/rules', { method: 'POST', body: JSON.stringify(rule) });
   const body = await res.json();
   $('rule-message').textContent = res.ok ? `rule ${body.added}: events from the next recognition` : body.error;
-  if (res.ok) { $('rule-name').value = ''; $('rule-label').value = ''; }
+  if (res.ok) { $('rule-name').value = ''; $('rule-label').value = ''; $('rule-webhook').value = ''; $('rule-clip-webhook').checked = false; }
   refresh();
 });
 

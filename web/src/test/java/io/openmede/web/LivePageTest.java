@@ -102,7 +102,7 @@ class LivePageTest {
   }
 
   @Test
-  void state_listsARulesMinScore() throws Exception {
+  void state_listsARulesMinScoreAndClipWebhook_butNotItsUrls() throws Exception {
     state.onRule(
         "falls",
         io.openmede.schemas.avro.AlertRule.newBuilder()
@@ -110,9 +110,14 @@ class LivePageTest {
             .setLabel("falling")
             .setMinProbability(0.5)
             .setMinScore(0.6)
+            .setWebhooks(List.of("https://hooks.example/falls"))
+            .setClipWebhook(true)
             .setUpdatedAt(Instant.EPOCH)
             .build());
-    assertThat(new String(get("/api/state").body())).contains("\"minScore\":0.6");
+    assertThat(new String(get("/api/state").body()))
+        .contains("\"minScore\":0.6")
+        .contains("\"webhooks\":1,\"clipWebhook\":true")
+        .doesNotContain("hooks.example");
   }
 
   @Test

@@ -117,6 +117,11 @@ public final class DemoRun implements AutoCloseable {
   private void startAll(Options o, Settings settings) throws Exception {
     long t0 = System.nanoTime();
     Cluster cluster = startBroker(o, t0);
+    ClipSettings clips = ClipSettings.from(settings);
+    if (clips.enabled()) {
+      // before the services: a line for every clip committed from now on
+      open.add(new ClipPrinter(cluster, clips.dir().toAbsolutePath(), out)).start();
+    }
     LiveState state = new LiveState();
     List<PrometheusRegistry> metrics = new CopyOnWriteArrayList<>();
     startPage(o, settings, cluster, state, metrics);

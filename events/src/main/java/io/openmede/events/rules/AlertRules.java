@@ -118,6 +118,11 @@ public final class AlertRules {
         return bad;
       }
     }
+    if (rule.getClipWebhook() && hooks.isEmpty()) {
+      return Optional.of(
+          "the clip webhook posts to the rule's webhooks, and the rule has none: give a webhook"
+              + " URL (--webhook) or leave the clip webhook off");
+    }
     return Optional.empty();
   }
 
