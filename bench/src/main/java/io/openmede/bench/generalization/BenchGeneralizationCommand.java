@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
             + " factorial (plain at 2NB vs Open-MeDe made to act, each with and without GWA) plus"
             + " plain at B (with GWA, interpolation), the paper-literal Open-MeDe and an oracle, on"
             + " the same clips per seed, each arm's learning rate tuned on a validation world;"
-            + " score base/novel in and out of context and the HAT-like set; gate, paired"
-            + " t-intervals, Holm and the verdict.")
+            + " score base/novel in context, on scenes held out of video training (SCUBA-like,"
+            + " world v3) and on never-seen scenes (covariate-shift diagnostic), and the"
+            + " HAT-like set; gate, paired t-intervals, Holm and the verdict.")
 public final class BenchGeneralizationCommand implements Callable<Integer> {
 
   @Option(
@@ -133,6 +134,7 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
         c.interpolation(),
         c.evalPerAction(),
         c.sceneOnlyPerAction(),
+        c.primaryPerAction(),
         c.confidence(),
         worldSeed == null ? c.worldSeed() : worldSeed,
         validationWorldSeed == null ? c.validationWorldSeed() : validationWorldSeed,

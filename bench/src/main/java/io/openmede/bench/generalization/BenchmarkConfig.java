@@ -26,7 +26,9 @@ import java.util.OptionalDouble;
  * @param interpolation λ of the Open-VCLIP-style interpolation (1 − λ)·θ0 + λ·θ of plain
  *     fine-tuning
  * @param evalPerAction test clips per action of the in-context and out-of-context sets
- * @param sceneOnlyPerAction clips per action of the scene-only and foreign-home sets
+ * @param sceneOnlyPerAction clips per action of the scene-only set
+ * @param primaryPerAction clips per action of the two primary sets: foreign home (HAT-like, all 20
+ *     actions) and novel actions on held-out scenes (SCUBA-like)
  * @param confidence a scene-only clip counts as confidently given an action when its largest
  *     softmax probability over all actions exceeds this
  * @param worldSeed the test world's seed (0 by default)
@@ -51,6 +53,7 @@ record BenchmarkConfig(
     double interpolation,
     int evalPerAction,
     int sceneOnlyPerAction,
+    int primaryPerAction,
     double confidence,
     long worldSeed,
     long validationWorldSeed,
@@ -83,7 +86,7 @@ record BenchmarkConfig(
       throw new IllegalArgumentException(
           "final rate fraction must be in (0, 1], got " + finalRateFraction);
     }
-    if (evalPerAction < 1 || sceneOnlyPerAction < 1) {
+    if (evalPerAction < 1 || sceneOnlyPerAction < 1 || primaryPerAction < 1) {
       throw new IllegalArgumentException("test sets need at least one clip per action");
     }
     if (!(confidence > 0 && confidence < 1)) {
@@ -122,6 +125,7 @@ record BenchmarkConfig(
         0.5,
         15,
         5,
+        50,
         0.5,
         0,
         1,
@@ -147,6 +151,7 @@ record BenchmarkConfig(
         0.5,
         8,
         3,
+        30,
         0.5,
         0,
         1,
@@ -170,6 +175,7 @@ record BenchmarkConfig(
         1.4,
         0.9,
         0.5,
+        1,
         1,
         1,
         0.5,
@@ -205,10 +211,13 @@ record BenchmarkConfig(
             + " %s theta0 + %s theta(plain); GWA: R = %d snapshots every %d updates, mu = %s,"
             + " sigma = %s, theta0 excluded%n"
             + "oracle: plain on clips whose scene is independent of the action (each of the 20"
-            + " in-context scenes with probability 1/20), at plain's rate%n"
-            + "tests: %d clips/action (base and novel, in and out of context), %d clips/action"
-            + " (foreign home = HAT-like, scene only); scene-only 'confident' = max softmax prob"
-            + " over all 20 actions > %s; one temporal view of T frames per clip",
+            + " in-context scenes with probability 1/20), at plain's rate; oracle-every-scene"
+            + " (diagnostic): the same over the 20 in-context and the 10 held-out scenes%n"
+            + "world v3 tests: %d clips/action (base in context, novel in context, base on held-out"
+            + " scenes, base and novel on never-seen scenes), %d clips/action on the primary sets"
+            + " (foreign home = HAT-like over all 20 labels; novel actions on scenes held out of"
+            + " video training = SCUBA-like), %d clips/action scene only; scene-only 'confident' ="
+            + " max softmax prob over all 20 actions > %s; one temporal view of T frames per clip",
         worldSeed,
         seeds,
         updates,
@@ -232,6 +241,7 @@ record BenchmarkConfig(
         gwaMu,
         gwaSigma,
         evalPerAction,
+        primaryPerAction,
         sceneOnlyPerAction,
         confidence);
   }

@@ -46,8 +46,10 @@ import java.util.OptionalDouble;
 /**
  * Fine-tunes the pretrained tiny CLIP on base actions in context with every arm of an equal-budget
  * factorial, through the trainer's own optimizers and weight average, and scores each with the
- * trainer's evaluation engine ({@link VideoScorer}) on base/novel × in/out of context, the
- * foreign-home set (HAT-like) and scene-only clips (DESIGN.md §6).
+ * trainer's evaluation engine ({@link VideoScorer}) on base/novel in context, base/novel on the
+ * scenes held out of video training (SCUBA-like, world v3: "ooc"), base/novel on never-seen scenes
+ * (a covariate-shift diagnostic: "unseen"), the foreign-home set (HAT-like) and scene-only clips
+ * (DESIGN.md §6).
  *
  * <p>Per seed, every arm sees the same training clips in the same order and the same test clips.
  * The factorial: plain fine-tuning at batch 2·N·B ({@code plain-2nb}) against the meta-update that
@@ -56,9 +58,10 @@ import java.util.OptionalDouble;
  * B (the user's alternative: 2·N times more steps), with GWA and the Open-VCLIP-style
  * interpolation; the paper-literal Open-MeDe ({@code open-mede-paper}: α = β, the paper's δ) with
  * and without GWA; the {@code oracle} (plain at B on clips whose scene is independent of the
- * action) and the frozen model. An average never feeds back into θ, so GWA shares its arm's
- * trajectory exactly. Only the image tower trains; class embeddings come from the frozen text
- * tower.
+ * action, in-context scenes only), the diagnostic {@code oracle-every-scene} (plain at B with every
+ * in-context and held-out scene independent of the action: can the model see the motion at all?)
+ * and the frozen model. An average never feeds back into θ, so GWA shares its arm's trajectory
+ * exactly. Only the image tower trains; class embeddings come from the frozen text tower.
  *
  * <p>Each arm's learning rate is tuned first on a validation world (another world seed: another
  * scene assignment, other clips), never on the test world's clips.
@@ -70,6 +73,7 @@ final class GeneralizationBenchmark {
       List.of(
           "frozen",
           "oracle",
+          "oracle-every-scene",
           "plain",
           "plain-gwa",
           "interp",
@@ -244,6 +248,7 @@ final class GeneralizationBenchmark {
       }
     }
     rates.put(Arm.ORACLE.method, rates.get(Arm.PLAIN.method));
+    rates.put(Arm.ORACLE_EVERY_SCENE.method, rates.get(Arm.PLAIN.method));
     String chosen = OPEN_MEDE.get(0);
     for (String m : OPEN_MEDE) {
       if (validationScore(best.get(m)) > validationScore(best.get(chosen))) {
@@ -260,8 +265,8 @@ final class GeneralizationBenchmark {
   private void logScores(String prefix, String m, Scores s) {
     log.printf(
         Locale.ROOT,
-        "%s %-20s base %.3f novel %.3f hm %.3f | ooc base %.3f novel %.3f hm-ic-ooc %.3f"
-            + " | foreign-home %.3f (scene %.3f) scene-only home %.3f%n",
+        "%s %-20s base %.3f novel %.3f hm %.3f | scuba base %.3f novel %.3f hm-ic-ooc %.3f"
+            + " | foreign-home %.3f (scene %.3f) scene-only home %.3f | never-seen novel %.3f%n",
         prefix,
         m,
         s.get("base_ic"),
@@ -272,7 +277,8 @@ final class GeneralizationBenchmark {
         s.get("hm_ic_ooc"),
         s.get("foreign_home_top1"),
         s.get("foreign_home_scene"),
-        s.get("scene_only_home"));
+        s.get("scene_only_home"),
+        s.get("novel_unseen"));
   }
 
   /** One seed's test data: the sets, their batches and their specs. */
@@ -309,9 +315,18 @@ final class GeneralizationBenchmark {
             TestSet.NOVEL_OUT_OF_CONTEXT)) {
       clips.put(set, world.testClips(set, config.evalPerAction(), testSeed));
     }
-    for (TestSet set : List.of(TestSet.FOREIGN_HOME, TestSet.SCENE_ONLY)) {
-      clips.put(set, world.testClips(set, config.sceneOnlyPerAction(), testSeed));
-    }
+    clips.put(
+        TestSet.BASE_HELD_OUT,
+        world.testClips(TestSet.BASE_HELD_OUT, config.evalPerAction(), testSeed));
+    clips.put(
+        TestSet.NOVEL_HELD_OUT,
+        world.testClips(TestSet.NOVEL_HELD_OUT, config.primaryPerAction(), testSeed));
+    clips.put(
+        TestSet.FOREIGN_HOME,
+        world.testClips(TestSet.FOREIGN_HOME, config.primaryPerAction(), testSeed));
+    clips.put(
+        TestSet.SCENE_ONLY,
+        world.testClips(TestSet.SCENE_ONLY, config.sceneOnlyPerAction(), testSeed));
     clips.forEach((set, c) -> batches.put(set, WorldData.videoBatch(c, pre)));
     TestSets sets = new TestSets(clips, batches);
     Map<String, Scores> out = new LinkedHashMap<>();
@@ -321,7 +336,7 @@ final class GeneralizationBenchmark {
       if (withFrozen) {
         Scores f = evaluate(frozen, sets, classes);
         out.put("frozen", f);
-        int n = clips.get(TestSet.NOVEL_OUT_OF_CONTEXT).size();
+        int n = clips.get(TestSet.NOVEL_HELD_OUT).size();
         frozenNovel[0] += (int) Math.round(f.get("novel_ooc") * n);
         frozenNovel[1] += n;
       }
@@ -332,10 +347,19 @@ final class GeneralizationBenchmark {
     for (Map.Entry<Arm, Double> e : rates.entrySet()) {
       Arm arm = e.getKey();
       List<TrainingBatch> data =
-          arm == Arm.ORACLE
-              ? batches(
-                  worlds.oracle().trainingClips(config.clipsPerRun(), trainSeed), pre, baseClasses)
-              : training;
+          switch (arm) {
+            case ORACLE ->
+                batches(
+                    worlds.oracle().trainingClips(config.clipsPerRun(), trainSeed),
+                    pre,
+                    baseClasses);
+            case ORACLE_EVERY_SCENE ->
+                batches(
+                    world.everySceneTrainingClips(config.clipsPerRun(), trainSeed),
+                    pre,
+                    baseClasses);
+            default -> training;
+          };
       out.putAll(train(seed, arm, e.getValue(), data, sets, classes, diagnostics));
     }
     return out;
@@ -359,12 +383,13 @@ final class GeneralizationBenchmark {
   /** The trajectories. */
   enum Arm {
     ORACLE("oracle"),
+    ORACLE_EVERY_SCENE("oracle-every-scene"),
     PLAIN("plain"),
     PLAIN_2NB("plain-2nb"),
     ACTING("open-mede-acting"),
     PAPER("open-mede-paper");
 
-    /** The arms whose rate is tuned (the oracle takes plain's). */
+    /** The arms whose rate is tuned (the oracles take plain's). */
     static final List<Arm> TUNED = List.of(PLAIN, PLAIN_2NB, ACTING, PAPER);
 
     final String method;
@@ -375,11 +400,11 @@ final class GeneralizationBenchmark {
 
     /** One AdamW step per batch of B clips. */
     boolean perBatch() {
-      return this == ORACLE || this == PLAIN;
+      return this == ORACLE || this == ORACLE_EVERY_SCENE || this == PLAIN;
     }
 
     boolean averaged() {
-      return this != ORACLE;
+      return this != ORACLE && this != ORACLE_EVERY_SCENE;
     }
 
     boolean meta() {
@@ -400,7 +425,7 @@ final class GeneralizationBenchmark {
               config.alpha().isPresent()
                   ? InnerStep.fixed(config.alpha().getAsDouble())
                   : InnerStep.tiedToLearningRate();
-          case ORACLE, PLAIN, PLAIN_2NB -> InnerStep.fixed(0); // no inner step
+          case ORACLE, ORACLE_EVERY_SCENE, PLAIN, PLAIN_2NB -> InnerStep.fixed(0); // none
         };
     return new OptimizerSettings(
         config.tasksPerUpdate(),
@@ -415,7 +440,7 @@ final class GeneralizationBenchmark {
   private MetaOptimizer optimizer(Arm arm, ClipModelGradientSource source, double peak) {
     OptimizerSettings s = settings(arm, peak);
     return switch (arm) {
-      case ORACLE, PLAIN -> new PlainFineTuning(source, s);
+      case ORACLE, ORACLE_EVERY_SCENE, PLAIN -> new PlainFineTuning(source, s);
       case PLAIN_2NB -> new LargeBatchFineTuning(source, s);
       case ACTING, PAPER -> new OpenMeDeOptimizer(source, s).measuringMetaTerm();
     };
@@ -534,8 +559,10 @@ final class GeneralizationBenchmark {
     Map<String, Double> v = new LinkedHashMap<>();
     VideoEvaluation bic = score(model, test, TestSet.BASE_IN_CONTEXT, base, classes, scale);
     VideoEvaluation nic = score(model, test, TestSet.NOVEL_IN_CONTEXT, novel, classes, scale);
-    VideoEvaluation booc = score(model, test, TestSet.BASE_OUT_OF_CONTEXT, base, classes, scale);
-    VideoEvaluation nooc = score(model, test, TestSet.NOVEL_OUT_OF_CONTEXT, novel, classes, scale);
+    VideoEvaluation booc = score(model, test, TestSet.BASE_HELD_OUT, base, classes, scale);
+    VideoEvaluation nooc = score(model, test, TestSet.NOVEL_HELD_OUT, novel, classes, scale);
+    VideoEvaluation bun = score(model, test, TestSet.BASE_OUT_OF_CONTEXT, base, classes, scale);
+    VideoEvaluation nun = score(model, test, TestSet.NOVEL_OUT_OF_CONTEXT, novel, classes, scale);
     VideoEvaluation fh = score(model, test, TestSet.FOREIGN_HOME, all, classes, scale);
     VideoEvaluation so = score(model, test, TestSet.SCENE_ONLY, all, classes, scale);
     v.put("base_ic", bic.top1());
@@ -545,6 +572,8 @@ final class GeneralizationBenchmark {
     v.put("base_ooc", booc.top1());
     v.put("novel_ooc", nooc.top1());
     v.put("novel_ooc_top5", nooc.top5());
+    v.put("base_unseen", bun.top1());
+    v.put("novel_unseen", nun.top1());
     v.put("foreign_home_top1", fh.top1());
     v.put("foreign_home_scene", followsScene(fh, test.clips().get(TestSet.FOREIGN_HOME)));
     v.put("scene_only_home", followsScene(so, test.clips().get(TestSet.SCENE_ONLY)));

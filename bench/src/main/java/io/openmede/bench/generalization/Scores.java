@@ -21,9 +21,11 @@ record Scores(Map<String, Double> values) {
           "novel_ic", // novel actions in context, top-1
           "novel_ic_top5",
           "hm_b2n", // HM of base_ic and novel_ic
-          "base_ooc", // base actions on out-of-context scenes
-          "novel_ooc", // novel actions on out-of-context scenes (SCUBA-like)
+          "base_ooc", // base actions on scenes held out of video training (SCUBA-like, world v3)
+          "novel_ooc", // novel actions on scenes held out of video training (SCUBA-like, primary)
           "novel_ooc_top5",
+          "base_unseen", // base actions on never-seen scenes (covariate-shift diagnostic)
+          "novel_unseen", // novel actions on never-seen scenes (covariate-shift diagnostic)
           "hm_ic_ooc", // HM of in-context (mean of base_ic, novel_ic) and ooc (mean of the two)
           "foreign_home_top1", // actor on another action's home scene: the actor's action
           "foreign_home_scene", // ... how often the prediction is the scene's home action

@@ -20,9 +20,9 @@ import java.util.Locale;
  *
  * A verdict is given only when the gate passes: the oracle (scene independent of the action in
  * training) beats plain on each primary metric with a paired 95 % interval above 0, and the frozen
- * model's zero-shot video top-1 on novel out-of-context clips is above chance (the lower end of a
- * 95 % Wilson interval over the pooled clips above 1/7). Otherwise no method could show an
- * out-of-context gain at this scale, and the benchmark says so.
+ * model's zero-shot video top-1 on novel actions on held-out scenes (SCUBA-like) is above chance
+ * (the lower end of a 95 % Wilson interval over the pooled clips above 1/7). Otherwise no method
+ * could show an out-of-context gain at this scale, and the benchmark says so.
  */
 final class Verdict {
 
@@ -63,10 +63,10 @@ final class Verdict {
       }
       return String.format(
           Locale.ROOT,
-          "gate: frozen zero-shot video top-1 on novel out-of-context clips %.1f %% (95 %% Wilson"
-              + " lower %.1f %%, chance %.1f %%); oracle - plain on HAT-like top-1 %+.1f points"
-              + " [%.1f, %.1f]; on novel out-of-context top-1 %+.1f points [%.1f, %.1f] (paired,"
-              + " 95 %%): %s",
+          "gate: frozen zero-shot video top-1 on novel actions on held-out scenes (SCUBA-like)"
+              + " %.1f %% (95 %% Wilson lower %.1f %%, chance %.1f %%); oracle - plain on HAT-like"
+              + " top-1 %+.1f points [%.1f, %.1f]; on novel out-of-context top-1 %+.1f points"
+              + " [%.1f, %.1f] (paired, 95 %%): %s",
           100 * frozenTop1,
           100 * frozenLow,
           100 * chance,

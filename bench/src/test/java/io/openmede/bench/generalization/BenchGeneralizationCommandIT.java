@@ -47,6 +47,9 @@ class BenchGeneralizationCommandIT {
             "Base-to-novel in context",
             "Out of context",
             "Does the meta term act?",
+            "Diagnostic oracle (plain at B, every in-context and held-out scene",
+            "novel unseen",
+            "scenes held out of video training",
             "Learning rates (peak beta) chosen on validation world 1",
             "Open-MeDe method chosen on the validation world",
             "meta-term ratio",
@@ -66,7 +69,9 @@ class BenchGeneralizationCommandIT {
                 "^RESULT seeds=2 gate=(pass|fail) oracle_hat=\\S+ plain_hat=\\S+"
                     + " openmede_hat=\\S+ oracle_scuba_novel=\\S+ plain_scuba_novel=\\S+"
                     + " openmede_scuba_novel=\\S+ meta_vs_plain2nb_hat=\\S+ ci_low=\\S+"
-                    + " ci_high=\\S+ gwa_effect_hat=\\S+ meta_term_ratio=(\\S+)$")
+                    + " ci_high=\\S+ gwa_effect_hat=\\S+ meta_term_ratio=(\\S+)"
+                    + " oracle_every_scene_hat=\\S+ oracle_every_scene_scuba_novel=\\S+"
+                    + " frozen_hat=\\S+ frozen_scuba_novel=\\S+$")
             .matcher(last);
     assertThat(m.matches()).as(last).isTrue();
     assertThat(m.group(1)).isEqualTo("fail");
