@@ -150,19 +150,39 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
     stdout.println("generalization benchmark: weights " + (weights != null ? w : "bundled tiny"));
     stdout.println(c.describe());
     long started = System.nanoTime();
-    GeneralizationBenchmark.Outcome o = new GeneralizationBenchmark(w, c, stdout).run();
+    Path interim = out.resolve(INTERIM);
+    GeneralizationBenchmark.Outcome o =
+        new GeneralizationBenchmark(w, c, stdout)
+            .run(
+                partial -> {
+                  int n = partial.methods().get(0).perSeed().size();
+                  if (n < 2 || n == c.seeds()) {
+                    return;
+                  }
+                  // the report of the seeds done so far, so that a run cut short still counts
+                  try {
+                    Files.writeString(
+                        interim,
+                        "INTERIM after "
+                            + n
+                            + " of "
+                            + c.seeds()
+                            + " seeds\n"
+                            + report(c, partial)
+                            + BenchmarkReport.resultLine(
+                                Verdict.gate(partial),
+                                Verdict.primary(
+                                    partial.methods(), partial.tuning().chosenOpenMeDe()),
+                                partial.methods(),
+                                partial));
+                  } catch (IOException e) {
+                    stdout.println("could not write the interim report " + interim + ": " + e);
+                  }
+                });
     List<MethodResult> results = o.methods();
     Verdict.Gate gate = Verdict.gate(o);
     List<PairedComparison> primary = Verdict.primary(results, o.tuning().chosenOpenMeDe());
-    stdout.println();
-    stdout.println("hyper-parameters:");
-    stdout.println(c.describe());
-    stdout.println();
-    stdout.print(BenchmarkReport.tuning(o.tuning()));
-    stdout.println();
-    stdout.print(BenchmarkReport.tables(results, c.seeds()));
-    stdout.print(BenchmarkReport.diagnostics(o.diagnostics()));
-    stdout.print(BenchmarkReport.verdict(gate, primary, results));
+    stdout.print(report(c, o));
     Path csv = out.resolve(BenchmarkReport.CSV);
     Path png = out.resolve(BenchmarkReport.PNG);
     BenchmarkReport.writeCsv(csv, results);
@@ -184,6 +204,22 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
         (System.nanoTime() - started) / 1e9);
     stdout.print(BenchmarkReport.resultLine(gate, primary, results, o));
     return 0;
+  }
+
+  /** Name of the interim report (the seeds done so far) in the output directory. */
+  static final String INTERIM = "generalization-interim.txt";
+
+  /** The hyper-parameters, tuning, tables, diagnostics and verdict of an outcome. */
+  private static String report(BenchmarkConfig c, GeneralizationBenchmark.Outcome o) {
+    List<MethodResult> results = o.methods();
+    Verdict.Gate gate = Verdict.gate(o);
+    List<PairedComparison> primary = Verdict.primary(results, o.tuning().chosenOpenMeDe());
+    return String.format(Locale.ROOT, "%nhyper-parameters:%n%s%n%n", c.describe())
+        + BenchmarkReport.tuning(o.tuning())
+        + System.lineSeparator()
+        + BenchmarkReport.tables(results, results.get(0).perSeed().size())
+        + BenchmarkReport.diagnostics(o.diagnostics())
+        + BenchmarkReport.verdict(gate, primary, results);
   }
 
   /**

@@ -163,6 +163,14 @@ final class GeneralizationBenchmark {
    * Tunes each arm's rate on the validation world, then runs every seed and arm on the test world.
    */
   Outcome run() throws IOException {
+    return run(partial -> {});
+  }
+
+  /**
+   * As {@link #run()}, handing {@code afterSeed} the outcome of the seeds done so far after each
+   * seed (for an interim report of a long run).
+   */
+  Outcome run(java.util.function.Consumer<Outcome> afterSeed) throws IOException {
     Tuning tuning = tune();
     Map<String, List<Scores>> byMethod = new LinkedHashMap<>();
     METHODS.forEach(m -> byMethod.put(m, new ArrayList<>()));
@@ -190,6 +198,10 @@ final class GeneralizationBenchmark {
           config.seeds(),
           secs,
           total / seed * (config.seeds() - seed));
+      List<MethodResult> partial = new ArrayList<>();
+      byMethod.forEach((m, l) -> partial.add(new MethodResult(m, List.copyOf(l))));
+      afterSeed.accept(
+          new Outcome(partial, List.copyOf(diagnostics), tuning, frozen[0], frozen[1]));
     }
     List<MethodResult> out = new ArrayList<>();
     byMethod.forEach((m, l) -> out.add(new MethodResult(m, l)));
