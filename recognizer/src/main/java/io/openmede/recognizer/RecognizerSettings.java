@@ -265,8 +265,10 @@ public record RecognizerSettings(
           "Open-set score that decides whether a window shows anything of the vocabulary, under"
               + " the thresholds each checkpoint brings (fitted by the trainer on held-out clips,"
               + " trainer.openset.recall): max-softmax (the closed-set probability), max-cosine,"
-              + " energy (free energy of the cosine logits) or background (softmax with"
-              + " background classes, trainer.openset.background). A window where no label"
+              + " energy (free energy of the cosine logits), background (softmax with"
+              + " background classes, trainer.openset.background) or learned-background"
+              + " (softmax with a background class the trainer learns from negatives: empty"
+              + " scenes, unknown actions, 'nothing happened' feedback). A window where no label"
               + " reaches its threshold is unknown (nothing recognized), and each label carries"
               + " its calibrated score; with a model that brought no thresholds nothing is"
               + " decided.");

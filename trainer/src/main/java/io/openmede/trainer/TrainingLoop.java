@@ -8,6 +8,7 @@ import io.openmede.model.train.ParameterSet;
 import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.avro.GateDecision;
 import io.openmede.schemas.avro.LabeledClip;
+import io.openmede.schemas.avro.LearnedBackgroundClass;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.values.Identifiers;
@@ -565,6 +566,20 @@ public final class TrainingLoop implements AutoCloseable {
                   c.score() == OpenSetScore.BACKGROUND
                       ? settings.openSet().background()
                       : List.of())
+              .setLearnedBackground(
+                  c.learnedBackground()
+                      .map(
+                          l -> {
+                            List<Float> direction = new ArrayList<>(l.dimension());
+                            for (float x : l.direction()) {
+                              direction.add(x);
+                            }
+                            return LearnedBackgroundClass.newBuilder()
+                                .setDirection(direction)
+                                .setBias(l.bias())
+                                .build();
+                          })
+                      .orElse(null))
               .build());
     }
     return out;

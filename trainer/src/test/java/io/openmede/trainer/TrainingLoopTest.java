@@ -295,7 +295,8 @@ class TrainingLoopTest {
         // two clips of 'waving' are too few for a threshold of its own: all use the fallback
         assertThat(announced.get(0).getOpenSet())
             .extracting(OpenSetThresholds::getScore)
-            .containsExactly("max-softmax", "max-cosine", "energy", "background");
+            .containsExactly(
+                "max-softmax", "max-cosine", "energy", "background", "learned-background");
         assertThat(announced.get(0).getOpenSet())
             .allSatisfy(
                 t -> {
@@ -306,6 +307,11 @@ class TrainingLoopTest {
                 });
         assertThat(announced.get(0).getOpenSet().get(3).getBackgroundPrompts())
             .containsExactly("background");
+        // the learned background class, fitted on the empty scene against the 'waving' clips,
+        // travels with its thresholds: one value per embedding dimension
+        assertThat(announced.get(0).getOpenSet().get(4).getLearnedBackground().getDirection())
+            .isNotEmpty();
+        assertThat(announced.get(0).getOpenSet().get(3).getLearnedBackground()).isNull();
       }
     }
   }

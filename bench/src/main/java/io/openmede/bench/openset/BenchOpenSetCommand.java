@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     name = "openset",
     mixinStandardHelpOptions = true,
     description =
-        "Compare the open-set scores (max-softmax, max-cosine, energy, background) on the"
+        "Compare the open-set scores (max-softmax, max-cosine, energy, background,"
+            + " learned-background) on the"
             + " synthetic world with the 13 base actions as vocabulary: known-action clips against"
             + " unknown-action and scene-only clips, in and out of context; AUROC, false alarm rate"
             + " at 90 % recall, calibrated thresholds (fitted as the trainer fits them, on another"
@@ -148,7 +149,7 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
     s.append(
         String.format(
             Locale.ROOT,
-            "%n%s (mean ± sd over %d seed(s)):%n%-12s %-15s %-15s %-15s %-15s %-15s %-15s %-15s%n",
+            "%n%s (mean ± sd over %d seed(s)):%n%-18s %-15s %-15s %-15s %-15s %-15s %-15s %-15s%n",
             model,
             seeds,
             "score",
@@ -164,7 +165,7 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
       s.append(
           String.format(
               Locale.ROOT,
-              "%-12s %-15s %-15s %-15s %-15s %-15s %-15s %-15s%n",
+              "%-18s %-15s %-15s %-15s %-15s %-15s %-15s %-15s%n",
               k.text(),
               pm(f, p + "auroc", 3),
               pm(f, p + "fpr90", 3),

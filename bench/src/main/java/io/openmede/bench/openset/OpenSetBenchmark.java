@@ -7,6 +7,7 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.VideoBatch;
+import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import io.openmede.model.text.ClipTokenizer;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -105,6 +107,9 @@ final class OpenSetBenchmark {
   private final SyntheticWorld world = new SyntheticWorld(WorldSettings.defaults());
   private final ImagePreprocessor pre;
   private final List<String> base = Action.base().stream().map(Action::label).toList();
+
+  /** The learned background class of the seed being measured (fitted on its calibration draw). */
+  private LearnedBackground learned;
 
   OpenSetBenchmark(Path weights, Config config, PrintStream log) {
     this.weights = weights;
@@ -205,6 +210,7 @@ final class OpenSetBenchmark {
           embed(model, TestSet.NOVEL_OUT_OF_CONTEXT, config.perAction(), testSeed);
       Embedded empty = embed(model, TestSet.SCENE_ONLY, config.perAction(), testSeed);
       List<List<float[]>> streams = sceneStreams(model, testSeed);
+      learned = fitLearned(calKnown, calNegative, vocabulary, scale);
 
       for (OpenSetScore kind : OpenSetScore.values()) {
         String k = kind.text() + ".";
@@ -295,7 +301,8 @@ final class OpenSetBenchmark {
         config.recall(),
         positives,
         windowScores(kind, negatives, vocabulary, background, scale),
-        Math.min(OpenSetCalibration.DEFAULT_MIN_CLIPS_PER_LABEL, config.perAction()));
+        Math.min(OpenSetCalibration.DEFAULT_MIN_CLIPS_PER_LABEL, config.perAction()),
+        kind == OpenSetScore.LEARNED_BACKGROUND ? Optional.of(learned) : Optional.empty());
   }
 
   /**
@@ -315,8 +322,7 @@ final class OpenSetBenchmark {
       int[] run = new int[base.size()];
       for (float[] v : stream) {
         windows++;
-        double[] raw =
-            kind.labelScores(cosines(v, vocabulary.vectors()), cosines(v, background), scale);
+        double[] raw = rawOne(kind, v, vocabulary, background, scale);
         for (int l = 0; l < base.size(); l++) {
           if (c.recognized(base.get(l), raw[l])) {
             run[l]++;
@@ -371,9 +377,42 @@ final class OpenSetBenchmark {
       double scale) {
     List<double[]> out = new ArrayList<>();
     for (float[] v : clips.vectors()) {
-      out.add(kind.labelScores(cosines(v, vocabulary.vectors()), cosines(v, background), scale));
+      out.add(rawOne(kind, v, vocabulary, background, scale));
     }
     return out;
+  }
+
+  /** One clip's raw label scores; the learned-background kind uses the class fitted this seed. */
+  private double[] rawOne(
+      OpenSetScore kind,
+      float[] v,
+      ClassEmbeddings vocabulary,
+      float[][] background,
+      double scale) {
+    double[] bg =
+        kind == OpenSetScore.LEARNED_BACKGROUND
+            ? new double[] {learned.cosine(v, scale)}
+            : cosines(v, background);
+    return kind.labelScores(cosines(v, vocabulary.vectors()), bg, scale);
+  }
+
+  /**
+   * Fits the learned background class as the trainer does ({@link LearnedBackground#fit}) on the
+   * calibration draw: its known-action clips against its negatives.
+   */
+  private LearnedBackground fitLearned(
+      Embedded known, Embedded negatives, ClassEmbeddings vocabulary, double scale) {
+    int[] labels = new int[known.labels().size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = base.indexOf(known.labels().get(i));
+    }
+    return LearnedBackground.fit(
+        known.vectors(),
+        labels,
+        negatives.vectors(),
+        vocabulary.vectors(),
+        scale,
+        LearnedBackground.FitOptions.DEFAULTS);
   }
 
   private double[] windowScores(

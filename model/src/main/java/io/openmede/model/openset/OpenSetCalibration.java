@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Thresholds that turn one model's raw open-set scores of one {@link OpenSetScore} kind into
@@ -32,13 +33,16 @@ import java.util.Objects;
  * @param thresholds per label fitted on its own clips
  * @param fallback the threshold of every other label
  * @param width the calibrated score's scale, positive, in raw score units
+ * @param learnedBackground the background class the raw scores were computed with: present exactly
+ *     for {@link OpenSetScore#LEARNED_BACKGROUND}, whose thresholds mean nothing without it
  */
 public record OpenSetCalibration(
     OpenSetScore score,
     double targetRecall,
     Map<String, Double> thresholds,
     double fallback,
-    double width) {
+    double width,
+    Optional<LearnedBackground> learnedBackground) {
 
   /** Clips a label needs among the held-out clips for a threshold of its own, by default. */
   public static final int DEFAULT_MIN_CLIPS_PER_LABEL = 5;
@@ -59,6 +63,14 @@ public record OpenSetCalibration(
     if (!(width > 0) || !Double.isFinite(width)) {
       throw new IllegalArgumentException("calibration width " + width + " is not positive");
     }
+    Objects.requireNonNull(learnedBackground, "learnedBackground");
+    if (learnedBackground.isPresent() != (score == OpenSetScore.LEARNED_BACKGROUND)) {
+      throw new IllegalArgumentException(
+          score == OpenSetScore.LEARNED_BACKGROUND
+              ? "thresholds of the learned-background score come without their learned background"
+                  + " class"
+              : "thresholds of the " + score.text() + " score carry a learned background class");
+    }
     thresholds = Map.copyOf(thresholds);
     thresholds.forEach(
         (label, t) -> {
@@ -66,6 +78,29 @@ public record OpenSetCalibration(
             throw new IllegalArgumentException("threshold of '" + label + "' is " + t);
           }
         });
+  }
+
+  /** Thresholds of a kind other than {@link OpenSetScore#LEARNED_BACKGROUND}. */
+  public OpenSetCalibration(
+      OpenSetScore score,
+      double targetRecall,
+      Map<String, Double> thresholds,
+      double fallback,
+      double width) {
+    this(score, targetRecall, thresholds, fallback, width, Optional.empty());
+  }
+
+  /**
+   * The background cosines of a clip for this calibration's kind: the learned class's value for
+   * {@link OpenSetScore#LEARNED_BACKGROUND}, {@code prompts} (the cosines to the background
+   * prompts' class embeddings) otherwise.
+   *
+   * @param clip the unit video embedding
+   */
+  public double[] backgroundCosines(float[] clip, double[] prompts, double logitScale) {
+    return learnedBackground.isPresent()
+        ? new double[] {learnedBackground.get().cosine(clip, logitScale)}
+        : prompts;
   }
 
   /** The threshold of {@code label}: its own, or the fallback. */
@@ -116,6 +151,20 @@ public record OpenSetCalibration(
       Map<String, double[]> positives,
       double[] negatives,
       int minClipsPerLabel) {
+    return fit(score, targetRecall, positives, negatives, minClipsPerLabel, Optional.empty());
+  }
+
+  /**
+   * Fits thresholds for a target recall on raw scores computed with {@code learnedBackground} (the
+   * learned-background score; empty for every other kind), which the result carries.
+   */
+  public static OpenSetCalibration fit(
+      OpenSetScore score,
+      double targetRecall,
+      Map<String, double[]> positives,
+      double[] negatives,
+      int minClipsPerLabel,
+      Optional<LearnedBackground> learnedBackground) {
     if (minClipsPerLabel < 1) {
       throw new IllegalArgumentException(
           "minimum clips per label " + minClipsPerLabel + " is below 1");
@@ -144,7 +193,7 @@ public record OpenSetCalibration(
     if (!(width > 1e-9)) {
       width = 1e-9 + 1e-6 * Math.abs(fallback); // all positives at the threshold: a steep step
     }
-    return new OpenSetCalibration(score, targetRecall, own, fallback, width);
+    return new OpenSetCalibration(score, targetRecall, own, fallback, width, learnedBackground);
   }
 
   /**

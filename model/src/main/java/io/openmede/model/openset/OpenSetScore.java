@@ -3,10 +3,10 @@ package io.openmede.model.openset;
 /**
  * How a window's labels are scored for the open-set question "does anything in the vocabulary
  * happen here?", besides the closed-set softmax that always picks one label. Each kind turns a
- * window's cosines to the vocabulary's class embeddings (and, for {@link #BACKGROUND}, to the
- * background classes') into one raw score per label, higher meaning more likely that label; a label
- * is recognized when its raw score reaches its calibrated threshold ({@link OpenSetCalibration}),
- * and a window where no label does is unknown ("nothing recognized").
+ * window's cosines to the vocabulary's class embeddings (and, for {@link #BACKGROUND} and {@link
+ * #LEARNED_BACKGROUND}, to the background classes') into one raw score per label, higher meaning
+ * more likely that label; a label is recognized when its raw score reaches its calibrated threshold
+ * ({@link OpenSetCalibration}), and a window where no label does is unknown ("nothing recognized").
  *
  * <p>The window's open-set score, for ranking windows by how likely anything known happens in them
  * (AUROC, a global threshold), is the largest of its labels' raw scores ({@link #windowScore}).
@@ -33,14 +33,23 @@ public enum OpenSetScore {
    * which only the vocabulary's probabilities are scores: a window that looks more like the
    * background than like any label gives every label a low score.
    */
-  BACKGROUND;
+  BACKGROUND,
+  /**
+   * The softmax over the vocabulary plus one background class learned from negatives ({@link
+   * LearnedBackground}: a direction in the video embedding space and a bias, fitted per checkpoint
+   * so that known-action clips keep their label and empty scenes, unknown actions and confirmed
+   * false alarms land on it), of which only the vocabulary's probabilities are scores. The caller
+   * passes the learned class's value ({@link LearnedBackground#cosine}) as the one background
+   * cosine; the arithmetic is then that of {@link #BACKGROUND}.
+   */
+  LEARNED_BACKGROUND;
 
   /**
    * The raw score of each label.
    *
    * @param cosines the window's cosine to each label's class embedding, {@code [C]}, C ≥ 1
    * @param background the window's cosine to each background class, {@code [B]}; read by {@link
-   *     #BACKGROUND} only (with none it is {@link #MAX_SOFTMAX})
+   *     #BACKGROUND} and {@link #LEARNED_BACKGROUND} only (with none they are {@link #MAX_SOFTMAX})
    * @param logitScale the model's {@code exp(logit_scale)}, positive
    * @return {@code [C]} scores, in the order of {@code cosines}
    */
@@ -55,7 +64,8 @@ public enum OpenSetScore {
     switch (this) {
       case MAX_COSINE -> System.arraycopy(cosines, 0, out, 0, cosines.length);
       case MAX_SOFTMAX -> softmaxOfFirst(cosines, new double[0], logitScale, out);
-      case BACKGROUND -> softmaxOfFirst(cosines, background, logitScale, out);
+      case BACKGROUND, LEARNED_BACKGROUND ->
+          softmaxOfFirst(cosines, background == null ? new double[0] : background, logitScale, out);
       case ENERGY -> {
         double max = max(cosines);
         double energy = max + logSumExpShifted(cosines, max, logitScale) / logitScale;
@@ -87,7 +97,8 @@ public enum OpenSetScore {
     throw new IllegalArgumentException(
         "unknown open-set score '"
             + text
-            + "'; expected one of max-softmax, max-cosine, energy, background");
+            + "'; expected one of max-softmax, max-cosine, energy, background,"
+            + " learned-background");
   }
 
   /** log Σ exp(s·(x − max)), for a numerically safe log-sum-exp. */

@@ -1,8 +1,10 @@
 package io.openmede.recognizer.score;
 
+import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.LearnedBackgroundClass;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +106,14 @@ public final class OpenSetThresholdBook {
     return Optional.ofNullable(byVersion.get(version));
   }
 
+  private static LearnedBackground learned(LearnedBackgroundClass c) {
+    float[] direction = new float[c.getDirection().size()];
+    for (int i = 0; i < direction.length; i++) {
+      direction[i] = c.getDirection().get(i);
+    }
+    return new LearnedBackground(direction, c.getBias());
+  }
+
   /** The thresholds of one announcement entry, validated. */
   public static Entry fromRecord(OpenSetThresholds t) {
     Map<String, Double> thresholds = new LinkedHashMap<>();
@@ -114,7 +124,8 @@ public final class OpenSetThresholdBook {
             t.getTargetRecall(),
             thresholds,
             t.getFallback(),
-            t.getWidth());
+            t.getWidth(),
+            Optional.ofNullable(t.getLearnedBackground()).map(OpenSetThresholdBook::learned));
     return new Entry(c, t.getBackgroundPrompts().stream().map(Object::toString).toList());
   }
 }

@@ -36,7 +36,7 @@ final class Ranking {
    * labels, not only the top k) against its threshold.
    *
    * @param background class embeddings of the background classes, {@code [B][D]} (read by the
-   *     background score only)
+   *     background score only; the learned-background score takes its class from the calibration)
    */
   public static WindowScore score(
       float[] clip,
@@ -51,7 +51,9 @@ final class Ranking {
     double[] probability = OpenSetScore.MAX_SOFTMAX.labelScores(cos, new double[0], logitScale);
     double[] raw = null;
     if (calibration.isPresent()) {
-      raw = calibration.get().score().labelScores(cos, cosines(clip, background), logitScale);
+      OpenSetCalibration cal = calibration.get();
+      double[] bg = cal.backgroundCosines(clip, cosines(clip, background), logitScale);
+      raw = cal.score().labelScores(cos, bg, logitScale);
     }
     List<Integer> order = new ArrayList<>(c);
     for (int i = 0; i < c; i++) {

@@ -66,6 +66,25 @@ class OpenSetThresholdBookTest {
   }
 
   @Test
+  void offer_learnedBackground_bringsItsClass_andWithoutItDecidesNothing() {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.LEARNED_BACKGROUND);
+    OpenSetThresholds with = thresholds("learned-background", 0.4);
+    with.setBackgroundPrompts(List.of());
+    with.setLearnedBackground(
+        io.openmede.schemas.avro.LearnedBackgroundClass.newBuilder()
+            .setDirection(List.of(0.5f, -1f))
+            .setBias(2.0)
+            .build());
+    book.offer(announcement("v1", List.of(with)));
+    OpenSetCalibration c = book.forVersion("v1").orElseThrow().calibration();
+    assertThat(c.learnedBackground().orElseThrow().direction()).containsExactly(0.5f, -1f);
+    assertThat(c.learnedBackground().orElseThrow().bias()).isEqualTo(2.0);
+    // stripped of its class, the thresholds mean nothing: the version decides nothing
+    book.offer(announcement("v2", List.of(thresholds("learned-background", 0.4))));
+    assertThat(book.forVersion("v2")).isEmpty();
+  }
+
+  @Test
   void keepsTheLastFewVersions() {
     OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);
     for (int v = 1; v <= OpenSetThresholdBook.KEPT + 1; v++) {

@@ -95,4 +95,28 @@ class RankingTest {
         .isCloseTo(1 / (1 + Math.exp(-(p - 0.5) / 0.1)), within(1e-6));
     assertThat(beside.top().get(0).probability()).isEqualTo(1.0); // the closed-set softmax stays
   }
+
+  @Test
+  void score_learnedBackground_usesTheCalibrationsClassNotThePrompts() {
+    float[] clip = {1, 0};
+    float[][] classes = {{0.8f, 0.6f}};
+    // the learned class's value: 1·0.5 + 0·(−3) + 5/10 = 1.0, above the label's cosine 0.8
+    OpenSetCalibration c =
+        new OpenSetCalibration(
+            OpenSetScore.LEARNED_BACKGROUND,
+            0.9,
+            Map.of(),
+            0.5,
+            0.1,
+            Optional.of(
+                new io.openmede.model.openset.LearnedBackground(new float[] {0.5f, -3f}, 5)));
+    // prompt embeddings are ignored by this kind: a prompt far from the clip changes nothing
+    WindowScore s =
+        Ranking.score(clip, classes, List.of("a"), new float[][] {{-1, 0}}, 10, 1, Optional.of(c));
+    assertThat(s.unknown()).isTrue();
+    assertThat(s.openSet()).contains(OpenSetScore.LEARNED_BACKGROUND);
+    double p = Math.exp(8) / (Math.exp(8) + Math.exp(10));
+    assertThat(s.top().get(0).calibrated().getAsDouble())
+        .isCloseTo(1 / (1 + Math.exp(-(p - 0.5) / 0.1)), within(1e-6));
+  }
 }

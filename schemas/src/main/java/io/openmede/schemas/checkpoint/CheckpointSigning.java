@@ -2,6 +2,7 @@ package io.openmede.schemas.checkpoint;
 
 import io.openmede.platform.signing.Ed25519;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.LearnedBackgroundClass;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -44,6 +45,14 @@ public final class CheckpointSigning {
    */
   private static final String CONTEXT_V3 = "openmede checkpoint announcement v3";
 
+  /**
+   * The context of announcements whose open-set thresholds include a learned background class: the
+   * v3 fields and, for every entry, whether it has a class and the class's direction and bias, so
+   * that nobody can swap, drop or add a learned class (which would move every window's scores).
+   * Announcements without one keep the v3 bytes, so their signatures still verify.
+   */
+  private static final String CONTEXT_V4 = "openmede checkpoint announcement v4";
+
   /** The longest signature field accepted (an Ed25519 signature is 64 bytes, 88 in base64). */
   private static final int MAX_SIGNATURE_LENGTH = 200;
 
@@ -54,8 +63,9 @@ public final class CheckpointSigning {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       boolean v3 = a.getOpenSet() != null && !a.getOpenSet().isEmpty();
+      boolean v4 = v3 && a.getOpenSet().stream().anyMatch(t -> t.getLearnedBackground() != null);
       boolean v2 = v3 || a.getStatus() != null || a.getOperator() != null;
-      writeString(out, v3 ? CONTEXT_V3 : v2 ? CONTEXT_V2 : CONTEXT);
+      writeString(out, v4 ? CONTEXT_V4 : v3 ? CONTEXT_V3 : v2 ? CONTEXT_V2 : CONTEXT);
       writeString(out, a.getModelName());
       writeString(out, a.getVersion());
       writeString(out, a.getSha256());
@@ -71,7 +81,7 @@ public final class CheckpointSigning {
         writeString(out, a.getOperator() == null ? null : a.getOperator().getKeyId());
       }
       if (v3) {
-        writeOpenSet(out, a.getOpenSet());
+        writeOpenSet(out, a.getOpenSet(), v4);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
@@ -79,9 +89,12 @@ public final class CheckpointSigning {
     return bytes.toByteArray();
   }
 
-  /** Every open-set entry in order, each label's threshold in label order. */
-  private static void writeOpenSet(DataOutputStream out, List<OpenSetThresholds> openSet)
-      throws IOException {
+  /**
+   * Every open-set entry in order, each label's threshold in label order; in v4, each entry's
+   * learned background class (or its absence).
+   */
+  private static void writeOpenSet(
+      DataOutputStream out, List<OpenSetThresholds> openSet, boolean v4) throws IOException {
     out.writeInt(openSet.size());
     for (OpenSetThresholds t : openSet) {
       writeString(out, t.getScore());
@@ -99,6 +112,18 @@ public final class CheckpointSigning {
       out.writeInt(prompts == null ? -1 : prompts.size());
       for (String prompt : prompts == null ? List.<String>of() : prompts) {
         writeString(out, prompt);
+      }
+      if (v4) {
+        LearnedBackgroundClass learned = t.getLearnedBackground();
+        out.writeBoolean(learned != null);
+        if (learned != null) {
+          List<Float> direction = learned.getDirection();
+          out.writeInt(direction == null ? -1 : direction.size());
+          for (Float x : direction == null ? List.<Float>of() : direction) {
+            out.writeFloat(x);
+          }
+          out.writeDouble(learned.getBias());
+        }
       }
     }
   }

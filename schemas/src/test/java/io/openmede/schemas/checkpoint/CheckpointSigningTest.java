@@ -164,6 +164,59 @@ class CheckpointSigningTest {
         CheckpointSigning.signedBytes(a), CheckpointSigning.signedBytes(b));
   }
 
+  @Test
+  void changingAddingOrDroppingALearnedBackgroundClass_breaksTheSignature() {
+    KeyPair key = KeyFiles.generate();
+    List<Consumer<CheckpointAnnouncement>> tampers =
+        List.of(
+            a -> a.getOpenSet().get(1).getLearnedBackground().getDirection().set(0, 0.5f),
+            a -> a.getOpenSet().get(1).getLearnedBackground().setBias(-40.0),
+            a -> a.getOpenSet().get(1).getLearnedBackground().getDirection().add(0f),
+            a -> a.getOpenSet().get(1).setLearnedBackground(null),
+            a -> a.getOpenSet().get(0).setLearnedBackground(learned()),
+            a -> a.getOpenSet().get(1).getThresholds().put("falling", 0.99),
+            a -> a.getOpenSet().remove(1));
+    for (Consumer<CheckpointAnnouncement> tamper : tampers) {
+      CheckpointAnnouncement a = withLearnedBackground();
+      a.setSignature(CheckpointSigning.sign(a, key));
+      assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(key.getPublic())));
+      tamper.accept(a);
+      assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+    }
+  }
+
+  @Test
+  void thresholdsWithoutALearnedBackground_signTheV3Bytes() {
+    // announcements signed before the learned class existed still verify: same bytes as v3
+    CheckpointAnnouncement a = withOpenSet();
+    byte[] bytes = CheckpointSigning.signedBytes(a);
+    String context = "openmede checkpoint announcement v3";
+    assertEquals(
+        context, new String(bytes, 4, context.length(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static io.openmede.schemas.avro.LearnedBackgroundClass learned() {
+    return io.openmede.schemas.avro.LearnedBackgroundClass.newBuilder()
+        .setDirection(new java.util.ArrayList<>(List.of(0.25f, -0.125f, 1.0f)))
+        .setBias(3.5)
+        .build();
+  }
+
+  private static CheckpointAnnouncement withLearnedBackground() {
+    CheckpointAnnouncement a = withOpenSet();
+    a.getOpenSet()
+        .add(
+            io.openmede.schemas.avro.OpenSetThresholds.newBuilder()
+                .setScore("learned-background")
+                .setTargetRecall(0.9)
+                .setThresholds(new java.util.LinkedHashMap<>(Map.of("falling", 0.2)))
+                .setFallback(0.3)
+                .setWidth(0.05)
+                .setLearnedBackground(learned())
+                .build());
+    return a;
+  }
+
   private static CheckpointAnnouncement withOpenSet() {
     CheckpointAnnouncement a = announcement();
     a.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);

@@ -1,12 +1,14 @@
 package io.openmede.trainer.eval;
 
 import io.openmede.model.ClassEmbeddings;
+import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Fits a checkpoint's open-set thresholds ({@link OpenSetCalibration}) for every {@link
@@ -14,7 +16,9 @@ import java.util.Map;
  * each clip on its own (no averaging of views) against the training vocabulary. Held-out clips of a
  * vocabulary label are that label's positives; held-out clips of any other label (unknown actions,
  * such as the world's novel ones) and clips of the negative split (empty scenes, confirmed false
- * alarms: nothing of the vocabulary happens) are negatives. Pure and stateless.
+ * alarms: nothing of the vocabulary happens) are negatives. The learned-background kind first fits
+ * its class on the same positives and negatives ({@link LearnedBackground#fit}), then its
+ * thresholds on scores computed with it. Pure and stateless.
  */
 public final class OpenSetFitting {
 
@@ -24,8 +28,19 @@ public final class OpenSetFitting {
    * @param targetRecall share of each label's held-out clips the thresholds keep
    * @param minClipsPerLabel clips a label needs for a threshold of its own
    * @param background background class names of the background score
+   * @param learnedBackground how the learned-background class is fitted
    */
-  public record Options(double targetRecall, int minClipsPerLabel, List<String> background) {
+  public record Options(
+      double targetRecall,
+      int minClipsPerLabel,
+      List<String> background,
+      LearnedBackground.FitOptions learnedBackground) {
+
+    /** Options with the learned background's default fitting. */
+    public Options(double targetRecall, int minClipsPerLabel, List<String> background) {
+      this(targetRecall, minClipsPerLabel, background, LearnedBackground.FitOptions.DEFAULTS);
+    }
+
     public Options {
       if (!(targetRecall > 0 && targetRecall <= 1)) {
         throw new IllegalArgumentException("target recall " + targetRecall + " is not in (0, 1]");
@@ -34,6 +49,7 @@ public final class OpenSetFitting {
         throw new IllegalArgumentException("min clips per label " + minClipsPerLabel + " < 1");
       }
       background = List.copyOf(background);
+      java.util.Objects.requireNonNull(learnedBackground, "learnedBackground");
     }
   }
 
@@ -48,8 +64,9 @@ public final class OpenSetFitting {
    * @param background class embeddings of the background classes (may be empty: then the background
    *     kind is fitted as the softmax)
    * @param logitScale the model's logit scale
-   * @return one calibration per kind, in {@link OpenSetScore} order; empty when no held-out clip
-   *     shows a vocabulary label
+   * @return one calibration per kind, in {@link OpenSetScore} order (the learned-background kind
+   *     only when there is a negative to learn from); empty when no held-out clip shows a
+   *     vocabulary label
    */
   public static List<OpenSetCalibration> fit(
       List<ViewEmbedding> views,
@@ -58,42 +75,78 @@ public final class OpenSetFitting {
       float[][] background,
       double logitScale,
       Options options) {
-    Map<OpenSetScore, Map<String, List<Double>>> pos = new LinkedHashMap<>();
-    Map<OpenSetScore, List<Double>> neg = new LinkedHashMap<>();
-    for (OpenSetScore kind : OpenSetScore.values()) {
-      pos.put(kind, new LinkedHashMap<>());
-      neg.put(kind, new ArrayList<>());
-    }
     List<String> labels = vocabulary.labels();
     List<ViewEmbedding> all = new ArrayList<>(views);
     all.addAll(negatives);
+    int[] own = new int[all.size()];
+    List<float[]> posVectors = new ArrayList<>();
+    List<Integer> posLabels = new ArrayList<>();
+    List<float[]> negVectors = new ArrayList<>();
     for (int v = 0; v < all.size(); v++) {
-      ViewEmbedding view = all.get(v);
-      double[] cos = cosines(view.embedding(), vocabulary.vectors());
-      double[] bg = cosines(view.embedding(), background);
-      int own = v < views.size() ? labels.indexOf(view.label()) : -1;
-      for (OpenSetScore kind : OpenSetScore.values()) {
-        double[] raw = kind.labelScores(cos, bg, logitScale);
-        if (own >= 0) {
-          pos.get(kind).computeIfAbsent(view.label(), l -> new ArrayList<>()).add(raw[own]);
-        } else {
-          neg.get(kind).add(OpenSetScore.windowScore(raw));
-        }
+      own[v] = v < views.size() ? labels.indexOf(all.get(v).label()) : -1;
+      if (own[v] >= 0) {
+        posVectors.add(all.get(v).embedding());
+        posLabels.add(own[v]);
+      } else {
+        negVectors.add(all.get(v).embedding());
       }
     }
     List<OpenSetCalibration> out = new ArrayList<>();
-    if (pos.get(OpenSetScore.MAX_COSINE).isEmpty()) {
+    if (posVectors.isEmpty()) {
       return out;
     }
     for (OpenSetScore kind : OpenSetScore.values()) {
+      Optional<LearnedBackground> learned = Optional.empty();
+      if (kind == OpenSetScore.LEARNED_BACKGROUND) {
+        if (negVectors.isEmpty()) {
+          continue; // nothing to learn "nothing" from: no thresholds of this kind
+        }
+        learned =
+            Optional.of(
+                LearnedBackground.fit(
+                    posVectors,
+                    posLabels.stream().mapToInt(Integer::intValue).toArray(),
+                    negVectors,
+                    vocabulary.vectors(),
+                    logitScale,
+                    options.learnedBackground()));
+      }
+      Map<String, List<Double>> pos = new LinkedHashMap<>();
+      List<Double> neg = new ArrayList<>();
+      for (int v = 0; v < all.size(); v++) {
+        ViewEmbedding view = all.get(v);
+        double[] raw =
+            rawScores(kind, learned, view.embedding(), vocabulary, background, logitScale);
+        if (own[v] >= 0) {
+          pos.computeIfAbsent(view.label(), l -> new ArrayList<>()).add(raw[own[v]]);
+        } else {
+          neg.add(OpenSetScore.windowScore(raw));
+        }
+      }
       Map<String, double[]> p = new LinkedHashMap<>();
-      pos.get(kind)
-          .forEach((l, xs) -> p.put(l, xs.stream().mapToDouble(Double::doubleValue).toArray()));
-      double[] n = neg.get(kind).stream().mapToDouble(Double::doubleValue).toArray();
+      pos.forEach((l, xs) -> p.put(l, xs.stream().mapToDouble(Double::doubleValue).toArray()));
+      double[] n = neg.stream().mapToDouble(Double::doubleValue).toArray();
       out.add(
-          OpenSetCalibration.fit(kind, options.targetRecall(), p, n, options.minClipsPerLabel()));
+          OpenSetCalibration.fit(
+              kind, options.targetRecall(), p, n, options.minClipsPerLabel(), learned));
     }
     return out;
+  }
+
+  /** A clip's raw label scores of {@code kind}, with its learned background class if any. */
+  static double[] rawScores(
+      OpenSetScore kind,
+      Optional<LearnedBackground> learned,
+      float[] clip,
+      ClassEmbeddings vocabulary,
+      float[][] background,
+      double logitScale) {
+    double[] cos = cosines(clip, vocabulary.vectors());
+    double[] bg =
+        learned.isPresent()
+            ? new double[] {learned.get().cosine(clip, logitScale)}
+            : cosines(clip, background);
+    return kind.labelScores(cos, bg, logitScale);
   }
 
   /**
@@ -112,12 +165,13 @@ public final class OpenSetFitting {
     int alarms = 0;
     for (ViewEmbedding n : negatives) {
       double[] raw =
-          calibration
-              .score()
-              .labelScores(
-                  cosines(n.embedding(), vocabulary.vectors()),
-                  cosines(n.embedding(), background),
-                  logitScale);
+          rawScores(
+              calibration.score(),
+              calibration.learnedBackground(),
+              n.embedding(),
+              vocabulary,
+              background,
+              logitScale);
       alarms += calibration.unknown(vocabulary.labels(), raw) ? 0 : 1;
     }
     return alarms / (double) negatives.size();

@@ -62,11 +62,13 @@ class OpenSetFittingTest {
                     v ->
                         c.recognized(
                             label,
-                            c.score()
-                                .labelScores(
-                                    OpenSetFitting.cosines(v.embedding(), VOCABULARY.vectors()),
-                                    OpenSetFitting.cosines(v.embedding(), BACKGROUND),
-                                    20)[VOCABULARY.labels().indexOf(label)]))
+                            OpenSetFitting.rawScores(
+                                c.score(),
+                                c.learnedBackground(),
+                                v.embedding(),
+                                VOCABULARY,
+                                BACKGROUND,
+                                20)[VOCABULARY.labels().indexOf(label)]))
                 .count();
         assertThat(kept / 200.0).as(c.score() + " " + label).isGreaterThanOrEqualTo(0.9);
       }
@@ -76,6 +78,56 @@ class OpenSetFittingTest {
       double fpr = OpenSetFitting.falseAlarmRate(c, negatives, VOCABULARY, BACKGROUND, 20);
       assertThat(fpr).as(c.score().text()).isLessThan(0.5);
     }
+  }
+
+  @Test
+  void fit_learnedBackground_separatesNegativesThatLookLikeALabel() {
+    // empty scenes that look like "waving" to the text side (cosine 0.8 to it), but lie off the
+    // known clips in the embedding's third axis: only a class learned from them tells them apart
+    Random r = new Random(5);
+    List<ViewEmbedding> views = new ArrayList<>();
+    List<ViewEmbedding> empty = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      views.add(new ViewEmbedding("w" + i, "waving", near(r, 0, 3)));
+      views.add(new ViewEmbedding("j" + i, "jumping", near(r, 1, 3)));
+      float[] e = near(r, 0, 3);
+      e[2] += 0.6f;
+      empty.add(new ViewEmbedding("e" + i, "waving", unit(e)));
+    }
+    List<OpenSetCalibration> fitted =
+        OpenSetFitting.fit(views, empty, VOCABULARY, BACKGROUND, 20, OPTIONS);
+    OpenSetCalibration softmax = fitted.get(OpenSetScore.MAX_SOFTMAX.ordinal());
+    OpenSetCalibration learned = fitted.get(OpenSetScore.LEARNED_BACKGROUND.ordinal());
+    assertThat(learned.learnedBackground()).isPresent();
+    double softmaxRate = OpenSetFitting.falseAlarmRate(softmax, empty, VOCABULARY, BACKGROUND, 20);
+    double learnedRate = OpenSetFitting.falseAlarmRate(learned, empty, VOCABULARY, BACKGROUND, 20);
+    assertThat(softmaxRate).isGreaterThan(0.3);
+    assertThat(learnedRate).isLessThan(0.1);
+  }
+
+  @Test
+  void fit_withoutNegatives_fitsNoLearnedBackground() {
+    Random r = new Random(6);
+    List<ViewEmbedding> views = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      views.add(new ViewEmbedding("w" + i, "waving", near(r, 0, 1)));
+    }
+    assertThat(OpenSetFitting.fit(views, List.of(), VOCABULARY, BACKGROUND, 20, OPTIONS))
+        .extracting(OpenSetCalibration::score)
+        .doesNotContain(OpenSetScore.LEARNED_BACKGROUND)
+        .contains(OpenSetScore.MAX_SOFTMAX);
+  }
+
+  static float[] unit(float[] v) {
+    double n = 0;
+    for (float x : v) {
+      n += x * x;
+    }
+    float[] out = new float[v.length];
+    for (int d = 0; d < v.length; d++) {
+      out[d] = (float) (v[d] / Math.sqrt(n));
+    }
+    return out;
   }
 
   @Test
