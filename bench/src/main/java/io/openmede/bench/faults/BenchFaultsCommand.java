@@ -12,26 +12,44 @@ import picocli.CommandLine.Option;
     name = "faults",
     mixinStandardHelpOptions = true,
     description = {
-      "Fault campaign against running recognition: a broker (the embedded platform in a JVM of"
-          + " its own), two recognizer processes of one application id (exactly-once) and"
-          + " synthetic cameras, then one fault after another:",
+      "Fault campaign against every service: a broker (the embedded platform in a JVM of its"
+          + " own), a schema registry of the campaign's own, two recognizer processes of one"
+          + " application id (exactly-once), the events service, the labeler and the trainer"
+          + " (each in a JVM of its own, started through its command), the live page, synthetic"
+          + " cameras and alert rules, then one fault after another:",
       "  1. bad input on the frames, vocabulary and checkpoints topics: records that are not"
           + " Avro, an unknown schema id, a prompt without {}, an empty label, a 1 MB label, a"
           + " checkpoint outside recognizer.checkpoints.roots, a symlink out of the root,"
           + " /dev/zero; each must be dead-lettered (frames) or refused by every recognizer"
           + " (the refusal metrics);",
-      "  2. the broker stopped and started again on the same ports and data;",
-      "  3. kill -9 of one of the two recognizers;",
-      "  4. an ingest restart: 'openmede ingest synthetic' (one more camera, run from the start)"
+      "  2. bad input for the other services, each to be dead-lettered with a reason: rules (a"
+          + " glob of 5,000 stars, a huge name, another topic's schema, a webhook port out of"
+          + " range), recognitions (a sequence or a time far ahead on a camera, a too long"
+          + " stream id, garbage), feedback (an unknown stream, garbage, a 900 KB label), labeled"
+          + " clips (a 1 MiB label, a JPEG declaring 65535x65535, 1 x 250,000 RGB, another"
+          + " topic's schema); then every rule that opened episodes must open them again, and"
+          + " good feedback must become a labeled clip that the trainer reads;",
+      "  3. slow clients: 192 half-open connections on each health, metrics and page port while"
+          + " /health/live must answer within 1 s;",
+      "  4. the broker stopped and started again on the same ports and data;",
+      "  5. kill -9 of one of the two recognizers;",
+      "  6. an ingest restart: 'openmede ingest synthetic' (one more camera, run from the start)"
           + " stopped and started again (run through java without the launcher on the class"
-          + " path: the campaign's own frame producer instead).",
+          + " path: the campaign's own frame producer instead);",
+      "  7. the schema registry stopped for 30 s across a restart of a recognizer and of the"
+          + " events service: no record may be dead-lettered for it.",
       "A fault is survived when it was refused as it should be (bad input) and every stream"
-          + " was recognized again within --bound, every recognizer still running. At the end"
+          + " was recognized again within --bound, every service still running. At the end"
           + " the recognitions are read back (read_committed) and accounted per window (stream,"
-          + " first frame): windows lost (never recognized, not dead-lettered), windows"
-          + " doubled (recognized more than once).",
-      "Last line: RESULT faults=N survived=N windows_lost=N windows_doubled=N dead_lettered=N."
-          + " About 3 minutes on 2 cores with the defaults (2.7 to 3.3 measured)."
+          + " first frame), stream by stream: windows lost (never recognized, not dead-lettered),"
+          + " windows doubled (recognized more than once), streams muted (no recognition after"
+          + " the last fault); the events per rule: episodes lost (a close without its open),"
+          + " doubled, rules muted (opened before the faults, not after); the used heap of every"
+          + " service process after a collection, sampled every 10 s, against 3/4 of its -Xmx.",
+      "Last line: RESULT faults=N survived=N windows_lost=N windows_doubled=N dead_lettered=N"
+          + " streams_muted=N rules_muted=N episodes_lost=N episodes_doubled=N heap_max_mb=N"
+          + " heap_bounded=true|false health_max_ms=N. About 6 minutes on 2 cores with the"
+          + " defaults."
     })
 public final class BenchFaultsCommand implements Callable<Integer> {
 

@@ -131,4 +131,41 @@ public final class FaultAccounting {
     return new Outcome(
         want.size(), counts.size(), lost, new ArrayList<>(doubled), dead, unexpected);
   }
+
+  /**
+   * One stream's windows.
+   *
+   * @param expected windows its frames should give
+   * @param recognized distinct windows with a recognition
+   * @param lost expected, never recognized, not in dead letters
+   * @param doubled recognized more than once
+   * @param deadLettered expected, not recognized, frames in dead letters
+   */
+  public record StreamFigures(
+      int expected, int recognized, int lost, int doubled, int deadLettered) {}
+
+  /** {@link #account} stream by stream, for every stream expected or recognized, sorted. */
+  public static Map<String, StreamFigures> byStream(
+      Collection<WindowKey> expected, List<WindowKey> recognized, Set<WindowKey> deadLettered) {
+    Map<String, List<WindowKey>> want = new java.util.TreeMap<>();
+    Map<String, List<WindowKey>> got = new java.util.TreeMap<>();
+    for (WindowKey k : expected) {
+      want.computeIfAbsent(k.stream(), x -> new ArrayList<>()).add(k);
+    }
+    for (WindowKey k : recognized) {
+      got.computeIfAbsent(k.stream(), x -> new ArrayList<>()).add(k);
+    }
+    Set<String> streams = new TreeSet<>(want.keySet());
+    streams.addAll(got.keySet());
+    Map<String, StreamFigures> out = new java.util.TreeMap<>();
+    for (String s : streams) {
+      Outcome o =
+          account(want.getOrDefault(s, List.of()), got.getOrDefault(s, List.of()), deadLettered);
+      out.put(
+          s,
+          new StreamFigures(
+              o.expected(), o.recognized(), o.lost().size(), o.doubled().size(), o.deadLettered()));
+    }
+    return out;
+  }
 }

@@ -63,16 +63,36 @@ final class FaultCampaign {
 
   /** The figures of the last line. */
   public record Result(
-      int faults, int survived, int windowsLost, int windowsDoubled, int deadLettered) {
+      int faults,
+      int survived,
+      int windowsLost,
+      int windowsDoubled,
+      int deadLettered,
+      int streamsMuted,
+      int rulesMuted,
+      int episodesLost,
+      int episodesDoubled,
+      double heapMaxMb,
+      boolean heapBounded,
+      double healthMaxMs) {
     public String resultLine() {
       return String.format(
           Locale.ROOT,
-          "RESULT faults=%d survived=%d windows_lost=%d windows_doubled=%d dead_lettered=%d",
+          "RESULT faults=%d survived=%d windows_lost=%d windows_doubled=%d dead_lettered=%d"
+              + " streams_muted=%d rules_muted=%d episodes_lost=%d episodes_doubled=%d"
+              + " heap_max_mb=%.0f heap_bounded=%s health_max_ms=%.0f",
           faults,
           survived,
           windowsLost,
           windowsDoubled,
-          deadLettered);
+          deadLettered,
+          streamsMuted,
+          rulesMuted,
+          episodesLost,
+          episodesDoubled,
+          heapMaxMb,
+          heapBounded,
+          healthMaxMs);
     }
   }
 
@@ -91,6 +111,7 @@ final class FaultCampaign {
   public Result run(Path work) throws Exception {
     try (FaultRig rig = FaultRig.setUp(options, work, progress)) {
       rig.startRecognizers(2);
+      rig.startServices();
       long camerasStarted = System.nanoTime();
       rig.startSources();
       OptionalLong first = rig.recovery().awaitEveryStream(camerasStarted, FIRST_RECOGNITION);
@@ -105,10 +126,18 @@ final class FaultCampaign {
           "recognizing: every stream %s recognized %.1f s after the cameras started",
           rig.ledger.streams(), first.getAsLong() / 1000.0);
       List<Verdict> verdicts = new ArrayList<>();
-      for (FaultPlan.Step step : FaultPlan.steps(rig)) {
-        verdicts.addAll(step.run(rig));
+      List<FaultPlan.Step> steps = FaultPlan.steps(rig);
+      long faultsBegan = 0;
+      for (int k = 0; k < steps.size(); k++) {
+        if (k == 1) {
+          faultsBegan = System.nanoTime();
+        }
+        if (k == steps.size() - 1) {
+          rig.faultsEnded(System.nanoTime());
+        }
+        verdicts.addAll(steps.get(k).run(rig));
       }
-      return FaultReport.finish(rig, verdicts);
+      return FaultReport.finish(rig, verdicts, faultsBegan);
     }
   }
 }

@@ -5,8 +5,11 @@ import java.util.List;
 
 /**
  * The campaign's plan once every stream is recognized, in order: steady recognition, bad input on
- * each topic the recognizer reads, then the broker restart, the kill of a recognizer and the
- * restart of the frame source, with steady recognition after each. To add a fault, put its {@link
+ * each topic the recognizer reads, then on the topics of the events service (rules, recognitions),
+ * the labeler (feedback) and the trainer (labeled clips), slow clients on every port, then the
+ * broker restart, the kill of a recognizer, the restart of the frame source and a registry outage
+ * across a restart of a recognizer and of the events service, with steady recognition after each.
+ * The last step is steady recognition: "after the faults". To add a fault, put its {@link
  * FaultCase} in a group here.
  */
 final class FaultPlan {
@@ -37,6 +40,11 @@ final class FaultPlan {
     steps.add(BadFrames.group(rig));
     steps.add(BadVocabulary.group(rig));
     steps.add(BadCheckpoints.group(rig));
+    steps.add(EventsFaults.badRules(rig));
+    steps.add(EventsFaults.badRecognitions(rig));
+    steps.add(ClipFaults.badFeedback(rig));
+    steps.add(ClipFaults.badClips(rig));
+    steps.add(FaultGroup.of("slow clients on every port", new SlowClients(rig::ports)));
     steps.add(STEADY);
     steps.add(FaultGroup.of("broker restart", new BrokerRestart()));
     steps.add(STEADY);
@@ -48,6 +56,8 @@ final class FaultPlan {
             : FaultGroup.of(
                 "ingest restart (the campaign's own cameras: no ingest process here)",
                 new ProducerRestart()));
+    steps.add(STEADY);
+    steps.add(FaultGroup.of("schema registry outage", new RegistryOutage()));
     steps.add(STEADY);
     return steps;
   }

@@ -36,6 +36,7 @@ final class Ledger {
   private final Map<WindowKey, Long> sentAt = new ConcurrentHashMap<>();
 
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final List<EpisodeAccounting.EventSeen> events = new CopyOnWriteArrayList<>();
   private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
   private final AtomicLong unreadableRecognitions = new AtomicLong();
   private final AtomicLong failedSends = new AtomicLong();
@@ -61,6 +62,15 @@ final class Ledger {
 
   void recognized(WindowKey window, long readNanos) {
     seen.add(new Seen(window, sentAt.getOrDefault(window, Long.MIN_VALUE), readNanos));
+  }
+
+  /** An event of the events service read back at {@code readNanos}. */
+  void event(EpisodeAccounting.EventSeen e) {
+    events.add(e);
+  }
+
+  List<EpisodeAccounting.EventSeen> events() {
+    return events;
   }
 
   void unreadableRecognition() {
@@ -154,5 +164,21 @@ final class Ledger {
   /** The window of every recognition read, once per read. */
   List<WindowKey> recognizedWindows() {
     return seen.stream().map(Seen::key).toList();
+  }
+
+  /**
+   * The expected streams without a recognition of a window sent at or after {@code t0}: muted since
+   * then.
+   */
+  Set<String> mutedSince(long t0) {
+    Set<String> heard = new java.util.HashSet<>();
+    for (Seen x : seen) {
+      if (x.sentNanos() >= t0) {
+        heard.add(x.key().stream());
+      }
+    }
+    Set<String> muted = new java.util.TreeSet<>(streams);
+    muted.removeAll(heard);
+    return muted;
   }
 }

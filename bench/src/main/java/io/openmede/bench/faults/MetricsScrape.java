@@ -47,4 +47,39 @@ final class MetricsScrape {
     }
     return m;
   }
+
+  /**
+   * The sum of every sample of {@code name} (whatever its labels) on {@code port}; 0 when there is
+   * none or the port does not answer.
+   */
+  double sum(int port, String name) {
+    double total = 0;
+    for (String line : body(port).split("\n")) {
+      String l = line.strip();
+      if (l.startsWith(name + "{") || l.startsWith(name + " ")) {
+        try {
+          total += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+        } catch (NumberFormatException notASample) {
+          // a comment or a malformed line
+        }
+      }
+    }
+    return total;
+  }
+
+  private String body(int port) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecognizerInstances implements AutoCloseable {
 
   /** A recognizer process and the port of its /metrics. */
-  record Instance(RecognizerProcess process, int metricsPort) {}
+  record Instance(
+      RecognizerProcess process, int metricsPort, Map<String, String> settings, Path log) {}
 
   private final List<Instance> live = new ArrayList<>();
   private final MetricsScrape metrics;
@@ -55,7 +56,7 @@ final class RecognizerInstances implements AutoCloseable {
                   long t0 = System.nanoTime();
                   RecognizerProcess p =
                       RecognizerProcess.start(name, values, "768m", log, Duration.ofSeconds(180));
-                  started.add(new Instance(p, port));
+                  started.add(new Instance(p, port, values, log));
                   progress.line(
                       "%s running (pid %d) in %.1f s, metrics on :%d, log %s",
                       name, p.pid(), (System.nanoTime() - t0) / 1e9, port, log);
@@ -94,6 +95,22 @@ final class RecognizerInstances implements AutoCloseable {
     victim.process().kill();
     live.remove(victim);
     return victim;
+  }
+
+  /**
+   * Stops {@code i} (SIGTERM) and starts it again with the same settings, state and port, waiting
+   * until it runs; it replaces {@code i} among the {@linkplain #live live} ones.
+   */
+  Instance restart(Instance i) throws IOException, InterruptedException {
+    i.process().close();
+    RecognizerProcess p =
+        RecognizerProcess.start(
+            i.process().name(), i.settings(), "768m", i.log(), Duration.ofSeconds(180));
+    Instance again = new Instance(p, i.metricsPort(), i.settings(), i.log());
+    synchronized (live) {
+      live.set(live.indexOf(i), again);
+    }
+    return again;
   }
 
   /** The refusal counter {@code vocabulary} or {@code checkpoints} of one recognizer, by reason. */

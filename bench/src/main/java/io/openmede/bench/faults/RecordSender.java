@@ -5,6 +5,7 @@ import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.topic.Cluster;
+import io.openmede.schemas.topic.Topic;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -29,6 +31,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * refusal by the broker is an {@link java.util.concurrent.ExecutionException}).
  */
 final class RecordSender {
+
+  /** A record to send that says where the broker put it. */
+  @FunctionalInterface
+  interface Placed {
+    RecordMetadata run() throws Exception;
+  }
 
   /** Something to send that may fail: a bad record on its way. */
   @FunctionalInterface
@@ -47,14 +55,31 @@ final class RecordSender {
     this.trainerKey = trainerKey;
   }
 
-  void raw(String topic, byte[] key, byte[] value) throws Exception {
+  /** Bytes as they are; where the broker put them. */
+  RecordMetadata raw(String topic, byte[] key, byte[] value) throws Exception {
     try (KafkaProducer<byte[], byte[]> p =
         new KafkaProducer<>(
             cluster.producerConfig("faults-raw"),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
+      return p.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** A record of {@code topic} through its own serializers (the registry must answer). */
+  <V> RecordMetadata record(Topic<String, V> topic, String key, V value) throws Exception {
+    try (KafkaProducer<String, V> p =
+        new KafkaProducer<>(
+            cluster.producerConfig("faults-" + topic.name()),
+            new StringSerializer(),
+            topic.valueSerde().serializer())) {
+      return p.send(new ProducerRecord<>(topic.name(), key, value)).get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The bytes {@code value} has on {@code topic} (in its schema): to send to another topic. */
+  <V> byte[] bytesOf(Topic<String, V> topic, V value) {
+    return topic.valueSerde().serializer().serialize(topic.name(), value);
   }
 
   void vocabulary(String key, VocabularyEntry entry) throws Exception {

@@ -2,6 +2,8 @@ package io.openmede.bench.faults;
 
 import io.openmede.bench.faults.FaultAccounting.WindowKey;
 import io.openmede.schemas.avro.DeadLetter;
+import io.openmede.schemas.avro.Event;
+import io.openmede.schemas.avro.EventState;
 import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.topic.Cluster;
@@ -43,6 +45,7 @@ final class TopicReaders implements AutoCloseable {
     r.thread(r::recognitions, "faults-recognitions");
     r.thread(r::deadLetters, "faults-dead-letters");
     r.thread(r::ingestFrames, "faults-frames");
+    r.thread(r::events, "faults-events");
     return r;
   }
 
@@ -71,7 +74,34 @@ final class TopicReaders implements AutoCloseable {
           long now = System.nanoTime();
           try {
             Recognition v = decode.deserialize(r.topic(), r.value());
+            if (EventsFaults.FORGED_MODEL.equals(v.getModelVersion())) {
+              continue; // the campaign's own bad records for the events service
+            }
             ledger.recognized(new WindowKey(v.getStreamId(), v.getFirstSequence()), now);
+          } catch (RuntimeException e) {
+            ledger.unreadableRecognition();
+          }
+        }
+      }
+    }
+  }
+
+  private void events() {
+    Deserializer<Event> decode = cluster.topics().events().valueSerde().deserializer();
+    try (KafkaConsumer<byte[], byte[]> c =
+        consumer(cluster.topics().events().name(), cluster.topics().events().partitions())) {
+      while (reading.get()) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+          long now = System.nanoTime();
+          try {
+            Event v = decode.deserialize(r.topic(), r.value());
+            ledger.event(
+                new EpisodeAccounting.EventSeen(
+                    v.getRule(),
+                    v.getStreamId(),
+                    v.getEventId(),
+                    v.getState() == EventState.OPENED,
+                    now));
           } catch (RuntimeException e) {
             ledger.unreadableRecognition();
           }

@@ -4,6 +4,7 @@ import io.openmede.bench.faults.FaultAccounting.Outcome;
 import io.openmede.bench.faults.FaultAccounting.WindowKey;
 import io.openmede.schemas.avro.DeadLetter;
 import io.openmede.schemas.avro.FrameBatch;
+import io.openmede.schemas.values.Printable;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
@@ -41,12 +42,24 @@ record WindowReport(Outcome outcome, int deadLettered) {
         window(d, frames).ifPresent(dead::add);
       }
     }
-    Outcome o =
-        FaultAccounting.account(
-            ledger.expected(rig.settings.topology().window()), ledger.recognizedWindows(), dead);
+    List<WindowKey> expected = ledger.expected(rig.settings.topology().window());
+    Outcome o = FaultAccounting.account(expected, ledger.recognizedWindows(), dead);
+    for (Map.Entry<String, FaultAccounting.StreamFigures> e :
+        FaultAccounting.byStream(expected, ledger.recognizedWindows(), dead).entrySet()) {
+      FaultAccounting.StreamFigures f = e.getValue();
+      progress.line(
+          "  stream %-24s windows expected %4d, recognized %4d, lost %d, doubled %d, dead-lettered"
+              + " %d",
+          Printable.quote(shortId(e.getKey())),
+          f.expected(),
+          f.recognized(),
+          f.lost(),
+          f.doubled(),
+          f.deadLettered());
+    }
     progress.line(
         "%d windows expected from the frame batches the broker acknowledged (%d sends failed)%s;"
-            + " %d recognized, %d recognitions read in all (%d unreadable), %d of windows not"
+            + " %d recognized, %d recognitions read in all (%d unreadable: the campaign's garbage), %d of windows not"
             + " expected",
         o.expected(),
         ledger.failedSends(),
@@ -107,6 +120,10 @@ record WindowReport(Outcome outcome, int deadLettered) {
             e.getKey(), e.getValue().size(), reused);
       }
     }
+  }
+
+  private static String shortId(String id) {
+    return id.length() <= 40 ? id : id.substring(0, 30) + "...(" + id.length() + " chars)";
   }
 
   private static String first(List<WindowKey> keys) {

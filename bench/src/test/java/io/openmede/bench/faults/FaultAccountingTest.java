@@ -9,6 +9,7 @@ import io.openmede.recognizer.window.WindowConfig;
 import io.openmede.recognizer.window.WindowSpacing;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,19 @@ class FaultAccountingTest {
 
   private static List<Long> range(long from, long toInclusive) {
     return LongStream.rangeClosed(from, toInclusive).boxed().toList();
+  }
+
+  @Test
+  void byStream_accountsEachStreamOnItsOwn() {
+    List<WindowKey> expected = List.of(w("a", 0), w("a", 8), w("b", 0), w("b", 8), w("b", 16));
+    List<WindowKey> recognized = List.of(w("a", 0), w("a", 0), w("a", 8), w("b", 0), w("c", 0));
+    Map<String, FaultAccounting.StreamFigures> f =
+        FaultAccounting.byStream(expected, recognized, Set.of(w("b", 16)));
+    // a: both recognized, one twice; b: one lost, one dead-lettered; c: unexpected
+    assertThat(f.get("a")).isEqualTo(new FaultAccounting.StreamFigures(2, 2, 0, 1, 0));
+    assertThat(f.get("b")).isEqualTo(new FaultAccounting.StreamFigures(3, 1, 1, 0, 1));
+    assertThat(f.get("c")).isEqualTo(new FaultAccounting.StreamFigures(0, 1, 0, 0, 0));
+    assertThat(f.keySet()).containsExactly("a", "b", "c");
   }
 
   private static WindowKey w(String stream, long first) {

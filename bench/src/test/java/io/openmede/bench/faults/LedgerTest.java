@@ -48,6 +48,25 @@ class LedgerTest {
         .containsExactly(new Ledger.Seen(new WindowKey("synthetic-0", 4), 2, 10));
   }
 
+  @Test
+  void mutedSince_aStreamWithoutARecognitionOfAWindowSentSinceIsMuted() {
+    Ledger ledger = new Ledger();
+    ledger.expect("a");
+    ledger.expect("b");
+    ledger.expect("c");
+    ledger.sent(new WindowKey("a", 0), 5);
+    ledger.sent(new WindowKey("a", 8), 20);
+    ledger.sent(new WindowKey("b", 0), 5);
+    ledger.sent(new WindowKey("b", 8), 25);
+    ledger.recognized(new WindowKey("a", 8), 30);
+    ledger.recognized(new WindowKey("b", 0), 40); // recognized late, but sent before t0
+    ledger.recognized(new WindowKey("x", 0), 40); // nobody expects x
+    assertThat(ledger.mutedSince(10)).containsExactly("b", "c");
+    ledger.recognized(new WindowKey("b", 8), 50);
+    assertThat(ledger.mutedSince(10)).containsExactly("c");
+    assertThat(ledger.mutedSince(0)).containsExactly("c");
+  }
+
   private static FrameBatch batch(String stream, long seq, int frames) {
     List<Frame> fs = new ArrayList<>();
     for (int f = 0; f < frames; f++) {

@@ -126,7 +126,10 @@ public final class AlertRules {
     return Optional.empty();
   }
 
-  /** Why {@code url} cannot be a webhook, or empty: an absolute http or https URL with a host. */
+  /**
+   * Why {@code url} cannot be a webhook, or empty: an absolute http or https URL with a host, no
+   * user information, and a port in 1..65535 when it names one.
+   */
   public static Optional<String> webhookRefusal(String url) {
     if (url == null || url.isEmpty() || url.length() > MAX_URL_LENGTH) {
       return Optional.of("a webhook URL must be 1 to " + MAX_URL_LENGTH + " characters");
@@ -142,6 +145,15 @@ public final class AlertRules {
       }
       if (u.getUserInfo() != null) {
         return Optional.of("the webhook URL must not carry a user name or password");
+      }
+      // java.net.URI takes any digits as a port; the HTTP client then fails each try
+      if (u.getPort() == 0 || u.getPort() > 65535) {
+        return Optional.of(
+            "the webhook "
+                + Printable.quote(url)
+                + " names port "
+                + u.getPort()
+                + "; a port must be in 1..65535 (or left out)");
       }
     } catch (java.net.URISyntaxException e) {
       return Optional.of("the webhook " + Printable.quote(url) + " is not a URL");

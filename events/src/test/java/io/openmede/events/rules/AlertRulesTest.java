@@ -35,4 +35,31 @@ class AlertRulesTest {
         .hasValueSatisfying(
             why -> assertThat(why).contains("clip webhook").contains("give a webhook URL"));
   }
+
+  @Test
+  void webhookRefusal_aPortOutOfRange_isRefusedWithThePort() {
+    assertThat(AlertRules.webhookRefusal("http://127.0.0.1:99999/hook"))
+        .hasValueSatisfying(m -> assertThat(m).contains("port 99999").contains("1..65535"));
+    assertThat(AlertRules.webhookRefusal("http://hooks.example:0/")).isPresent();
+    assertThat(AlertRules.webhookRefusal("https://hooks.example:4294967297/")).isPresent();
+  }
+
+  @Test
+  void webhookRefusal_aPortInRangeOrNone_isAccepted() {
+    assertThat(AlertRules.webhookRefusal("http://127.0.0.1:65535/hook")).isEmpty();
+    assertThat(AlertRules.webhookRefusal("http://127.0.0.1:1/")).isEmpty();
+    assertThat(AlertRules.webhookRefusal("https://hooks.example/path")).isEmpty();
+  }
+
+  @Test
+  void refusal_aRuleWithAWebhookOnAPortOutOfRange_isRefused() {
+    assertThat(
+            AlertRules.refusal(
+                "falls", rule().setWebhooks(List.of("http://127.0.0.1:99999/hook")).build()))
+        .hasValueSatisfying(m -> assertThat(m).contains("99999"));
+    assertThat(
+            AlertRules.refusal(
+                "falls", rule().setWebhooks(List.of("http://127.0.0.1:9999/hook")).build()))
+        .isEmpty();
+  }
 }
