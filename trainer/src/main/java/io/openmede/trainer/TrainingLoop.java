@@ -102,6 +102,7 @@ public final class TrainingLoop implements AutoCloseable {
   private Optional<String> lastCheckpoint = Optional.empty();
   private ParameterSet servingWeights;
   private Optional<String> servingVersion = Optional.empty();
+  private Optional<String> lastPromoted = Optional.empty();
   private long promoted;
   private long heldBack;
   private Optional<PromotionRule.Verdict> lastVerdict = Optional.empty();
@@ -182,8 +183,8 @@ public final class TrainingLoop implements AutoCloseable {
    */
   public Map<Integer, Long> start() throws IOException {
     Optional<TrainerState> saved = stateStore.load(model.parameters().device());
-    // the gate's baseline until this trainer promotes one: the weights it started from (after a
-    // restart too: the trainer state does not keep the last promoted weights)
+    // the gate's baseline until this trainer promotes one: the weights it started from; after a
+    // restart, the last promoted checkpoint, read back from the store below
     servingWeights = model.parameters().copy();
     servingVersion = initialParent;
     average = newAverage();
@@ -205,6 +206,7 @@ public final class TrainingLoop implements AutoCloseable {
         updates = p.updates();
         clips = p.clips();
         lastCheckpoint = p.lastCheckpoint();
+        lastPromoted = p.lastPromoted();
         offsets = new OffsetTracker(p.offsets());
         LOG.info(
             "resumed trainer state at update {} ({} clips), offsets {}",
@@ -220,7 +222,59 @@ public final class TrainingLoop implements AutoCloseable {
       offsets = new OffsetTracker(Map.of());
       LOG.info("no trainer state in {}: starting fresh", stateStore.directory());
     }
+    if (lastPromoted.isPresent()) {
+      restoreServing(lastPromoted.get());
+    }
     return offsets.resumeOffsets();
+  }
+
+  /**
+   * Makes the gate's baseline the promoted checkpoint {@code version} again, its weights read back
+   * from the checkpoint store (and checked against their digest); when they cannot be, the gate
+   * goes on comparing with the starting weights, and says so.
+   */
+  private void restoreServing(String version) throws IOException {
+    if (publisher.isEmpty()) {
+      return;
+    }
+    java.nio.file.Path tmp =
+        java.nio.file.Files.createTempFile(stateStore.directory(), ".serving-", ".safetensors");
+    try {
+      if (!publisher.get().readBack(version, tmp)) {
+        LOG.warn(
+            "the last promoted checkpoint {} is not in the checkpoint store: the gate compares"
+                + " with the starting weights ({}) until it promotes another",
+            version,
+            initialParent.orElse("unnamed"));
+        return;
+      }
+      try (ParameterSet all = ParameterSet.load(tmp, model.parameters().device())) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (String n : model.parameters().names()) {
+          if (!all.names().contains(n)) {
+            throw new IOException(
+                "checkpoint " + version + " lacks parameter " + n + " of the trained model");
+          }
+          values.put(n, all.values(n));
+          shapes.put(n, all.shape(n));
+        }
+        try (ParameterSet trained =
+            ParameterSet.fromArrays(values, shapes, model.parameters().device())) {
+          servingWeights.setFrom(trained);
+        }
+      }
+      servingVersion = Optional.of(version);
+      LOG.info("the gate compares with the last promoted checkpoint {} (read back)", version);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "the last promoted checkpoint {} could not be read back ({}): the gate compares with"
+              + " the starting weights until it promotes another",
+          version,
+          e.getMessage());
+    } finally {
+      java.nio.file.Files.deleteIfExists(tmp);
+    }
   }
 
   private MetaOptimizer newOptimizer(TrainerState s, long step) {
@@ -461,6 +515,7 @@ public final class TrainingLoop implements AutoCloseable {
     if (judged.isEmpty() || judged.get().status() == CheckpointStatus.PROMOTED) {
       servingWeights.setFrom(weights);
       servingVersion = Optional.of(version);
+      lastPromoted = Optional.of(version);
     }
   }
 
@@ -634,7 +689,8 @@ public final class TrainingLoop implements AutoCloseable {
             a.weightSum(),
             a.snapshotIndex(),
             a.cycles(),
-            lastCheckpoint);
+            lastCheckpoint,
+            lastPromoted);
     stateStore.save(model.parameters(), optimizer.adamw(), a.accumulator(), p);
     LOG.debug("saved trainer state at update {}", updates);
   }
@@ -651,7 +707,8 @@ public final class TrainingLoop implements AutoCloseable {
         a.weightSum(),
         a.snapshotIndex(),
         a.cycles(),
-        lastCheckpoint);
+        lastCheckpoint,
+        lastPromoted);
   }
 
   /** Whether trainer.stop-after-updates is reached. */

@@ -37,6 +37,30 @@ public final class TestClips {
         .build();
   }
 
+  /**
+   * A clip of 2 frames of 16x16 noise in the colour of {@code video}'s action (red, green or blue
+   * by {@code video % 3}, labels {@link #LABELS} in that order when true): learnable in a few
+   * updates, and each {@code seed} a new draw.
+   */
+  public static LabeledClip colourClip(
+      String id, int video, long seed, String label, String split) {
+    Random r = new Random(seed);
+    int channel = video % 3;
+    List<ByteBuffer> f = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      byte[] b = new byte[16 * 16 * 3];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) (i % 3 == channel ? 150 + r.nextInt(100) : r.nextInt(100));
+      }
+      f.add(ByteBuffer.wrap(b));
+    }
+    LabeledClip c = clip(0, label, 0);
+    c.setClipId(id);
+    c.setFrames(f);
+    c.setSplit(split);
+    return c;
+  }
+
   /** The i-th clip of the standard test stream (labels cycle through {@link #LABELS}). */
   public static LabeledClip streamClip(int index) {
     return clip(index, LABELS.get(index % LABELS.size()), 2);

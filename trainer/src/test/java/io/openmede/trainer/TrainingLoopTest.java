@@ -516,4 +516,86 @@ class TrainingLoopTest {
       assertThat(loop.heldBack()).isEqualTo(1);
     }
   }
+
+  /**
+   * After a restart the gate's baseline is the last promoted checkpoint, read back from the store,
+   * not the weights the trainer process started from: a first run promotes u20 on colour-coded
+   * clips and saves its state; a second run (a new loop on a new model with the starting weights,
+   * as a restarted process has) judges its next checkpoint against u20 on the same held-out videos.
+   */
+  @Test
+  void afterRestart_theGateComparesWithTheLastPromotedCheckpoint_readBackFromTheStore()
+      throws Exception {
+    Map<String, String> values =
+        new HashMap<>(
+            TestClips.tinySettings(
+                temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 1000));
+    values.put("trainer.eval.enabled", "true");
+    values.put("trainer.lr.peak", "1e-2");
+    values.put("trainer.lr.final", "1e-2");
+    values.put("trainer.lr.warmup-updates", "0");
+    values.put("trainer.gwa.snapshot-interval", "10");
+    values.put("trainer.method", "plain");
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    long[] offset = {0};
+    for (int run = 1; run <= 2; run++) {
+      try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU);
+          TrainingLoop loop =
+              new TrainingLoop(
+                  settings,
+                  new ClipModelGradientSource(model),
+                  new TextTowerClassEmbeddings(model),
+                  new TrainingLoop.Outputs(
+                      r -> {},
+                      Optional.of(
+                          new CheckpointPublisher(
+                              new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                              announced::add,
+                              "openmede-tiny",
+                              "tiny",
+                              Optional.empty())),
+                      new TrainerStateStore(temp.resolve("state"))),
+                  AVRO,
+                  Optional.of("start.safetensors"))) {
+        loop.start();
+        // held-out clips are kept in memory: a restarted trainer reads them again (in the
+        // service, they come again from the topic's beginning; here they are offered again)
+        for (int i = 0; i < 24; i++) {
+          loop.accept(
+              record(
+                  1_000_000 + i,
+                  bytes(
+                      TestClips.colourClip(
+                          "held-" + i, i, i, TestClips.LABELS.get(i % 3), "eval"))));
+        }
+        for (int i = 0; announced.size() < run; i++) {
+          int v = i % 24;
+          loop.accept(
+              record(
+                  offset[0]++,
+                  bytes(
+                      TestClips.colourClip(
+                          "train-" + run + "-" + i,
+                          v,
+                          10_000L * run + i,
+                          TestClips.LABELS.get(v % 3),
+                          "train"))));
+        }
+        loop.saveState();
+      }
+    }
+    CheckpointAnnouncement first = announced.get(0);
+    CheckpointAnnouncement second = announced.get(1);
+    assertThat(first.getStatus()).isEqualTo(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+    assertThat(first.getGate().getServingVersion()).isEqualTo("start.safetensors");
+    Map<String, Double> f = first.getGate().getFigures();
+    assertThat(f.get("base.candidate.top1")).isGreaterThan(f.get("base.serving.top1"));
+    // the second run's baseline is u20 (read back), not the starting weights it was created with
+    assertThat(second.getGate().getServingVersion()).isEqualTo(first.getVersion());
+    Map<String, Double> s = second.getGate().getFigures();
+    assertThat(s.get("base.serving.top1")).isEqualTo(f.get("base.candidate.top1"));
+  }
 }

@@ -7,6 +7,10 @@ import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -142,6 +146,41 @@ public final class CheckpointPublisher {
     signingKey.ifPresent(key -> a.setSignature(CheckpointSigning.sign(a, key)));
     sink.send(a);
     return a;
+  }
+
+  /**
+   * Copies the weights of a stored version into {@code target} and checks them against the SHA-256
+   * and size written with them, so that a trainer resuming its gate compares with exactly what it
+   * promoted.
+   *
+   * @return whether the version is in the store (false: nothing was written)
+   * @throws IOException when the copy fails or the weights differ from their manifest (the message
+   *     names both digests)
+   */
+  public boolean readBack(String version, Path target) throws IOException {
+    Optional<StoredCheckpoint> stored = store.find(version);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    try (InputStream in = store.open(version)) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    DirectoryCheckpointStore.Digest d = DirectoryCheckpointStore.hashAndSync(target);
+    if (!d.sha256().equals(stored.get().sha256()) || d.size() != stored.get().sizeBytes()) {
+      throw new IOException(
+          "checkpoint "
+              + version
+              + " in the store has SHA-256 "
+              + d.sha256()
+              + " ("
+              + d.size()
+              + " bytes), its manifest says "
+              + stored.get().sha256()
+              + " ("
+              + stored.get().sizeBytes()
+              + " bytes): the store was changed after it was written");
+    }
+    return true;
   }
 
   /**

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * @param averageSnapshotIndex t, snapshots in the current cycle
  * @param averageCycles finished averaging cycles
  * @param lastCheckpoint version of the last published checkpoint, if any
+ * @param lastPromoted version of the last checkpoint the gate promoted (or, with the gate off, the
+ *     last published), if any: the gate's baseline after a restart, read back from the store
  */
 public record TrainerProgress(
     long updates,
@@ -24,7 +26,8 @@ public record TrainerProgress(
     double averageWeightSum,
     int averageSnapshotIndex,
     long averageCycles,
-    Optional<String> lastCheckpoint) {
+    Optional<String> lastCheckpoint,
+    Optional<String> lastPromoted) {
 
   /** Copies the offsets into a sorted, unmodifiable map. */
   public TrainerProgress {
@@ -33,6 +36,6 @@ public record TrainerProgress(
 
   /** The state of a trainer that has not trained yet. */
   public static TrainerProgress initial() {
-    return new TrainerProgress(0, 0, 0, Map.of(), 0, 0, 0, Optional.empty());
+    return new TrainerProgress(0, 0, 0, Map.of(), 0, 0, 0, Optional.empty(), Optional.empty());
   }
 }

@@ -132,6 +132,7 @@ public final class TrainerStateStore {
     n.put("averageSnapshotIndex", p.averageSnapshotIndex());
     n.put("averageCycles", p.averageCycles());
     p.lastCheckpoint().ifPresent(c -> n.put("lastCheckpoint", c));
+    p.lastPromoted().ifPresent(c -> n.put("lastPromoted", c));
     return n;
   }
 
@@ -150,7 +151,8 @@ public final class TrainerStateStore {
         n.get("averageWeightSum").asDouble(),
         n.get("averageSnapshotIndex").asInt(),
         n.get("averageCycles").asLong(),
-        n.has("lastCheckpoint") ? Optional.of(n.get("lastCheckpoint").asText()) : Optional.empty());
+        n.has("lastCheckpoint") ? Optional.of(n.get("lastCheckpoint").asText()) : Optional.empty(),
+        n.has("lastPromoted") ? Optional.of(n.get("lastPromoted").asText()) : Optional.empty());
   }
 
   private static void deleteRecursively(Path p) throws IOException {

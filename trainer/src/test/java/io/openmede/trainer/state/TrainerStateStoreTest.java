@@ -31,11 +31,13 @@ class TrainerStateStoreTest {
         AdamW adam = new AdamW(AdamW.Settings.defaults())) {
       adam.step(theta, grad, 0.01);
       TrainerProgress p1 =
-          new TrainerProgress(3, 3, 96, Map.of(0, 96L, 1, 7L), 0.12, 2, 1, Optional.of("v1"));
+          new TrainerProgress(
+              3, 3, 96, Map.of(0, 96L, 1, 7L), 0.12, 2, 1, Optional.of("v1"), Optional.empty());
       store.save(theta, adam, Optional.of(avg), p1);
       adam.step(theta, grad, 0.01);
       TrainerProgress p2 =
-          new TrainerProgress(4, 4, 128, Map.of(0, 128L, 1, 7L), 0.2, 3, 1, Optional.of("v1"));
+          new TrainerProgress(
+              4, 4, 128, Map.of(0, 128L, 1, 7L), 0.2, 3, 1, Optional.of("v1"), Optional.of("v1"));
       store.save(theta, adam, Optional.of(avg), p2);
       float[] thetaNow = theta.values("w");
       try (TrainerState s = store.load(ComputeDevice.CPU).orElseThrow();
