@@ -326,6 +326,17 @@ public record TrainerSettings(
           0.5,
           "Significance level of the gate's paired test (exact one-sided McNemar on the videos"
               + " the candidate and the serving model disagree on).");
+  public static final Setting<Double> GATE_MAX_DROP =
+      Setting.decimal(
+          "trainer.gate.max-drop",
+          0.15,
+          0,
+          1,
+          "Largest drop in top-1 on any clip set a candidate may show whatever the paired test"
+              + " says (0.15: fifteen points); a larger one holds it back even when the few"
+              + " held-out videos make the test inconclusive. At least trainer.gate.margin; 1"
+              + " turns it off. The price: a candidate no worse than the serving one is held back"
+              + " by chance more often on small sets (README).");
   public static final Setting<Boolean> GATE_PROMOTE_UNJUDGED =
       Setting.bool(
           "trainer.gate.promote-unjudged",
@@ -399,6 +410,7 @@ public record TrainerSettings(
           GATE_ENABLED,
           GATE_MARGIN,
           GATE_ALPHA,
+          GATE_MAX_DROP,
           GATE_PROMOTE_UNJUDGED,
           PROGRESS,
           STOP_AFTER,
@@ -519,8 +531,28 @@ public record TrainerSettings(
         s.get(GATE_ENABLED)
             ? Optional.of(
                 new io.openmede.trainer.gate.PromotionRule(
-                    s.get(GATE_MARGIN), s.get(GATE_ALPHA), s.get(GATE_PROMOTE_UNJUDGED)))
+                    s.get(GATE_MARGIN),
+                    s.get(GATE_ALPHA),
+                    gateMaxDrop(s),
+                    s.get(GATE_PROMOTE_UNJUDGED)))
             : Optional.empty());
+  }
+
+  private static double gateMaxDrop(Settings s) {
+    double maxDrop = s.get(GATE_MAX_DROP);
+    double margin = s.get(GATE_MARGIN);
+    if (maxDrop < margin) {
+      throw new SettingsException(
+          GATE_MAX_DROP.name()
+              + " "
+              + maxDrop
+              + " is below "
+              + GATE_MARGIN.name()
+              + " "
+              + margin
+              + "; raise it (1 turns the max drop off)");
+    }
+    return maxDrop;
   }
 
   private static <T> T pick(Settings s, Setting<T> setting, boolean paper, T paperValue) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class PromotionRuleTest {
 
-  static final PromotionRule RULE = new PromotionRule(0.02, 0.05, true);
+  static final PromotionRule RULE = new PromotionRule(0.02, 0.05, 0.15, true);
 
   /** {@code n} videos; the candidate alone right on {@code b}, the serving alone on {@code c}. */
   static PairedOutcome outcome(String set, int n, int both, int b, int c) {
@@ -43,7 +43,7 @@ class PromotionRuleTest {
     // 3 of 40 worse: a drop of 0.075 but p = 0.125
     assertThat(RULE.decide(List.of(outcome("base", 40, 20, 0, 3))).promoted()).isTrue();
     // significant but within a wide margin
-    PromotionRule wide = new PromotionRule(0.5, 0.05, true);
+    PromotionRule wide = new PromotionRule(0.5, 0.05, 0.6, true);
     assertThat(wide.decide(List.of(outcome("base", 40, 10, 0, 12))).promoted()).isTrue();
   }
 
@@ -60,16 +60,53 @@ class PromotionRuleTest {
   @Test
   void nothingToJudgeOn_followsPromoteUnjudged() {
     assertThat(RULE.decide(List.of(outcome("base", 0, 0, 0, 0))).promoted()).isTrue();
-    PromotionRule.Verdict held = new PromotionRule(0.02, 0.05, false).decide(List.of());
+    PromotionRule.Verdict held = new PromotionRule(0.02, 0.05, 0.15, false).decide(List.of());
     assertThat(held.promoted()).isFalse();
     assertThat(held.reason()).contains("trainer.gate.promote-unjudged=false");
   }
 
   @Test
   void badSettingsAndCounts_areRefusedWithTheValue() {
-    assertThatThrownBy(() -> new PromotionRule(-0.1, 0.05, true)).hasMessageContaining("-0.1");
-    assertThatThrownBy(() -> new PromotionRule(0.02, 1.5, true)).hasMessageContaining("1.5");
+    assertThatThrownBy(() -> new PromotionRule(-0.1, 0.05, 0.15, true))
+        .hasMessageContaining("-0.1");
+    assertThatThrownBy(() -> new PromotionRule(0.02, 1.5, 0.15, true)).hasMessageContaining("1.5");
+    assertThatThrownBy(() -> new PromotionRule(0.2, 0.05, 0.1, true))
+        .hasMessageContaining("max drop")
+        .hasMessageContaining("0.1");
     assertThatThrownBy(() -> new PairedOutcome("x", 5, 3, 1, 3, 0))
         .hasMessageContaining("inconsistent");
+  }
+
+  /**
+   * The weakness found in the previous session: a shuffled-label candidate at 0.292 against 0.583
+   * on 24 videos with McNemar p 0.072 was promoted; the max drop holds it back.
+   */
+  @Test
+  void aLargeDropOnFewVideos_isHeldBackWhateverTheTestSays() {
+    // 24 videos: serving right on 14 (0.583), candidate on 7 (0.292); 12 serving-only, 5
+    // candidate-only: McNemar p 0.072 >= 0.05, so significance alone would promote it
+    PairedOutcome shuffled = outcome("base", 24, 2, 5, 12);
+    assertThat(shuffled.pWorse()).isCloseTo(0.0717, within(1e-4));
+    assertThat(shuffled.candidateTop1()).isCloseTo(7.0 / 24, within(1e-12));
+    assertThat(shuffled.servingTop1()).isCloseTo(14.0 / 24, within(1e-12));
+    assertThat(shuffled.pWorse()).isGreaterThan(0.05);
+    PromotionRule.Verdict v = RULE.decide(List.of(shuffled));
+    assertThat(v.promoted()).isFalse();
+    assertThat(v.reason()).contains("a drop of 0.292 beyond the max drop 0.150");
+    // with the max drop off (1), the same candidate passes: the test alone cannot see it
+    assertThat(new PromotionRule(0.02, 0.05, 1, true).decide(List.of(shuffled)).promoted())
+        .isTrue();
+  }
+
+  @Test
+  void aDropWithinTheMaxDropAndWithinChance_isPromoted_justAboveIsHeldBack() {
+    // 20 videos: a drop of 3 videos (0.15) is not beyond 0.15; p 0.125 (3 of 3 discordant)
+    PairedOutcome three = outcome("base", 20, 10, 0, 3);
+    assertThat(three.pWorse()).isGreaterThan(0.05);
+    assertThat(RULE.decide(List.of(three)).promoted()).isTrue();
+    // a drop of 4 of 20 (0.20) with 2 against 6 discordant (p 0.145): held back
+    PairedOutcome four = outcome("base", 20, 8, 2, 6);
+    assertThat(four.pWorse()).isGreaterThan(0.05);
+    assertThat(RULE.decide(List.of(four)).promoted()).isFalse();
   }
 }
