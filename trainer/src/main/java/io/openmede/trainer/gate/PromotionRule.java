@@ -80,7 +80,7 @@ public record PromotionRule(double margin, double alpha, double maxDrop, boolean
       double drop = o.servingTop1() - o.candidateTop1();
       if (drop > margin && p < alpha) {
         losses.append(losses.isEmpty() ? "" : "; ").append(line);
-      } else if (drop > maxDrop) {
+      } else if (drop > maxDrop + 1e-9) { // 13/20 − 10/20 is 0.15000000000000002
         losses
             .append(losses.isEmpty() ? "" : "; ")
             .append(line)
