@@ -156,11 +156,13 @@ class GateIT {
             good.getVersion(), sent, good.getGate().getReason());
         Map<String, Double> f = good.getGate().getFigures();
         assertThat(f.get("base.candidate.top1")).isGreaterThan(f.get("base.serving.top1"));
-        // compared with what serves: the pretrained weights, not a held-back candidate
+        // compared with what serves: the starting weights, not a held-back candidate
         assertThat(good.getGate().getServingVersion())
             .isEqualTo(bad.get(0).getGate().getServingVersion());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!recognizer.servingVersion().equals(good.getVersion())
+        // the slot serves the new version a moment before the install is counted
+        while ((!recognizer.servingVersion().equals(good.getVersion())
+                || recognizer.metrics().checkpointsInstalled.get() < 1)
             && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
