@@ -17,6 +17,7 @@ import io.openmede.settings.SettingsException;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
 import io.openmede.trainer.checkpoint.KafkaAnnouncementSink;
+import io.openmede.trainer.eval.GuardList;
 import io.openmede.trainer.meta.ClipModelGradientSource;
 import io.openmede.trainer.meta.UpdateReport;
 import io.openmede.trainer.state.TrainerStateStore;
@@ -151,10 +152,45 @@ public final class TrainerService implements RunningService {
                       dead, Optional.of(publisher), new TrainerStateStore(settings.stateDir())),
                   decode,
                   weights.map(p -> p.getFileName().toString())));
+      if (settings.guardList().isPresent()) {
+        loadGuardList(settings, model.config().imageResolution(), loop);
+      }
       TrainerService service = new TrainerService(settings, source, loop, opened.keep());
       cluster.waitForRegistry(service.health);
       return service;
     }
+  }
+
+  /**
+   * Decodes the guard list once (trainer.guard.list) into the gate's guard set; skipped videos are
+   * logged with their reason. A missing or oversized list stops the start, naming the setting.
+   */
+  static void loadGuardList(TrainerSettings settings, int side, TrainingLoop loop)
+      throws IOException {
+    Path list = settings.guardList().get();
+    long start = System.nanoTime();
+    GuardList.Loaded loaded =
+        GuardList.read(
+            list,
+            settings.frames(),
+            side,
+            java.util.Set.copyOf(settings.vocabulary()),
+            settings.guardBounds());
+    List<String> problems = new java.util.ArrayList<>(loaded.problems());
+    problems.addAll(loop.addGuardClips(loaded.clips()));
+    for (String p : problems.subList(0, Math.min(problems.size(), 50))) {
+      LOG.warn("guard list: {}", p);
+    }
+    if (problems.size() > 50) {
+      LOG.warn("guard list: {} more problems not shown", problems.size() - 50);
+    }
+    LOG.info(
+        "guard list {}: {} clips for the gate ({} labels), {} skipped, decoded in {} ms",
+        list,
+        loop.guardListClips().size(),
+        loop.guardListClips().stream().map(c -> c.label()).distinct().count(),
+        problems.size(),
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Reads the signing key before anything else starts, naming the fix when it cannot. */

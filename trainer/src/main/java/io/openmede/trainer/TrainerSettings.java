@@ -51,6 +51,9 @@ import java.util.OptionalDouble;
  * @param openSet how each checkpoint's open-set thresholds are fitted on the held-out clips
  * @param gate the rule that promotes or holds back each checkpoint; empty: every checkpoint is
  *     promoted unjudged (trainer.gate.enabled=false)
+ * @param guardList a dataset list of guard videos (labels not trained on) decoded once at start for
+ *     the gate; empty: only the stream's held-out clips of split novel
+ * @param guardBounds limits on what the guard list may make the trainer read
  */
 public record TrainerSettings(
     TrainingMethod method,
@@ -81,7 +84,9 @@ public record TrainerSettings(
     int maxLabels,
     FrameLimits frameLimits,
     OpenSetFitting.Options openSet,
-    Optional<io.openmede.trainer.gate.PromotionRule> gate) {
+    Optional<io.openmede.trainer.gate.PromotionRule> gate,
+    Optional<Path> guardList,
+    io.openmede.trainer.eval.GuardList.Bounds guardBounds) {
 
   private static final java.util.regex.Pattern MODEL_NAME_PATTERN =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -337,6 +342,35 @@ public record TrainerSettings(
               + " held-out videos make the test inconclusive. At least trainer.gate.margin; 1"
               + " turns it off. The price: a candidate no worse than the serving one is held back"
               + " by chance more often on small sets (README).");
+  public static final Setting<Optional<String>> GUARD_LIST =
+      Setting.optionalString(
+          "trainer.guard.list",
+          "A dataset list (as openmede ingest list reads: CSV path,label or text 'path label',"
+              + " paths relative to the list's directory and inside it) of guard videos, of labels"
+              + " the trainer does not train on: decoded once at start (one clip of T frames each)"
+              + " and scored zero-shot by the gate with the stream's held-out novel clips. Empty:"
+              + " the stream's held-out novel clips only.");
+  public static final Setting<Integer> GUARD_MAX_VIDEOS =
+      Setting.integer(
+          "trainer.guard.max-videos",
+          1000,
+          1,
+          1_000_000,
+          "Most videos read from trainer.guard.list (the rest is skipped, and the log says so).");
+  public static final Setting<Long> GUARD_MAX_VIDEO_BYTES =
+      Setting.longInteger(
+          "trainer.guard.max-video-bytes",
+          512L * 1024 * 1024,
+          1,
+          Long.MAX_VALUE,
+          "Largest guard video file read, in bytes (a larger one is skipped with the reason).");
+  public static final Setting<Long> GUARD_MAX_LIST_BYTES =
+      Setting.longInteger(
+          "trainer.guard.max-list-bytes",
+          16L * 1024 * 1024,
+          1,
+          Long.MAX_VALUE,
+          "Largest trainer.guard.list file, in bytes (a larger one stops the trainer at start).");
   public static final Setting<Boolean> GATE_PROMOTE_UNJUDGED =
       Setting.bool(
           "trainer.gate.promote-unjudged",
@@ -412,6 +446,10 @@ public record TrainerSettings(
           GATE_ALPHA,
           GATE_MAX_DROP,
           GATE_PROMOTE_UNJUDGED,
+          GUARD_LIST,
+          GUARD_MAX_VIDEOS,
+          GUARD_MAX_VIDEO_BYTES,
+          GUARD_MAX_LIST_BYTES,
           PROGRESS,
           STOP_AFTER,
           METRICS_PORT);
@@ -535,7 +573,10 @@ public record TrainerSettings(
                     s.get(GATE_ALPHA),
                     gateMaxDrop(s),
                     s.get(GATE_PROMOTE_UNJUDGED)))
-            : Optional.empty());
+            : Optional.empty(),
+        s.get(GUARD_LIST).map(Path::of),
+        new io.openmede.trainer.eval.GuardList.Bounds(
+            s.get(GUARD_MAX_LIST_BYTES), s.get(GUARD_MAX_VIDEOS), s.get(GUARD_MAX_VIDEO_BYTES)));
   }
 
   private static double gateMaxDrop(Settings s) {

@@ -89,6 +89,7 @@ public final class TrainingLoop implements AutoCloseable {
   private final HeldOutClips heldOut;
   private final HeldOutEvaluation evaluation;
   private final FeedbackRepeats feedbackRepeats = new FeedbackRepeats();
+  private final List<DecodedClip> guardList = new ArrayList<>();
   private final Optional<String> initialParent;
   private OffsetTracker offsets;
   private MetaOptimizer optimizer;
@@ -340,6 +341,29 @@ public final class TrainingLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the guard list's clips (decoded once at start, {@code trainer.guard.list}) to the gate's
+   * guard set, beside the stream's held-out novel clips.
+   *
+   * @return one line per clip that could not be decoded, with the reason (the rest is kept)
+   */
+  public List<String> addGuardClips(List<LabeledClip> guard) {
+    List<String> problems = new ArrayList<>();
+    for (LabeledClip c : guard) {
+      try {
+        guardList.add(decoder.decode(c));
+      } catch (ClipRejectedException | RuntimeException e) {
+        problems.add("guard clip " + c.getClipId() + ": " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  /** The guard list's clips kept for the gate. */
+  public List<DecodedClip> guardListClips() {
+    return List.copyOf(guardList);
+  }
+
   /** The clip of {@code r}, or empty when it was refused (and dead-lettered). */
   private Optional<DecodedClip> decode(RawClipRecord r) {
     if (r.value() == null) {
@@ -535,6 +559,7 @@ public final class TrainingLoop implements AutoCloseable {
     for (DecodedClip c : heldOut.stream()) {
       (GUARD_SPLIT.equals(c.split()) ? guard : base).add(c);
     }
+    guard.addAll(guardList);
     List<PairedOutcome> sets =
         List.of(
             paired("base", candidate, base, false),

@@ -598,4 +598,53 @@ class TrainingLoopTest {
     Map<String, Double> s = second.getGate().getFigures();
     assertThat(s.get("base.serving.top1")).isEqualTo(f.get("base.candidate.top1"));
   }
+
+  /** The guard list's clips join the gate's guard set, scored zero-shot among their labels. */
+  @Test
+  void guardListClips_areJudgedByTheGate_asTheGuardSet() throws Exception {
+    Map<String, String> values =
+        new HashMap<>(
+            TestClips.tinySettings(
+                temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 1000));
+    values.put("trainer.eval.enabled", "true");
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU);
+        TrainingLoop loop =
+            new TrainingLoop(
+                settings,
+                new ClipModelGradientSource(model),
+                new TextTowerClassEmbeddings(model),
+                new TrainingLoop.Outputs(
+                    r -> {},
+                    Optional.of(
+                        new CheckpointPublisher(
+                            new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                            announced::add,
+                            "openmede-tiny",
+                            "tiny",
+                            Optional.empty())),
+                    new TrainerStateStore(temp.resolve("state"))),
+                AVRO,
+                Optional.empty())) {
+      loop.start();
+      LabeledClip wrongFrames = TestClips.clip(7, "cooking", 3);
+      wrongFrames.setSplit("novel");
+      List<String> problems =
+          loop.addGuardClips(
+              List.of(
+                  TestClips.colourClip("guard:a#0", 0, 1, "swimming", "novel"),
+                  TestClips.colourClip("guard:b#0", 1, 2, "cooking", "novel"),
+                  wrongFrames));
+      assertThat(problems).singleElement().asString().contains("has 3 frames, expected 2");
+      for (int i = 0; announced.isEmpty(); i++) {
+        loop.accept(record(i, bytes(TestClips.streamClip(i))));
+      }
+      Map<String, Double> f = announced.get(0).getGate().getFigures();
+      assertThat(f).containsEntry("guard.videos", 2.0).doesNotContainKey("base.videos");
+      assertThat(announced.get(0).getGate().getReason()).contains("guard top-1");
+    }
+  }
 }
