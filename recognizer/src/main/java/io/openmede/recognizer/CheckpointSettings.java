@@ -13,6 +13,8 @@ import java.util.List;
  * @param roots the checkpoint store directories an announced file may lie in
  * @param trustedKeys Ed25519 public key files; when any, announcements must be signed by one
  * @param allowDowngrade whether a checkpoint older than the serving one is installed
+ * @param operatorKeys Ed25519 public key files of the operators, whose signed promote, rollback and
+ *     unpin are applied
  */
 public record CheckpointSettings(
     String modelName,
@@ -20,11 +22,24 @@ public record CheckpointSettings(
     Path cache,
     List<Path> roots,
     List<Path> trustedKeys,
-    boolean allowDowngrade) {
+    boolean allowDowngrade,
+    List<Path> operatorKeys) {
 
   public CheckpointSettings {
     roots = List.copyOf(roots);
     trustedKeys = List.copyOf(trustedKeys);
+    operatorKeys = List.copyOf(operatorKeys);
+  }
+
+  /** Settings that trust no operator key. */
+  public CheckpointSettings(
+      String modelName,
+      boolean follow,
+      Path cache,
+      List<Path> roots,
+      List<Path> trustedKeys,
+      boolean allowDowngrade) {
+    this(modelName, follow, cache, roots, trustedKeys, allowDowngrade, List.of());
   }
 
   /** Converts resolved settings of {@link RecognizerSettings#GROUP}. */
@@ -37,6 +52,7 @@ public record CheckpointSettings(
             .map(r -> Path.of(r).toAbsolutePath())
             .toList(),
         s.get(RecognizerSettings.TRUSTED_KEYS).stream().map(Path::of).toList(),
-        s.get(RecognizerSettings.ALLOW_DOWNGRADE));
+        s.get(RecognizerSettings.ALLOW_DOWNGRADE),
+        s.get(RecognizerSettings.OPERATOR_KEYS).stream().map(Path::of).toList());
   }
 }

@@ -237,6 +237,11 @@ public final class RecognizerService implements RunningService {
           public void swapping(CheckpointAnnouncement a) {
             models.thresholds().offer(a);
           }
+
+          @Override
+          public void pinned(boolean pinned) {
+            metrics.modelPinned.set(pinned ? 1 : 0);
+          }
         },
         policy,
         ServingMemory.in(servingMemoryFile(settings)));
@@ -302,7 +307,25 @@ public final class RecognizerService implements RunningService {
             String.join(" or ", keys.stream().map(CheckpointSigning::keyId).toList()));
       }
     }
-    return new CheckpointPolicy(keys, settings.allowDowngrade());
+    List<PublicKey> operators = new ArrayList<>();
+    for (Path file : settings.operatorKeys()) {
+      try {
+        operators.add(KeyFiles.readPublic(file));
+      } catch (IOException e) {
+        throw new SettingsException(
+            RecognizerSettings.OPERATOR_KEYS.name()
+                + ": "
+                + e.getMessage()
+                + "; give the operators' public key files (NAME.pub from openmede keys generate"
+                + " --name openmede-operator)");
+      }
+    }
+    if (settings.follow() && !operators.isEmpty()) {
+      LOG.info(
+          "operator decisions (promote, rollback, unpin) must be signed by key {}",
+          String.join(" or ", operators.stream().map(CheckpointSigning::keyId).toList()));
+    }
+    return new CheckpointPolicy(keys, settings.allowDowngrade(), operators);
   }
 
   /** The Kafka Streams instance. */

@@ -194,6 +194,14 @@ public record RecognizerSettings(
           "Ed25519 public key files (PEM, the trainers' NAME.pub): an announcement not signed by"
               + " one of them is refused. Empty: announcements are not checked for a signature"
               + " (the recognizer says so at start).");
+  public static final Setting<List<String>> OPERATOR_KEYS =
+      Setting.list(
+          "recognizer.checkpoints.operator-keys",
+          List.of(),
+          "Ed25519 public key files (PEM) of the operators (openmede keys generate --name"
+              + " openmede-operator): an operator's promote, rollback or unpin (openmede model ...)"
+              + " is applied only when signed by one of them; the trainer's keys do not count."
+              + " Empty: every operator decision is refused.");
   public static final Setting<Boolean> ALLOW_DOWNGRADE =
       Setting.bool(
           "recognizer.checkpoints.allow-downgrade",
@@ -322,6 +330,7 @@ public record RecognizerSettings(
           CHECKPOINT_CACHE,
           CHECKPOINT_ROOTS,
           TRUSTED_KEYS,
+          OPERATOR_KEYS,
           ALLOW_DOWNGRADE,
           METRICS_PORT,
           THREADS_NICE,

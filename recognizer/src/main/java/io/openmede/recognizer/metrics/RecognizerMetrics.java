@@ -146,6 +146,16 @@ public final class RecognizerMetrics {
   public final Info modelVersion =
       metrics.info("openmede_recognizer_model", "The model version served.", "version");
 
+  /**
+   * 1 while an operator pinned the served model (openmede model rollback): trainer checkpoints are
+   * not installed (counted as refused, reason pinned) until openmede model unpin.
+   */
+  public final Gauge modelPinned =
+      metrics.gauge(
+          "openmede_recognizer_model_pinned",
+          "1 while an operator pinned the served model (a rollback): trainer checkpoints wait for"
+              + " openmede model unpin.");
+
   /** Checkpoints installed. */
   public final Counter checkpointsInstalled =
       metrics.counter("openmede_recognizer_checkpoints_installed", "Checkpoints installed.");

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the checkpoints topic on its own thread and installs the newest announcement of one model
  * name. Reads every partition from the beginning without a consumer group (the topic is compacted:
- * its latest record per model is the current checkpoint); of the announcements in one poll only the
- * last per model is installed. A refused version is not tried again (the last {@value
- * #REMEMBERED_REFUSALS} refusals are remembered).
+ * its latest record per model is the current checkpoint); of the trainer's announcements in one
+ * poll only the last per model is installed, while every operator decision (keyed {@code
+ * NAME#operator}) is handed to the installer in order, which applies each once. A refused version
+ * is not tried again (the last {@value #REMEMBERED_REFUSALS} refusals are remembered).
  *
  * <p>Other programs write the topic too: the consumer reads bytes and each record is decoded here,
  * so a record that is not an announcement is refused (reported to {@code badRecord}, logged,
@@ -133,7 +134,11 @@ public final class CheckpointFollower implements AutoCloseable {
     Map<String, CheckpointAnnouncement> decoded = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       CheckpointAnnouncement a = decode(r);
-      if (a != null && modelName.equals(a.getModelName()) && CheckpointPolicy.heldBack(a)) {
+      if (a != null && modelName.equals(a.getModelName()) && a.getOperator() != null) {
+        // an operator's decision: each is applied, in order (a rollback pins, an unpin installs
+        // the newest trainer checkpoint); the installer ignores one it applied before
+        consider(a, Optional.of(r));
+      } else if (a != null && modelName.equals(a.getModelName()) && CheckpointPolicy.heldBack(a)) {
         // a candidate the trainer's gate held back: listed by operators, never installed
         LOG.info(
             "checkpoint {} was held back by the trainer's gate ({}); not installed",
@@ -213,13 +218,25 @@ public final class CheckpointFollower implements AutoCloseable {
 
   private void consider(CheckpointAnnouncement a, Optional<ConsumerRecord<byte[], byte[]>> from) {
     String version = a.getVersion();
-    if (version.equals(installer.servingVersion()) || refused.contains(remembered(version))) {
+    boolean operator = a.getOperator() != null;
+    // an operator decision is remembered by its time as well: a refused one does not hide a later
+    // decision on the same version
+    String key =
+        remembered(
+            operator
+                ? version
+                    + "@"
+                    + (a.getOperator().getDecidedAt() == null
+                        ? "-"
+                        : a.getOperator().getDecidedAt().toEpochMilli())
+                : version);
+    if ((!operator && version.equals(installer.servingVersion())) || refused.contains(key)) {
       return;
     }
     try {
       installer.install(a);
     } catch (CheckpointRefusedException e) {
-      refused.add(remembered(version));
+      refused.add(key);
       from.ifPresent(
           r ->
               letters.refuse(
@@ -232,7 +249,7 @@ public final class CheckpointFollower implements AutoCloseable {
                   e.getMessage()));
     } catch (RuntimeException e) {
       LOG.warn("installing checkpoint {} failed; the current model keeps serving", version, e);
-      refused.add(remembered(version));
+      refused.add(key);
       from.ifPresent(
           r ->
               letters.refuse(

@@ -3,6 +3,7 @@ package io.openmede.recognizer.swap;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,9 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
      * the weights, such as open-set thresholds, takes effect with it).
      */
     default void swapping(CheckpointAnnouncement a) {}
+
+    /** An operator pinned ({@code true}) or unpinned the serving checkpoint. */
+    default void pinned(boolean pinned) {}
   }
 
   private final CheckpointFetcher fetcher;
@@ -61,6 +65,15 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
 
   private final ServingMemory memory;
   private boolean pinned;
+
+  /** When the last operator decision applied was made: older or equal ones are not applied. */
+  private Optional<Instant> lastDecision = Optional.empty();
+
+  /** When the last promote or rollback was made: older trainer checkpoints do not replace it. */
+  private Optional<Instant> supersededBefore = Optional.empty();
+
+  /** The newest trainer announcement that verified: what an unpin installs. */
+  private Optional<CheckpointAnnouncement> latestTrainer = Optional.empty();
 
   /**
    * @param policy which announcements are acted on at all (signature, downgrade), judged before
@@ -111,12 +124,25 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
     }
     CheckpointAnnouncement a = r.get().serving();
     pinned = r.get().pinned();
+    lastDecision = r.get().lastDecision();
+    supersededBefore = r.get().supersededBefore();
+    listener.pinned(pinned);
     LOG.info(
         "served {} before the restart{}: installing it again",
         a.getVersion(),
-        pinned ? " (pinned by an operator)" : "");
+        pinned
+            ? " (pinned by an operator: newer trainer checkpoints wait for openmede model unpin)"
+            : "");
     try {
-      install(a);
+      // judged by its signature only: it was installed (or decided) before, so neither its age
+      // nor the time of its decision counts now
+      Optional<CheckpointRefusedException> refusal =
+          a.getOperator() != null ? policy.operatorRefusal(a) : policy.refusal(a, Optional.empty());
+      if (refusal.isPresent()) {
+        listener.refused(a.getVersion(), refusal.get().reason());
+        throw refusal.get();
+      }
+      swapIn(a);
     } catch (CheckpointRefusedException e) {
       LOG.warn(
           "the remembered checkpoint {} cannot be served again ({}); the initial weights serve,"
@@ -145,21 +171,144 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
   }
 
   /**
-   * Verifies, loads, warms and swaps in the announced checkpoint.
+   * Acts on an announcement. A trainer's: judged by the {@link CheckpointPolicy}, then, unless an
+   * operator pinned the serving checkpoint (then it waits, and is logged and counted as refused
+   * with reason {@code pinned}) or an operator's promote or rollback was decided after it was
+   * created (reason {@code superseded}), verified, loaded, warmed and swapped in. An operator's
+   * decision: see {@link #decide}.
    *
    * @throws CheckpointRefusedException when it cannot be served; nothing changed then
    */
   public void install(CheckpointAnnouncement a) throws CheckpointRefusedException {
+    if (a.getOperator() != null) {
+      decide(a);
+      return;
+    }
+    String version = a.getVersion();
+    Optional<CheckpointRefusedException> refusal = policy.refusal(a, serving);
+    if (refusal.isPresent()) {
+      refuse(refusal.get());
+    }
+    if (latestTrainer.isEmpty() || CheckpointPolicy.AGE.compare(a, latestTrainer.get()) > 0) {
+      latestTrainer = Optional.of(a);
+    }
+    if (pinned) {
+      LOG.info(
+          "checkpoint {} not installed: an operator pinned {}; it is installed on openmede model"
+              + " unpin",
+          version,
+          servingVersion());
+      listener.refused(version, "pinned");
+      return;
+    }
+    if (supersededBefore.isPresent()
+        && a.getCreatedAt() != null
+        && a.getCreatedAt().isBefore(supersededBefore.get())) {
+      refuse(
+          new CheckpointRefusedException(
+              version,
+              "superseded",
+              "created at "
+                  + a.getCreatedAt()
+                  + ", before an operator chose "
+                  + servingVersion()
+                  + " at "
+                  + supersededBefore.get()
+                  + "; trainer checkpoints created later are installed"));
+    }
+    swapIn(a);
+  }
+
+  /**
+   * Applies an operator's decision, signed by a trusted operator key, once: a decision made at or
+   * before the last one applied is ignored (the topic is replayed at every start). {@code promote}
+   * installs the version even if the trainer's gate held it back or it is older than the serving
+   * one, and ends any pin; {@code rollback} does the same and pins it: trainer checkpoints wait
+   * until {@code unpin}, which then installs the newest trainer checkpoint seen. After a promote or
+   * rollback, trainer checkpoints created before the decision do not replace it.
+   *
+   * @throws CheckpointRefusedException when the decision is refused (unknown key, bad action) or
+   *     its checkpoint cannot be served; nothing changed then
+   */
+  public void decide(CheckpointAnnouncement a) throws CheckpointRefusedException {
+    String version = a.getVersion();
+    Optional<CheckpointRefusedException> refusal = policy.operatorRefusal(a);
+    if (refusal.isPresent()) {
+      refuse(refusal.get());
+    }
+    String action = a.getOperator().getAction();
+    Instant at = a.getOperator().getDecidedAt();
+    if (lastDecision.isPresent() && !at.isAfter(lastDecision.get())) {
+      LOG.debug(
+          "operator decision {} {} of {} applied already (last decision applied: {})",
+          action,
+          version,
+          at,
+          lastDecision.get());
+      return;
+    }
+    if (action.equals("unpin")) {
+      pinned = false;
+      lastDecision = Optional.of(at);
+      supersededBefore = Optional.empty();
+      listener.pinned(false);
+      serving.ifPresent(this::remember);
+      LOG.info(
+          "operator {} unpinned {} (decided at {}): following the trainer's checkpoints again",
+          a.getOperator().getKeyId(),
+          servingVersion(),
+          at);
+      Optional<CheckpointAnnouncement> next = latestTrainer;
+      if (next.isPresent() && !next.get().getVersion().equals(servingVersion())) {
+        try {
+          install(next.get());
+        } catch (CheckpointRefusedException e) {
+          // logged and counted by install; the serving checkpoint stays
+        }
+      }
+      return;
+    }
+    boolean pin = action.equals("rollback");
+    boolean same =
+        serving.isPresent()
+            && serving.get().getVersion().equals(version)
+            && serving.get().getSha256().equals(a.getSha256())
+            && version.equals(servingVersion());
+    if (!same) {
+      swapIn(a);
+    }
+    serving = Optional.of(a);
+    pinned = pin;
+    lastDecision = Optional.of(at);
+    supersededBefore = Optional.of(at);
+    listener.pinned(pin);
+    remember(a);
+    LOG.info(
+        "operator {} {} {} (decided at {}){}",
+        a.getOperator().getKeyId(),
+        pin ? "rolled back to" : "promoted",
+        version,
+        at,
+        pin ? ": pinned, trainer checkpoints are not installed until openmede model unpin" : "");
+    if (same) {
+      listener.installed(version);
+    }
+  }
+
+  private void refuse(CheckpointRefusedException e) throws CheckpointRefusedException {
+    LOG.warn("{}; still serving {}", e.getMessage(), servingVersion());
+    listener.refused(e.version(), e.reason());
+    throw e;
+  }
+
+  /** Fetches, verifies, loads, warms and swaps in {@code a}, already judged. */
+  private void swapIn(CheckpointAnnouncement a) throws CheckpointRefusedException {
     String version = a.getVersion();
     long t0 = System.nanoTime();
     long fetchNanos = 0;
     long loadNanos = 0;
     long warmNanos = 0;
     try {
-      Optional<CheckpointRefusedException> refusal = policy.refusal(a, serving);
-      if (refusal.isPresent()) {
-        throw refusal.get();
-      }
       Path file = fetcher.fetch(a);
       fetchNanos = System.nanoTime() - t0;
       List<M> loaded = new ArrayList<>();
@@ -218,7 +367,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
 
   private void remember(CheckpointAnnouncement a) {
     try {
-      memory.save(new ServingMemory.Remembered(a, pinned));
+      memory.save(new ServingMemory.Remembered(a, pinned, lastDecision, supersededBefore));
     } catch (IOException e) {
       LOG.warn(
           "could not remember serving {} in {} ({}); after a restart the initial weights serve"

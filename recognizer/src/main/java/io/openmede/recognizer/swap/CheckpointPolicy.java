@@ -3,6 +3,7 @@ package io.openmede.recognizer.swap;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.OperatorDecisions;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Comparator;
@@ -10,18 +11,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which announcements a recognizer acts on at all, judged before anything is fetched: signed by a
- * trusted key when keys are configured, and not older than the serving checkpoint (by training
- * updates, then creation time) unless downgrades are allowed.
+ * Which announcements a recognizer acts on at all, judged before anything is fetched: a trainer's
+ * announcement signed by a trusted key when keys are configured, and not older than the serving
+ * checkpoint (by training updates, then creation time) unless downgrades are allowed; an operator's
+ * decision ({@code operator} set) signed by a trusted operator key, always (with no operator key
+ * configured, every operator decision is refused).
  *
- * @param trustedKeys Ed25519 public keys, one of which must have signed an announcement; empty: no
- *     signature is required
+ * @param trustedKeys Ed25519 public keys, one of which must have signed a trainer's announcement;
+ *     empty: no signature is required
  * @param allowDowngrade whether an announcement older than the serving one is installed
+ * @param operatorKeys Ed25519 public keys of the operators, one of which must have signed an
+ *     operator decision (promote, rollback, unpin); the trainer's keys do not count
  */
-public record CheckpointPolicy(List<PublicKey> trustedKeys, boolean allowDowngrade) {
+public record CheckpointPolicy(
+    List<PublicKey> trustedKeys, boolean allowDowngrade, List<PublicKey> operatorKeys) {
 
-  /** Requires no signature and refuses downgrades. */
+  /** Requires no signature and refuses downgrades; trusts no operator. */
   public static final CheckpointPolicy UNSIGNED = new CheckpointPolicy(List.of(), false);
+
+  /** The operator actions: promote (install), rollback (install and pin), unpin. */
+  public static final List<String> OPERATOR_ACTIONS = OperatorDecisions.ACTIONS;
+
+  /** A policy that trusts no operator key. */
+  public CheckpointPolicy(List<PublicKey> trustedKeys, boolean allowDowngrade) {
+    this(trustedKeys, allowDowngrade, List.of());
+  }
 
   /** The order of checkpoints of one model line: training updates, then creation time. */
   static final Comparator<CheckpointAnnouncement> AGE =
@@ -31,6 +45,70 @@ public record CheckpointPolicy(List<PublicKey> trustedKeys, boolean allowDowngra
 
   public CheckpointPolicy {
     trustedKeys = List.copyOf(trustedKeys);
+    operatorKeys = List.copyOf(operatorKeys);
+  }
+
+  /**
+   * Why the operator decision {@code a} is not applied, or empty when it may be: it must be signed
+   * by a trusted operator key, name a known action, pin exactly when it rolls back, and carry the
+   * time it was decided.
+   */
+  public Optional<CheckpointRefusedException> operatorRefusal(CheckpointAnnouncement a) {
+    String version = a.getVersion();
+    if (a.getOperator() == null) {
+      return Optional.of(
+          new CheckpointRefusedException(version, "operator", "it is not an operator decision"));
+    }
+    if (operatorKeys.isEmpty()) {
+      return Optional.of(
+          new CheckpointRefusedException(
+              version,
+              "operator-untrusted",
+              "an operator decision ("
+                  + a.getOperator().getAction()
+                  + "), and this recognizer trusts no operator key: set"
+                  + " recognizer.checkpoints.operator-keys to the operators' public key files"
+                  + " (NAME.pub from openmede keys generate --name openmede-operator)"));
+    }
+    Optional<String> bad = CheckpointSigning.refusal(a, operatorKeys);
+    if (bad.isPresent()) {
+      return Optional.of(
+          new CheckpointRefusedException(
+              version,
+              "operator-signature",
+              "an operator decision ("
+                  + a.getOperator().getAction()
+                  + ") not signed by a trusted operator key: "
+                  + bad.get()
+                  + "; add the operator's NAME.pub to recognizer.checkpoints.operator-keys if it"
+                  + " should be trusted"));
+    }
+    String action = a.getOperator().getAction();
+    if (!OPERATOR_ACTIONS.contains(action)) {
+      return Optional.of(
+          new CheckpointRefusedException(
+              version,
+              "operator-action",
+              "unknown operator action '"
+                  + action
+                  + "' (expected one of "
+                  + String.join(", ", OPERATOR_ACTIONS)
+                  + ")"));
+    }
+    if (a.getOperator().getPinned() != action.equals("rollback")) {
+      return Optional.of(
+          new CheckpointRefusedException(
+              version,
+              "operator-action",
+              "a " + action + " that " + (a.getOperator().getPinned() ? "pins" : "does not pin")));
+    }
+    if (a.getOperator().getDecidedAt() == null
+        || a.getOperator().getDecidedAt().toEpochMilli() <= 0) {
+      return Optional.of(
+          new CheckpointRefusedException(
+              version, "operator-action", "the operator decision carries no time"));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -88,8 +166,10 @@ public record CheckpointPolicy(List<PublicKey> trustedKeys, boolean allowDowngra
                   + updates(s)
                   + " updates, created "
                   + s.getCreatedAt()
-                  + "); set recognizer.checkpoints.allow-downgrade=true to install older"
-                  + " checkpoints (a trainer started afresh on the same model line, a rollback)"));
+                  + "); to serve it, an operator rolls back: openmede model rollback "
+                  + version
+                  + " (or set recognizer.checkpoints.allow-downgrade=true to install older"
+                  + " checkpoints, for a trainer started afresh on the same model line)"));
     }
     return Optional.empty();
   }

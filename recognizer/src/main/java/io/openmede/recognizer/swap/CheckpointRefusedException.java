@@ -8,6 +8,7 @@ package io.openmede.recognizer.swap;
 public final class CheckpointRefusedException extends Exception {
 
   private final String reason;
+  private final String version;
 
   public CheckpointRefusedException(String version, String reason, Throwable cause) {
     super(
@@ -19,6 +20,7 @@ public final class CheckpointRefusedException extends Exception {
             + (cause == null ? "" : ": " + cause.getMessage()),
         cause);
     this.reason = reason;
+    this.version = version;
   }
 
   public CheckpointRefusedException(String version, String reason) {
@@ -29,11 +31,18 @@ public final class CheckpointRefusedException extends Exception {
   public CheckpointRefusedException(String version, String reason, String why) {
     super("checkpoint " + version + " refused (" + reason + "): " + why);
     this.reason = reason;
+    this.version = version;
+  }
+
+  /** The refused version. */
+  public String version() {
+    return version;
   }
 
   /**
    * A short reason label for metrics: hash, size, confined, architecture, unreadable, fetch,
-   * unsigned, signature, downgrade.
+   * unsigned, signature, downgrade, held-back, pinned, superseded, operator-untrusted,
+   * operator-signature, operator-action.
    */
   public String reason() {
     return reason;

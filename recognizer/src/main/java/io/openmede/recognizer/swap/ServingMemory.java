@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Properties;
@@ -22,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a recognizer serves, kept in a file across restarts: the announcement it installed last and
- * whether an operator pinned it. A restarted recognizer serves it again and judges every
- * announcement against it, so a replayed older announcement on the compacted topic is a refused
- * downgrade, not an install.
+ * What a recognizer serves, kept in a file across restarts: the announcement it installed last,
+ * whether an operator pinned it, and when the last operator decision it applied was made. A
+ * restarted recognizer serves it again and judges every announcement against it, so a replayed
+ * older announcement on the compacted topic is a refused downgrade, not an install.
  *
  * <p>The file is a properties file holding the announcement as Avro binary together with the schema
  * it was written with, so a recognizer of a later release (an evolved schema) still reads it. It is
@@ -43,8 +44,22 @@ public final class ServingMemory {
    * @param serving the announcement of the serving checkpoint
    * @param pinned whether an operator pinned it (a rollback): newer trainer checkpoints wait until
    *     an operator unpins
+   * @param lastDecision when the last operator decision this recognizer applied was made: a
+   *     decision made at or before it is not applied again (the topic is replayed at every start)
+   * @param supersededBefore when the last operator promote or rollback was made: a trainer
+   *     checkpoint created before it does not replace the operator's choice; empty after an unpin
    */
-  public record Remembered(CheckpointAnnouncement serving, boolean pinned) {}
+  public record Remembered(
+      CheckpointAnnouncement serving,
+      boolean pinned,
+      Optional<Instant> lastDecision,
+      Optional<Instant> supersededBefore) {
+
+    /** A trainer checkpoint served, no operator decision applied yet. */
+    public Remembered(CheckpointAnnouncement serving, boolean pinned) {
+      this(serving, pinned, Optional.empty(), Optional.empty());
+    }
+  }
 
   private final Optional<Path> file;
 
@@ -81,7 +96,12 @@ public final class ServingMemory {
       CheckpointAnnouncement a =
           new SpecificDatumReader<CheckpointAnnouncement>(writer, CheckpointAnnouncement.SCHEMA$)
               .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-      return Optional.of(new Remembered(a, Boolean.parseBoolean(p.getProperty("pinned"))));
+      return Optional.of(
+          new Remembered(
+              a,
+              Boolean.parseBoolean(p.getProperty("pinned")),
+              instant(p.getProperty("last-decision")),
+              instant(p.getProperty("superseded-before"))));
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "the serving memory {} cannot be read ({}); serving the initial weights until a"
@@ -90,6 +110,12 @@ public final class ServingMemory {
           e.toString());
       return Optional.empty();
     }
+  }
+
+  private static Optional<Instant> instant(String millis) {
+    return millis == null
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(Long.parseLong(millis)));
   }
 
   /** Replaces what is remembered, atomically. */
@@ -107,6 +133,10 @@ public final class ServingMemory {
     Properties p = new Properties();
     p.setProperty("version", r.serving().getVersion());
     p.setProperty("pinned", Boolean.toString(r.pinned()));
+    r.lastDecision()
+        .ifPresent(t -> p.setProperty("last-decision", Long.toString(t.toEpochMilli())));
+    r.supersededBefore()
+        .ifPresent(t -> p.setProperty("superseded-before", Long.toString(t.toEpochMilli())));
     p.setProperty("schema", CheckpointAnnouncement.SCHEMA$.toString());
     p.setProperty("announcement", Base64.getEncoder().encodeToString(bytes.toByteArray()));
     Path tmp = f.resolveSibling(f.getFileName() + ".tmp");

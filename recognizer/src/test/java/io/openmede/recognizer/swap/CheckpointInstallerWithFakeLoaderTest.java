@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.openmede.platform.signing.KeyFiles;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.OperatorDecisions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,5 +333,147 @@ class CheckpointInstallerWithFakeLoaderTest {
     good.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
     installer.install(good);
     assertThat(installer.servingVersion()).isEqualTo("v3");
+  }
+
+  CheckpointInstaller<FakeModel> installerRemembering(
+      List<ModelSlot<FakeModel>> slots, Path memory, CheckpointPolicy policy) {
+    return new CheckpointInstaller<>(
+        new CheckpointFetcher(dir.resolve("cache"), java.util.List.of(dir)),
+        slots,
+        loader,
+        listener,
+        policy,
+        ServingMemory.in(memory));
+  }
+
+  CheckpointAnnouncement signedB(String version, long updates, long createdAt, KeyPair key)
+      throws Exception {
+    CheckpointAnnouncement a = tinyB(version, updates, createdAt);
+    a.setStatus(io.openmede.schemas.avro.CheckpointStatus.PROMOTED);
+    a.setSignature(CheckpointSigning.sign(a, key));
+    return a;
+  }
+
+  static CheckpointAnnouncement decision(
+      CheckpointAnnouncement a, OperatorDecisions.Action action, long at, KeyPair key) {
+    return OperatorDecisions.decide(a, action, Instant.ofEpochMilli(at), key);
+  }
+
+  @Test
+  void rollbackToA_operatorSigned_isInstalledAndStaysPinnedAfterARestart_untilUnpin()
+      throws Exception {
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair operator = KeyFiles.generate();
+    CheckpointPolicy policy =
+        new CheckpointPolicy(List.of(trainer.getPublic()), false, List.of(operator.getPublic()));
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    CheckpointAnnouncement a = signedB("A", 2, 1_000, trainer);
+    CheckpointAnnouncement b = signedB("B", 4, 2_000, trainer);
+    CheckpointAnnouncement rollbackA =
+        decision(a, OperatorDecisions.Action.ROLLBACK, 3_000, operator);
+    CheckpointAnnouncement c = signedB("C", 6, 4_000, trainer);
+    CheckpointInstaller<FakeModel> first = installerRemembering(slots(), memory, policy);
+    first.install(a);
+    first.install(b);
+    assertThatThrownBy(() -> first.install(a)).hasMessageContaining("refused (downgrade)");
+    first.install(rollbackA); // older than B, installed all the same: an operator decided
+    assertThat(first.servingVersion()).isEqualTo("A");
+    assertThat(first.pinned()).isTrue();
+    first.install(c); // newer, but pinned: waits
+    assertThat(first.servingVersion()).isEqualTo("A");
+
+    // restart: the topic is replayed from the beginning
+    List<ModelSlot<FakeModel>> restarted = slots();
+    CheckpointInstaller<FakeModel> second = installerRemembering(restarted, memory, policy);
+    assertThat(second.resume()).contains("A");
+    assertThat(second.pinned()).isTrue();
+    events.clear();
+    for (CheckpointAnnouncement replayed : List.of(a, b, rollbackA, c)) {
+      second.install(replayed);
+    }
+    assertThat(restarted).allSatisfy(s -> assertThat(s.version()).isEqualTo("A"));
+    assertThat(events).containsExactly("refused A pinned", "refused B pinned", "refused C pinned");
+
+    // unpin: the newest trainer checkpoint seen is installed, and stays so after a restart
+    second.install(decision(a, OperatorDecisions.Action.UNPIN, 5_000, operator));
+    assertThat(second.pinned()).isFalse();
+    assertThat(second.servingVersion()).isEqualTo("C");
+    CheckpointInstaller<FakeModel> third = installerRemembering(slots(), memory, policy);
+    assertThat(third.resume()).contains("C");
+    assertThat(third.pinned()).isFalse();
+    // the replayed rollback (decided before the unpin) is not applied again
+    third.install(rollbackA);
+    assertThat(third.servingVersion()).isEqualTo("C");
+  }
+
+  @Test
+  void anOperatorDecisionSignedByAnUnknownKey_orByTheTrainersKey_isRefused() throws Exception {
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair operator = KeyFiles.generate();
+    KeyPair stranger = KeyFiles.generate();
+    CheckpointAnnouncement a = signedB("A", 2, 1_000, trainer);
+    CheckpointAnnouncement b = signedB("B", 4, 2_000, trainer);
+    CheckpointInstaller<FakeModel> installer =
+        installer(
+            slots(),
+            new CheckpointPolicy(
+                List.of(trainer.getPublic()), false, List.of(operator.getPublic())));
+    installer.install(a);
+    installer.install(b);
+    assertThatThrownBy(
+            () ->
+                installer.install(decision(a, OperatorDecisions.Action.ROLLBACK, 3_000, stranger)))
+        .hasMessageContaining("refused (operator-signature)")
+        .hasMessageContaining(CheckpointSigning.keyId(stranger.getPublic()))
+        .hasMessageContaining("recognizer.checkpoints.operator-keys");
+    assertThatThrownBy(
+            () -> installer.install(decision(a, OperatorDecisions.Action.ROLLBACK, 3_000, trainer)))
+        .hasMessageContaining("refused (operator-signature)");
+    CheckpointAnnouncement pinless =
+        decision(a, OperatorDecisions.Action.ROLLBACK, 3_000, operator);
+    pinless.getOperator().setPinned(false); // tampered after signing
+    assertThatThrownBy(() -> installer.install(pinless))
+        .hasMessageContaining("refused (operator-signature)");
+    assertThat(installer.servingVersion()).isEqualTo("B");
+    assertThat(installer.pinned()).isFalse();
+
+    CheckpointInstaller<FakeModel> trustingNoOperator =
+        installer(slots(), new CheckpointPolicy(List.of(trainer.getPublic()), false));
+    assertThatThrownBy(
+            () ->
+                trustingNoOperator.install(
+                    decision(a, OperatorDecisions.Action.PROMOTE, 3_000, operator)))
+        .hasMessageContaining("refused (operator-untrusted)")
+        .hasMessageContaining("recognizer.checkpoints.operator-keys");
+    assertThat(events)
+        .containsSubsequence(
+            "refused A operator-signature",
+            "refused A operator-signature",
+            "refused A operator-signature",
+            "refused A operator-untrusted");
+  }
+
+  @Test
+  void promote_installsAHeldBackCandidate_andOlderTrainerCheckpointsDoNotReplaceIt()
+      throws Exception {
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair operator = KeyFiles.generate();
+    CheckpointInstaller<FakeModel> installer =
+        installer(
+            slots(),
+            new CheckpointPolicy(
+                List.of(trainer.getPublic()), false, List.of(operator.getPublic())));
+    CheckpointAnnouncement held = tinyB("H", 4, 2_000);
+    held.setStatus(io.openmede.schemas.avro.CheckpointStatus.HELD_BACK);
+    held.setSignature(CheckpointSigning.sign(held, trainer));
+    assertThatThrownBy(() -> installer.install(held)).hasMessageContaining("refused (held-back)");
+    installer.install(decision(held, OperatorDecisions.Action.PROMOTE, 5_000, operator));
+    assertThat(installer.servingVersion()).isEqualTo("H");
+    assertThat(installer.pinned()).isFalse();
+    // newer by updates, but created before the operator's decision: the decision stands
+    assertThatThrownBy(() -> installer.install(signedB("N", 6, 4_000, trainer)))
+        .hasMessageContaining("refused (superseded)");
+    installer.install(signedB("L", 8, 6_000, trainer)); // created after it: installed
+    assertThat(installer.servingVersion()).isEqualTo("L");
   }
 }

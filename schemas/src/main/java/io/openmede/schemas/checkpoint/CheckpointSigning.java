@@ -23,9 +23,10 @@ import java.util.TreeMap;
  * the two fields that order checkpoints (training updates, creation time), so an old signed
  * announcement cannot be replayed as a newer one; and, when present (context v2), the gate's status
  * and an operator decision, so a held-back checkpoint cannot be relabelled promoted nor a trainer
- * announcement turned into a pin; and, when present (context v3), the open-set thresholds, which
- * decide whether a window is unknown. The URI is not signed: the weights are verified by their
- * signed SHA-256 wherever they are found.
+ * announcement turned into a pin (an operator decision is signed with its time, which orders
+ * decisions); and, when present (context v3), the open-set thresholds, which decide whether a
+ * window is unknown. The URI is not signed: the weights are verified by their signed SHA-256
+ * wherever they are found.
  *
  * <p>The signature field reads {@code ed25519:<key id>:<base64 signature>}; the key id (see {@link
  * #keyId}) only names the key in messages, every trusted key is tried.
@@ -79,6 +80,13 @@ public final class CheckpointSigning {
         writeString(out, a.getOperator() == null ? null : a.getOperator().getAction());
         out.writeBoolean(a.getOperator() != null && a.getOperator().getPinned());
         writeString(out, a.getOperator() == null ? null : a.getOperator().getKeyId());
+        if (a.getOperator() != null) {
+          // when the operator decided: what orders decisions, so an old one cannot be replayed
+          out.writeLong(
+              a.getOperator().getDecidedAt() == null
+                  ? -1
+                  : a.getOperator().getDecidedAt().toEpochMilli());
+        }
       }
       if (v3) {
         writeOpenSet(out, a.getOpenSet(), v4);

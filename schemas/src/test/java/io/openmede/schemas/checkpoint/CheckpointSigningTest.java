@@ -127,6 +127,31 @@ class CheckpointSigningTest {
   }
 
   @Test
+  void anOperatorDecision_isSignedWithItsActionPinAndTime() {
+    KeyPair operator = KeyFiles.generate();
+    List<Consumer<CheckpointAnnouncement>> tampers =
+        List.of(
+            a -> a.getOperator().setAction("promote"),
+            a -> a.getOperator().setPinned(false),
+            a -> a.getOperator().setDecidedAt(Instant.ofEpochMilli(1_800_000_000_000L)),
+            a -> a.setOperator(null));
+    for (Consumer<CheckpointAnnouncement> tamper : tampers) {
+      CheckpointAnnouncement a = announcement();
+      a.setOperator(
+          io.openmede.schemas.avro.OperatorDecision.newBuilder()
+              .setAction("rollback")
+              .setPinned(true)
+              .setKeyId(CheckpointSigning.keyId(operator.getPublic()))
+              .setDecidedAt(Instant.ofEpochMilli(1_750_000_000_000L))
+              .build());
+      a.setSignature(CheckpointSigning.sign(a, operator));
+      assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(operator.getPublic())));
+      tamper.accept(a);
+      assertTrue(CheckpointSigning.refusal(a, List.of(operator.getPublic())).isPresent());
+    }
+  }
+
+  @Test
   void anAnnouncementWithoutStatus_isSignedAsBefore() {
     KeyPair key = KeyFiles.generate();
     CheckpointAnnouncement a = signed(key);
