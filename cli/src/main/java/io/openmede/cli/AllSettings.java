@@ -1,5 +1,6 @@
 package io.openmede.cli;
 
+import io.openmede.cli.model.OperatorSettings;
 import io.openmede.events.EpisodeLimits;
 import io.openmede.events.EventsSettings;
 import io.openmede.events.clips.ClipSettings;
@@ -38,6 +39,7 @@ final class AllSettings {
         EpisodeLimits.GROUP,
         ClipSettings.SETTINGS_GROUP,
         LabelerSettings.SETTINGS,
-        WebSettings.GROUP);
+        WebSettings.GROUP,
+        OperatorSettings.GROUP);
   }
 }

@@ -10,6 +10,7 @@ import io.openmede.bench.openset.BenchOpenSetCommand;
 import io.openmede.bench.pretrain.PretrainCommand;
 import io.openmede.bench.recognizer.BenchRecognizerCommand;
 import io.openmede.bench.trainer.BenchTrainerCommand;
+import io.openmede.cli.model.ModelHistoryCommands;
 import io.openmede.embedded.cli.BrokerCommand;
 import io.openmede.events.cli.AlertCommand;
 import io.openmede.events.cli.EventsCommand;
@@ -41,7 +42,11 @@ final class Commands {
     cl.addSubcommand(new TrainCommand());
     cl.addSubcommand(new PretrainCommand());
     cl.addSubcommand(new EvaluateCommand());
-    cl.addSubcommand(new ModelCommand());
+    CommandLine model = new CommandLine(new ModelCommand());
+    for (Object sub : ModelHistoryCommands.subcommands()) {
+      model.addSubcommand(sub);
+    }
+    cl.addSubcommand(model);
     cl.addSubcommand(new TokenizeCommand());
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand(new BenchModelCommand());

@@ -39,7 +39,12 @@ final class KeysCommand implements Runnable {
         "Write a new Ed25519 key pair: DIR/NAME.key (PKCS#8 PEM, readable by its owner only) and"
             + " DIR/NAME.pub (X.509 PEM). Existing files are never replaced.",
         "Give NAME.key to the trainer (trainer.checkpoint.signing-key; NAME.pub must lie beside"
-            + " it) and NAME.pub to every recognizer (recognizer.checkpoints.trusted-keys)."
+            + " it) and NAME.pub to every recognizer (recognizer.checkpoints.trusted-keys).",
+        "With --operator, the pair is an operator's, apart from the trainer's: NAME.key signs"
+            + " openmede model promote, rollback and unpin (operator.signing-key), NAME.pub goes"
+            + " to every recognizer (recognizer.checkpoints.operator-keys).",
+        "openssl makes the same files: openssl genpkey -algorithm ed25519 -out NAME.key;"
+            + " openssl pkey -in NAME.key -pubout -out NAME.pub."
       })
   static final class Generate implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -52,9 +57,16 @@ final class KeysCommand implements Runnable {
 
     @Option(
         names = "--name",
-        defaultValue = "openmede-checkpoints",
-        description = "File name of the pair, without extension (default: ${DEFAULT-VALUE}).")
+        description =
+            "File name of the pair, without extension (default: openmede-checkpoints, or"
+                + " openmede-operator with --operator).")
     String name;
+
+    @Option(
+        names = "--operator",
+        description =
+            "An operator's key (openmede model promote|rollback|unpin), not the trainer's.")
+    boolean operator;
 
     @Option(
         names = "--keep-existing",
@@ -66,6 +78,9 @@ final class KeysCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      if (name == null) {
+        name = operator ? "openmede-operator" : "openmede-checkpoints";
+      }
       if (!name.matches("[A-Za-z0-9._-]{1,100}") || name.startsWith(".")) {
         err.println(
             "keys generate: --name '"
@@ -109,11 +124,21 @@ final class KeysCommand implements Runnable {
       }
       PrintWriter o = spec.commandLine().getOut();
       o.println("key id      " + CheckpointSigning.keyId(pair.getPublic()));
-      o.println("private key " + privateFile + "  (keep it secret: only the trainer needs it)");
+      o.println(
+          "private key "
+              + privateFile
+              + "  (keep it secret: only the "
+              + (operator ? "operator" : "trainer")
+              + " needs it)");
       o.println("public key  " + publicFile);
       o.println();
-      o.println("trainer:     trainer.checkpoint.signing-key=" + privateFile);
-      o.println("recognizers: recognizer.checkpoints.trusted-keys=" + publicFile);
+      if (operator) {
+        o.println("operator:    operator.signing-key=" + privateFile);
+        o.println("recognizers: recognizer.checkpoints.operator-keys=" + publicFile);
+      } else {
+        o.println("trainer:     trainer.checkpoint.signing-key=" + privateFile);
+        o.println("recognizers: recognizer.checkpoints.trusted-keys=" + publicFile);
+      }
       o.flush();
       return 0;
     }

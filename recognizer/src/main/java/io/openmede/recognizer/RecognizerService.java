@@ -317,7 +317,7 @@ public final class RecognizerService implements RunningService {
                 + ": "
                 + e.getMessage()
                 + "; give the operators' public key files (NAME.pub from openmede keys generate"
-                + " --name openmede-operator)");
+                + " --operator)");
       }
     }
     if (settings.follow() && !operators.isEmpty()) {

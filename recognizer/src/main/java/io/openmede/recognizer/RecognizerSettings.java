@@ -198,8 +198,8 @@ public record RecognizerSettings(
       Setting.list(
           "recognizer.checkpoints.operator-keys",
           List.of(),
-          "Ed25519 public key files (PEM) of the operators (openmede keys generate --name"
-              + " openmede-operator): an operator's promote, rollback or unpin (openmede model ...)"
+          "Ed25519 public key files (PEM) of the operators (openmede keys generate"
+              + " --operator): an operator's promote, rollback or unpin (openmede model ...)"
               + " is applied only when signed by one of them; the trainer's keys do not count."
               + " Empty: every operator decision is refused.");
   public static final Setting<Boolean> ALLOW_DOWNGRADE =

@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Inspects and verifies CLIP checkpoints.",
+    description =
+        "Inspects and verifies CLIP checkpoints; with the launcher, lists the model history on"
+            + " the checkpoints topic and announces an operator's promote, rollback or unpin.",
     subcommands = {ModelInfoCommand.class, ModelVerifyCommand.class})
 public final class ModelCommand implements Runnable {
 

@@ -38,7 +38,7 @@ public record CheckpointPolicy(
   }
 
   /** The order of checkpoints of one model line: training updates, then creation time. */
-  static final Comparator<CheckpointAnnouncement> AGE =
+  public static final Comparator<CheckpointAnnouncement> AGE =
       Comparator.<CheckpointAnnouncement>comparingLong(
               a -> a.getTraining() == null ? Long.MIN_VALUE : a.getTraining().getUpdates())
           .thenComparing(a -> a.getCreatedAt() == null ? Instant.MIN : a.getCreatedAt());
@@ -68,7 +68,7 @@ public record CheckpointPolicy(
                   + a.getOperator().getAction()
                   + "), and this recognizer trusts no operator key: set"
                   + " recognizer.checkpoints.operator-keys to the operators' public key files"
-                  + " (NAME.pub from openmede keys generate --name openmede-operator)"));
+                  + " (NAME.pub from openmede keys generate --operator)"));
     }
     Optional<String> bad = CheckpointSigning.refusal(a, operatorKeys);
     if (bad.isPresent()) {

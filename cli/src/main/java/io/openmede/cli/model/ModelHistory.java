@@ -1,0 +1,211 @@
+package io.openmede.cli.model;
+
+import io.openmede.recognizer.swap.CheckpointPolicy;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.OperatorDecision;
+import io.openmede.schemas.topic.Cluster;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The history of one model line as the checkpoints topic holds it: every announced version in the
+ * order it was first announced (the trainer's announcement, promoted or held back), each with the
+ * operator decisions on it; and which version a recognizer following the topic serves, found by
+ * replaying the topic with the recognizers' rules (held-back candidates are not installed, nor
+ * older checkpoints, nor trainer checkpoints while pinned or created before an operator's promote
+ * or rollback; each operator decision is applied once, in decision order). Signatures are not
+ * checked here: what a recognizer serves also depends on the keys it trusts, and its own report
+ * (its {@code openmede_recognizer_model_info} metric) is the truth.
+ *
+ * <p>The topic is compacted: once the broker compacts it, only the latest announcement per key
+ * remains (the trainer's latest, its latest held-back candidate, the latest operator decision), so
+ * older versions drop out of the history.
+ */
+public final class ModelHistory {
+
+  /**
+   * One announced version.
+   *
+   * @param announcement the trainer's announcement (or, when the topic holds only operator
+   *     decisions on it, the first of them)
+   * @param decisions the operator decisions on it, in topic order
+   */
+  public record Entry(CheckpointAnnouncement announcement, List<OperatorDecision> decisions) {
+    public String version() {
+      return announcement.getVersion();
+    }
+  }
+
+  private final String model;
+  private final List<Entry> entries;
+  private final Optional<String> serving;
+  private final boolean pinned;
+
+  private ModelHistory(
+      String model, List<Entry> entries, Optional<String> serving, boolean pinned) {
+    this.model = model;
+    this.entries = List.copyOf(entries);
+    this.serving = serving;
+    this.pinned = pinned;
+  }
+
+  /** The history of {@code model} from announcements in topic order (other lines are skipped). */
+  public static ModelHistory of(String model, List<CheckpointAnnouncement> inTopicOrder) {
+    Map<String, CheckpointAnnouncement> first = new LinkedHashMap<>();
+    Map<String, List<OperatorDecision>> decisions = new LinkedHashMap<>();
+    CheckpointAnnouncement serving = null;
+    boolean pinned = false;
+    Instant lastDecision = null;
+    Instant supersededBefore = null;
+    CheckpointAnnouncement latestTrainer = null;
+    for (CheckpointAnnouncement a : inTopicOrder) {
+      if (!model.equals(a.getModelName())) {
+        continue;
+      }
+      String v = a.getVersion();
+      OperatorDecision op = a.getOperator();
+      if (op == null) {
+        first.put(v, a); // the trainer's announcement wins over operator copies
+      } else {
+        first.putIfAbsent(v, a);
+        decisions.computeIfAbsent(v, k -> new ArrayList<>()).add(op);
+      }
+      // what a recognizer following the topic does (CheckpointInstaller)
+      if (op != null) {
+        Instant at = op.getDecidedAt();
+        if (at == null || (lastDecision != null && !at.isAfter(lastDecision))) {
+          continue;
+        }
+        lastDecision = at;
+        if (op.getAction().equals("unpin")) {
+          pinned = false;
+          supersededBefore = null;
+          if (latestTrainer != null
+              && (serving == null || CheckpointPolicy.AGE.compare(latestTrainer, serving) >= 0)) {
+            serving = latestTrainer;
+          }
+        } else {
+          serving = a;
+          pinned = op.getAction().equals("rollback");
+          supersededBefore = at;
+        }
+      } else if (!CheckpointPolicy.heldBack(a)
+          && (serving == null || CheckpointPolicy.AGE.compare(a, serving) >= 0)) {
+        if (latestTrainer == null || CheckpointPolicy.AGE.compare(a, latestTrainer) > 0) {
+          latestTrainer = a;
+        }
+        boolean superseded =
+            supersededBefore != null
+                && a.getCreatedAt() != null
+                && a.getCreatedAt().isBefore(supersededBefore);
+        if (!pinned && !superseded) {
+          serving = a;
+        }
+      }
+    }
+    List<Entry> entries = new ArrayList<>();
+    first.forEach((v, a) -> entries.add(new Entry(a, decisions.getOrDefault(v, List.of()))));
+    return new ModelHistory(
+        model,
+        entries,
+        Optional.ofNullable(serving).map(CheckpointAnnouncement::getVersion),
+        pinned);
+  }
+
+  /** The model line. */
+  public String model() {
+    return model;
+  }
+
+  /** Every version, in the order first announced. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** The entry of {@code version}, if the topic holds it. */
+  public Optional<Entry> find(String version) {
+    return entries.stream().filter(e -> e.version().equals(version)).findFirst();
+  }
+
+  /**
+   * The version a recognizer following the topic serves (trusting every signature), or empty when
+   * it serves its initial weights.
+   */
+  public Optional<String> serving() {
+    return serving;
+  }
+
+  /** Whether an operator's rollback pins the serving version. */
+  public boolean pinned() {
+    return pinned;
+  }
+
+  /** Every announcement on the checkpoints topic, in topic order, decoded; others are reported. */
+  public static List<CheckpointAnnouncement> read(Cluster cluster, PrintWriter err) {
+    String topic = cluster.topics().checkpoints().name();
+    Deserializer<CheckpointAnnouncement> values =
+        cluster.topics().checkpoints().valueSerde().deserializer();
+    Map<String, Object> cc = cluster.consumerConfig("openmede-model-list");
+    cc.remove("group.id");
+    List<CheckpointAnnouncement> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "timed out reading " + topic + "; is the broker reachable?");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (r.value() == null) {
+            continue;
+          }
+          try {
+            CheckpointAnnouncement a = values.deserialize(topic, r.value());
+            if (a != null && a.getModelName() != null && a.getVersion() != null) {
+              out.add(a);
+            }
+          } catch (RuntimeException e) {
+            err.println(
+                "model: skipped the record at "
+                    + topic
+                    + "-"
+                    + r.partition()
+                    + "@"
+                    + r.offset()
+                    + ", as recognizers do: not a checkpoint announcement ("
+                    + e.getMessage()
+                    + ")");
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The model lines on the topic, sorted. */
+  public static List<String> lines(List<CheckpointAnnouncement> announcements) {
+    TreeSet<String> names = new TreeSet<>();
+    announcements.forEach(a -> names.add(a.getModelName()));
+    return List.copyOf(names);
+  }
+}
