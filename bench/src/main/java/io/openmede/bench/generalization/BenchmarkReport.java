@@ -172,7 +172,7 @@ final class BenchmarkReport {
                         rate,
                         arm.equals("oracle") ? " (plain's)" : "")));
     sb.append(
-        "  validation score (mean of HAT-like top-1 and novel ooc top-1, %) per candidate:\n");
+        "  validation score (mean of HAT-like top-1 and SCUBA-like novel top-1, %) per candidate:\n");
     t.scores()
         .forEach((k, v) -> sb.append(String.format(Locale.ROOT, "    %-30s %5.1f%n", k, 100 * v)));
     sb.append(

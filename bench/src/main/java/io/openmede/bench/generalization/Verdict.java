@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * What the benchmark may conclude. The primary comparisons are fixed in advance, paired per seed,
  * each on the two primary metrics (HAT-like top-1: an actor on another action's home scene, scored
- * over all labels; and novel out-of-context top-1), decided by Holm-adjusted p over all six:
+ * over all labels; and novel top-1 on scenes held out of video training, SCUBA-like), decided by
+ * Holm-adjusted p over all six:
  *
  * <ol>
  *   <li>the meta term: open-mede-acting against plain-2nb, pooled over with and without GWA (the
