@@ -276,7 +276,9 @@ public record RecognizerSettings(
               + " energy (free energy of the cosine logits), background (softmax with"
               + " background classes, trainer.openset.background) or learned-background"
               + " (softmax with a background class the trainer learns from negatives: empty"
-              + " scenes, unknown actions, 'nothing happened' feedback). A window where no label"
+              + " scenes, unknown actions, 'nothing happened' feedback: the best in bench"
+              + " openset; a checkpoint whose trainer saw no negative is decided with its"
+              + " max-softmax thresholds). A window where no label"
               + " reaches its threshold is unknown (nothing recognized), and each label carries"
               + " its calibrated score; with a model that brought no thresholds nothing is"
               + " decided.");

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * ({@code recognizer.openset.score}): a checkpoint's announcement brings them ({@link #offer},
  * called before the swap), so the first batch under the new model already decides with the new
  * model's thresholds; a version without thresholds for the kind (the initial weights, an older
- * trainer) decides nothing, and its windows are never unknown.
+ * trainer) decides nothing, and its windows are never unknown. For {@link
+ * OpenSetScore#LEARNED_BACKGROUND}, a version whose trainer saw no negative (so learned no
+ * background class) is decided with its {@link OpenSetScore#MAX_SOFTMAX} thresholds, which the
+ * window then names as its score kind.
  *
  * <p>Thread-safe: the checkpoint follower offers, the scoring threads read. Keeps the thresholds of
  * the last {@link #KEPT} versions offered.
@@ -59,7 +62,9 @@ public final class OpenSetThresholdBook {
 
   /** Sets the thresholds of {@code version} (tests; the initial model's, when given). */
   public synchronized void put(String version, Entry entry) {
-    if (entry.calibration().score() != score) {
+    if (entry.calibration().score() != score
+        && !(score == OpenSetScore.LEARNED_BACKGROUND
+            && entry.calibration().score() == OpenSetScore.MAX_SOFTMAX)) {
       throw new IllegalArgumentException(
           "thresholds for the "
               + entry.calibration().score().text()
@@ -79,26 +84,38 @@ public final class OpenSetThresholdBook {
    * not validate are logged and ignored (the version then decides nothing).
    */
   public void offer(CheckpointAnnouncement a) {
-    for (OpenSetThresholds t : a.getOpenSet()) {
-      if (!score.text().equals(t.getScore())) {
-        continue;
-      }
-      try {
-        put(a.getVersion(), fromRecord(t));
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "open-set thresholds of checkpoint {} ignored ({}); its windows are not decided",
-            a.getVersion(),
-            e.getMessage());
-        return;
-      }
+    Optional<OpenSetThresholds> own = entryOf(a, score);
+    if (own.isEmpty() && score == OpenSetScore.LEARNED_BACKGROUND) {
+      // a trainer that saw no negative learns no background class: decide with the softmax's
+      // thresholds rather than not at all (rules with a min-score would otherwise never hold)
+      own = entryOf(a, OpenSetScore.MAX_SOFTMAX);
+      own.ifPresent(
+          t ->
+              LOG.info(
+                  "checkpoint {} brings no learned background class (its trainer saw no negative"
+                      + " clip); its windows are decided with its max-softmax thresholds",
+                  a.getVersion()));
     }
-    LOG.info(
-        "checkpoint {} brings no open-set thresholds for the {} score; its windows are not"
-            + " decided (never unknown)",
-        a.getVersion(),
-        score.text());
+    if (own.isEmpty()) {
+      LOG.info(
+          "checkpoint {} brings no open-set thresholds for the {} score; its windows are not"
+              + " decided (never unknown)",
+          a.getVersion(),
+          score.text());
+      return;
+    }
+    try {
+      put(a.getVersion(), fromRecord(own.get()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "open-set thresholds of checkpoint {} ignored ({}); its windows are not decided",
+          a.getVersion(),
+          e.getMessage());
+    }
+  }
+
+  private static Optional<OpenSetThresholds> entryOf(CheckpointAnnouncement a, OpenSetScore kind) {
+    return a.getOpenSet().stream().filter(t -> kind.text().equals(t.getScore())).findFirst();
   }
 
   /** The thresholds of {@code version}, if it brought any for this book's kind. */

@@ -85,6 +85,20 @@ class OpenSetThresholdBookTest {
   }
 
   @Test
+  void offer_learnedBackground_withoutALearnedClass_decidesWithTheSoftmaxThresholds() {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.LEARNED_BACKGROUND);
+    book.offer(
+        announcement("v1", List.of(thresholds("max-softmax", 0.7), thresholds("energy", 0.3))));
+    OpenSetCalibration c = book.forVersion("v1").orElseThrow().calibration();
+    assertThat(c.score()).isEqualTo(OpenSetScore.MAX_SOFTMAX);
+    assertThat(c.fallback()).isEqualTo(0.7);
+    // no other kind stands in for a missing one
+    OpenSetThresholdBook energy = new OpenSetThresholdBook(OpenSetScore.ENERGY);
+    energy.offer(announcement("v1", List.of(thresholds("max-softmax", 0.7))));
+    assertThat(energy.forVersion("v1")).isEmpty();
+  }
+
+  @Test
   void keepsTheLastFewVersions() {
     OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);
     for (int v = 1; v <= OpenSetThresholdBook.KEPT + 1; v++) {
