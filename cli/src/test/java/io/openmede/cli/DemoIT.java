@@ -308,6 +308,19 @@ class DemoIT {
     // and the demo said so
     String said = await(lines, l -> l.startsWith("demo: clip of " + clip.getEventId() + ": "), 10);
     assertThat(said).contains(mp4.toString()).contains(clip.getFrames() + " frames");
+    // and the live page's clips timeline lists it
+    String token = pageUrl.substring(pageUrl.indexOf("?token=") + "?token=".length());
+    java.net.http.HttpResponse<String> listed =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + pagePort + "/api/clips?rule=demo-spinning"))
+                    .header("X-Openmede-Token", token)
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+    assertThat(listed.body()).contains("\"eventId\":\"" + clip.getEventId() + "\"");
   }
 
   private static boolean aClipOfTheDemosRule(io.openmede.schemas.avro.ClipMade c) {
