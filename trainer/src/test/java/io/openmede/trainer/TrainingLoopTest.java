@@ -519,9 +519,9 @@ class TrainingLoopTest {
 
   /**
    * After a restart the gate's baseline is the last promoted checkpoint, read back from the store,
-   * not the weights the trainer process started from: a first run promotes u20 on colour-coded
+   * not the weights the trainer process started from: a first run promotes u10 on colour-coded
    * clips and saves its state; a second run (a new loop on a new model with the starting weights,
-   * as a restarted process has) judges its next checkpoint against u20 on the same held-out videos.
+   * as a restarted process has) judges its next checkpoint against u10 on the same held-out videos.
    */
   @Test
   void afterRestart_theGateComparesWithTheLastPromotedCheckpoint_readBackFromTheStore()
@@ -534,7 +534,7 @@ class TrainingLoopTest {
     values.put("trainer.lr.peak", "1e-2");
     values.put("trainer.lr.final", "1e-2");
     values.put("trainer.lr.warmup-updates", "0");
-    values.put("trainer.gwa.snapshot-interval", "10");
+    values.put("trainer.gwa.snapshot-interval", "5");
     values.put("trainer.method", "plain");
     TrainerSettings settings =
         TrainerSettings.from(
