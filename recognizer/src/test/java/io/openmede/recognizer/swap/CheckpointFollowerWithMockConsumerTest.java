@@ -4,9 +4,12 @@ import static io.openmede.recognizer.swap.CheckpointFetcherTest.announcement;
 import static io.openmede.recognizer.swap.CheckpointFetcherTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openmede.platform.signing.KeyFiles;
 import io.openmede.recognizer.testing.PlainAvroSerde;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.checkpoint.OperatorDecisions;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -92,6 +95,75 @@ class CheckpointFollowerWithMockConsumerTest {
       follower.close();
     }
     assertThat(follower.stopped()).isTrue();
+  }
+
+  @Test
+  void
+      operatorDecisions_areAppliedInOrder_aForeignOneDeadLettered_andTrainerCheckpointsWaitWhilePinned()
+          throws Exception {
+    CheckpointInstallerWithFakeLoaderTest fakes = new CheckpointInstallerWithFakeLoaderTest();
+    fakes.dir = dir;
+    List<ModelSlot<CheckpointInstallerWithFakeLoaderTest.FakeModel>> slots = fakes.slots();
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair operator = KeyFiles.generate();
+    KeyPair stranger = KeyFiles.generate();
+    CheckpointInstaller<CheckpointInstallerWithFakeLoaderTest.FakeModel> installer =
+        fakes.installer(
+            slots,
+            new CheckpointPolicy(
+                List.of(trainer.getPublic()), false, List.of(operator.getPublic())));
+    CheckpointAnnouncement a = fakes.signedB("A", 2, 1_000, trainer);
+    List<CheckpointAnnouncement> inOrder =
+        List.of(
+            a,
+            fakes.signedB("B", 4, 2_000, trainer),
+            CheckpointInstallerWithFakeLoaderTest.decision(
+                a, OperatorDecisions.Action.ROLLBACK, 3_000, stranger),
+            CheckpointInstallerWithFakeLoaderTest.decision(
+                a, OperatorDecisions.Action.ROLLBACK, 3_500, operator),
+            fakes.signedB("C", 6, 4_000, trainer));
+    PlainAvroSerde<CheckpointAnnouncement> serde =
+        new PlainAvroSerde<>(CheckpointAnnouncement.class);
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition tp = new TopicPartition(TOPIC, 0);
+    consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, null, null, null)));
+    consumer.updateBeginningOffsets(Map.of(tp, 0L));
+    consumer.schedulePollTask(
+        () -> {
+          for (int i = 0; i < inOrder.size(); i++) {
+            CheckpointAnnouncement r = inOrder.get(i);
+            String key = r.getOperator() == null ? "openmede" : OperatorDecisions.key("openmede");
+            consumer.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, i, key.getBytes(), serde.serializer().serialize(TOPIC, r)));
+          }
+        });
+    List<String> letters = new CopyOnWriteArrayList<>();
+    CheckpointFollower follower =
+        new CheckpointFollower(
+            consumer,
+            serde.deserializer(),
+            TOPIC,
+            "openmede",
+            installer,
+            why -> {},
+            (topic, partition, offset, key, value, reason, why) ->
+                letters.add(topic + "-" + partition + "@" + offset + " " + reason));
+    try {
+      follower.start();
+      long end = System.nanoTime() + 20_000_000_000L;
+      while (!fakes.events.contains("refused C pinned") && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+    } finally {
+      follower.close();
+    }
+    assertThat(slots).allSatisfy(s -> assertThat(s.version()).isEqualTo("A"));
+    assertThat(installer.pinned()).isTrue();
+    assertThat(letters).containsExactly(TOPIC + "-0@2 operator-signature");
+    // B was never installed: of the trainer's checkpoints in one poll only the last is considered
+    assertThat(fakes.events)
+        .containsExactly("refused A operator-signature", "installed A", "refused C pinned");
   }
 
   @Test
