@@ -191,6 +191,13 @@ public final class EventsService implements RunningService {
         maker.start();
       }
       ServiceSkeleton.watch(service.opened, health);
+      // closed first: Kafka Streams begins to shut down (so that no stream thread is replaced),
+      // then a thread waiting for an absent registry gives up at once, and the close goes on
+      service.opened.add(
+          () -> {
+            streams.close(Duration.ZERO);
+            cluster.stopWaitingForRegistry();
+          });
       LOG.info(
           "events service {} started: recognitions from {}, rules from {}, events to {}",
           settings.applicationId(),

@@ -166,6 +166,13 @@ public final class RecognizerService implements RunningService {
       streams.start();
       follower.ifPresent(CheckpointFollower::start);
       ServiceSkeleton.watch(service.opened, health);
+      // closed first: Kafka Streams begins to shut down (so that no stream thread is replaced),
+      // then a thread waiting for an absent registry gives up at once, and the close goes on
+      service.opened.add(
+          () -> {
+            streams.close(Duration.ZERO);
+            cluster.stopWaitingForRegistry();
+          });
       LOG.info(
           "recognizer {} started: model {} on {}, window {}, batch <= {} within {} ms, {}",
           settings.streams().applicationId(),

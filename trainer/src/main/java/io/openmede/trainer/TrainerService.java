@@ -62,6 +62,12 @@ public final class TrainerService implements RunningService {
   private final KafkaClipSource source;
   private final TrainingLoop loop;
   private final Resources opened;
+
+  /**
+   * Ends the registry waits of the cluster the service reads ({@link Cluster#registryWaitsEnd}).
+   */
+  private volatile AutoCloseable registryWaitsEnd = () -> {};
+
   private final TrainerMetrics metrics = new TrainerMetrics();
   private volatile Optional<ServiceEndpoint> http = Optional.empty();
   private final CountDownLatch done = new CountDownLatch(1);
@@ -157,6 +163,7 @@ public final class TrainerService implements RunningService {
       }
       TrainerService service = new TrainerService(settings, source, loop, opened.keep());
       cluster.waitForRegistry(service.health);
+      service.registryWaitsEnd = cluster.registryWaitsEnd();
       return service;
     }
   }
@@ -251,7 +258,20 @@ public final class TrainerService implements RunningService {
           if (stopping) {
             break outer;
           }
-          loop.accept(r);
+          try {
+            loop.accept(r);
+          } catch (RuntimeException e) {
+            if (stopping && io.openmede.schemas.registry.SchemaRegistryException.transientIn(e)) {
+              LOG.info(
+                  "stopping while the schema registry is away: the clip at {}-{}@{} is read again"
+                      + " at the next start",
+                  r.topic(),
+                  r.partition(),
+                  r.offset());
+              break outer;
+            }
+            throw e;
+          }
           metrics.observe(loop);
           if (loop.finished()) {
             break outer;
@@ -343,6 +363,11 @@ public final class TrainerService implements RunningService {
   /** Asks {@link #run()} to finish and waits (up to {@code timeout}) until the state is saved. */
   public void stop(Duration timeout) {
     stopping = true;
+    try {
+      registryWaitsEnd.close(); // a clip waiting for an absent registry gives up now
+    } catch (Exception e) {
+      LOG.warn("ending the registry waits failed: {}", e.toString());
+    }
     source.wakeup();
     try {
       done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -377,6 +377,10 @@ public final class TrainingLoop implements AutoCloseable {
     try {
       value = valueDecoder.apply(r);
     } catch (RuntimeException e) {
+      if (io.openmede.schemas.registry.SchemaRegistryException.transientIn(e)) {
+        throw e; // the registry's absence (the trainer closing during an outage): never a dead
+        // letter
+      }
       refuse(r, "malformed record: " + e.getMessage(), e.getClass().getName());
       return Optional.empty();
     }

@@ -143,6 +143,7 @@ public final class LabelerService implements RunningService {
     LabelerService s = new LabelerService(cluster, settings);
     s.thread.start();
     ServiceSkeleton.watch(s.opened, s.health);
+    s.opened.add(cluster.registryWaitsEnd()); // closed first: waits end, the thread ends
     LOG.info(
         "labeler started: feedback from {}, frames from {}, clips to {}",
         cluster.topics().feedback().name(),
@@ -207,7 +208,9 @@ public final class LabelerService implements RunningService {
         }
       } catch (RuntimeException e) {
         if (e instanceof org.apache.kafka.common.errors.WakeupException
-            || e instanceof org.apache.kafka.common.errors.InterruptException) {
+            || e instanceof org.apache.kafka.common.errors.InterruptException
+            || io.openmede.schemas.registry.SchemaRegistryException.transientIn(e)) {
+          // stopping, or the registry away while the labeler closes: read it again next time
           consumer.seek(tp, r.offset());
           throw e;
         }
@@ -235,6 +238,9 @@ public final class LabelerService implements RunningService {
         throw new IllegalArgumentException("no value");
       }
     } catch (RuntimeException e) {
+      if (io.openmede.schemas.registry.SchemaRegistryException.transientIn(e)) {
+        throw e; // the registry's absence, not the record's fault: never a dead letter
+      }
       refuse(r, "value", "not a Feedback record: " + e.getMessage());
       return;
     }

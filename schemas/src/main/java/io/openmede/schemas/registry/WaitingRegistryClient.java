@@ -35,6 +35,10 @@ public final class WaitingRegistryClient implements SchemaRegistryClient {
 
   private final SchemaRegistryClient registry;
   private volatile boolean waiting;
+
+  /** What the calls that wait pause on; {@link #stopWaiting} wakes them. */
+  private final Object pauses = new Object();
+
   private volatile Instant awaySince;
   private volatile String lastFailure = "";
 
@@ -50,7 +54,10 @@ public final class WaitingRegistryClient implements SchemaRegistryClient {
 
   /** From now on, calls fail at once again (a service closing: its threads must end). */
   public void stopWaiting() {
-    waiting = false;
+    synchronized (pauses) {
+      waiting = false;
+      pauses.notifyAll(); // a call in its pause gives up now, not at the end of the pause
+    }
   }
 
   /** The client asked. */
@@ -142,7 +149,12 @@ public final class WaitingRegistryClient implements SchemaRegistryClient {
             e.getMessage(),
             pause);
         try {
-          Thread.sleep(pause);
+          synchronized (pauses) {
+            if (!waiting) {
+              throw e;
+            }
+            pauses.wait(pause);
+          }
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw e;

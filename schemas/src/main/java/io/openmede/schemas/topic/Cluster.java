@@ -186,6 +186,24 @@ public record Cluster(ConnectionSettings connection, SchemaRegistryClient regist
     }
   }
 
+  /**
+   * Ends the waits {@link #waitForRegistry} began: from now on a call to an absent registry fails
+   * at once, and a call pausing now gives up at once. A service does it first when it closes (its
+   * last resource, {@link #registryWaitsEnd}), so that a thread waiting for an absent registry ends
+   * promptly instead of holding the close up to its timeout; the record it waited for is not
+   * dead-lettered (the handlers see the registry's absence) and is read again at the next start.
+   */
+  public void stopWaitingForRegistry() {
+    if (registry instanceof WaitingRegistryClient waiting) {
+      waiting.stopWaiting();
+    }
+  }
+
+  /** {@link #stopWaitingForRegistry} as a resource, for a service to add last (closed first). */
+  public AutoCloseable registryWaitsEnd() {
+    return this::stopWaitingForRegistry;
+  }
+
   /** Client properties (bootstrap, security) for producers, consumers, admin and Streams. */
   public Map<String, Object> clientConfig() {
     return new HashMap<>(connection.kafkaClientConfig());

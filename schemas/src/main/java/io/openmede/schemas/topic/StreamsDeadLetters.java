@@ -122,6 +122,27 @@ public final class StreamsDeadLetters {
     }
   }
 
+  /**
+   * Whether {@code e} is the schema registry's absence rather than the record's fault: the stream
+   * thread then fails (nothing is committed past the record, which is read again) instead of
+   * dead-lettering a good record. A service's registry client waits while the registry is away
+   * ({@link io.openmede.schemas.registry.WaitingRegistryClient}); it gives up only when the service
+   * closes, or in a client that was never asked to wait.
+   */
+  static boolean registryAway(ErrorHandlerContext ctx, Exception e) {
+    if (!io.openmede.schemas.registry.SchemaRegistryException.transientIn(e)) {
+      return false;
+    }
+    LOG.warn(
+        "the schema registry is away while handling {}-{}@{} ({}); the record is not"
+            + " dead-lettered: the stream thread stops and the record is read again",
+        ctx.topic(),
+        ctx.partition(),
+        ctx.offset(),
+        e.getMessage());
+    return true;
+  }
+
   /** The most original bytes kept in a dead letter made here (key and value each). */
   static final int MAX_KEPT_BYTES = 8 * 1024 * 1024;
 
@@ -135,6 +156,9 @@ public final class StreamsDeadLetters {
     @Override
     public Response handleError(
         ErrorHandlerContext ctx, ConsumerRecord<byte[], byte[]> record, Exception e) {
+      if (registryAway(ctx, e)) {
+        return Response.fail();
+      }
       return Response.resume(
           letter(ctx, record.key(), record.value(), e.getMessage(), e, "deserialization"));
     }
@@ -147,6 +171,9 @@ public final class StreamsDeadLetters {
         ErrorHandlerContext ctx,
         org.apache.kafka.streams.processor.api.Record<?, ?> record,
         Exception e) {
+      if (registryAway(ctx, e)) {
+        return Response.fail();
+      }
       return Response.resume(
           letter(ctx, ctx.sourceRawKey(), ctx.sourceRawValue(), e.getMessage(), e, "processing"));
     }
@@ -165,6 +192,9 @@ public final class StreamsDeadLetters {
         ProducerRecord record,
         Exception e,
         SerializationExceptionOrigin origin) {
+      if (registryAway(ctx, e)) {
+        return Response.fail();
+      }
       String kind = e instanceof RecordTooLargeForTopicException ? "too-large" : "production";
       byte[] key = ctx.sourceRawKey() != null ? ctx.sourceRawKey() : keyBytes(record.key());
       return Response.resume(

@@ -102,4 +102,21 @@ class WaitingRegistryClientTest {
     assertThatThrownBy(() -> call.get(15, TimeUnit.SECONDS))
         .hasCauseInstanceOf(SchemaRegistryException.class);
   }
+
+  @Test
+  void stopWaiting_aCallInItsPauseGivesUpAtOnce_notAtTheEndOfThePause() throws Exception {
+    AwayRegistry fake = new AwayRegistry(Integer.MAX_VALUE);
+    WaitingRegistryClient client = new WaitingRegistryClient(fake).waitWhileAway();
+    CompletableFuture<Schema> call = CompletableFuture.supplyAsync(() -> client.getById(1));
+    // the first pause is 500 ms, the second 1000 ms: at 700 ms the call is in its second pause
+    Thread.sleep(WaitingRegistryClient.FIRST_PAUSE_MS + 200);
+    assertThat(call).isNotDone();
+    long t0 = System.nanoTime();
+    client.stopWaiting();
+    assertThatThrownBy(() -> call.get(15, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(SchemaRegistryException.class);
+    // before, the call slept out its pause: about 800 ms more
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
+    assertThat(fake.calls.get()).isBetween(2, 3);
+  }
 }
