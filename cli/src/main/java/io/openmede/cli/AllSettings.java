@@ -1,11 +1,11 @@
 package io.openmede.cli;
 
-import io.openmede.cli.model.OperatorSettings;
 import io.openmede.events.EpisodeLimits;
 import io.openmede.events.EventsSettings;
 import io.openmede.events.clips.ClipSettings;
 import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.checkpoint.OperatorSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.schemas.values.InputBounds;

@@ -8,6 +8,7 @@ import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.platform.signing.KeyFiles;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.OperatorSettings;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.DurationConverter;
@@ -49,6 +50,12 @@ final class DemoCommand implements Callable<Integer> {
   /** File name of the demo's checkpoint signing key pair (in DATA/keys). */
   static final String DEMO_KEY = "demo-checkpoints";
 
+  /**
+   * File name of the demo's operator key pair (in DATA/keys): the live page's Promote, Roll back
+   * and Unpin sign with it, and the demo's recognizer trusts it.
+   */
+  static final String DEMO_OPERATOR_KEY = "demo-operator";
+
   /** The demo's defaults for recognizer and trainer settings: small, fast cycles on 2 cores. */
   static final Map<String, String> DEMO_DEFAULTS =
       Map.ofEntries(
@@ -56,6 +63,9 @@ final class DemoCommand implements Callable<Integer> {
           Map.entry("recognizer.checkpoints.cache", "${data}/recognizer-checkpoints"),
           Map.entry("recognizer.checkpoints.roots", "${data}/checkpoints"),
           Map.entry("recognizer.checkpoints.trusted-keys", "${data}/keys/" + DEMO_KEY + ".pub"),
+          Map.entry(
+              "recognizer.checkpoints.operator-keys", "${data}/keys/" + DEMO_OPERATOR_KEY + ".pub"),
+          Map.entry("operator.signing-key", "${data}/keys/" + DEMO_OPERATOR_KEY + ".key"),
           Map.entry("recognizer.application.id", "openmede-demo-recognizer"),
           Map.entry("recognizer.commit.interval", "500ms"),
           Map.entry("events.state.dir", "${data}/events"),
@@ -226,11 +236,30 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Signing is on in the demo: its key pair is made on the first run, in the data directory, unless
-   * other keys are configured.
+   * Signing is on in the demo: its key pairs (the trainer's, the operator's) are made on the first
+   * run, in the data directory, unless other keys are configured.
    */
   private static void ensureDemoKeys(Path data, Settings settings, PrintStream out)
       throws IOException {
+    Path operatorFile = data.resolve("keys").resolve(DEMO_OPERATOR_KEY + ".key");
+    boolean demoOperator =
+        settings
+            .get(OperatorSettings.SIGNING_KEY)
+            .map(k -> Path.of(k).equals(operatorFile))
+            .orElse(false);
+    if (demoOperator
+        && !Files.exists(operatorFile)
+        && !Files.exists(KeyFiles.publicBeside(operatorFile))) {
+      KeyPair pair = KeyFiles.generate();
+      KeyFiles.write(pair, operatorFile, KeyFiles.publicBeside(operatorFile));
+      out.println(
+          "demo: made the operator key "
+              + CheckpointSigning.keyId(pair.getPublic())
+              + " in "
+              + operatorFile.getParent()
+              + " (the live page's Promote, Roll back and Unpin sign with it; the recognizer"
+              + " trusts it)");
+    }
     Path privateFile = data.resolve("keys").resolve(DEMO_KEY + ".key");
     Path publicFile = KeyFiles.publicBeside(privateFile);
     boolean demoKey =
@@ -260,7 +289,8 @@ final class DemoCommand implements Callable<Integer> {
             ClipSettings.SETTINGS_GROUP,
             EpisodeLimits.GROUP,
             LabelerSettings.SETTINGS,
-            WebSettings.GROUP);
+            WebSettings.GROUP,
+            OperatorSettings.GROUP);
     Settings user = config.resolve(groups);
     Map<String, String> defaults = new LinkedHashMap<>();
     DEMO_DEFAULTS.forEach(

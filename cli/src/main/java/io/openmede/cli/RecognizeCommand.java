@@ -7,6 +7,8 @@ import io.openmede.platform.service.RunningService;
 import io.openmede.platform.service.ServiceSkeleton;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
+import io.openmede.schemas.checkpoint.OperatorDecisionWriter;
+import io.openmede.schemas.checkpoint.OperatorSettings;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
@@ -18,6 +20,7 @@ import io.openmede.web.LivePage;
 import io.openmede.web.LiveState;
 import io.openmede.web.RulesWriter;
 import io.openmede.web.WebSettings;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,7 @@ final class RecognizeCommand implements Callable<Integer> {
     List<SettingsGroup> g = new ArrayList<>(RecognizerSettings.SERVICE_GROUPS);
     g.add(WebSettings.GROUP);
     g.add(ClipSettings.SETTINGS_GROUP);
+    g.add(OperatorSettings.GROUP);
     return g;
   }
 
@@ -78,7 +82,13 @@ final class RecognizeCommand implements Callable<Integer> {
       return new WithPage(
           service,
           LiveView.start(
-              cluster, service, httpHost, http, WebSettings.from(s), ClipSettings.from(s)));
+              cluster,
+              service,
+              httpHost,
+              http,
+              WebSettings.from(s),
+              ClipSettings.from(s),
+              OperatorDecisionWriter.signingKey(s)));
     } catch (Exception | Error e) {
       service.close();
       throw e;
@@ -105,6 +115,7 @@ final class RecognizeCommand implements Callable<Integer> {
       VocabularyWriter vocabulary,
       RulesWriter rules,
       FeedbackWriter feedback,
+      Optional<OperatorDecisionWriter> operator,
       LivePage page)
       implements AutoCloseable {
     static LiveView start(
@@ -113,7 +124,8 @@ final class RecognizeCommand implements Callable<Integer> {
         String host,
         int port,
         WebSettings web,
-        ClipSettings clips)
+        ClipSettings clips,
+        Optional<KeyPair> operatorKey)
         throws java.io.IOException {
       LiveState state = new LiveState();
       LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
@@ -126,11 +138,20 @@ final class RecognizeCommand implements Callable<Integer> {
       FeedbackWriter feedback =
           new FeedbackWriter(
               cluster.clientConfig(), cluster.topics().feedback(), "openmede-live-page-feedback");
+      // the model history's buttons, signed with the operator's key when one is configured
+      Optional<OperatorDecisionWriter> operator =
+          operatorKey.map(
+              k ->
+                  new OperatorDecisionWriter(
+                      cluster.clientConfig(),
+                      cluster.topics().checkpoints(),
+                      "openmede-live-page-operator",
+                      k));
       LivePage page =
           new LivePage(
               state,
               new LivePage.Writers(
-                  Optional.of(vocabulary), Optional.of(rules), Optional.of(feedback)),
+                  Optional.of(vocabulary), Optional.of(rules), Optional.of(feedback), operator),
               List.of(service.metrics().registry()),
               web,
               service.health());
@@ -141,7 +162,7 @@ final class RecognizeCommand implements Callable<Integer> {
       page.start(host, port);
       feed.start();
       System.err.println("live page at " + page.url());
-      return new LiveView(feed, vocabulary, rules, feedback, page);
+      return new LiveView(feed, vocabulary, rules, feedback, operator, page);
     }
 
     @Override
@@ -151,6 +172,7 @@ final class RecognizeCommand implements Callable<Integer> {
       vocabulary.close();
       rules.close();
       feedback.close();
+      operator.ifPresent(OperatorDecisionWriter::close);
     }
   }
 }

@@ -9,8 +9,12 @@ import io.openmede.platform.health.Health;
 import io.openmede.platform.health.ServiceEndpoint;
 import io.openmede.platform.http.BoundedHttpServer;
 import io.openmede.platform.http.HttpLimits;
+import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.Feedback;
 import io.openmede.schemas.avro.FeedbackVerdict;
+import io.openmede.schemas.checkpoint.ModelHistory;
+import io.openmede.schemas.checkpoint.OperatorDecisionWriter;
+import io.openmede.schemas.checkpoint.OperatorDecisions;
 import io.openmede.schemas.feedback.FeedbackRecords;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.values.Identifiers;
@@ -64,6 +68,7 @@ public final class LivePage implements AutoCloseable {
   private final Optional<VocabularyWriter> vocabulary;
   private final Optional<RulesWriter> rules;
   private final Optional<FeedbackWriter> feedback;
+  private final Optional<OperatorDecisionWriter> operator;
   private final List<PrometheusRegistry> metrics;
   private final WebSettings web;
   private final Health health;
@@ -80,11 +85,23 @@ public final class LivePage implements AutoCloseable {
    * @param vocabulary vocabulary changes
    * @param rules alert-rule changes
    * @param feedback confirmations and corrections of recognitions and events
+   * @param operator operators' decisions on the model history (promote, roll back, unpin), signed
+   *     with the operator key ({@code operator.signing-key}); empty: the page shows the history
+   *     without its buttons, and says which setting to set
    */
   public record Writers(
       Optional<VocabularyWriter> vocabulary,
       Optional<RulesWriter> rules,
-      Optional<FeedbackWriter> feedback) {
+      Optional<FeedbackWriter> feedback,
+      Optional<OperatorDecisionWriter> operator) {
+    /** Writers without an operator key. */
+    public Writers(
+        Optional<VocabularyWriter> vocabulary,
+        Optional<RulesWriter> rules,
+        Optional<FeedbackWriter> feedback) {
+      this(vocabulary, rules, feedback, Optional.empty());
+    }
+
     /** A read-only page. */
     public static Writers none() {
       return new Writers(Optional.empty(), Optional.empty(), Optional.empty());
@@ -120,6 +137,7 @@ public final class LivePage implements AutoCloseable {
     this.vocabulary = writers.vocabulary();
     this.rules = writers.rules();
     this.feedback = writers.feedback();
+    this.operator = writers.operator();
     this.metrics = metrics;
     this.web = web;
     this.health = health;
@@ -186,12 +204,12 @@ public final class LivePage implements AutoCloseable {
         case "/", "/index.html" -> resource(x, "index.html", "text/html; charset=utf-8");
         case "/app.js" -> resource(x, "app.js", "text/javascript; charset=utf-8");
         case "/style.css" -> resource(x, "style.css", "text/css; charset=utf-8");
-        case "/api/state" ->
-            send(x, 200, "application/json", JSON.writeValueAsBytes(state.snapshot()));
+        case "/api/state" -> send(x, 200, "application/json", JSON.writeValueAsBytes(stateJson()));
         case "/api/frame" -> frame(x);
         case "/api/vocabulary" -> vocabulary(x, method, body);
         case "/api/rules" -> rules(x, method, body);
         case "/api/feedback" -> feedback(x, method, body);
+        case "/api/model" -> model(x, method, body);
         case "/api/event-frame" -> eventFrame(x);
         case "/api/clips", "/api/clip-video", "/api/clip-thumbnail", "/api/clip-keep" ->
             clip(x, path, method, body);
@@ -208,6 +226,116 @@ public final class LivePage implements AutoCloseable {
       } catch (IOException ignored) {
         // the client went away
       }
+    }
+  }
+
+  /** The state, and whether this page may decide on models (and, if not, which setting to set). */
+  private Map<String, Object> stateJson() {
+    Map<String, Object> out = state.snapshot();
+    Map<String, Object> op = new java.util.LinkedHashMap<>();
+    op.put("enabled", operator.isPresent());
+    op.put("keyId", operator.map(OperatorDecisionWriter::keyId).orElse(null));
+    op.put(
+        "message",
+        operator.isPresent()
+            ? null
+            : "Promote, Roll back and Unpin are off on this page: "
+                + OperatorDecisionWriter.missingKeyMessage());
+    out.put("operator", op);
+    return out;
+  }
+
+  /**
+   * {@code POST /api/model}: an operator's decision on a version of the model history, signed with
+   * the page's operator key and published on the checkpoints topic. The version and model line are
+   * judged by {@link Identifiers} before anything is looked up; a version not in the history is
+   * 404, an unpin with nothing pinned 409.
+   */
+  private void model(HttpExchange x, String method, byte[] request) throws IOException {
+    if (!method.equals("POST")) {
+      error(x, 405, "use POST {\"action\": \"rollback\", \"version\": \"...\"}");
+      return;
+    }
+    if (operator.isEmpty()) {
+      error(
+          x,
+          405,
+          "this page cannot decide on models: " + OperatorDecisionWriter.missingKeyMessage());
+      return;
+    }
+    try {
+      JsonNode body = JSON.readTree(request);
+      String word = body == null ? null : body.path("action").asText(null);
+      if (word == null || !OperatorDecisions.ACTIONS.contains(word)) {
+        error(
+            x,
+            400,
+            "expected JSON {\"action\": \"promote\", \"version\": \"openmede-tiny-u000000040\"}"
+                + " with action one of "
+                + String.join(", ", OperatorDecisions.ACTIONS));
+        return;
+      }
+      OperatorDecisions.Action action =
+          OperatorDecisions.Action.valueOf(word.toUpperCase(java.util.Locale.ROOT));
+      Optional<String> version =
+          body.hasNonNull("version") ? Optional.of(body.get("version").asText()) : Optional.empty();
+      if (version.isEmpty() && action != OperatorDecisions.Action.UNPIN) {
+        error(x, 400, action.word() + " needs the \"version\" to " + action.word());
+        return;
+      }
+      Optional<String> bad = version.flatMap(Identifiers::checkpointVersionRefusal);
+      if (bad.isPresent()) {
+        error(x, 400, bad.get());
+        return;
+      }
+      Optional<String> line =
+          body.hasNonNull("model") ? Optional.of(body.get("model").asText()) : Optional.empty();
+      Optional<String> badLine = line.flatMap(Identifiers::modelNameRefusal);
+      if (badLine.isPresent()) {
+        error(x, 400, badLine.get());
+        return;
+      }
+      List<ModelHistory> lines = state.modelHistories();
+      Optional<ModelHistory> history =
+          line.isPresent()
+              ? lines.stream().filter(h -> h.model().equals(line.get())).findFirst()
+              : lines.size() == 1 ? Optional.of(lines.get(0)) : Optional.empty();
+      if (history.isEmpty()) {
+        error(
+            x,
+            line.isPresent() || lines.isEmpty() ? 404 : 400,
+            lines.isEmpty()
+                ? "the checkpoints topic holds no announcement yet (has a trainer published a"
+                    + " checkpoint?)"
+                : line.isPresent()
+                    ? "no model line " + line.get() + " on the checkpoints topic"
+                    : "the checkpoints topic holds several model lines ("
+                        + String.join(", ", lines.stream().map(ModelHistory::model).toList())
+                        + "); name one in \"model\"");
+        return;
+      }
+      CheckpointAnnouncement decision;
+      try {
+        decision = operator.get().publish(history.get(), action, version);
+      } catch (OperatorDecisionWriter.RefusedException e) {
+        error(x, e.unknownVersion() ? 404 : 409, e.getMessage());
+        return;
+      }
+      LOG.info(
+          "live page: {} {} of {} announced, signed by operator key {}",
+          action.word(),
+          decision.getVersion(),
+          decision.getModelName(),
+          operator.get().keyId());
+      Map<String, Object> answer = new java.util.LinkedHashMap<>();
+      answer.put("action", action.word());
+      answer.put("model", decision.getModelName());
+      answer.put("version", decision.getVersion());
+      answer.put("keyId", operator.get().keyId());
+      answer.put("decidedAt", decision.getOperator().getDecidedAt().toString());
+      send(x, 200, "application/json", JSON.writeValueAsBytes(answer));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      error(x, 400, "the body is not JSON: " + e.getOriginalMessage());
     }
   }
 

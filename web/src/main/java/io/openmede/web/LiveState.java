@@ -11,6 +11,7 @@ import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.avro.VocabularyEntry;
+import io.openmede.schemas.checkpoint.ModelHistory;
 import io.openmede.schemas.values.Identifiers;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -142,6 +143,8 @@ public final class LiveState {
       };
   private final Map<String, VocabularyEntry> vocabulary = new TreeMap<>();
   private final Map<String, CheckpointAnnouncement> checkpoints = new LinkedHashMap<>();
+  // every announcement (trainer's and operators'), in topic order: the model history
+  private final Deque<CheckpointAnnouncement> announcements = new ArrayDeque<>();
   private final Deque<SwapView> swaps = new ArrayDeque<>();
   private final Deque<TrainerPoint> trainer = new ArrayDeque<>();
   private final Deque<DeadLetterView> deadLetters = new ArrayDeque<>();
@@ -238,14 +241,29 @@ public final class LiveState {
     }
   }
 
-  /** Records a checkpoint announcement (its evaluation metrics feed the evaluation curves). */
+  /**
+   * Records a checkpoint announcement, in topic order: the model history; a trainer's
+   * announcement's evaluation metrics feed the evaluation curves.
+   */
   public synchronized void onCheckpoint(CheckpointAnnouncement a) {
-    if (a != null) {
+    if (a != null && a.getModelName() != null && a.getVersion() != null) {
+      bounded(announcements, a);
+    }
+    if (a != null && a.getOperator() == null) {
       checkpoints.put(a.getVersion(), a);
       while (checkpoints.size() > HISTORY) {
         checkpoints.remove(checkpoints.keySet().iterator().next());
       }
     }
+  }
+
+  /**
+   * The history of every model line on the checkpoints topic, replayed as recognizers do ({@link
+   * ModelHistory}), by line name.
+   */
+  public synchronized List<ModelHistory> modelHistories() {
+    List<CheckpointAnnouncement> all = List.copyOf(announcements);
+    return ModelHistory.lines(all).stream().map(line -> ModelHistory.of(line, all)).toList();
   }
 
   /** Counts a dead letter by source topic and service, and keeps it in the recent list. */
@@ -392,6 +410,7 @@ public final class LiveState {
       models.add(m);
     }
     out.put("checkpoints", models);
+    out.put("models", modelHistories().stream().map(ModelHistory::describe).toList());
     out.put("servingVersion", lastModelVersion);
     out.put("swaps", List.copyOf(swaps));
     out.put("trainer", List.copyOf(trainer));

@@ -1,5 +1,6 @@
 // The live page: polls /api/state and redraws; vocabulary changes go to /api/vocabulary, rule
-// changes to /api/rules, confirmations and corrections of windows to /api/feedback.
+// changes to /api/rules, confirmations and corrections of windows to /api/feedback, an operator's
+// promote, rollback and unpin to /api/model.
 'use strict';
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -229,6 +230,50 @@ function drawModel(state) {
   chart($('eval-chart'), evalSeries, '#4caf50', 'evaluation top-1 of published checkpoints');
 }
 
+// the model history of the checkpoints topic (as openmede model list shows it): each version with its
+// gate's figures and operator decisions; Promote / Roll back / Unpin when the page has an operator key
+const fig = (x) => (x === null || x === undefined ? '?' : Number(x).toFixed(3));
+function drawModelHistory(state) {
+  const op = state.operator || { enabled: false };
+  $('operator-message').textContent = op.enabled ? '' : (op.message || '');
+  const lines = state.models || [];
+  $('models-serving').textContent = lines.map((h) => `${h.model}: serves ${h.serving || 'its initial weights'}${h.pinned ? ' (pinned)' : ''}`).join(' · ');
+  const button = (label, action, h, v) => {
+    const b = el('button', { class: 'model-' + action, 'data-action': action, onclick: () => decide(action, h.model, v.version) }, label);
+    if (!op.enabled) { b.disabled = true; b.title = op.message || ''; }
+    return b;
+  };
+  const rows = [];
+  for (const h of lines) {
+    for (const v of h.versions.slice(-20).reverse()) {
+      const g = v.gate;
+      const sets = g ? g.sets.map((s) => `${s.set} ${fig(s.candidate)} vs ${fig(s.serving)}` + (s.videos != null ? ` n=${s.videos}` : '') + (s.pWorse != null ? ` p=${fig(s.pWorse)}` : '')).join('; ') : '—';
+      const status = v.status === 'HELD_BACK' ? 'held-back' : v.status === 'PROMOTED' ? 'promoted' : 'promoted (no gate)';
+      const buttons = [];
+      if (!v.serving) buttons.push(button('Promote', 'promote', h, v));
+      if (!(v.serving && h.pinned)) buttons.push(button('Roll back', 'rollback', h, v));
+      if (v.serving && h.pinned) buttons.push(button('Unpin', 'unpin', h, v));
+      rows.push(el('tr', { 'data-version': v.version, 'data-status': status, 'data-serving': String(v.serving), 'data-pinned': String(v.serving && h.pinned), class: v.serving ? 'serving' : '' },
+        el('td', {}, v.serving ? (h.pinned ? '● pinned' : '●') : ''),
+        el('td', {}, v.version), el('td', {}, v.parent || '—'), el('td', {}, v.method || '—'), el('td', {}, v.updates ?? '—'),
+        el('td', { class: 'status ' + status }, status),
+        el('td', { title: g ? `${g.reason || ''} (vs ${g.servingVersion || 'initial'})` : '' }, sets + (g ? ` (vs ${g.servingVersion || 'initial'})` : '') + (v.status === 'HELD_BACK' && g && g.reason ? ` · ${g.reason}` : '')),
+        el('td', {}, v.operator.map((d) => `${d.action} by ${d.keyId} at ${new Date(d.decidedAt).toLocaleTimeString()}`).join('; ') || '—'),
+        el('td', { class: 'actions' }, ...buttons)));
+    }
+  }
+  document.querySelector('#model-history tbody').replaceChildren(...rows);
+}
+
+async function decide(action, model, version) {
+  const res = await api('/api/model', { method: 'POST', body: JSON.stringify({ action, model, version }) });
+  const body = await res.json();
+  $('model-message').textContent = res.ok
+    ? `${body.action} ${body.version} announced, signed by operator key ${body.keyId}: recognizers that trust it apply it`
+    : body.error;
+  refresh();
+}
+
 function drawDeadLetters(state) {
   const counts = Object.entries(state.deadLetterCounts);
   $('dead-total').textContent = `(${counts.reduce((a, [, n]) => a + n, 0)})`;
@@ -244,6 +289,7 @@ async function refresh() {
     drawStreams(state.streams);
     drawVocabulary(state.vocabulary);
     drawModel(state);
+    drawModelHistory(state);
     drawDeadLetters(state);
     drawRules(state.rules);
     drawEvents(state.events);

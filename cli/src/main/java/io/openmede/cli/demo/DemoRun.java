@@ -23,6 +23,7 @@ import io.openmede.platform.service.Resources;
 import io.openmede.recognizer.RecognizerService;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.AlertRule;
+import io.openmede.schemas.checkpoint.OperatorDecisionWriter;
 import io.openmede.schemas.feedback.FeedbackWriter;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.vocabulary.VocabularyWriter;
@@ -191,6 +192,17 @@ public final class DemoRun implements AutoCloseable {
                 cluster.clientConfig(),
                 cluster.topics().feedback(),
                 "openmede-live-page-feedback"));
+    // the model history's Promote, Roll back and Unpin sign with the demo's operator key
+    Optional<OperatorDecisionWriter> operator =
+        OperatorDecisionWriter.signingKey(settings)
+            .map(
+                k ->
+                    open.add(
+                        new OperatorDecisionWriter(
+                            cluster.clientConfig(),
+                            cluster.topics().checkpoints(),
+                            "openmede-live-page-operator",
+                            k)));
     seedVocabulary(o, vocabulary);
     LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     feed.start();
@@ -199,7 +211,10 @@ public final class DemoRun implements AutoCloseable {
         new LivePage(
             state,
             new LivePage.Writers(
-                Optional.of(vocabulary), Optional.of(rulesWriter), Optional.of(feedbackWriter)),
+                Optional.of(vocabulary),
+                Optional.of(rulesWriter),
+                Optional.of(feedbackWriter),
+                operator),
             metrics,
             WebSettings.from(settings),
             health);

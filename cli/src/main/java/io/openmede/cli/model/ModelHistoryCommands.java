@@ -2,13 +2,15 @@ package io.openmede.cli.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.openmede.platform.signing.KeyFiles;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.avro.OperatorDecision;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.ModelHistory;
+import io.openmede.schemas.checkpoint.OperatorDecisionWriter;
 import io.openmede.schemas.checkpoint.OperatorDecisions;
+import io.openmede.schemas.checkpoint.OperatorSettings;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.settings.ConfigOptions;
 import io.openmede.settings.Settings;
@@ -19,24 +21,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -205,36 +200,11 @@ public final class ModelHistoryCommands {
     }
   }
 
-  /** The clip sets of the gate's figures, base, feedback and guard first. */
-  static List<String> sets(Map<String, Double> figures) {
-    TreeSet<String> found = new TreeSet<>();
-    figures.keySet().stream()
-        .map(Object::toString)
-        .filter(k -> k.endsWith(".candidate.top1"))
-        .forEach(k -> found.add(k.substring(0, k.length() - ".candidate.top1".length())));
-    List<String> ordered = new ArrayList<>();
-    for (String s : List.of("base", "feedback", "guard")) {
-      if (found.remove(s)) {
-        ordered.add(s);
-      }
-    }
-    ordered.addAll(found);
-    return ordered;
-  }
-
-  private static Map<String, Double> figures(CheckpointAnnouncement a) {
-    Map<String, Double> f = new LinkedHashMap<>();
-    if (a.getGate() != null && a.getGate().getFigures() != null) {
-      a.getGate().getFigures().forEach((k, v) -> f.put(k.toString(), v));
-    }
-    return f;
-  }
-
   /** "base 0.583/0.333 n=24 p=0.046 · guard ..." or "-". */
   static String figureText(CheckpointAnnouncement a) {
-    Map<String, Double> f = figures(a);
+    Map<String, Double> f = ModelHistory.figures(a);
     List<String> parts = new ArrayList<>();
-    for (String s : sets(f)) {
+    for (String s : ModelHistory.sets(f)) {
       StringBuilder b = new StringBuilder(s).append(' ');
       b.append(fmt(f.get(s + ".candidate.top1")))
           .append('/')
@@ -332,10 +302,11 @@ public final class ModelHistoryCommands {
   }
 
   static Map<String, Object> jsonOf(ModelHistory h, List<RecognizerReport> reports) {
+    Map<String, Object> described = h.describe();
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("model", h.model());
-    root.put("serving", h.serving().orElse(null));
-    root.put("pinned", h.pinned());
+    root.put("model", described.get("model"));
+    root.put("serving", described.get("serving"));
+    root.put("pinned", described.get("pinned"));
     List<Map<String, Object>> rs = new ArrayList<>();
     for (RecognizerReport r : reports) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -346,40 +317,7 @@ public final class ModelHistoryCommands {
       rs.add(m);
     }
     root.put("recognizers", rs);
-    List<Map<String, Object>> versions = new ArrayList<>();
-    for (ModelHistory.Entry e : h.entries()) {
-      CheckpointAnnouncement a = e.announcement();
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("version", a.getVersion());
-      m.put("parent", a.getParentVersion());
-      m.put("method", a.getTraining() == null ? null : a.getTraining().getMethod());
-      m.put("updates", a.getTraining() == null ? null : a.getTraining().getUpdates());
-      m.put("clips", a.getTraining() == null ? null : a.getTraining().getClips());
-      m.put("createdAt", a.getCreatedAt() == null ? null : a.getCreatedAt().toString());
-      m.put("status", a.getStatus() == null ? null : a.getStatus().name());
-      if (a.getGate() != null) {
-        Map<String, Object> g = new LinkedHashMap<>();
-        g.put("servingVersion", a.getGate().getServingVersion());
-        g.put("reason", a.getGate().getReason());
-        g.put("figures", figures(a));
-        m.put("gate", g);
-      } else {
-        m.put("gate", null);
-      }
-      List<Map<String, Object>> ds = new ArrayList<>();
-      for (OperatorDecision d : e.decisions()) {
-        Map<String, Object> dm = new LinkedHashMap<>();
-        dm.put("action", d.getAction());
-        dm.put("pinned", d.getPinned());
-        dm.put("keyId", d.getKeyId());
-        dm.put("decidedAt", d.getDecidedAt() == null ? null : d.getDecidedAt().toString());
-        ds.add(dm);
-      }
-      m.put("operator", ds);
-      m.put("serving", h.serving().map(v -> v.equals(a.getVersion())).orElse(false));
-      versions.add(m);
-    }
-    root.put("versions", versions);
+    root.put("versions", described.get("versions"));
     return root;
   }
 
@@ -390,8 +328,8 @@ public final class ModelHistoryCommands {
 
     abstract OperatorDecisions.Action action();
 
-    /** The version decided on, from the history; empty (with the reason on err) to stop. */
-    abstract Optional<ModelHistory.Entry> target(ModelHistory h, PrintWriter err);
+    /** The version named on the command line; empty for unpin (the pinned one). */
+    abstract Optional<String> version();
 
     abstract String outcome(String version);
 
@@ -401,31 +339,15 @@ public final class ModelHistoryCommands {
       PrintWriter err = spec.commandLine().getErr();
       String name = action().word();
       Settings s = line.settings(List.of(OperatorSettings.GROUP));
-      Optional<String> keyFile = s.get(OperatorSettings.SIGNING_KEY);
-      if (keyFile.isEmpty()) {
-        err.println(
-            "model "
-                + name
-                + ": no operator key: set "
-                + OperatorSettings.SIGNING_KEY.name()
-                + " (or OPENMEDE_OPERATOR_SIGNING_KEY) to the operator's private key; make one"
-                + " with 'openmede keys generate --operator' and list its .pub in every"
-                + " recognizer's "
-                + RecognizerSettings.OPERATOR_KEYS.name());
+      Optional<KeyPair> key;
+      try {
+        key = OperatorDecisionWriter.signingKey(s);
+      } catch (IllegalArgumentException e) {
+        err.println("model " + name + ": " + e.getMessage());
         return EXIT_USAGE;
       }
-      KeyPair key;
-      try {
-        key = KeyFiles.readPair(Path.of(keyFile.get()));
-      } catch (IOException e) {
-        err.println(
-            "model "
-                + name
-                + ": "
-                + OperatorSettings.SIGNING_KEY.name()
-                + ": "
-                + e.getMessage()
-                + "; make a pair with 'openmede keys generate --operator'");
+      if (key.isEmpty()) {
+        err.println("model " + name + ": " + OperatorDecisionWriter.missingKeyMessage());
         return EXIT_USAGE;
       }
       Cluster cluster = Cluster.from(s);
@@ -435,37 +357,28 @@ public final class ModelHistoryCommands {
         return EXIT_FAILURE;
       }
       ModelHistory h = ModelHistory.of(model.get(), all);
-      Optional<ModelHistory.Entry> target = target(h, err);
-      if (target.isEmpty()) {
+      CheckpointAnnouncement decision;
+      try (OperatorDecisionWriter writer =
+          new OperatorDecisionWriter(
+              cluster.clientConfig(),
+              cluster.topics().checkpoints(),
+              "openmede-model-" + name,
+              key.get())) {
+        decision = writer.publish(h, action(), version());
+      } catch (OperatorDecisionWriter.RefusedException e) {
+        err.println(e.getMessage());
         return EXIT_FAILURE;
-      }
-      CheckpointAnnouncement decision =
-          OperatorDecisions.decide(target.get().announcement(), action(), Instant.now(), key);
-      Map<String, Object> pc = cluster.producerConfig("openmede-model-" + name);
-      pc.put(ProducerConfig.ACKS_CONFIG, "all");
-      pc.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      try (KafkaProducer<String, CheckpointAnnouncement> p =
-          new KafkaProducer<>(
-              pc,
-              new StringSerializer(),
-              cluster.topics().checkpoints().valueSerde().serializer())) {
-        p.send(
-                new ProducerRecord<>(
-                    cluster.topics().checkpoints().name(),
-                    OperatorDecisions.key(model.get()),
-                    decision))
-            .get();
       }
       out.println(
           name
               + " "
-              + target.get().version()
+              + decision.getVersion()
               + " of "
               + model.get()
               + " announced, signed by operator key "
-              + CheckpointSigning.keyId(key.getPublic())
+              + CheckpointSigning.keyId(key.get().getPublic())
               + ": "
-              + outcome(target.get().version()));
+              + outcome(decision.getVersion()));
       out.println(
           "recognizers apply it only if they list that key in "
               + RecognizerSettings.OPERATOR_KEYS.name()
@@ -473,25 +386,6 @@ public final class ModelHistoryCommands {
               + " model list --recognizer URL)");
       out.flush();
       return 0;
-    }
-
-    /** The entry of {@code version}, or empty with the versions known. */
-    static Optional<ModelHistory.Entry> existing(ModelHistory h, String version, PrintWriter err) {
-      Optional<ModelHistory.Entry> e = h.find(version);
-      if (e.isEmpty()) {
-        err.println(
-            "model: version "
-                + version
-                + " is not on the checkpoints topic for "
-                + h.model()
-                + " (known: "
-                + (h.entries().isEmpty()
-                    ? "none"
-                    : String.join(
-                        ", ", h.entries().stream().map(ModelHistory.Entry::version).toList()))
-                + "); openmede model list shows the history");
-      }
-      return e;
     }
   }
 
@@ -515,8 +409,8 @@ public final class ModelHistoryCommands {
     }
 
     @Override
-    Optional<ModelHistory.Entry> target(ModelHistory h, PrintWriter err) {
-      return existing(h, version, err);
+    Optional<String> version() {
+      return Optional.of(version);
     }
 
     @Override
@@ -546,8 +440,8 @@ public final class ModelHistoryCommands {
     }
 
     @Override
-    Optional<ModelHistory.Entry> target(ModelHistory h, PrintWriter err) {
-      return existing(h, version, err);
+    Optional<String> version() {
+      return Optional.of(version);
     }
 
     @Override
@@ -572,15 +466,8 @@ public final class ModelHistoryCommands {
     }
 
     @Override
-    Optional<ModelHistory.Entry> target(ModelHistory h, PrintWriter err) {
-      if (!h.pinned() || h.serving().isEmpty()) {
-        err.println(
-            "model unpin: nothing of "
-                + h.model()
-                + " is pinned on the checkpoints topic (openmede model list shows the decisions)");
-        return Optional.empty();
-      }
-      return h.find(h.serving().get());
+    Optional<String> version() {
+      return Optional.empty();
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.avro.GateDecision;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
+import io.openmede.schemas.checkpoint.ModelHistory;
 import io.openmede.schemas.checkpoint.OperatorDecisions;
 import io.openmede.schemas.topic.Cluster;
 import java.io.PrintWriter;

@@ -1,11 +1,10 @@
 package io.openmede.recognizer.swap;
 
 import io.openmede.schemas.avro.CheckpointAnnouncement;
-import io.openmede.schemas.avro.CheckpointStatus;
+import io.openmede.schemas.checkpoint.CheckpointOrder;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.schemas.checkpoint.OperatorDecisions;
 import java.security.PublicKey;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +37,7 @@ public record CheckpointPolicy(
   }
 
   /** The order of checkpoints of one model line: training updates, then creation time. */
-  public static final Comparator<CheckpointAnnouncement> AGE =
-      Comparator.<CheckpointAnnouncement>comparingLong(
-              a -> a.getTraining() == null ? Long.MIN_VALUE : a.getTraining().getUpdates())
-          .thenComparing(a -> a.getCreatedAt() == null ? Instant.MIN : a.getCreatedAt());
+  public static final Comparator<CheckpointAnnouncement> AGE = CheckpointOrder.AGE;
 
   public CheckpointPolicy {
     trustedKeys = List.copyOf(trustedKeys);
@@ -116,7 +112,7 @@ public record CheckpointPolicy(
    * installed. An announcement without a status predates the gate and counts as promoted.
    */
   public static boolean heldBack(CheckpointAnnouncement a) {
-    return a.getStatus() == CheckpointStatus.HELD_BACK && a.getOperator() == null;
+    return CheckpointOrder.heldBack(a);
   }
 
   /** Whether announcements must be signed. */

@@ -5,9 +5,10 @@ import java.util.regex.Pattern;
 
 /**
  * What the names that travel in records must be, judged in one place: stream ids (record keys of
- * frames, recognitions, events and feedback), alert rule names (keys of {@code openmede.rules}) and
- * the clip ids of clips made from feedback. Each rule is a {@code ...Refusal} method that returns
- * why a value is refused (the value and the bound in the message), or empty when it is good.
+ * frames, recognitions, events and feedback), alert rule names (keys of {@code openmede.rules}),
+ * model lines and checkpoint versions (named by an operator's decision) and the clip ids of clips
+ * made from feedback. Each rule is a {@code ...Refusal} method that returns why a value is refused
+ * (the value and the bound in the message), or empty when it is good.
  */
 public final class Identifiers {
 
@@ -16,6 +17,15 @@ public final class Identifiers {
 
   /** The longest alert rule name. */
   public static final int MAX_RULE_NAME_LENGTH = 100;
+
+  /** The longest model line name ({@code trainer.model.name}, {@code recognizer.model-name}). */
+  public static final int MAX_MODEL_NAME_LENGTH = 100;
+
+  /**
+   * The longest checkpoint version: a model line, its updates and its method ({@code
+   * NAME-u000000042-open-mede}).
+   */
+  public static final int MAX_CHECKPOINT_VERSION_LENGTH = 200;
 
   /** Clip ids (and sources) of clips made from feedback start with this. */
   public static final String FEEDBACK_CLIP_PREFIX = "feedback:";
@@ -68,6 +78,39 @@ public final class Identifiers {
     if (!RULE_NAME.matcher(name).matches()) {
       return Optional.of(
           "the rule name "
+              + Printable.quote(name)
+              + " may hold only letters, digits, '.', '_' and '-', starting with a letter or"
+              + " digit");
+    }
+    return Optional.empty();
+  }
+
+  /** Why {@code name} cannot name a model line, or empty. */
+  public static Optional<String> modelNameRefusal(String name) {
+    return nameRefusal("a model line", name, MAX_MODEL_NAME_LENGTH);
+  }
+
+  /**
+   * Why {@code version} cannot be a checkpoint version, or empty: 1 to 200 of letters, digits, '.',
+   * '_' and '-', starting with a letter or digit (it is a directory name in the store).
+   */
+  public static Optional<String> checkpointVersionRefusal(String version) {
+    return nameRefusal("a checkpoint version", version, MAX_CHECKPOINT_VERSION_LENGTH);
+  }
+
+  private static Optional<String> nameRefusal(String what, String name, int max) {
+    if (name == null || name.isEmpty() || name.length() > max) {
+      return Optional.of(
+          what
+              + " must be 1 to "
+              + max
+              + " characters"
+              + (name == null ? "" : ", not " + name.length()));
+    }
+    if (!RULE_NAME.matcher(name).matches()) {
+      return Optional.of(
+          what
+              + " "
               + Printable.quote(name)
               + " may hold only letters, digits, '.', '_' and '-', starting with a letter or"
               + " digit");

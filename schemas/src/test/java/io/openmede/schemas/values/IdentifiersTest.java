@@ -36,6 +36,26 @@ class IdentifiersTest {
   }
 
   @Test
+  void checkpointVersions_areTheTrainersNames_boundedTo200() {
+    assertThat(Identifiers.checkpointVersionRefusal("openmede-tiny-u000000040-open-mede"))
+        .isEmpty();
+    assertThat(Identifiers.checkpointVersionRefusal("v".repeat(200))).isEmpty();
+    assertThat(Identifiers.checkpointVersionRefusal("v".repeat(201)))
+        .get()
+        .asString()
+        .contains("1 to 200", "not 201");
+    assertThat(Identifiers.checkpointVersionRefusal("../etc"))
+        .get()
+        .asString()
+        .contains("'../etc'");
+    assertThat(Identifiers.checkpointVersionRefusal("a\nb")).isPresent();
+    assertThat(Identifiers.checkpointVersionRefusal("")).isPresent();
+    assertThat(Identifiers.checkpointVersionRefusal(null)).isPresent();
+    assertThat(Identifiers.modelNameRefusal("openmede-tiny")).isEmpty();
+    assertThat(Identifiers.modelNameRefusal("m".repeat(101))).get().asString().contains("1 to 100");
+  }
+
+  @Test
   void feedbackClipIds_nameStreamAndRange_andAreRecognized() {
     String id = Identifiers.feedbackClipId("cam-1", 16, 23);
     assertThat(id).isEqualTo("feedback:cam-1:16-23");

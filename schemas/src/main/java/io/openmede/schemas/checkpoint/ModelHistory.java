@@ -1,6 +1,5 @@
-package io.openmede.cli.model;
+package io.openmede.schemas.checkpoint;
 
-import io.openmede.recognizer.swap.CheckpointPolicy;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.OperatorDecision;
 import io.openmede.schemas.topic.Cluster;
@@ -23,11 +22,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  * The history of one model line as the checkpoints topic holds it: every announced version in the
  * order it was first announced (the trainer's announcement, promoted or held back), each with the
  * operator decisions on it; and which version a recognizer following the topic serves, found by
- * replaying the topic with the recognizers' rules (held-back candidates are not installed, nor
- * older checkpoints, nor trainer checkpoints while pinned or created before an operator's promote
- * or rollback; each operator decision is applied once, in decision order). Signatures are not
- * checked here: what a recognizer serves also depends on the keys it trusts, and its own report
- * (its {@code openmede_recognizer_model_info} metric) is the truth.
+ * replaying the topic with the recognizers' rules ({@link CheckpointOrder}: held-back candidates
+ * are not installed, nor older checkpoints, nor trainer checkpoints while pinned or created before
+ * an operator's promote or rollback; each operator decision is applied once, in decision order).
+ * Signatures are not checked here: what a recognizer serves also depends on the keys it trusts, and
+ * its own report (its {@code openmede_recognizer_model_info} metric) is the truth.
+ *
+ * <p>Shared by {@code openmede model list|promote|rollback|unpin} and the live page's model
+ * history, so that both show the same versions, figures and serving version.
  *
  * <p>The topic is compacted: once the broker compacts it, only the latest announcement per key
  * remains (the trainer's latest, its latest held-back candidate, the latest operator decision), so
@@ -93,7 +95,7 @@ public final class ModelHistory {
           pinned = false;
           supersededBefore = null;
           if (latestTrainer != null
-              && (serving == null || CheckpointPolicy.AGE.compare(latestTrainer, serving) >= 0)) {
+              && (serving == null || CheckpointOrder.AGE.compare(latestTrainer, serving) >= 0)) {
             serving = latestTrainer;
           }
         } else {
@@ -101,9 +103,9 @@ public final class ModelHistory {
           pinned = op.getAction().equals("rollback");
           supersededBefore = at;
         }
-      } else if (!CheckpointPolicy.heldBack(a)
-          && (serving == null || CheckpointPolicy.AGE.compare(a, serving) >= 0)) {
-        if (latestTrainer == null || CheckpointPolicy.AGE.compare(a, latestTrainer) > 0) {
+      } else if (!CheckpointOrder.heldBack(a)
+          && (serving == null || CheckpointOrder.AGE.compare(a, serving) >= 0)) {
+        if (latestTrainer == null || CheckpointOrder.AGE.compare(a, latestTrainer) > 0) {
           latestTrainer = a;
         }
         boolean superseded =
@@ -150,6 +152,92 @@ public final class ModelHistory {
   /** Whether an operator's rollback pins the serving version. */
   public boolean pinned() {
     return pinned;
+  }
+
+  /**
+   * The history as JSON-ready maps (what {@code openmede model list --json} prints besides the
+   * recognizers' reports, and what the live page shows): the model line, the serving version and
+   * pin, and each version with its parent, method, updates, clips, creation time, status, gate
+   * (serving version compared with, reason, figures, and the figures per clip set), operator
+   * decisions and whether it serves.
+   */
+  public Map<String, Object> describe() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("model", model);
+    root.put("serving", serving.orElse(null));
+    root.put("pinned", pinned);
+    List<Map<String, Object>> versions = new ArrayList<>();
+    for (Entry e : entries) {
+      CheckpointAnnouncement a = e.announcement();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", a.getVersion());
+      m.put("parent", a.getParentVersion());
+      m.put("method", a.getTraining() == null ? null : a.getTraining().getMethod());
+      m.put("updates", a.getTraining() == null ? null : a.getTraining().getUpdates());
+      m.put("clips", a.getTraining() == null ? null : a.getTraining().getClips());
+      m.put("createdAt", a.getCreatedAt() == null ? null : a.getCreatedAt().toString());
+      m.put("status", a.getStatus() == null ? null : a.getStatus().name());
+      if (a.getGate() != null) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("servingVersion", a.getGate().getServingVersion());
+        g.put("reason", a.getGate().getReason());
+        Map<String, Double> f = figures(a);
+        g.put("figures", f);
+        List<Map<String, Object>> sets = new ArrayList<>();
+        for (String set : sets(f)) {
+          Map<String, Object> sm = new LinkedHashMap<>();
+          sm.put("set", set);
+          sm.put("candidate", f.get(set + ".candidate.top1"));
+          sm.put("serving", f.get(set + ".serving.top1"));
+          sm.put("videos", f.get(set + ".videos"));
+          sm.put("pWorse", f.get(set + ".p-worse"));
+          sets.add(sm);
+        }
+        g.put("sets", sets);
+        m.put("gate", g);
+      } else {
+        m.put("gate", null);
+      }
+      List<Map<String, Object>> ds = new ArrayList<>();
+      for (OperatorDecision d : e.decisions()) {
+        Map<String, Object> dm = new LinkedHashMap<>();
+        dm.put("action", d.getAction());
+        dm.put("pinned", d.getPinned());
+        dm.put("keyId", d.getKeyId());
+        dm.put("decidedAt", d.getDecidedAt() == null ? null : d.getDecidedAt().toString());
+        ds.add(dm);
+      }
+      m.put("operator", ds);
+      m.put("serving", serving.map(v -> v.equals(a.getVersion())).orElse(false));
+      versions.add(m);
+    }
+    root.put("versions", versions);
+    return root;
+  }
+
+  /** The gate's figures of {@code a} ({@code base.candidate.top1}, ...), empty without a gate. */
+  public static Map<String, Double> figures(CheckpointAnnouncement a) {
+    Map<String, Double> f = new LinkedHashMap<>();
+    if (a.getGate() != null && a.getGate().getFigures() != null) {
+      a.getGate().getFigures().forEach((k, v) -> f.put(k.toString(), v));
+    }
+    return f;
+  }
+
+  /** The clip sets of the gate's figures, base, feedback and guard first. */
+  public static List<String> sets(Map<String, Double> figures) {
+    TreeSet<String> found = new TreeSet<>();
+    figures.keySet().stream()
+        .filter(k -> k.endsWith(".candidate.top1"))
+        .forEach(k -> found.add(k.substring(0, k.length() - ".candidate.top1".length())));
+    List<String> ordered = new ArrayList<>();
+    for (String s : List.of("base", "feedback", "guard")) {
+      if (found.remove(s)) {
+        ordered.add(s);
+      }
+    }
+    ordered.addAll(found);
+    return ordered;
   }
 
   /** Every announcement on the checkpoints topic, in topic order, decoded; others are reported. */

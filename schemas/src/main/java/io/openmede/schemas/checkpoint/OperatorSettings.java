@@ -1,4 +1,4 @@
-package io.openmede.cli.model;
+package io.openmede.schemas.checkpoint;
 
 import io.openmede.settings.Setting;
 import io.openmede.settings.SettingsGroup;
