@@ -15,6 +15,8 @@ import java.util.List;
  * @param allowDowngrade whether a checkpoint older than the serving one is installed
  * @param operatorKeys Ed25519 public key files of the operators, whose signed promote, rollback and
  *     unpin are applied
+ * @param warmSwap whether a swap is rehearsed at start, so that the first one is as smooth as later
+ *     ones
  */
 public record CheckpointSettings(
     String modelName,
@@ -23,7 +25,8 @@ public record CheckpointSettings(
     List<Path> roots,
     List<Path> trustedKeys,
     boolean allowDowngrade,
-    List<Path> operatorKeys) {
+    List<Path> operatorKeys,
+    boolean warmSwap) {
 
   public CheckpointSettings {
     roots = List.copyOf(roots);
@@ -39,7 +42,7 @@ public record CheckpointSettings(
       List<Path> roots,
       List<Path> trustedKeys,
       boolean allowDowngrade) {
-    this(modelName, follow, cache, roots, trustedKeys, allowDowngrade, List.of());
+    this(modelName, follow, cache, roots, trustedKeys, allowDowngrade, List.of(), true);
   }
 
   /** Converts resolved settings of {@link RecognizerSettings#GROUP}. */
@@ -53,6 +56,7 @@ public record CheckpointSettings(
             .toList(),
         s.get(RecognizerSettings.TRUSTED_KEYS).stream().map(Path::of).toList(),
         s.get(RecognizerSettings.ALLOW_DOWNGRADE),
-        s.get(RecognizerSettings.OPERATOR_KEYS).stream().map(Path::of).toList());
+        s.get(RecognizerSettings.OPERATOR_KEYS).stream().map(Path::of).toList(),
+        s.get(RecognizerSettings.WARM_SWAP));
   }
 }

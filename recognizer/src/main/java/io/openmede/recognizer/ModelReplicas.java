@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * @param slots one slot per device (closed with the resources they were opened in)
  * @param classes the class embeddings of the vocabulary, by text tower
  * @param version the version of the initial weights
+ * @param weights the file of the initial weights; empty when they are random
  */
 record ModelReplicas(
+    Optional<Path> weights,
     List<ComputeDevice> devices,
     List<ModelSlot<ClipModel>> slots,
     ClassEmbeddingCache classes,
@@ -69,6 +71,7 @@ record ModelReplicas(
       slots.add(opened.add(replica(settings, weights, d, version, frames), ModelSlot::close));
     }
     return new ModelReplicas(
+        weights,
         devices,
         List.copyOf(slots),
         new ClassEmbeddingCache(

@@ -22,6 +22,7 @@ import io.openmede.schemas.topic.KafkaRefusedRecords;
 import io.openmede.schemas.topic.StreamsDeadLetters;
 import io.openmede.settings.SettingsException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -156,6 +157,9 @@ public final class RecognizerService implements RunningService {
         CheckpointInstaller<ClipModel> installer = installer(settings, models, policy, metrics);
         // before anything is scored: serve again what was served before a restart
         installer.resume();
+        if (settings.checkpoints().warmSwap() && !installer.swappedOnce()) {
+          rehearseSwap(installer, models, settings.checkpoints().cache());
+        }
         follower =
             Optional.of(
                 opened.add(follower(cluster, settings, topics, installer, metrics, letters)));
@@ -252,6 +256,48 @@ public final class RecognizerService implements RunningService {
         },
         policy,
         ServingMemory.in(servingMemoryFile(settings)));
+  }
+
+  /**
+   * Rehearses a checkpoint swap on the initial weights ({@link CheckpointInstaller#rehearse};
+   * random initial weights are saved to a file in {@code cache} first), so that the first real swap
+   * does not compile its code on the cores that serve. A failure is logged and the start goes on:
+   * the first swap is then only less smooth.
+   */
+  private static void rehearseSwap(
+      CheckpointInstaller<ClipModel> installer, ModelReplicas models, Path cache) {
+    long t0 = System.nanoTime();
+    Path saved = null;
+    try {
+      Path weights;
+      if (models.weights().isPresent()) {
+        weights = models.weights().get();
+      } else {
+        Files.createDirectories(cache);
+        saved = Files.createTempFile(cache, "rehearsal-initial-", ".tmp");
+        models.slots().get(0).peek().saveSafetensors(saved);
+        weights = saved;
+      }
+      installer.rehearse(weights);
+      LOG.info(
+          "checkpoint swap rehearsed on the initial weights in {} ms, so that the first swap is as"
+              + " smooth as the later ones ({}=false skips it)",
+          (System.nanoTime() - t0) / 1_000_000,
+          RecognizerSettings.WARM_SWAP.name());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "the checkpoint swap could not be rehearsed at start ({}); the first swap compiles its"
+              + " code while the recognizer serves",
+          e.toString());
+    } finally {
+      if (saved != null) {
+        try {
+          Files.deleteIfExists(saved);
+        } catch (IOException e) {
+          LOG.debug("could not delete {}", saved, e);
+        }
+      }
+    }
   }
 
   /** Where a recognizer keeps what it serves: beside its state stores, per application and line. */

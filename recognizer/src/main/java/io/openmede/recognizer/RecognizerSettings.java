@@ -209,6 +209,14 @@ public record RecognizerSettings(
           "Install an announced checkpoint older than the serving one (fewer training updates,"
               + " or as many and created earlier): for a rollback, or a trainer started afresh on"
               + " the same model line.");
+  public static final Setting<Boolean> WARM_SWAP =
+      Setting.bool(
+          "recognizer.checkpoints.warm-swap",
+          true,
+          "At start, before anything is scored, rehearse a checkpoint swap on the initial weights"
+              + " (copy and digest, load a throwaway copy per device, warm-up, class embeddings),"
+              + " so that the first swap is as smooth as the later ones; costs the start about one"
+              + " more model load. Off: the first swap's code is compiled while it serves.");
   public static final Setting<Integer> METRICS_PORT =
       Setting.integer(
           "recognizer.metrics.port",
@@ -334,6 +342,7 @@ public record RecognizerSettings(
           TRUSTED_KEYS,
           OPERATOR_KEYS,
           ALLOW_DOWNGRADE,
+          WARM_SWAP,
           METRICS_PORT,
           THREADS_NICE,
           THREADS_OWN_CPU,

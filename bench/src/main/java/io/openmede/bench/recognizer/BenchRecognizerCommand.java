@@ -47,7 +47,7 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
       description =
           "Length of the paced phase (s), cut into 3 + 2 x swaps segments of equal length: a"
               + " lead-in (not measured; a rehearsal vocabulary change and swap in its first two"
-              + " segments, then repeated, 3 to 15 segments, until JIT compilation, this JVM's and"
+              + " segments unless --no-rehearsal, then repeated, 3 to 15 segments, until JIT compilation, this JVM's and"
               + " the broker's, takes under a twentieth of one), steady, the vocabulary change,"
               + " then per swap a quiet segment and the swap's.")
   int seconds;
@@ -58,8 +58,17 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
       description =
           "Checkpoint swaps in the paced phase; swap_p99_ratio is the median of their p99s against"
               + " the steady segment's, quiet_p99_ratio the same for the quiet segment before"
-              + " each.")
+              + " each, first_swap_p99_ratio the first swap's alone.")
   int swaps;
+
+  @Option(
+      names = "--no-rehearsal",
+      description =
+          "No rehearsal vocabulary change and swap in the paced lead-in: the first measured swap is"
+              + " then the recognizer's first since it started (what a fresh recognizer's first"
+              + " swap costs, e.g. with and without recognizer.checkpoints.warm-swap), and"
+              + " first_swap_p99_ratio reads it against steady.")
+  boolean noRehearsal;
 
   @Option(
       names = "--rounds",
@@ -207,7 +216,8 @@ public final class BenchRecognizerCommand implements Callable<Integer> {
                 rounds,
                 java.time.Duration.ofSeconds(warmUpSeconds),
                 overrides,
-                readerFetchWait),
+                readerFetchWait,
+                !noRehearsal),
             System.out);
     brokerPid.ifPresent(benchmark::withBrokerProcess);
     RecognizerFigures r = benchmark.run(bootstrap, registry, work);

@@ -15,7 +15,7 @@ import java.util.List;
  * @param rate windows per second over all streams
  * @param periodNanos the time between two frame batches
  * @param segmentSteps frame batches per segment
- * @param rehearsals the events of the lead-in's first segments, in order
+ * @param rehearsals the events of the lead-in's first segments, in order; empty: none
  * @param measured the measured segments, in order
  */
 record PacedSchedule(
@@ -43,15 +43,20 @@ record PacedSchedule(
   /**
    * Lead-in segments at least: the first carries a rehearsal vocabulary change, the second a
    * rehearsal swap, and the third lets what they compiled settle (a recognizer that has run a while
-   * has done both before; the first time, their code is compiled while they run).
+   * has done both before; the first time, their code is compiled while they run). Without the
+   * rehearsal, as many segments with no event.
    */
   static final int MIN_LEAD_IN_SEGMENTS = 3;
 
   /**
    * {@code seconds} at {@code rate} with {@code swaps} measured swaps: 3 + 2 × swaps segments of
    * equal length, the lead-in counted as one.
+   *
+   * @param rehearse whether the lead-in rehearses a vocabulary change and a swap; without, the
+   *     first measured swap is the recognizer's first swap since it started, and the measured
+   *     vocabulary change its first
    */
-  static PacedSchedule of(double rate, int seconds, int swaps) {
+  static PacedSchedule of(double rate, int seconds, int swaps, boolean rehearse) {
     List<Segment> measured = new ArrayList<>(List.of(Segment.STEADY, Segment.VOCABULARY));
     for (int k = 0; k < swaps; k++) {
       measured.addAll(List.of(Segment.QUIET, Segment.SWAP));
@@ -62,7 +67,7 @@ record PacedSchedule(
         rate,
         periodNanos,
         segmentSteps,
-        List.of(Segment.VOCABULARY, Segment.SWAP),
+        rehearse ? List.of(Segment.VOCABULARY, Segment.SWAP) : List.of(),
         List.copyOf(measured));
   }
 

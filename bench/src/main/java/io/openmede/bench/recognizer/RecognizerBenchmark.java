@@ -56,6 +56,8 @@ final class RecognizerBenchmark {
    *     application id or the directories, which the benchmark owns)
    * @param readerFetchWait the reader's {@code fetch.max.wait.ms}: how long the broker may hold its
    *     fetch (Kafka's default 500 ms)
+   * @param rehearse whether the paced lead-in rehearses a vocabulary change and a swap ({@link
+   *     PacedSchedule#of})
    */
   public record Options(
       int streams,
@@ -68,7 +70,8 @@ final class RecognizerBenchmark {
       int rounds,
       Duration maxWarmUp,
       Map<String, String> overrides,
-      Duration readerFetchWait) {
+      Duration readerFetchWait,
+      boolean rehearse) {
     public Options {
       overrides = Map.copyOf(overrides);
     }
@@ -118,7 +121,8 @@ final class RecognizerBenchmark {
           new ThroughputRounds(service, load, reader, bare, jit, out).run(options.rounds());
       double rate =
           options.pacedRate() > 0 ? options.pacedRate() : Math.max(1, throughput.e2e() / 2);
-      PacedSchedule schedule = PacedSchedule.of(rate, options.pacedSeconds(), options.swaps());
+      PacedSchedule schedule =
+          PacedSchedule.of(rate, options.pacedSeconds(), options.swaps(), options.rehearse());
       List<CheckpointAnnouncement> checkpoints =
           SwapCheckpoints.make(setup.settings(), workDir, schedule.swaps());
       reader.clearArrivals();

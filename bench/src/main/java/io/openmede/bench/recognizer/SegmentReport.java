@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * The paced phase's segments: steady state (every segment without an event, pooled: the first, and
  * the quiet one before each swap), the vocabulary change's, the p99 and the JIT's share of every
- * segment in order, and each swap's p99 and its quiet segment's against steady.
+ * segment in order, and each swap's p99 and its quiet segment's against steady (the first swap's on
+ * its own as well: without the lead-in's rehearsal it is the recognizer's first).
  */
 final class SegmentReport {
 
@@ -20,8 +21,10 @@ final class SegmentReport {
    * @param steadyMs the event-free segments pooled
    * @param swapMs the median over the swaps' segments
    * @param quietMs the median over the quiet segments before them
+   * @param firstSwapMs the first measured swap's segment (without the lead-in's rehearsal, the
+   *     recognizer's first swap)
    */
-  record P99(double steadyMs, double swapMs, double quietMs) {}
+  record P99(double steadyMs, double swapMs, double quietMs, double firstSwapMs) {}
 
   private SegmentReport() {}
 
@@ -112,7 +115,8 @@ final class SegmentReport {
           quietP99[k] / steadyP99,
           p99(Arrival.inTopologyMs(all, at - segmentNanos, at)));
     }
-    return new P99(steadyP99, Percentiles.median(swapP99), Percentiles.median(quietP99));
+    return new P99(
+        steadyP99, Percentiles.median(swapP99), Percentiles.median(quietP99), swapP99[0]);
   }
 
   private static double p99(double[] values) {

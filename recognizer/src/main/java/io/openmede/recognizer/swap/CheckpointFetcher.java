@@ -133,6 +133,41 @@ public final class CheckpointFetcher {
     }
   }
 
+  /**
+   * Copies {@code source} into the cache directory and digests it exactly as {@link #fetch} copies
+   * and verifies an announced file, for a rehearsal of the swap path at start ({@link
+   * CheckpointInstaller#rehearse}): the copy is not a verified checkpoint (no announcement, no root
+   * check) and is not kept; delete it with {@link #discard}.
+   *
+   * @return the copy
+   * @throws IOException when {@code source} cannot be read or the cache directory written
+   */
+  public Path rehearsalCopy(Path source) throws IOException {
+    Files.createDirectories(cacheDir);
+    Path copy =
+        cacheDir.resolve(
+            "rehearsal." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId());
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = Files.newInputStream(source);
+          OutputStream out = Files.newOutputStream(copy)) {
+        copyAtMost(in, out, sha, MAX_BYTES + 1);
+      }
+      HexFormat.of().formatHex(sha.digest());
+      return copy;
+    } catch (IOException e) {
+      deleteQuietly(copy);
+      throw e;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Deletes a copy made by {@link #rehearsalCopy}. */
+  public void discard(Path copy) {
+    deleteQuietly(copy);
+  }
+
   private static Path sourceOf(CheckpointAnnouncement a) throws CheckpointRefusedException {
     String version = a.getVersion();
     try {

@@ -38,7 +38,19 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
      * embeddings of the current vocabulary under {@code version}), off the stream threads.
      */
     void warm(M model, String version);
+
+    /**
+     * For a rehearsal at start ({@link CheckpointInstaller#rehearse}): what {@link #warm} does, and
+     * also computes class embeddings of a sample class (at start there is no vocabulary yet), so
+     * the class embeddings' code has run too.
+     */
+    default void rehearse(M model) {
+      warm(model, REHEARSAL_VERSION);
+    }
   }
+
+  /** The version name a rehearsal's throwaway models are warmed under. */
+  public static final String REHEARSAL_VERSION = "swap-rehearsal";
 
   /** Told about each outcome (metrics, logs, tests). */
   public interface Listener {
@@ -65,6 +77,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
 
   private final ServingMemory memory;
   private boolean pinned;
+  private boolean swappedOnce;
 
   /** When the last operator decision applied was made: older or equal ones are not applied. */
   private Optional<Instant> lastDecision = Optional.empty();
@@ -153,6 +166,48 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
     }
     serving = Optional.of(a);
     return Optional.of(a.getVersion());
+  }
+
+  /**
+   * Whether a checkpoint was swapped in since this installer was made (by {@link #resume} or an
+   * announcement): then the swap path has run once already and a {@link #rehearse} adds nothing.
+   */
+  public boolean swappedOnce() {
+    return swappedOnce;
+  }
+
+  /**
+   * Rehearses a swap at start, before anything is scored, so that the first real swap of a freshly
+   * started recognizer is as smooth as the later ones: {@code weights} (the weights served now) are
+   * copied and digested as a fetch does, one throwaway copy per replica is loaded on that replica's
+   * device, checked against the serving architecture, warmed up and its class embeddings computed
+   * ({@link Loader#rehearse}), then closed, and the copy deleted. Nothing is served, remembered or
+   * counted. The code of that path (the copy and digest, the checkpoint reader, the warm-up, the
+   * text tower) is then compiled by the JIT and the native allocator has held a model's memory
+   * once; without it, both happen during the first swap, on the cores that serve. Runs on the
+   * caller's thread (the one that starts the service).
+   *
+   * @throws IOException when {@code weights} cannot be copied or loaded, or have another
+   *     architecture than the serving model; every throwaway model is closed then
+   */
+  public void rehearse(Path weights) throws IOException {
+    Path copy = fetcher.rehearsalCopy(weights);
+    try {
+      for (int i = 0; i < slots.size(); i++) {
+        M candidate = loader.load(copy, i);
+        try {
+          Optional<String> problem = loader.incompatibility(candidate, slots.get(i).peek());
+          if (problem.isPresent()) {
+            throw new IOException("swap rehearsal with " + weights + ": " + problem.get());
+          }
+          loader.rehearse(candidate);
+        } finally {
+          closeQuietly(candidate);
+        }
+      }
+    } finally {
+      fetcher.discard(copy);
+    }
   }
 
   /** The announcement judged as serving: the last installed, or the one remembered at start. */
@@ -343,6 +398,7 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
         slots.get(i).swap(loaded.get(i), version);
       }
       serving = Optional.of(a);
+      swappedOnce = true;
       remember(a);
     } catch (CheckpointRefusedException e) {
       LOG.warn("{}; still serving {}", e.getMessage(), servingVersion());

@@ -1,9 +1,11 @@
 package io.openmede.recognizer.swap;
 
+import io.openmede.model.ClassTextEncoder;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.InferenceDtype;
 import io.openmede.model.VideoBatch;
+import io.openmede.model.text.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +75,21 @@ public final class ClipModelLoader implements CheckpointInstaller.Loader<ClipMod
     warmUp(model, frames);
     prepare.accept(model, version);
   }
+
+  /**
+   * Warms {@code model} as {@link #warm} does, then encodes one sample class with the default
+   * templates: at start there is no vocabulary to prepare, and a swap's class embeddings (for a
+   * text tower not seen before, or for the first vocabulary change after it) run the text tower.
+   */
+  @Override
+  public void rehearse(ClipModel model) {
+    warm(model, CheckpointInstaller.REHEARSAL_VERSION);
+    new ClassTextEncoder(ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES)
+        .encode(model, List.of(SAMPLE_CLASS));
+  }
+
+  /** The class a rehearsal encodes. */
+  static final String SAMPLE_CLASS = "swap rehearsal";
 
   /**
    * Runs one clip of zero frames through {@code model}, twice: the compiled image tower (a

@@ -304,6 +304,56 @@ class CheckpointInstallerWithFakeLoaderTest {
   }
 
   @Test
+  void rehearse_loadsWarmsAndClosesAThrowawayPerReplica_andChangesNothing() throws Exception {
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    List<ModelSlot<FakeModel>> slots = slots();
+    List<FakeModel> serving = slots.stream().map(ModelSlot::peek).toList();
+    CheckpointInstaller<FakeModel> installer = installerRemembering(slots, memory);
+    assertThat(installer.resume()).isEmpty();
+    installer.rehearse(weights("tiny-a"));
+    assertThat(log)
+        .containsExactly(
+            "loaded tiny-a on 0",
+            "warmed tiny-a",
+            "closed tiny-a",
+            "loaded tiny-a on 1",
+            "warmed tiny-a",
+            "closed tiny-a");
+    assertThat(slots).extracting(ModelSlot::version).containsOnly("v1");
+    assertThat(slots.get(0).peek()).isSameAs(serving.get(0));
+    assertThat(slots.get(1).peek()).isSameAs(serving.get(1));
+    assertThat(events).isEmpty();
+    assertThat(installer.swappedOnce()).isFalse();
+    assertThat(ServingMemory.in(memory).load()).isEmpty();
+    try (var cached = Files.list(dir.resolve("cache"))) {
+      assertThat(cached.toList()).as("the rehearsal's copy is deleted").isEmpty();
+    }
+  }
+
+  @Test
+  void rehearse_otherArchitecture_failsAndClosesTheThrowaway() throws Exception {
+    List<ModelSlot<FakeModel>> slots = slots();
+    CheckpointInstaller<FakeModel> installer = installer(slots);
+    assertThatThrownBy(() -> installer.rehearse(weights("vit-b")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("vit-b is not tiny-a");
+    assertThat(log).containsExactly("loaded vit-b on 0", "closed vit-b");
+    assertThat(slots).extracting(ModelSlot::version).containsOnly("v1");
+  }
+
+  @Test
+  void swappedOnce_afterAnInstallOrAResumeThatInstalled() throws Exception {
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    CheckpointInstaller<FakeModel> first = installerRemembering(slots(), memory);
+    assertThat(first.swappedOnce()).isFalse();
+    first.install(tinyB("B", 4, 2_000));
+    assertThat(first.swappedOnce()).isTrue();
+    CheckpointInstaller<FakeModel> restarted = installerRemembering(slots(), memory);
+    assertThat(restarted.resume()).contains("B");
+    assertThat(restarted.swappedOnce()).as("resume installed B: the path has run").isTrue();
+  }
+
+  @Test
   void unreadableMemory_isTreatedAsAbsent() throws Exception {
     Path memory = Files.writeString(dir.resolve("broken.properties"), "schema=not json\n");
     CheckpointInstaller<FakeModel> installer = installerRemembering(slots(), memory);

@@ -36,6 +36,22 @@ class ClipModelLoaderTest {
   }
 
   @Test
+  void rehearse_warmsAndPreparesUnderTheRehearsalVersion() throws Exception {
+    Path weights = dir.resolve("w.safetensors");
+    try (ClipModel m = ClipModel.random(ClipConfig.preset("tiny"), 3, ComputeDevice.CPU)) {
+      m.saveSafetensors(weights);
+    }
+    List<String> prepared = new java.util.ArrayList<>();
+    ClipModelLoader loader =
+        new ClipModelLoader(
+            List.of(ComputeDevice.CPU), InferenceDtype.F32, 4, (m, v) -> prepared.add(v));
+    try (ClipModel m = loader.load(weights, 0)) {
+      loader.rehearse(m);
+      assertThat(prepared).containsExactly(CheckpointInstaller.REHEARSAL_VERSION);
+    }
+  }
+
+  @Test
   void inferringIn_f32_keepsTheModelAsLoaded() {
     try (ClipModel m =
         ClipModelLoader.inferringIn(
