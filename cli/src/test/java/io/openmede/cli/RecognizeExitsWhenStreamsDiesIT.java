@@ -52,7 +52,10 @@ class RecognizeExitsWhenStreamsDiesIT {
               "--set",
               "schema.registry.url=" + platform.registryUrl(),
               "--set",
-              "recognizer.state.dir=" + temp.resolve("state"));
+              "recognizer.state.dir=" + temp.resolve("state"),
+              // each replaced thread fails only after the dead one's session timed out
+              "--set",
+              "recognizer.consumer.session.timeout=6s");
       pb.environment().put("DJL_OFFLINE", "true");
       pb.redirectErrorStream(true);
       pb.redirectOutput(log.toFile());

@@ -6,6 +6,7 @@ import io.openmede.events.clips.DirectoryClipStore;
 import io.openmede.platform.health.Health;
 import io.openmede.platform.health.StreamsHealth;
 import io.openmede.platform.health.ThreadFailurePolicy;
+import io.openmede.platform.service.GroupSession;
 import io.openmede.platform.service.Resources;
 import io.openmede.platform.service.RunningService;
 import io.openmede.platform.service.ServiceSkeleton;
@@ -219,6 +220,9 @@ public final class EventsService implements RunningService {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    props.putAll(
+        GroupSession.streamsProperties(
+            EventsSettings.SESSION_TIMEOUT.name(), settings.sessionTimeout()));
     Map<Object, Object> handlers = new HashMap<>();
     StreamsDeadLetters.configure(
         handlers, cluster.topics().deadLetters(), "events", metrics.deadLetters);

@@ -1,5 +1,6 @@
 package io.openmede.events;
 
+import io.openmede.platform.service.GroupSession;
 import io.openmede.settings.Setting;
 import io.openmede.settings.Settings;
 import io.openmede.settings.SettingsException;
@@ -20,6 +21,7 @@ import java.util.List;
  * @param webhookTimeout the longest one try may take in all
  * @param webhookInFlight the most events being delivered at once
  * @param webhookPorts the ports a rule's webhook may name (empty: any)
+ * @param sessionTimeout the consumer group session timeout of the service's Kafka Streams client
  */
 public record EventsSettings(
     String applicationId,
@@ -30,7 +32,8 @@ public record EventsSettings(
     int webhookAttempts,
     Duration webhookTimeout,
     int webhookInFlight,
-    List<Integer> webhookPorts) {
+    List<Integer> webhookPorts,
+    Duration sessionTimeout) {
 
   public static final Setting<String> APPLICATION_ID =
       Setting.string(
@@ -48,6 +51,15 @@ public record EventsSettings(
           Duration.ofMillis(200),
           "Kafka Streams commit interval: under exactly-once, how long an event may wait to be"
               + " visible to read_committed readers.");
+  public static final Setting<Duration> SESSION_TIMEOUT =
+      Setting.duration(
+          "events.consumer.session.timeout",
+          Duration.ofSeconds(45),
+          "How long the group waits for an events instance that stopped heartbeating before its"
+              + " partitions move (session.timeout.ms; Kafka's default): after a crash, or after a"
+              + " failed stream thread is replaced, no event of those partitions opens or closes for"
+              + " this long. The broker accepts group.min.session.timeout.ms to"
+              + " group.max.session.timeout.ms (6 s to 30 min by default).");
   public static final Setting<Integer> METRICS_PORT =
       Setting.integer(
           "events.metrics.port",
@@ -100,6 +112,7 @@ public record EventsSettings(
           APPLICATION_ID,
           STATE_DIR,
           COMMIT_INTERVAL,
+          SESSION_TIMEOUT,
           METRICS_PORT,
           WEBHOOK_HOSTS,
           WEBHOOK_ATTEMPTS,
@@ -119,6 +132,35 @@ public record EventsSettings(
     if (applicationId.isBlank()) {
       throw new SettingsException(APPLICATION_ID.name() + " must not be blank");
     }
+    try {
+      GroupSession.streamsProperties(SESSION_TIMEOUT.name(), sessionTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(e.getMessage());
+    }
+  }
+
+  /** Settings with the session timeout's default. */
+  public EventsSettings(
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      int metricsPort,
+      List<String> webhookHosts,
+      int webhookAttempts,
+      Duration webhookTimeout,
+      int webhookInFlight,
+      List<Integer> webhookPorts) {
+    this(
+        applicationId,
+        stateDir,
+        commitInterval,
+        metricsPort,
+        webhookHosts,
+        webhookAttempts,
+        webhookTimeout,
+        webhookInFlight,
+        webhookPorts,
+        SESSION_TIMEOUT.defaultValue());
   }
 
   /** Settings with {@link #WEBHOOK_IN_FLIGHT}'s default. */
@@ -139,7 +181,8 @@ public record EventsSettings(
         webhookAttempts,
         webhookTimeout,
         WEBHOOK_IN_FLIGHT.defaultValue(),
-        List.of());
+        List.of(),
+        SESSION_TIMEOUT.defaultValue());
   }
 
   /** Converts resolved settings, once. */
@@ -153,7 +196,8 @@ public record EventsSettings(
         s.get(WEBHOOK_ATTEMPTS),
         s.get(WEBHOOK_TIMEOUT),
         s.get(WEBHOOK_IN_FLIGHT),
-        ports(s.get(WEBHOOK_PORTS)));
+        ports(s.get(WEBHOOK_PORTS)),
+        s.get(SESSION_TIMEOUT));
   }
 
   private static List<Integer> ports(List<String> names) {

@@ -141,6 +141,16 @@ public record RecognizerSettings(
           Duration.ofMillis(500),
           "How long the broker may hold a fetch of frames while it has none to give"
               + " (fetch.max.wait.ms; Kafka's default).");
+  public static final Setting<Duration> SESSION_TIMEOUT =
+      Setting.duration(
+          "recognizer.consumer.session.timeout",
+          Duration.ofSeconds(45),
+          "How long the group waits for a recognizer's consumer that stopped heartbeating before"
+              + " its partitions move to another instance (session.timeout.ms; Kafka's default):"
+              + " after a crash, or after a failed stream thread is replaced (Kafka Streams does"
+              + " not leave the group), those partitions are not recognized for this long. The"
+              + " broker accepts group.min.session.timeout.ms to group.max.session.timeout.ms (6 s"
+              + " to 30 min by default); heartbeats go every third of it, at most every 3 s.");
   public static final Setting<String> STATE_DIR =
       Setting.string(
           "recognizer.state.dir",
@@ -330,6 +340,7 @@ public record RecognizerSettings(
           COMMIT_INTERVAL,
           PRODUCER_LINGER,
           FETCH_MAX_WAIT,
+          SESSION_TIMEOUT,
           STATE_DIR,
           DEVICES,
           PRESET,

@@ -1,5 +1,6 @@
 package io.openmede.recognizer;
 
+import io.openmede.platform.service.GroupSession;
 import io.openmede.recognizer.RecognizerSettings.ProcessingGuarantee;
 import io.openmede.schemas.topic.Topics;
 import io.openmede.settings.Settings;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param stateDir where state stores live
  * @param producerLinger Kafka Streams' producer {@code linger.ms}
  * @param fetchMaxWait Kafka Streams' consumers' {@code fetch.max.wait.ms}
+ * @param sessionTimeout Kafka Streams' consumers' {@code session.timeout.ms}; the heartbeat goes
+ *     every third of it, at most every 3 s (Kafka's default)
  */
 public record StreamsSettings(
     String applicationId,
@@ -30,7 +33,8 @@ public record StreamsSettings(
     Duration commitInterval,
     Path stateDir,
     Duration producerLinger,
-    Duration fetchMaxWait) {
+    Duration fetchMaxWait,
+    Duration sessionTimeout) {
 
   /**
    * How long an idle stream thread blocks in poll before it punctuates: short, so that a pipelined
@@ -40,6 +44,11 @@ public record StreamsSettings(
 
   public StreamsSettings {
     Objects.requireNonNull(guarantee, "guarantee");
+    try {
+      GroupSession.streamsProperties(RecognizerSettings.SESSION_TIMEOUT.name(), sessionTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(e.getMessage());
+    }
     if (applicationId.isBlank()) {
       throw new SettingsException(RecognizerSettings.APPLICATION_ID.name() + " must not be blank");
     }
@@ -54,7 +63,8 @@ public record StreamsSettings(
         s.get(RecognizerSettings.COMMIT_INTERVAL),
         Path.of(s.get(RecognizerSettings.STATE_DIR)),
         s.get(RecognizerSettings.PRODUCER_LINGER),
-        s.get(RecognizerSettings.FETCH_MAX_WAIT));
+        s.get(RecognizerSettings.FETCH_MAX_WAIT),
+        s.get(RecognizerSettings.SESSION_TIMEOUT));
   }
 
   /**
@@ -73,6 +83,11 @@ public record StreamsSettings(
     props.put(
         StreamsConfig.consumerPrefix("fetch.max.wait.ms"),
         (int) Math.min(Integer.MAX_VALUE, fetchMaxWait.toMillis()));
+    int session = (int) Math.min(Integer.MAX_VALUE, sessionTimeout.toMillis());
+    props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), session);
+    props.put(
+        StreamsConfig.consumerPrefix("heartbeat.interval.ms"),
+        Math.max(1, Math.min(3000, session / 3)));
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
     props.put(

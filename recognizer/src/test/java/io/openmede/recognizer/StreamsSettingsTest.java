@@ -33,6 +33,8 @@ class StreamsSettingsTest {
         .containsEntry("commit.interval.ms", 30L)
         .containsEntry("producer.linger.ms", 100L)
         .containsEntry("consumer.fetch.max.wait.ms", 500)
+        .containsEntry("consumer.session.timeout.ms", 45_000)
+        .containsEntry("consumer.heartbeat.interval.ms", 3000)
         .containsEntry("poll.ms", 10L)
         .containsEntry(
             "producer.max.request.size",
@@ -52,6 +54,7 @@ class StreamsSettingsTest {
                 "recognizer.commit.interval", "45ms",
                 "recognizer.producer.linger", "5ms",
                 "recognizer.consumer.fetch.max.wait", "20ms",
+                "recognizer.consumer.session.timeout", "6s",
                 "recognizer.state.dir", "/var/lib/openmede/state"))
             .properties(Map.of());
     assertThat(p)
@@ -61,6 +64,8 @@ class StreamsSettingsTest {
         .containsEntry("commit.interval.ms", 45L)
         .containsEntry("producer.linger.ms", 5L)
         .containsEntry("consumer.fetch.max.wait.ms", 20)
+        .containsEntry("consumer.session.timeout.ms", 6000)
+        .containsEntry("consumer.heartbeat.interval.ms", 2000)
         .containsEntry("state.dir", Path.of("/var/lib/openmede/state").toString());
   }
 }

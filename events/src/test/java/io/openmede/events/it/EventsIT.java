@@ -231,6 +231,8 @@ class EventsIT {
     cmd.add("events.commit.interval=100ms");
     cmd.add("events.webhook.allowed-hosts=127.0.0.1");
     cmd.add("events.webhook.attempts=3");
+    // the restarted process waits for the killed one's session to end before it takes over
+    cmd.add("events.consumer.session.timeout=6s");
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -272,7 +274,7 @@ class EventsIT {
                       .build()))
           .get();
     }
-    Process first = launch(dir.resolve("state"), dir.resolve("first.log"));
+    Process first = launch(dir.resolve("state"), Path.of("target/events-killed-first.log"));
     try {
       Thread.sleep(1000);
       sendRecognitions("door-1", 0, 0.9, 0.1, 0.9, 0.1);
@@ -283,10 +285,11 @@ class EventsIT {
       first.destroyForcibly().waitFor(); // kill -9, mid-way through the episodes
     }
     sendRecognitions("door-1", 4, 0.9, 0.1);
-    Process second = launch(dir.resolve("state"), dir.resolve("second.log"));
+    Process second = launch(dir.resolve("state"), Path.of("target/events-killed-second.log"));
     try {
       await(
-          () -> posts.stream().filter(k -> k.startsWith("doors/")).distinct().count() >= 6,
+          // each of the three episodes posted (a repeat carries the same key)
+          () -> posts.stream().filter(k -> k.startsWith("doors/")).distinct().count() >= 3,
           Duration.ofSeconds(90));
       Thread.sleep(1500);
     } finally {
