@@ -36,7 +36,8 @@ public record ClipConfig(
     int transformerLayers) {
 
   /** Names accepted by {@link #preset(String)}. */
-  public static final List<String> PRESETS = List.of("tiny", "vit-b-16", "vit-b-32", "vit-l-14");
+  public static final List<String> PRESETS =
+      List.of("tiny", "small", "vit-b-16", "vit-b-32", "vit-l-14");
 
   /** Validates every field; the message names the bad value. */
   public ClipConfig {
@@ -143,6 +144,10 @@ public record ClipConfig(
    * <ul>
    *   <li>{@code tiny}: 32x32 frames, patch 8, vision width 128 (2 heads) x 2 layers, text width 64
    *       (4 heads) x 2 layers, embedding 64, context 77: small enough for 2 CPU cores.
+   *   <li>{@code small}: 48x48 frames, patch 8 (36 patches against tiny's 16), vision width 192 (3
+   *       heads) x 3 layers, and tiny's text tower and embedding: the generalization benchmark's
+   *       larger image tower (issue 33), for when tiny cannot see the motion. No bundled weights;
+   *       {@code openmede pretrain --preset small} makes them.
    *   <li>{@code vit-b-16}, {@code vit-b-32}, {@code vit-l-14}: OpenAI's released architectures.
    * </ul>
    *
@@ -152,6 +157,7 @@ public record ClipConfig(
     String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     return switch (key) {
       case "tiny" -> new ClipConfig(64, 32, 2, 128, 8, 77, 49408, 64, 4, 2);
+      case "small" -> new ClipConfig(64, 48, 3, 192, 8, 77, 49408, 64, 4, 2);
       case "vit-b-16" -> new ClipConfig(512, 224, 12, 768, 16, 77, 49408, 512, 8, 12);
       case "vit-b-32" -> new ClipConfig(512, 224, 12, 768, 32, 77, 49408, 512, 8, 12);
       case "vit-l-14" -> new ClipConfig(768, 224, 24, 1024, 14, 77, 49408, 768, 12, 12);

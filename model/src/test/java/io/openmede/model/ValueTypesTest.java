@@ -22,6 +22,22 @@ class ValueTypesTest {
   }
 
   @Test
+  void preset_small_isALargerImageTowerBesideTinysTextTower() {
+    ClipConfig tiny = ClipConfig.preset("tiny");
+    ClipConfig small = ClipConfig.preset("small");
+    assertThat(small.imageResolution()).isEqualTo(48);
+    assertThat(small.visionPatchSize()).isEqualTo(8);
+    assertThat(small.visionTokens()).isEqualTo(37);
+    assertThat(small.visionWidth()).isEqualTo(192);
+    assertThat(small.visionHeads()).isEqualTo(3);
+    assertThat(small.visionLayers()).isEqualTo(3);
+    assertThat(small.textParameterCount()).isEqualTo(tiny.textParameterCount());
+    assertThat(small.embedDim()).isEqualTo(tiny.embedDim());
+    assertThat(small.visionParameterCount()).isEqualTo(1_391_808L);
+    assertThat(tiny.visionParameterCount()).isEqualTo(432_128L);
+  }
+
+  @Test
   void parameterCount_vitB32_matchesOpenAiModel() {
     // OpenAI's CLIP notebook prints "Model parameters: 151,277,313" for ViT-B/32
     assertThat(ClipConfig.preset("vit-b-32").parameterCount()).isEqualTo(151_277_313L);
@@ -32,7 +48,7 @@ class ValueTypesTest {
     assertThatThrownBy(() -> ClipConfig.preset("vit-h-14"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("vit-h-14")
-        .hasMessageContaining("tiny, vit-b-16, vit-b-32, vit-l-14");
+        .hasMessageContaining("tiny, small, vit-b-16, vit-b-32, vit-l-14");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.openmede.bench.generalization;
 
+import io.openmede.model.ClipConfig;
+import io.openmede.model.ClipModel;
 import io.openmede.model.DefaultWeights;
 import io.openmede.trainer.eval.PairedComparison;
 import java.io.IOException;
@@ -147,12 +149,22 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
     BenchmarkConfig c = config();
     Path w = weights != null ? weights : DefaultWeights.extract();
     Files.createDirectories(out);
-    stdout.println("generalization benchmark: weights " + (weights != null ? w : "bundled tiny"));
+    ClipConfig arch = ClipModel.inspect(w);
+    stdout.println(
+        "generalization benchmark: weights "
+            + (weights != null ? w : "bundled tiny")
+            + " ("
+            + arch.imageResolution()
+            + " px frames, vision "
+            + arch.visionWidth()
+            + " x "
+            + arch.visionLayers()
+            + " layers)");
     stdout.println(c.describe());
     long started = System.nanoTime();
     Path interim = out.resolve(INTERIM);
     GeneralizationBenchmark.Outcome o =
-        new GeneralizationBenchmark(w, c, stdout)
+        new GeneralizationBenchmark(w, arch.imageResolution(), c, stdout)
             .run(
                 partial -> {
                   int n = partial.methods().get(0).perSeed().size();

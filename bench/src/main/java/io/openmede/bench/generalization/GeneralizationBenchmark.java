@@ -138,17 +138,25 @@ final class GeneralizationBenchmark {
    * @param log where progress goes
    */
   GeneralizationBenchmark(Path weights, BenchmarkConfig config, PrintStream log) {
+    this(weights, WorldSettings.DEFAULT_FRAME_SIZE, config, log);
+  }
+
+  /**
+   * @param frameSize the worlds' frame size in pixels: the model's input resolution (tiny 32, small
+   *     48), so that a larger image tower sees finer pixels, not the same ones resized
+   */
+  GeneralizationBenchmark(Path weights, int frameSize, BenchmarkConfig config, PrintStream log) {
     this.weights = weights;
     this.config = config;
-    this.test = Worlds.of(config.worldSeed());
-    this.validation = Worlds.of(config.validationWorldSeed());
+    this.test = Worlds.of(config.worldSeed(), frameSize);
+    this.validation = Worlds.of(config.validationWorldSeed(), frameSize);
     this.log = log;
   }
 
   /** A world and its oracle twin (scene independent of the action), from one world seed. */
   private record Worlds(SyntheticWorld world, SyntheticWorld oracle) {
-    static Worlds of(long seed) {
-      WorldSettings s = WorldSettings.defaults().withSeed(seed);
+    static Worlds of(long seed, int frameSize) {
+      WorldSettings s = WorldSettings.defaults().withSeed(seed).withFrameSize(frameSize);
       return new Worlds(
           new SyntheticWorld(s),
           new SyntheticWorld(s.withHomeSceneProbability(1.0 / Action.values().length)));

@@ -7,6 +7,7 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.ContrastivePretraining;
 import io.openmede.model.ImagePreprocessor;
+import io.openmede.model.TorchThreads;
 import io.openmede.model.train.AdamW;
 import io.openmede.world.Action;
 import io.openmede.world.CaptionCorpus;
@@ -27,13 +28,20 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pretrain}: trains the {@code tiny} CLIP (both towers) with CLIP's contrastive loss on the
  * synthetic world's captioned stills (every action, novel ones included), writes the weights and a
  * JSON manifest, and reports zero-shot accuracy on held-out stills and on novel actions in context.
- * Deterministic given the seed (same machine and thread count).
+ *
+ * <p>Reproducible bit for bit: the corpus, the initialisation, the order and the scene-free
+ * captions are drawn from the seed with Java's {@link SplittableRandom} (no engine random numbers),
+ * no operation is stochastic (no dropout), and libtorch runs one intra-op thread unless {@code
+ * --threads} says otherwise (a parallel reduction may sum in another order with another thread
+ * count). The same command on a machine with the same CPU instruction set writes the same bytes.
  */
 @Command(
     name = "pretrain",
@@ -42,11 +50,25 @@ import picocli.CommandLine.Option;
         "Pretrain the tiny CLIP on the synthetic world's caption corpus (contrastive, both towers).")
 public final class PretrainCommand implements Callable<Integer> {
 
-  /** File name of the weights in the output directory. */
+  /** File name of the tiny preset's weights in the output directory. */
   public static final String WEIGHTS_FILE = "tiny-pretrained.safetensors";
 
-  /** File name of the manifest in the output directory. */
+  /** File name of the tiny preset's manifest in the output directory. */
   public static final String MANIFEST_FILE = "tiny-pretrained.json";
+
+  /** File name of a preset's weights in the output directory: {@code <preset>-pretrained...}. */
+  public static String weightsFile(String preset) {
+    return presetKey(preset) + "-pretrained.safetensors";
+  }
+
+  /** File name of a preset's manifest in the output directory. */
+  public static String manifestFile(String preset) {
+    return presetKey(preset) + "-pretrained.json";
+  }
+
+  private static String presetKey(String preset) {
+    return preset.trim().toLowerCase(Locale.ROOT);
+  }
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of corpus, init and order.")
   long seed;
@@ -106,7 +128,12 @@ public final class PretrainCommand implements Callable<Integer> {
               + " background\") (default: ${DEFAULT-VALUE}).")
   double bareShare;
 
-  @Option(names = "--preset", defaultValue = "tiny", description = "Architecture preset.")
+  @Option(
+      names = "--preset",
+      defaultValue = "tiny",
+      description =
+          "Architecture preset: tiny (the bundled weights', 32 px) or small (48 px, a larger image"
+              + " tower); the world renders at the preset's resolution (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(names = "--dtype", defaultValue = "F16", description = "Stored type: F16 or F32.")
@@ -114,6 +141,16 @@ public final class PretrainCommand implements Callable<Integer> {
 
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N.")
   String device;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description =
+          "libtorch intra-op threads, set before the engine starts; 1 (the default) makes the"
+              + " weights the same bytes on every run of the command; 0 keeps DJL's default (one"
+              + " per core), faster on an idle machine but not bit for bit (default:"
+              + " ${DEFAULT-VALUE}).")
+  int threads;
 
   @Option(
       names = "--eval-per-action",
@@ -129,6 +166,8 @@ public final class PretrainCommand implements Callable<Integer> {
       defaultValue = "target/pretrain",
       description = "Output directory (weights and manifest).")
   Path out;
+
+  @Spec CommandSpec spec;
 
   private final PrintStream stdout;
 
@@ -149,7 +188,8 @@ public final class PretrainCommand implements Callable<Integer> {
             ? String.format(
                 Locale.ROOT, " --held-out-share %s --bare-share %s", heldOutShare, bareShare)
             : "";
-    return v3Free() + v3;
+    String t = threads == 1 ? "" : " --threads " + threads;
+    return v3Free() + v3 + t;
   }
 
   private String v3Free() {
@@ -175,89 +215,12 @@ public final class PretrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ClipConfig config = ClipConfig.preset(preset);
-    SyntheticWorld world = SyntheticWorld.withDefaults();
-    if (world.settings().frameSize() != config.imageResolution()) {
-      stdout.printf(
-          Locale.ROOT,
-          "note: world frames are %dpx, the model takes %dpx: stills are resized%n",
-          world.settings().frameSize(),
-          config.imageResolution());
-    }
-    CaptionCorpus captions =
-        new CaptionCorpus(
-            new SyntheticWorld(world.settings().withHomeSceneProbability(stillHomeProbability)),
-            heldOutShare,
-            bareShare);
-    long t0 = System.nanoTime();
-    List<CaptionedStill> stills = captions.stills(corpus, seed);
-    stdout.printf(
-        Locale.ROOT,
-        "corpus: %d captioned stills of %d actions (%d novel) in %.1f s%n",
-        stills.size(),
-        Action.values().length,
-        Action.novel().size(),
-        (System.nanoTime() - t0) / 1e9);
-    ImagePreprocessor pre = new ImagePreprocessor(config.imageResolution());
-    ContrastivePretraining.Settings settings =
-        new ContrastivePretraining.Settings(
-            lr, finalLr, warmup, steps, new AdamW.Settings(0.9, 0.98, 1e-6, weightDecay));
-    Files.createDirectories(out);
-    Path weights = out.resolve(WEIGHTS_FILE);
-    double finalLoss;
-    double lossSum = 0;
-    int lossCount = 0;
-    try (ContrastivePretraining trainer =
-        ContrastivePretraining.fromRandom(config, seed, ComputeDevice.parse(device), settings)) {
-      SplittableRandom order = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
-      int[] perm = permutation(stills.size(), order);
-      int cursor = 0;
-      long start = System.nanoTime();
-      double recent = Double.NaN;
-      for (int s = 0; s < steps; s++) {
-        List<CaptionedStill> part = new ArrayList<>(batch);
-        for (int i = 0; i < batch; i++) {
-          if (cursor == perm.length) {
-            perm = permutation(stills.size(), order);
-            cursor = 0;
-          }
-          part.add(stills.get(perm[cursor++]));
-        }
-        List<String> text = new ArrayList<>(batch);
-        for (CaptionedStill c : part) {
-          text.add(order.nextDouble() < sceneFreeShare ? sceneFreeCaption(c) : c.caption());
-        }
-        ContrastivePretraining.StepReport r = trainer.step(WorldData.stillPixels(part, pre), text);
-        lossSum += r.loss();
-        lossCount++;
-        if ((s + 1) % logEvery == 0 || s == steps - 1) {
-          recent = lossSum / lossCount;
-          double elapsed = (System.nanoTime() - start) / 1e9;
-          double ips = (s + 1) * (double) batch / elapsed;
-          double eta = elapsed / (s + 1) * (steps - s - 1);
-          stdout.printf(
-              Locale.ROOT,
-              "step %5d/%d  loss %.4f  lr %.2e  scale %.1f  %.0f images/s  eta %.0f s%n",
-              s + 1,
-              steps,
-              recent,
-              r.learningRate(),
-              r.logitScale(),
-              ips,
-              eta);
-          lossSum = 0;
-          lossCount = 0;
-        }
-      }
-      finalLoss = recent;
-      trainer.save(
-          weights,
-          dtype,
-          Map.of(
-              "openmede.seed", Long.toString(seed),
-              "openmede.steps", Integer.toString(steps),
-              "openmede.command", commandLine()));
-    }
+    Trained trained = train();
+    ClipConfig config = trained.config();
+    SyntheticWorld world = trained.world();
+    CaptionCorpus captions = trained.captions();
+    Path weights = trained.weights();
+    double finalLoss = trained.finalLoss();
     stdout.printf(Locale.ROOT, "wrote %s (%d bytes)%n", weights, Files.size(weights));
 
     List<CaptionedStill> heldOut =
@@ -334,7 +297,9 @@ public final class PretrainCommand implements Callable<Integer> {
     manifest.put("bare_scene_share", bareShare);
     manifest.put("scene_free_caption_share", sceneFreeShare);
     manifest.put("still_home_scene_probability", stillHomeProbability);
+    manifest.put("frame_size", config.imageResolution());
     manifest.put("dtype", dtype);
+    manifest.put("libtorch_threads", threads);
     manifest.put("command", commandLine());
     manifest.put("final_loss", finalLoss);
     manifest.put("prompt_templates", WorldData.promptTemplates().size() + " colour x shape");
@@ -347,12 +312,119 @@ public final class PretrainCommand implements Callable<Integer> {
     manifest.put("zero_shot_novel_out_of_context_video_top1", novelOocTop1);
     manifest.put("zero_shot_novel_out_of_context_stills_top1", novelOocStillsTop1);
     manifest.put("zero_shot_novel_held_out_scenes_video_top1", novelHeldOutTop1);
-    Path manifestFile = out.resolve(MANIFEST_FILE);
+    Path manifestFile = out.resolve(manifestFile(preset));
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(manifestFile.toFile(), manifest);
     stdout.printf(Locale.ROOT, "wrote %s%n", manifestFile);
     return 0;
+  }
+
+  /**
+   * What {@link #train} made.
+   *
+   * @param weights the weights file written
+   * @param finalLoss mean loss over the last logged steps
+   */
+  record Trained(
+      Path weights,
+      double finalLoss,
+      ClipConfig config,
+      SyntheticWorld world,
+      CaptionCorpus captions) {}
+
+  /**
+   * Draws the corpus, trains and writes the weights: the command without its zero-shot checks
+   * (tests compare the bytes of two runs).
+   */
+  Trained train() throws IOException {
+    if (threads < 0) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--threads must be >= 0 (1 for bit-for-bit weights, 0 for one per core), got " + threads);
+    }
+    TorchThreads.set(threads);
+    ClipConfig config = ClipConfig.preset(preset);
+    // the world renders at the model's resolution (tiny: 32 px, the world's default; small: 48 px),
+    // so that a larger image tower sees finer pixels rather than the same ones resized
+    SyntheticWorld world =
+        new SyntheticWorld(
+            SyntheticWorld.withDefaults().settings().withFrameSize(config.imageResolution()));
+    CaptionCorpus captions =
+        new CaptionCorpus(
+            new SyntheticWorld(world.settings().withHomeSceneProbability(stillHomeProbability)),
+            heldOutShare,
+            bareShare);
+    long t0 = System.nanoTime();
+    List<CaptionedStill> stills = captions.stills(corpus, seed);
+    stdout.printf(
+        Locale.ROOT,
+        "corpus: %d captioned stills of %d actions (%d novel) in %.1f s%n",
+        stills.size(),
+        Action.values().length,
+        Action.novel().size(),
+        (System.nanoTime() - t0) / 1e9);
+    ImagePreprocessor pre = new ImagePreprocessor(config.imageResolution());
+    ContrastivePretraining.Settings settings =
+        new ContrastivePretraining.Settings(
+            lr, finalLr, warmup, steps, new AdamW.Settings(0.9, 0.98, 1e-6, weightDecay));
+    Files.createDirectories(out);
+    Path weights = out.resolve(weightsFile(preset));
+    double finalLoss;
+    double lossSum = 0;
+    int lossCount = 0;
+    try (ContrastivePretraining trainer =
+        ContrastivePretraining.fromRandom(config, seed, ComputeDevice.parse(device), settings)) {
+      SplittableRandom order = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+      int[] perm = permutation(stills.size(), order);
+      int cursor = 0;
+      long start = System.nanoTime();
+      double recent = Double.NaN;
+      for (int s = 0; s < steps; s++) {
+        List<CaptionedStill> part = new ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) {
+          if (cursor == perm.length) {
+            perm = permutation(stills.size(), order);
+            cursor = 0;
+          }
+          part.add(stills.get(perm[cursor++]));
+        }
+        List<String> text = new ArrayList<>(batch);
+        for (CaptionedStill c : part) {
+          text.add(order.nextDouble() < sceneFreeShare ? sceneFreeCaption(c) : c.caption());
+        }
+        ContrastivePretraining.StepReport r = trainer.step(WorldData.stillPixels(part, pre), text);
+        lossSum += r.loss();
+        lossCount++;
+        if ((s + 1) % logEvery == 0 || s == steps - 1) {
+          recent = lossSum / lossCount;
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          double ips = (s + 1) * (double) batch / elapsed;
+          double eta = elapsed / (s + 1) * (steps - s - 1);
+          stdout.printf(
+              Locale.ROOT,
+              "step %5d/%d  loss %.4f  lr %.2e  scale %.1f  %.0f images/s  eta %.0f s%n",
+              s + 1,
+              steps,
+              recent,
+              r.learningRate(),
+              r.logitScale(),
+              ips,
+              eta);
+          lossSum = 0;
+          lossCount = 0;
+        }
+      }
+      finalLoss = recent;
+      trainer.save(
+          weights,
+          dtype,
+          Map.of(
+              "openmede.seed", Long.toString(seed),
+              "openmede.steps", Integer.toString(steps),
+              "openmede.command", commandLine()));
+    }
+    return new Trained(weights, finalLoss, config, world, captions);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.openmede.model.ComputeDevice;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,10 +58,78 @@ class PretrainCommandTest {
     assertThat(manifest.get("corpus_size").asInt()).isEqualTo(40);
     assertThat(manifest.get("command").asText()).contains("openmede pretrain --seed 5 --steps 2");
     assertThat(manifest.get("final_loss").asDouble()).isPositive();
+    assertThat(manifest.get("libtorch_threads").asInt()).isEqualTo(1);
+    assertThat(manifest.get("frame_size").asInt()).isEqualTo(32);
     assertThat(manifest.get("zero_shot_novel_in_context_video_top1").asDouble())
         .isBetween(0.0, 1.0);
     assertThat(manifest.get("zero_shot_novel_in_context_chance").asDouble())
         .isEqualTo(1.0 / 7, org.assertj.core.api.Assertions.within(1e-12));
+  }
+
+  @Test
+  void sameSeedTwice_writesTheSameWeightBytes_anotherSeedWritesOthers(@TempDir Path dir)
+      throws Exception {
+    byte[] first = Files.readAllBytes(pretrain(dir.resolve("a"), 7));
+    byte[] second = Files.readAllBytes(pretrain(dir.resolve("b"), 7));
+    byte[] otherSeed = Files.readAllBytes(pretrain(dir.resolve("c"), 8));
+
+    assertThat(sha256(second)).isEqualTo(sha256(first));
+    assertThat(second).isEqualTo(first);
+    assertThat(sha256(otherSeed)).isNotEqualTo(sha256(first));
+  }
+
+  /**
+   * A short world v3 pretraining run, training only (no zero-shot checks): 4 AdamW steps at a high
+   * rate move both towers.
+   */
+  private static Path pretrain(Path out, long seed) throws Exception {
+    PretrainCommand cmd = new PretrainCommand(new PrintStream(new ByteArrayOutputStream()));
+    new CommandLine(cmd)
+        .parseArgs(
+            "--seed",
+            Long.toString(seed),
+            "--steps",
+            "4",
+            "--warmup",
+            "1",
+            "--batch",
+            "8",
+            "--corpus",
+            "64",
+            "--held-out-share",
+            "0.3",
+            "--bare-share",
+            "0.1",
+            "--dtype",
+            "F32",
+            "--out",
+            out.toString());
+    return cmd.train().weights();
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void threads_negative_isRefusedWithTheFix() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cl = new CommandLine(new PretrainCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    int rc = cl.execute("--threads", "-1");
+    assertThat(rc).isEqualTo(2);
+    assertThat(err.toString()).contains("--threads must be >= 0", "1 for bit-for-bit");
+  }
+
+  @Test
+  void commandLine_namesTheThreadsOnlyWhenNotOne() {
+    PretrainCommand one = new PretrainCommand();
+    new CommandLine(one).parseArgs("--seed", "1");
+    PretrainCommand all = new PretrainCommand();
+    new CommandLine(all).parseArgs("--seed", "1", "--threads", "0");
+    assertThat(one.commandLine()).doesNotContain("--threads");
+    assertThat(all.commandLine()).endsWith("--threads 0");
   }
 
   @Test
