@@ -10,6 +10,7 @@ import io.openmede.model.VideoBatch;
 import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
+import io.openmede.model.openset.ThresholdScope;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.model.train.AdamW;
 import io.openmede.trainer.meta.ClipModelGradientSource;
@@ -42,13 +43,15 @@ import java.util.OptionalDouble;
  * score best tells a window where a known action happens from one where nothing of the vocabulary
  * happens (an unknown, novel action, or the scene alone, in and out of context).
  *
- * <p>Per seed, thresholds are fitted as the trainer fits them ({@link OpenSetCalibration#fit}, per
- * label for the target recall, negatives for the width) on a calibration draw, and every figure is
- * measured on another draw: AUROC of the window score (known against unknown and empty), the false
- * alarm rate at 90 % recall of a global threshold on the window score, the recall and false alarm
- * rate of the calibrated per-label thresholds, and, for a rule that needs 2 consecutive windows of
- * one label, the false episodes per camera-hour on scene-only streams (each stream: windows of one
- * empty scene, 8 frames at the world camera's 10 fps). The text tower is frozen, as in the trainer.
+ * <p>Per seed, thresholds are fitted as the trainer fits them ({@link OpenSetCalibration#fit} per
+ * label or {@link OpenSetCalibration#fitWindow} on window scores, for the target recall, negatives
+ * for the width) on a calibration draw (known: base actions in context; negatives: scene-only clips
+ * and novel actions in context), and every figure is measured on another draw: AUROC of the window
+ * score (known against unknown and empty), the false alarm rate at 90 % recall of a global
+ * threshold on the window score, the recall and false alarm rate of the calibrated per-label
+ * thresholds, and, for a rule that needs 2 consecutive windows of one label, the false episodes per
+ * camera-hour on scene-only streams (each stream: windows of one empty scene, 8 frames at the world
+ * camera's 10 fps). The text tower is frozen, as in the trainer.
  */
 final class OpenSetBenchmark {
 
@@ -61,6 +64,9 @@ final class OpenSetBenchmark {
    * @param updates plain fine-tuning updates (2 tasks of 2 batches of 8 clips each)
    * @param recall the target recall of the calibrated thresholds
    * @param background background class names (the background score)
+   * @param sceneNegatives scene-only clips per action in the calibration draw's negatives
+   * @param scope per-label thresholds or one on window scores, as trainer.openset.thresholds
+   * @param validation whether the validation draws are measured too (before the test draws)
    */
   record Config(
       int seeds,
@@ -68,7 +74,21 @@ final class OpenSetBenchmark {
       int sceneWindows,
       int updates,
       double recall,
-      List<String> background) {}
+      List<String> background,
+      int sceneNegatives,
+      ThresholdScope scope,
+      boolean validation) {}
+
+  /**
+   * Where a run's draws come from: per seed s, the calibration draw is world seed {@code
+   * calibrationBase + s} and the test draw {@code testBase + s}. The validation draws (4001..,
+   * 5001..) are the ones design choices are made on; the test draws (2001.., 3001..) are measured
+   * once, for the figures reported.
+   */
+  record Draws(String name, long calibrationBase, long testBase) {
+    static final Draws TEST = new Draws("test", 2_000L, 3_000L);
+    static final Draws VALIDATION = new Draws("validation", 4_000L, 5_000L);
+  }
 
   /** One figure per seed. */
   record Figures(Map<String, List<Double>> byKey) {
@@ -118,17 +138,28 @@ final class OpenSetBenchmark {
     this.pre = new ImagePreprocessor(world.settings().frameSize());
   }
 
-  /** Figures per model ("frozen", "fine-tuned"), keyed {@code <kind>.<figure>}. */
+  /**
+   * Figures per model and draws ("frozen", "fine-tuned" on the test draws; "frozen, validation",
+   * "fine-tuned, validation" when asked), keyed {@code <kind>.<figure>}.
+   */
   Map<String, Figures> run() throws IOException {
     Map<String, Figures> out = new LinkedHashMap<>();
     try (ClipModel frozen = ClipModel.load(weights, ComputeDevice.CPU)) {
-      out.put("frozen", measure("frozen", frozen));
+      measureAll(out, "frozen", frozen);
     }
     try (ClipModel tuned = ClipModel.load(weights, ComputeDevice.CPU)) {
       fineTune(tuned);
-      out.put("fine-tuned", measure("fine-tuned", tuned));
+      measureAll(out, "fine-tuned", tuned);
     }
     return out;
+  }
+
+  private void measureAll(Map<String, Figures> out, String name, ClipModel model) {
+    if (config.validation()) {
+      String v = name + ", validation";
+      out.put(v, measure(v, model, Draws.VALIDATION));
+    }
+    out.put(name, measure(name, model, Draws.TEST));
   }
 
   private void fineTune(ClipModel model) {
@@ -183,7 +214,7 @@ final class OpenSetBenchmark {
     }
   }
 
-  private Figures measure(String name, ClipModel model) {
+  private Figures measure(String name, ClipModel model, Draws draws) {
     ClassEmbeddings vocabulary = classes(model, base);
     float[][] background =
         config.background().isEmpty()
@@ -193,12 +224,12 @@ final class OpenSetBenchmark {
     Figures f = new Figures();
     for (int seed = 1; seed <= config.seeds(); seed++) {
       long started = System.nanoTime();
-      long calibrationSeed = 2_000L + seed;
-      long testSeed = 3_000L + seed;
+      long calibrationSeed = draws.calibrationBase() + seed;
+      long testSeed = draws.testBase() + seed;
       Embedded calKnown =
           embed(model, TestSet.BASE_IN_CONTEXT, config.perAction(), calibrationSeed);
       Embedded calNegative =
-          embed(model, TestSet.SCENE_ONLY, Math.max(1, config.perAction() / 2), calibrationSeed);
+          embed(model, TestSet.SCENE_ONLY, config.sceneNegatives(), calibrationSeed);
       Embedded novel = embed(model, TestSet.NOVEL_IN_CONTEXT, config.perAction(), calibrationSeed);
       calNegative.vectors().addAll(novel.vectors());
       novel.labels().forEach(l -> calNegative.labels().add(null));
@@ -243,6 +274,13 @@ final class OpenSetBenchmark {
           kept += c.recognized(posLabels.get(i), pos.get(i)[own]) ? 1 : 0;
         }
         f.add(k + "calibrated.recall", kept / (double) pos.size());
+        int recognized = 0;
+        for (double[] p : pos) {
+          recognized += c.unknown(base, p) ? 0 : 1;
+        }
+        // known windows with some label recognized, right or wrong: what a camera that shows
+        // known actions reads as not "nothing recognized"
+        f.add(k + "calibrated.kept", recognized / (double) pos.size());
         int alarms = 0;
         for (double[] n : neg) {
           alarms += c.unknown(base, n) ? 0 : 1;
@@ -296,13 +334,24 @@ final class OpenSetBenchmark {
     Map<String, double[]> positives = new LinkedHashMap<>();
     byLabel.forEach(
         (l, v) -> positives.put(l, v.stream().mapToDouble(Double::doubleValue).toArray()));
+    Optional<LearnedBackground> withLearned =
+        kind == OpenSetScore.LEARNED_BACKGROUND ? Optional.of(learned) : Optional.empty();
+    double[] negativeScores = windowScores(kind, negatives, vocabulary, background, scale);
+    if (config.scope() == ThresholdScope.WINDOW) {
+      return OpenSetCalibration.fitWindow(
+          kind,
+          config.recall(),
+          windowScores(kind, known, vocabulary, background, scale),
+          negativeScores,
+          withLearned);
+    }
     return OpenSetCalibration.fit(
         kind,
         config.recall(),
         positives,
-        windowScores(kind, negatives, vocabulary, background, scale),
+        negativeScores,
         Math.min(OpenSetCalibration.DEFAULT_MIN_CLIPS_PER_LABEL, config.perAction()),
-        kind == OpenSetScore.LEARNED_BACKGROUND ? Optional.of(learned) : Optional.empty());
+        withLearned);
   }
 
   /**

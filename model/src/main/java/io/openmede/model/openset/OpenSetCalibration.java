@@ -15,15 +15,17 @@ import java.util.Optional;
  * width)}: 0.5 exactly at the threshold, so a calibrated score of at least 0.5 means "recognized"
  * whatever the kind and the model. A window where no label is recognized is unknown.
  *
- * <p>Fitted by {@link #fit} on held-out clips for a target recall: each label's threshold is the
- * largest raw score that keeps at least that share of its own held-out clips (their score for their
- * own label) at or above it. Labels with fewer than the minimum number of held-out clips, and
- * labels added at runtime that no held-out clip shows, use the <em>fallback</em>: the threshold
- * fitted the same way on all known labels' clips pooled (zero-shot: no clip of the label needed).
- * The width sets how fast the calibrated score moves away from 0.5: the median held-out clip of a
- * known label scores 0.9 under the fallback, or, when negatives (windows where nothing of the
- * vocabulary happens) are given and their median is further below the fallback, the median negative
- * scores 0.1.
+ * <p>Fitted by {@link #fit} ({@link ThresholdScope#PER_LABEL}) on held-out clips for a target
+ * recall: each label's threshold is the largest raw score that keeps at least that share of its own
+ * held-out clips (their score for their own label) at or above it. Labels with fewer than the
+ * minimum number of held-out clips, and labels added at runtime that no held-out clip shows, use
+ * the <em>fallback</em>: the threshold fitted the same way on all known labels' clips pooled
+ * (zero-shot: no clip of the label needed). The width sets how fast the calibrated score moves away
+ * from 0.5: the median held-out clip of a known label scores 0.9 under the fallback, or, when
+ * negatives (windows where nothing of the vocabulary happens) are given and their median is further
+ * below the fallback, the median negative scores 0.1. Fitted by {@link #fitWindow} ({@link
+ * ThresholdScope#WINDOW}), there is one threshold for every label, on the window score of all known
+ * held-out clips.
  *
  * <p>The thresholds belong to the model they were fitted on: the trainer fits them for each
  * checkpoint and sends them in its announcement, so a swap brings its own. Immutable.
@@ -186,14 +188,59 @@ public record OpenSetCalibration(
     }
     double[] all = pooled.stream().mapToDouble(Double::doubleValue).toArray();
     double fallback = recallThreshold(all, targetRecall);
-    double width = (median(all) - fallback) / LOG_9;
+    return new OpenSetCalibration(
+        score, targetRecall, own, fallback, width(all, fallback, negatives), learnedBackground);
+  }
+
+  /**
+   * Fits one threshold for every label on window scores ({@link ThresholdScope#WINDOW}): a window
+   * is recognized when its best label's raw score reaches it, whatever the label, so the target
+   * recall counts known windows that are recognized at all (under their top label), and a model
+   * that confuses two known labels does not lower the threshold for everything. No label has a
+   * threshold of its own: the fallback is the threshold.
+   *
+   * @param score the kind of the raw scores
+   * @param targetRecall share of the held-out known clips to keep, in (0, 1]
+   * @param known window scores ({@link OpenSetScore#windowScore}) of held-out clips of known
+   *     labels, at least one
+   * @param negatives window scores of held-out clips where nothing of the vocabulary happens; may
+   *     be empty
+   * @param learnedBackground the learned class the scores were computed with (learned-background
+   *     score only)
+   */
+  public static OpenSetCalibration fitWindow(
+      OpenSetScore score,
+      double targetRecall,
+      double[] known,
+      double[] negatives,
+      Optional<LearnedBackground> learnedBackground) {
+    if (known.length == 0) {
+      throw new IllegalArgumentException(
+          "no held-out clip of a known label to fit an open-set threshold on");
+    }
+    double threshold = recallThreshold(known, targetRecall);
+    return new OpenSetCalibration(
+        score,
+        targetRecall,
+        Map.of(),
+        threshold,
+        width(known, threshold, negatives),
+        learnedBackground);
+  }
+
+  /**
+   * The width: the median known clip scores 0.9, or the median negative 0.1 when that is wider; a
+   * steep step when every known clip sits at the threshold.
+   */
+  private static double width(double[] known, double threshold, double[] negatives) {
+    double width = (median(known) - threshold) / LOG_9;
     if (negatives.length > 0) {
-      width = Math.max(width, (fallback - median(negatives)) / LOG_9);
+      width = Math.max(width, (threshold - median(negatives)) / LOG_9);
     }
     if (!(width > 1e-9)) {
-      width = 1e-9 + 1e-6 * Math.abs(fallback); // all positives at the threshold: a steep step
+      width = 1e-9 + 1e-6 * Math.abs(threshold); // all positives at the threshold: a steep step
     }
-    return new OpenSetCalibration(score, targetRecall, own, fallback, width, learnedBackground);
+    return width;
   }
 
   /**

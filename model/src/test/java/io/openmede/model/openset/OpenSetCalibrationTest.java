@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,31 @@ class OpenSetCalibrationTest {
     // each label's own threshold follows its own scores
     assertThat(c.threshold("label-0")).isLessThan(c.threshold("label-1"));
     assertThat(c.threshold("label-1")).isLessThan(c.threshold("label-2"));
+  }
+
+  @Test
+  void fitWindow_onSyntheticWindowScores_reachesTheTargetRecallOnFreshClips_forEveryLabel() {
+    Random r = new Random(9);
+    OpenSetCalibration c =
+        OpenSetCalibration.fitWindow(
+            OpenSetScore.MAX_SOFTMAX,
+            0.9,
+            normal(r, 0.6, 0.1, 2000),
+            normal(r, 0.3, 0.1, 2000),
+            Optional.empty());
+    assertThat(c.thresholds()).isEmpty();
+    assertThat(c.usesFallback("added at runtime")).isTrue();
+    long kept = 0;
+    for (double v : normal(r, 0.6, 0.1, 2000)) {
+      kept += c.unknown(List.of("a", "b"), new double[] {v, v / 2}) ? 0 : 1;
+    }
+    assertThat(kept / 2000.0).isCloseTo(0.9, within(0.025));
+    assertThat(c.calibrated("anything", c.fallback())).isEqualTo(OpenSetCalibration.RECOGNIZED);
+    assertThatThrownBy(
+            () ->
+                OpenSetCalibration.fitWindow(
+                    OpenSetScore.MAX_SOFTMAX, 0.9, new double[0], new double[0], Optional.empty()))
+        .hasMessageContaining("no held-out clip of a known label");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
+import io.openmede.model.openset.ThresholdScope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * such as the world's novel ones) and clips of the negative split (empty scenes, confirmed false
  * alarms: nothing of the vocabulary happens) are negatives. The learned-background kind first fits
  * its class on the same positives and negatives ({@link LearnedBackground#fit}), then its
- * thresholds on scores computed with it. Pure and stateless.
+ * thresholds on scores computed with it. The thresholds are per label ({@link
+ * ThresholdScope#PER_LABEL}) or one on window scores ({@link ThresholdScope#WINDOW}), as the
+ * options say. Pure and stateless.
  */
 public final class OpenSetFitting {
 
@@ -29,16 +32,25 @@ public final class OpenSetFitting {
    * @param minClipsPerLabel clips a label needs for a threshold of its own
    * @param background background class names of the background score
    * @param learnedBackground how the learned-background class is fitted
+   * @param scope one threshold per label on its clips' own score, or one for all on window scores
    */
   public record Options(
       double targetRecall,
       int minClipsPerLabel,
       List<String> background,
-      LearnedBackground.FitOptions learnedBackground) {
+      LearnedBackground.FitOptions learnedBackground,
+      ThresholdScope scope) {
+
+    /** Options with the learned background's default fitting and per-label thresholds. */
+    public Options(double targetRecall, int minClipsPerLabel, List<String> background) {
+      this(targetRecall, minClipsPerLabel, background, ThresholdScope.PER_LABEL);
+    }
 
     /** Options with the learned background's default fitting. */
-    public Options(double targetRecall, int minClipsPerLabel, List<String> background) {
-      this(targetRecall, minClipsPerLabel, background, LearnedBackground.FitOptions.DEFAULTS);
+    public Options(
+        double targetRecall, int minClipsPerLabel, List<String> background, ThresholdScope scope) {
+      this(
+          targetRecall, minClipsPerLabel, background, LearnedBackground.FitOptions.DEFAULTS, scope);
     }
 
     public Options {
@@ -50,6 +62,7 @@ public final class OpenSetFitting {
       }
       background = List.copyOf(background);
       java.util.Objects.requireNonNull(learnedBackground, "learnedBackground");
+      java.util.Objects.requireNonNull(scope, "scope");
     }
   }
 
@@ -112,6 +125,7 @@ public final class OpenSetFitting {
                     options.learnedBackground()));
       }
       Map<String, List<Double>> pos = new LinkedHashMap<>();
+      List<Double> window = new ArrayList<>();
       List<Double> neg = new ArrayList<>();
       for (int v = 0; v < all.size(); v++) {
         ViewEmbedding view = all.get(v);
@@ -119,13 +133,24 @@ public final class OpenSetFitting {
             rawScores(kind, learned, view.embedding(), vocabulary, background, logitScale);
         if (own[v] >= 0) {
           pos.computeIfAbsent(view.label(), l -> new ArrayList<>()).add(raw[own[v]]);
+          window.add(OpenSetScore.windowScore(raw));
         } else {
           neg.add(OpenSetScore.windowScore(raw));
         }
       }
+      double[] n = neg.stream().mapToDouble(Double::doubleValue).toArray();
+      if (options.scope() == ThresholdScope.WINDOW) {
+        out.add(
+            OpenSetCalibration.fitWindow(
+                kind,
+                options.targetRecall(),
+                window.stream().mapToDouble(Double::doubleValue).toArray(),
+                n,
+                learned));
+        continue;
+      }
       Map<String, double[]> p = new LinkedHashMap<>();
       pos.forEach((l, xs) -> p.put(l, xs.stream().mapToDouble(Double::doubleValue).toArray()));
-      double[] n = neg.stream().mapToDouble(Double::doubleValue).toArray();
       out.add(
           OpenSetCalibration.fit(
               kind, options.targetRecall(), p, n, options.minClipsPerLabel(), learned));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
+import io.openmede.model.openset.ThresholdScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -103,6 +104,52 @@ class OpenSetFittingTest {
     double learnedRate = OpenSetFitting.falseAlarmRate(learned, empty, VOCABULARY, BACKGROUND, 20);
     assertThat(softmaxRate).isGreaterThan(0.3);
     assertThat(learnedRate).isLessThan(0.1);
+  }
+
+  @Test
+  void fit_windowScope_keepsTheTargetRecallOfKnownClipsTheModelConfuses() {
+    // half of the "waving" clips look like "jumping" to the model: their score for their own label
+    // is low, so per-label thresholds sink towards the empty scenes; one threshold on the window
+    // score (the best label's) keeps 90 % of the known clips without that
+    Random r = new Random(8);
+    List<ViewEmbedding> views = new ArrayList<>();
+    List<ViewEmbedding> empty = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      views.add(new ViewEmbedding("w" + i, "waving", near(r, i % 2 == 0 ? 0 : 1, 1)));
+      views.add(new ViewEmbedding("j" + i, "jumping", near(r, 1, 1)));
+      empty.add(new ViewEmbedding("e" + i, "waving", near(r, 2, 1)));
+    }
+    OpenSetFitting.Options window =
+        new OpenSetFitting.Options(0.9, 5, List.of("background"), ThresholdScope.WINDOW);
+    OpenSetCalibration perLabel =
+        OpenSetFitting.fit(views, empty, VOCABULARY, BACKGROUND, 20, OPTIONS)
+            .get(OpenSetScore.MAX_COSINE.ordinal());
+    OpenSetCalibration one =
+        OpenSetFitting.fit(views, empty, VOCABULARY, BACKGROUND, 20, window)
+            .get(OpenSetScore.MAX_COSINE.ordinal());
+
+    assertThat(one.thresholds()).isEmpty();
+    assertThat(one.usesFallback("waving")).isTrue();
+    long kept =
+        views.stream()
+            .filter(
+                v ->
+                    !one.unknown(
+                        VOCABULARY.labels(),
+                        OpenSetFitting.rawScores(
+                            one.score(),
+                            one.learnedBackground(),
+                            v.embedding(),
+                            VOCABULARY,
+                            BACKGROUND,
+                            20)))
+            .count();
+    assertThat(kept / 400.0).isGreaterThanOrEqualTo(0.9);
+    assertThat(one.fallback()).isGreaterThan(perLabel.threshold("waving"));
+    double perLabelRate =
+        OpenSetFitting.falseAlarmRate(perLabel, empty, VOCABULARY, BACKGROUND, 20);
+    double windowRate = OpenSetFitting.falseAlarmRate(one, empty, VOCABULARY, BACKGROUND, 20);
+    assertThat(windowRate).isLessThan(perLabelRate);
   }
 
   @Test
