@@ -17,6 +17,7 @@ import io.openmede.settings.SettingsException;
 import io.openmede.trainer.checkpoint.CheckpointPublisher;
 import io.openmede.trainer.checkpoint.DirectoryCheckpointStore;
 import io.openmede.trainer.checkpoint.KafkaAnnouncementSink;
+import io.openmede.trainer.checkpoint.TopicServedVersion;
 import io.openmede.trainer.eval.GuardList;
 import io.openmede.trainer.meta.ClipModelGradientSource;
 import io.openmede.trainer.meta.UpdateReport;
@@ -28,6 +29,7 @@ import io.openmede.trainer.stream.TextTowerClassEmbeddings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +163,16 @@ public final class TrainerService implements RunningService {
       if (settings.guardList().isPresent()) {
         loadGuardList(settings, model.config().imageResolution(), loop);
       }
+      List<PublicKey> operators = operatorKeys(settings);
+      if (!operators.isEmpty() && settings.gate().isPresent()) {
+        loop.setServedVersion(
+            new TopicServedVersion(
+                cluster, settings.modelName(), operators, signingKey.map(KeyPair::getPublic)));
+        LOG.info(
+            "the gate compares each candidate with what the recognizers serve, following the"
+                + " decisions of operator key {}",
+            String.join(" or ", operators.stream().map(CheckpointSigning::keyId).toList()));
+      }
       TrainerService service = new TrainerService(settings, source, loop, opened.keep());
       cluster.waitForRegistry(service.health);
       service.registryWaitsEnd = cluster.registryWaitsEnd();
@@ -198,6 +210,26 @@ public final class TrainerService implements RunningService {
         loop.guardListClips().stream().map(c -> c.label()).distinct().count(),
         problems.size(),
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Reads the operators' public keys (trainer.gate.operator-keys), naming the fix when one fails.
+   */
+  private static List<PublicKey> operatorKeys(TrainerSettings settings) {
+    List<PublicKey> keys = new java.util.ArrayList<>();
+    for (Path file : settings.operatorKeys()) {
+      try {
+        keys.add(KeyFiles.readPublic(file));
+      } catch (IOException e) {
+        throw new SettingsException(
+            TrainerSettings.GATE_OPERATOR_KEYS.name()
+                + ": "
+                + e.getMessage()
+                + "; give the operators' public key files (NAME.pub from openmede keys generate"
+                + " --operator), as in recognizer.checkpoints.operator-keys");
+      }
+    }
+    return keys;
   }
 
   /** Reads the signing key before anything else starts, naming the fix when it cannot. */

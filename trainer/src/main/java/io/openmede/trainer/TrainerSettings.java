@@ -55,6 +55,8 @@ import java.util.OptionalDouble;
  * @param guardList a dataset list of guard videos (labels not trained on) decoded once at start for
  *     the gate; empty: only the stream's held-out clips of split novel
  * @param guardBounds limits on what the guard list may make the trainer read
+ * @param operatorKeys Ed25519 public key files of the operators whose signed decisions the gate
+ *     follows ({@link io.openmede.trainer.gate.ServedVersion}); empty: none
  */
 public record TrainerSettings(
     TrainingMethod method,
@@ -87,7 +89,8 @@ public record TrainerSettings(
     OpenSetFitting.Options openSet,
     Optional<io.openmede.trainer.gate.PromotionRule> gate,
     Optional<Path> guardList,
-    io.openmede.trainer.eval.GuardList.Bounds guardBounds) {
+    io.openmede.trainer.eval.GuardList.Bounds guardBounds,
+    List<Path> operatorKeys) {
 
   private static final java.util.regex.Pattern MODEL_NAME_PATTERN =
       java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -392,6 +395,16 @@ public record TrainerSettings(
           true,
           "Promote a checkpoint when there are no held-out, feedback or guard clips to judge it"
               + " on (the stream sends none); false holds it back until an operator promotes it.");
+  public static final Setting<List<String>> GATE_OPERATOR_KEYS =
+      Setting.list(
+          "trainer.gate.operator-keys",
+          List.of(),
+          "Ed25519 public key files (PEM) of the operators, as the recognizers'"
+              + " recognizer.checkpoints.operator-keys: the gate then reads the checkpoints topic"
+              + " before each judgement and compares the candidate with what the recognizers serve"
+              + " after the operators' signed promote, rollback and unpin. Empty: operator"
+              + " decisions are not followed (recognizers without operator keys refuse them too),"
+              + " and the baseline is the trainer's last promoted checkpoint.");
   public static final Setting<Duration> PROGRESS =
       Setting.duration(
           "trainer.progress.interval", Duration.ofSeconds(10), "Progress line period.");
@@ -462,6 +475,7 @@ public record TrainerSettings(
           GATE_ALPHA,
           GATE_MAX_DROP,
           GATE_PROMOTE_UNJUDGED,
+          GATE_OPERATOR_KEYS,
           GUARD_LIST,
           GUARD_MAX_VIDEOS,
           GUARD_MAX_VIDEO_BYTES,
@@ -595,7 +609,8 @@ public record TrainerSettings(
             : Optional.empty(),
         s.get(GUARD_LIST).map(Path::of),
         new io.openmede.trainer.eval.GuardList.Bounds(
-            s.get(GUARD_MAX_LIST_BYTES), s.get(GUARD_MAX_VIDEOS), s.get(GUARD_MAX_VIDEO_BYTES)));
+            s.get(GUARD_MAX_LIST_BYTES), s.get(GUARD_MAX_VIDEOS), s.get(GUARD_MAX_VIDEO_BYTES)),
+        s.get(GATE_OPERATOR_KEYS).stream().map(Path::of).toList());
   }
 
   private static double gateMaxDrop(Settings s) {

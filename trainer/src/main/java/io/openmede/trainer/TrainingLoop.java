@@ -25,6 +25,7 @@ import io.openmede.trainer.eval.HeldOutClips;
 import io.openmede.trainer.eval.HeldOutEvaluation;
 import io.openmede.trainer.gate.PairedOutcome;
 import io.openmede.trainer.gate.PromotionRule;
+import io.openmede.trainer.gate.ServedVersion;
 import io.openmede.trainer.meta.InnerStep;
 import io.openmede.trainer.meta.MetaOptimizer;
 import io.openmede.trainer.meta.OpenMeDeOptimizer;
@@ -109,6 +110,7 @@ public final class TrainingLoop implements AutoCloseable {
   private Optional<PromotionRule.Verdict> lastVerdict = Optional.empty();
   private UpdateReport lastReport;
   private UpdateListener listener = (u, ids, report) -> {};
+  private ServedVersion served = ServedVersion.UNKNOWN;
 
   /** Told about every finished update (after any publication and state save it caused). */
   @FunctionalInterface
@@ -119,6 +121,16 @@ public final class TrainingLoop implements AutoCloseable {
      * @param report what the update did
      */
     void afterUpdate(long updates, List<String> clipIds, UpdateReport report);
+  }
+
+  /**
+   * Tells the gate what the recognizers serve ({@link ServedVersion}, asked before each judgement):
+   * when an operator promoted or rolled back to another version than the trainer's last promoted
+   * one, the next candidate is compared with that version, its weights read back from the
+   * checkpoint store. Without it the baseline is the trainer's last promoted checkpoint.
+   */
+  public void setServedVersion(ServedVersion served) {
+    this.served = served;
   }
 
   /** Sets the update listener (called on the loop's thread). */
@@ -223,31 +235,37 @@ public final class TrainingLoop implements AutoCloseable {
       offsets = new OffsetTracker(Map.of());
       LOG.info("no trainer state in {}: starting fresh", stateStore.directory());
     }
-    if (lastPromoted.isPresent()) {
-      restoreServing(lastPromoted.get());
+    if (lastPromoted.isPresent() && publisher.isPresent()) {
+      if (readBackServing(lastPromoted.get())) {
+        LOG.info(
+            "the gate compares with the last promoted checkpoint {} (read back)",
+            lastPromoted.get());
+      } else {
+        LOG.warn(
+            "the gate compares with the starting weights ({}) until it promotes another",
+            initialParent.orElse("unnamed"));
+      }
     }
     return offsets.resumeOffsets();
   }
 
   /**
-   * Makes the gate's baseline the promoted checkpoint {@code version} again, its weights read back
-   * from the checkpoint store (and checked against their digest); when they cannot be, the gate
-   * goes on comparing with the starting weights, and says so.
+   * Makes the gate's baseline the checkpoint {@code version}, its weights read back from the
+   * checkpoint store (and checked against their digest); when they cannot be, the baseline stays as
+   * it was, and the reason is logged.
+   *
+   * @return whether the baseline is now {@code version}
    */
-  private void restoreServing(String version) throws IOException {
+  private boolean readBackServing(String version) throws IOException {
     if (publisher.isEmpty()) {
-      return;
+      return false;
     }
     java.nio.file.Path tmp =
         java.nio.file.Files.createTempFile(stateStore.directory(), ".serving-", ".safetensors");
     try {
       if (!publisher.get().readBack(version, tmp)) {
-        LOG.warn(
-            "the last promoted checkpoint {} is not in the checkpoint store: the gate compares"
-                + " with the starting weights ({}) until it promotes another",
-            version,
-            initialParent.orElse("unnamed"));
-        return;
+        LOG.warn("checkpoint {} is not in the checkpoint store", version);
+        return false;
       }
       try (ParameterSet all = ParameterSet.load(tmp, model.parameters().device())) {
         Map<String, float[]> values = new LinkedHashMap<>();
@@ -266,13 +284,10 @@ public final class TrainingLoop implements AutoCloseable {
         }
       }
       servingVersion = Optional.of(version);
-      LOG.info("the gate compares with the last promoted checkpoint {} (read back)", version);
+      return true;
     } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "the last promoted checkpoint {} could not be read back ({}): the gate compares with"
-              + " the starting weights until it promotes another",
-          version,
-          e.getMessage());
+      LOG.warn("checkpoint {} could not be read back ({})", version, e.getMessage());
+      return false;
     } finally {
       java.nio.file.Files.deleteIfExists(tmp);
     }
@@ -558,6 +573,7 @@ public final class TrainingLoop implements AutoCloseable {
       promoted++;
       return Optional.empty();
     }
+    followServed();
     List<DecodedClip> base = new ArrayList<>();
     List<DecodedClip> guard = new ArrayList<>();
     for (DecodedClip c : heldOut.stream()) {
@@ -590,6 +606,40 @@ public final class TrainingLoop implements AutoCloseable {
                 .setReason(v.reason())
                 .setFigures(new LinkedHashMap<>(v.figures()))
                 .build()));
+  }
+
+  /**
+   * Makes the gate's baseline what the recognizers serve, when that is another version than the
+   * baseline (an operator promoted or rolled back to it); when it cannot be told or read back, the
+   * baseline stays.
+   */
+  private void followServed() throws IOException {
+    Optional<String> now;
+    try {
+      now = served.now();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot tell which checkpoint the recognizers serve ({}): the gate compares with {}",
+          e.getMessage(),
+          servingVersion.orElse("the initial weights"));
+      return;
+    }
+    if (now.isEmpty() || now.equals(servingVersion)) {
+      return;
+    }
+    String was = servingVersion.orElse("the initial weights");
+    if (readBackServing(now.get())) {
+      LOG.info(
+          "the recognizers serve {} (an operator's choice), not {}: the gate compares with it",
+          now.get(),
+          was);
+    } else {
+      LOG.warn(
+          "the recognizers serve {} (an operator's choice), which cannot be read back: the gate"
+              + " compares with {}",
+          now.get(),
+          was);
+    }
   }
 
   private PairedOutcome paired(

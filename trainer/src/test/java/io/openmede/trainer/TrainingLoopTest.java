@@ -599,6 +599,89 @@ class TrainingLoopTest {
     assertThat(s.get("base.serving.top1")).isEqualTo(f.get("base.candidate.top1"));
   }
 
+  /**
+   * The gate's baseline is what the recognizers serve, not the trainer's own last promoted
+   * checkpoint: after the first checkpoint, an operator rolls back to "operator-choice" (a version
+   * in the store: the starting weights saved under that name), as a FAKE view of the checkpoints
+   * topic says; the next candidate is compared with it, its weights read back from the store. With
+   * the old baseline it was compared with the first checkpoint (or, held back, the start).
+   */
+  @Test
+  void gate_comparesWithWhatTheRecognizersServeAfterAnOperatorsChoice_toldByAFakeTopicView()
+      throws Exception {
+    Map<String, String> values =
+        new HashMap<>(
+            TestClips.tinySettings(
+                temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 1000));
+    values.put("trainer.eval.enabled", "true");
+    values.put("trainer.lr.peak", "1e-2");
+    values.put("trainer.lr.final", "1e-2");
+    values.put("trainer.lr.warmup-updates", "0");
+    values.put("trainer.method", "plain");
+    TrainerSettings settings =
+        TrainerSettings.from(
+            Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
+    List<CheckpointAnnouncement> announced = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Optional<String>> served =
+        new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+    try (ClipModel model = ClipModel.random(ClipConfig.preset("tiny"), 5, ComputeDevice.CPU)) {
+      new CheckpointPublisher(
+              new DirectoryCheckpointStore(temp.resolve("ckpt")),
+              a -> {},
+              "openmede-tiny",
+              "tiny",
+              Optional.empty())
+          .publish(
+              "operator-choice",
+              model::saveSafetensors,
+              Optional.empty(),
+              new io.openmede.schemas.avro.TrainingSummary(
+                  "plain", 0L, 0L, Map.of(), 0.0, 1.0, 1, 1, 0.0, 0.0, 0.0),
+              Map.of());
+      try (TrainingLoop loop =
+          new TrainingLoop(
+              settings,
+              new ClipModelGradientSource(model),
+              new TextTowerClassEmbeddings(model),
+              new TrainingLoop.Outputs(
+                  r -> {},
+                  Optional.of(
+                      new CheckpointPublisher(
+                          new DirectoryCheckpointStore(temp.resolve("ckpt")),
+                          announced::add,
+                          "openmede-tiny",
+                          "tiny",
+                          Optional.empty())),
+                  new TrainerStateStore(temp.resolve("state"))),
+              AVRO,
+              Optional.of("start.safetensors"))) {
+        loop.setServedVersion(served::get);
+        loop.start();
+        for (int i = 0; i < 6; i++) {
+          LabeledClip h = TestClips.clip(i, TestClips.LABELS.get(i % 3), 2);
+          h.setClipId("held-" + i);
+          h.setSplit("eval");
+          loop.accept(record(i, bytes(h)));
+        }
+        long offset = 100;
+        for (int run = 1; run <= 2; run++) {
+          for (int i = 0; announced.size() < run; i++) {
+            loop.accept(
+                record(offset++, bytes(TestClips.clip(i % 6, TestClips.LABELS.get(i % 3), 2))));
+          }
+          served.set(Optional.of("operator-choice")); // an operator rolled back to it
+        }
+      }
+    }
+    CheckpointAnnouncement first = announced.get(0);
+    CheckpointAnnouncement second = announced.get(1);
+    assertThat(first.getGate().getServingVersion()).isEqualTo("start.safetensors");
+    assertThat(second.getGate().getServingVersion()).isEqualTo("operator-choice");
+    // operator-choice holds the starting weights: on the same held-out videos, the same top-1
+    assertThat(second.getGate().getFigures().get("base.serving.top1"))
+        .isEqualTo(first.getGate().getFigures().get("base.serving.top1"));
+  }
+
   /** The guard list's clips join the gate's guard set, scored zero-shot among their labels. */
   @Test
   void guardListClips_areJudgedByTheGate_asTheGuardSet() throws Exception {
