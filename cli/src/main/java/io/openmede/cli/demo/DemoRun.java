@@ -85,6 +85,7 @@ public final class DemoRun implements AutoCloseable {
   private final Health health = new Health("demo");
   private final PrintStream out;
   private volatile boolean closed;
+  private volatile TrainerService trainer;
   private String bootstrapServers;
   private String registryUrl;
   private int httpPort;
@@ -131,6 +132,8 @@ public final class DemoRun implements AutoCloseable {
     IngestMetrics ingestMetrics = new IngestMetrics();
     startStreams(o, cluster, world, ingestMetrics);
     if (o.trainer()) {
+      // before the trainer: a line for each checkpoint's gate outcome
+      open.add(new CheckpointPrinter(cluster, out)).start();
       startTrainer(o, settings, cluster, world, ingestMetrics, state);
     }
     RecognitionPrinter printer = new RecognitionPrinter(cluster, out);
@@ -366,6 +369,7 @@ public final class DemoRun implements AutoCloseable {
             ingestMetrics));
     TrainerService trainer =
         open.add(TrainerService.create(TrainerSettings.from(settings), cluster, false));
+    this.trainer = trainer;
     health.include(trainer.health());
     trainer.loop().setUpdateListener((u, ids, r) -> state.onTrainerProgress(u, r.loss(), r.beta()));
     trainer.startLoop();
@@ -402,6 +406,16 @@ public final class DemoRun implements AutoCloseable {
       return;
     }
     closed = true;
+    TrainerService t = trainer;
+    if (t != null) {
+      out.println(
+          "demo: the trainer's gate promoted "
+              + t.loop().promoted()
+              + " and held back "
+              + t.loop().heldBack()
+              + " checkpoints in this run (the live page's model history and openmede model list"
+              + " show each with its figures)");
+    }
     out.println("demo: stopping");
     open.close();
     out.println("demo: stopped");

@@ -200,30 +200,9 @@ public final class ModelHistoryCommands {
     }
   }
 
-  /** "base 0.583/0.333 n=24 p=0.046 · guard ..." or "-". */
+  /** "base 0.583/0.333 n=24 p=0.046; guard ..." or "-". */
   static String figureText(CheckpointAnnouncement a) {
-    Map<String, Double> f = ModelHistory.figures(a);
-    List<String> parts = new ArrayList<>();
-    for (String s : ModelHistory.sets(f)) {
-      StringBuilder b = new StringBuilder(s).append(' ');
-      b.append(fmt(f.get(s + ".candidate.top1")))
-          .append('/')
-          .append(fmt(f.get(s + ".serving.top1")));
-      Double n = f.get(s + ".videos");
-      if (n != null) {
-        b.append(" n=").append(n.longValue());
-      }
-      Double p = f.get(s + ".p-worse");
-      if (p != null) {
-        b.append(" p=").append(fmt(p));
-      }
-      parts.add(b.toString());
-    }
-    return parts.isEmpty() ? "-" : String.join("; ", parts);
-  }
-
-  private static String fmt(Double d) {
-    return d == null ? "?" : String.format(Locale.ROOT, "%.3f", d);
+    return ModelHistory.figureText(a);
   }
 
   static String status(CheckpointAnnouncement a) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -222,6 +223,32 @@ public final class ModelHistory {
       a.getGate().getFigures().forEach((k, v) -> f.put(k.toString(), v));
     }
     return f;
+  }
+
+  /** "base 0.583/0.333 n=24 p=0.046 · guard ..." or "-". */
+  public static String figureText(CheckpointAnnouncement a) {
+    Map<String, Double> f = figures(a);
+    List<String> parts = new ArrayList<>();
+    for (String s : sets(f)) {
+      StringBuilder b = new StringBuilder(s).append(' ');
+      b.append(fmt(f.get(s + ".candidate.top1")))
+          .append('/')
+          .append(fmt(f.get(s + ".serving.top1")));
+      Double n = f.get(s + ".videos");
+      if (n != null) {
+        b.append(" n=").append(n.longValue());
+      }
+      Double p = f.get(s + ".p-worse");
+      if (p != null) {
+        b.append(" p=").append(fmt(p));
+      }
+      parts.add(b.toString());
+    }
+    return parts.isEmpty() ? "-" : String.join("; ", parts);
+  }
+
+  private static String fmt(Double d) {
+    return d == null ? "?" : String.format(Locale.ROOT, "%.3f", d);
   }
 
   /** The clip sets of the gate's figures, base, feedback and guard first. */
