@@ -6,6 +6,7 @@ import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.avro.GateDecision;
 import io.openmede.schemas.avro.OperatorDecision;
+import io.openmede.schemas.avro.TrainingSummary;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,9 @@ class CheckpointPrinterTest {
         .setSha256("0".repeat(64))
         .setSizeBytes(10)
         .setPreset("tiny")
+        .setTraining(
+            new TrainingSummary(
+                "open-mede", 40, 320, Map.of(), 15.0, 10.0, 4, 5, 1e-4, 1e-4, 1.67e-3))
         .setCreatedAt(Instant.EPOCH)
         .setStatus(status)
         .setGate(
