@@ -23,7 +23,7 @@ class CheckpointPrinterTest {
         .setPreset("tiny")
         .setTraining(
             new TrainingSummary(
-                "open-mede", 40, 320, Map.of(), 15.0, 10.0, 4, 5, 1e-4, 1e-4, 1.67e-3))
+                "open-mede", 40L, 320L, Map.of(), 15.0, 10.0, 4, 5, 1e-4, 1e-4, 1.67e-3))
         .setCreatedAt(Instant.EPOCH)
         .setStatus(status)
         .setGate(
