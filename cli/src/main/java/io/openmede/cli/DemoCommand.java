@@ -76,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
           Map.entry("trainer.state.dir", "${data}/trainer"),
           Map.entry("trainer.checkpoint.dir", "${data}/checkpoints"),
           Map.entry("trainer.checkpoint.signing-key", "${data}/keys/" + DEMO_KEY + ".key"),
+          Map.entry("trainer.gate.operator-keys", "${data}/keys/" + DEMO_OPERATOR_KEY + ".pub"),
           Map.entry("trainer.tasks-per-update", "2"),
           Map.entry("trainer.batch-size", "4"),
           Map.entry("trainer.lr.peak", "2e-5"),
