@@ -289,11 +289,11 @@ async function refresh() {
     drawStreams(state.streams);
     drawVocabulary(state.vocabulary);
     drawModel(state);
-    drawModelHistory(state);
     drawDeadLetters(state);
     drawRules(state.rules);
     drawEvents(state.events);
     drawFeedback(state.feedback);
+    drawModelHistory(state); // last: whatever the topic holds, the rest of the page is drawn
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}` + (state.unreadableRecords ? ` · ${state.unreadableRecords} unreadable records` : '');
   } catch (e) {
     $('status').textContent = 'disconnected: ' + e;
