@@ -80,6 +80,14 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
   String thresholds;
 
   @Option(
+      names = "--folds",
+      defaultValue = "5",
+      description =
+          "Cross-fitting folds of the learned-background thresholds, as trainer.openset.folds; 1"
+              + " for none, as the first version (default ${DEFAULT-VALUE}).")
+  int folds;
+
+  @Option(
       names = "--validation",
       description =
           "Also measure the validation draws (world seeds 4001.. and 5001.., on which design"
@@ -118,7 +126,8 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
         background,
         sceneNegatives == null ? pa : sceneNegatives,
         ThresholdScope.parse(thresholds),
-        validation);
+        validation,
+        folds);
   }
 
   @Override
@@ -130,7 +139,8 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
         "open-set benchmark: weights %s; %d seed(s); %d clips per action and set; %d scene-only"
             + " windows per stream; plain fine-tuning %d updates of %d tasks x 2 batches x %d;"
             + " target recall %.2f; background %s; calibration negatives: %d scene-only clips per"
-            + " action and novel actions; %s thresholds; draws: %s%n",
+            + " action and novel actions; %s thresholds, learned class cross-fitted in %d fold(s);"
+            + " draws: %s%n",
         weights != null ? w : "bundled tiny",
         c.seeds(),
         c.perAction(),
@@ -142,6 +152,7 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
         c.background(),
         c.sceneNegatives(),
         c.scope().text(),
+        c.folds(),
         c.validation()
             ? "validation (4001.., 5001..) and test (2001.., 3001..)"
             : "test (2001..," + " 3001..)");

@@ -13,6 +13,8 @@ import io.openmede.model.openset.OpenSetScore;
 import io.openmede.model.openset.ThresholdScope;
 import io.openmede.model.text.ClipTokenizer;
 import io.openmede.model.train.AdamW;
+import io.openmede.trainer.eval.OpenSetFitting;
+import io.openmede.trainer.eval.ViewEmbedding;
 import io.openmede.trainer.meta.ClipModelGradientSource;
 import io.openmede.trainer.meta.InnerStep;
 import io.openmede.trainer.meta.LearningRateSchedule;
@@ -34,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -43,9 +44,9 @@ import java.util.OptionalDouble;
  * score best tells a window where a known action happens from one where nothing of the vocabulary
  * happens (an unknown, novel action, or the scene alone, in and out of context).
  *
- * <p>Per seed, thresholds are fitted as the trainer fits them ({@link OpenSetCalibration#fit} per
- * label or {@link OpenSetCalibration#fitWindow} on window scores, for the target recall, negatives
- * for the width) on a calibration draw (known: base actions in context; negatives: scene-only clips
+ * <p>Per seed, thresholds are fitted as the trainer fits them ({@link OpenSetFitting#fit}: per
+ * label or on window scores, for the target recall, negatives for the width, the learned class
+ * cross-fitted) on a calibration draw (known: base actions in context; negatives: scene-only clips
  * and novel actions in context), and every figure is measured on another draw: AUROC of the window
  * score (known against unknown and empty), the false alarm rate at 90 % recall of a global
  * threshold on the window score, the recall and false alarm rate of the calibrated per-label
@@ -67,6 +68,7 @@ final class OpenSetBenchmark {
    * @param sceneNegatives scene-only clips per action in the calibration draw's negatives
    * @param scope per-label thresholds or one on window scores, as trainer.openset.thresholds
    * @param validation whether the validation draws are measured too (before the test draws)
+   * @param folds cross-fitting folds of the learned-background thresholds, as trainer.openset.folds
    */
   record Config(
       int seeds,
@@ -77,7 +79,8 @@ final class OpenSetBenchmark {
       List<String> background,
       int sceneNegatives,
       ThresholdScope scope,
-      boolean validation) {}
+      boolean validation,
+      int folds) {}
 
   /**
    * Where a run's draws come from: per seed s, the calibration draw is world seed {@code
@@ -241,11 +244,25 @@ final class OpenSetBenchmark {
           embed(model, TestSet.NOVEL_OUT_OF_CONTEXT, config.perAction(), testSeed);
       Embedded empty = embed(model, TestSet.SCENE_ONLY, config.perAction(), testSeed);
       List<List<float[]>> streams = sceneStreams(model, testSeed);
-      learned = fitLearned(calKnown, calNegative, vocabulary, scale);
+      List<OpenSetCalibration> calibrations =
+          OpenSetFitting.fit(
+              views(calKnown),
+              views(calNegative),
+              vocabulary,
+              background,
+              scale,
+              new OpenSetFitting.Options(
+                  config.recall(),
+                  Math.min(OpenSetCalibration.DEFAULT_MIN_CLIPS_PER_LABEL, config.perAction()),
+                  config.background(),
+                  config.scope(),
+                  config.folds()));
+      learned =
+          calibrations.get(OpenSetScore.LEARNED_BACKGROUND.ordinal()).learnedBackground().get();
 
       for (OpenSetScore kind : OpenSetScore.values()) {
         String k = kind.text() + ".";
-        OpenSetCalibration c = fit(kind, calKnown, calNegative, vocabulary, background, scale);
+        OpenSetCalibration c = calibrations.get(kind.ordinal());
         List<double[]> pos = raw(kind, known, vocabulary, background, scale);
         pos.addAll(raw(kind, knownOoc, vocabulary, background, scale));
         List<String> posLabels = new ArrayList<>(known.labels());
@@ -316,42 +333,6 @@ final class OpenSetBenchmark {
               f.byKey().get(k + "episodes-per-hour").get(i)));
     }
     return b.toString();
-  }
-
-  private OpenSetCalibration fit(
-      OpenSetScore kind,
-      Embedded known,
-      Embedded negatives,
-      ClassEmbeddings vocabulary,
-      float[][] background,
-      double scale) {
-    Map<String, List<Double>> byLabel = new LinkedHashMap<>();
-    List<double[]> raw = raw(kind, known, vocabulary, background, scale);
-    for (int i = 0; i < raw.size(); i++) {
-      String l = known.labels().get(i);
-      byLabel.computeIfAbsent(l, x -> new ArrayList<>()).add(raw.get(i)[base.indexOf(l)]);
-    }
-    Map<String, double[]> positives = new LinkedHashMap<>();
-    byLabel.forEach(
-        (l, v) -> positives.put(l, v.stream().mapToDouble(Double::doubleValue).toArray()));
-    Optional<LearnedBackground> withLearned =
-        kind == OpenSetScore.LEARNED_BACKGROUND ? Optional.of(learned) : Optional.empty();
-    double[] negativeScores = windowScores(kind, negatives, vocabulary, background, scale);
-    if (config.scope() == ThresholdScope.WINDOW) {
-      return OpenSetCalibration.fitWindow(
-          kind,
-          config.recall(),
-          windowScores(kind, known, vocabulary, background, scale),
-          negativeScores,
-          withLearned);
-    }
-    return OpenSetCalibration.fit(
-        kind,
-        config.recall(),
-        positives,
-        negativeScores,
-        Math.min(OpenSetCalibration.DEFAULT_MIN_CLIPS_PER_LABEL, config.perAction()),
-        withLearned);
   }
 
   /**
@@ -445,23 +426,14 @@ final class OpenSetBenchmark {
     return kind.labelScores(cosines(v, vocabulary.vectors()), bg, scale);
   }
 
-  /**
-   * Fits the learned background class as the trainer does ({@link LearnedBackground#fit}) on the
-   * calibration draw: its known-action clips against its negatives.
-   */
-  private LearnedBackground fitLearned(
-      Embedded known, Embedded negatives, ClassEmbeddings vocabulary, double scale) {
-    int[] labels = new int[known.labels().size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = base.indexOf(known.labels().get(i));
+  /** The clips of a draw as the trainer holds them: each embedding with its label ("" for none). */
+  private static List<ViewEmbedding> views(Embedded clips) {
+    List<ViewEmbedding> out = new ArrayList<>();
+    for (int i = 0; i < clips.vectors().size(); i++) {
+      String label = clips.labels().get(i);
+      out.add(new ViewEmbedding("clip-" + i, label == null ? "" : label, clips.vectors().get(i)));
     }
-    return LearnedBackground.fit(
-        known.vectors(),
-        labels,
-        negatives.vectors(),
-        vocabulary.vectors(),
-        scale,
-        LearnedBackground.FitOptions.DEFAULTS);
+    return out;
   }
 
   private double[] windowScores(

@@ -19,9 +19,11 @@ import java.util.Optional;
  * such as the world's novel ones) and clips of the negative split (empty scenes, confirmed false
  * alarms: nothing of the vocabulary happens) are negatives. The learned-background kind first fits
  * its class on the same positives and negatives ({@link LearnedBackground#fit}), then its
- * thresholds on scores computed with it. The thresholds are per label ({@link
- * ThresholdScope#PER_LABEL}) or one on window scores ({@link ThresholdScope#WINDOW}), as the
- * options say. Pure and stateless.
+ * thresholds on scores computed with it: cross-fitted when the options ask for folds, each clip
+ * scored by a class fitted without its fold, so that the thresholds keep the target recall of clips
+ * the class has not seen rather than of the clips it was fitted on. The thresholds are per label
+ * ({@link ThresholdScope#PER_LABEL}) or one on window scores ({@link ThresholdScope#WINDOW}), as
+ * the options say. Pure and stateless.
  */
 public final class OpenSetFitting {
 
@@ -33,24 +35,44 @@ public final class OpenSetFitting {
    * @param background background class names of the background score
    * @param learnedBackground how the learned-background class is fitted
    * @param scope one threshold per label on its clips' own score, or one for all on window scores
+   * @param folds cross-fitting of the learned-background kind: each clip's score for its thresholds
+   *     comes from a class fitted without the clip's fold (of {@code folds}, by its position among
+   *     the positives or the negatives); 1 scores every clip with the class fitted on it, which
+   *     with a few dozen held-out clips keeps far fewer than the target of new known windows
    */
   public record Options(
       double targetRecall,
       int minClipsPerLabel,
       List<String> background,
       LearnedBackground.FitOptions learnedBackground,
-      ThresholdScope scope) {
+      ThresholdScope scope,
+      int folds) {
 
     /** Options with the learned background's default fitting and per-label thresholds. */
     public Options(double targetRecall, int minClipsPerLabel, List<String> background) {
       this(targetRecall, minClipsPerLabel, background, ThresholdScope.PER_LABEL);
     }
 
-    /** Options with the learned background's default fitting. */
+    /** Options with the learned background's default fitting, not cross-fitted. */
     public Options(
         double targetRecall, int minClipsPerLabel, List<String> background, ThresholdScope scope) {
+      this(targetRecall, minClipsPerLabel, background, scope, 1);
+    }
+
+    /** Options with the learned background's default fitting. */
+    public Options(
+        double targetRecall,
+        int minClipsPerLabel,
+        List<String> background,
+        ThresholdScope scope,
+        int folds) {
       this(
-          targetRecall, minClipsPerLabel, background, LearnedBackground.FitOptions.DEFAULTS, scope);
+          targetRecall,
+          minClipsPerLabel,
+          background,
+          LearnedBackground.FitOptions.DEFAULTS,
+          scope,
+          folds);
     }
 
     public Options {
@@ -63,6 +85,9 @@ public final class OpenSetFitting {
       background = List.copyOf(background);
       java.util.Objects.requireNonNull(learnedBackground, "learnedBackground");
       java.util.Objects.requireNonNull(scope, "scope");
+      if (folds < 1) {
+        throw new IllegalArgumentException("cross-fitting folds " + folds + " < 1");
+      }
     }
   }
 
@@ -92,17 +117,17 @@ public final class OpenSetFitting {
     List<ViewEmbedding> all = new ArrayList<>(views);
     all.addAll(negatives);
     int[] own = new int[all.size()];
-    List<float[]> posVectors = new ArrayList<>();
-    List<Integer> posLabels = new ArrayList<>();
-    List<float[]> negVectors = new ArrayList<>();
+    int[] fold = new int[all.size()];
+    int positiveCount = 0;
+    int negativeCount = 0;
     for (int v = 0; v < all.size(); v++) {
       own[v] = v < views.size() ? labels.indexOf(all.get(v).label()) : -1;
-      if (own[v] >= 0) {
-        posVectors.add(all.get(v).embedding());
-        posLabels.add(own[v]);
-      } else {
-        negVectors.add(all.get(v).embedding());
-      }
+      fold[v] = (own[v] >= 0 ? positiveCount++ : negativeCount++) % options.folds();
+    }
+    List<float[]> posVectors = new ArrayList<>();
+    List<float[]> negVectors = new ArrayList<>();
+    for (int v = 0; v < all.size(); v++) {
+      (own[v] >= 0 ? posVectors : negVectors).add(all.get(v).embedding());
     }
     List<OpenSetCalibration> out = new ArrayList<>();
     if (posVectors.isEmpty()) {
@@ -110,27 +135,26 @@ public final class OpenSetFitting {
     }
     for (OpenSetScore kind : OpenSetScore.values()) {
       Optional<LearnedBackground> learned = Optional.empty();
+      List<Optional<LearnedBackground>> scoredWith = new ArrayList<>();
       if (kind == OpenSetScore.LEARNED_BACKGROUND) {
         if (negVectors.isEmpty()) {
           continue; // nothing to learn "nothing" from: no thresholds of this kind
         }
-        learned =
-            Optional.of(
-                LearnedBackground.fit(
-                    posVectors,
-                    posLabels.stream().mapToInt(Integer::intValue).toArray(),
-                    negVectors,
-                    vocabulary.vectors(),
-                    logitScale,
-                    options.learnedBackground()));
+        learned = Optional.of(learn(all, own, fold, -1, vocabulary, logitScale, options));
+        for (int k = 0; k < options.folds(); k++) {
+          scoredWith.add(
+              options.folds() == 1
+                  ? learned
+                  : Optional.of(learn(all, own, fold, k, vocabulary, logitScale, options)));
+        }
       }
       Map<String, List<Double>> pos = new LinkedHashMap<>();
       List<Double> window = new ArrayList<>();
       List<Double> neg = new ArrayList<>();
       for (int v = 0; v < all.size(); v++) {
         ViewEmbedding view = all.get(v);
-        double[] raw =
-            rawScores(kind, learned, view.embedding(), vocabulary, background, logitScale);
+        Optional<LearnedBackground> with = scoredWith.isEmpty() ? learned : scoredWith.get(fold[v]);
+        double[] raw = rawScores(kind, with, view.embedding(), vocabulary, background, logitScale);
         if (own[v] >= 0) {
           pos.computeIfAbsent(view.label(), l -> new ArrayList<>()).add(raw[own[v]]);
           window.add(OpenSetScore.windowScore(raw));
@@ -156,6 +180,47 @@ public final class OpenSetFitting {
               kind, options.targetRecall(), p, n, options.minClipsPerLabel(), learned));
     }
     return out;
+  }
+
+  /**
+   * The learned background class fitted on every clip outside fold {@code leftOut} (-1: on all); on
+   * all clips when leaving the fold out would leave no positive or no negative.
+   */
+  private static LearnedBackground learn(
+      List<ViewEmbedding> all,
+      int[] own,
+      int[] fold,
+      int leftOut,
+      ClassEmbeddings vocabulary,
+      double logitScale,
+      Options options) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      int skip = attempt == 0 ? leftOut : -1;
+      List<float[]> pos = new ArrayList<>();
+      List<Integer> posLabels = new ArrayList<>();
+      List<float[]> neg = new ArrayList<>();
+      for (int v = 0; v < all.size(); v++) {
+        if (skip >= 0 && fold[v] == skip) {
+          continue;
+        }
+        if (own[v] >= 0) {
+          pos.add(all.get(v).embedding());
+          posLabels.add(own[v]);
+        } else {
+          neg.add(all.get(v).embedding());
+        }
+      }
+      if (!pos.isEmpty() && !neg.isEmpty()) {
+        return LearnedBackground.fit(
+            pos,
+            posLabels.stream().mapToInt(Integer::intValue).toArray(),
+            neg,
+            vocabulary.vectors(),
+            logitScale,
+            options.learnedBackground());
+      }
+    }
+    throw new IllegalStateException("no positive or no negative to learn a background from");
   }
 
   /** A clip's raw label scores of {@code kind}, with its learned background class if any. */

@@ -153,6 +153,74 @@ class OpenSetFittingTest {
   }
 
   @Test
+  void fit_learnedBackground_crossFitted_keepsTheTargetRecallOfNewClips_fromFewHeldOutClips() {
+    // 32 dimensions, 12 known and 12 negative held-out clips: the class fitted on them separates
+    // them better than it separates new clips, so thresholds on its scores of those same clips sit
+    // above new known clips;
+    // scored by classes fitted without each clip's fold, the thresholds keep the target
+    int dim = 32;
+    float[][] axes = new float[2][dim];
+    axes[0][0] = 1;
+    axes[1][1] = 1;
+    ClassEmbeddings vocabulary = new ClassEmbeddings(List.of("waving", "jumping"), axes);
+    Random r = new Random(11);
+    List<ViewEmbedding> held = new ArrayList<>();
+    List<ViewEmbedding> empty = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      held.add(new ViewEmbedding("k" + i, i % 2 == 0 ? "waving" : "jumping", noisy(r, i % 2, dim)));
+      // an empty scene: like a label, off it along the third axis
+      float[] e = noisy(r, i % 2, dim);
+      e[2] += 0.5f;
+      empty.add(new ViewEmbedding("e" + i, "", unit(e)));
+    }
+    List<float[]> fresh = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      fresh.add(noisy(r, i % 2, dim));
+    }
+    double inSample = kept(fit(held, empty, vocabulary, 1), fresh, vocabulary);
+    double crossFitted = kept(fit(held, empty, vocabulary, 5), fresh, vocabulary);
+    String both = "kept in-sample " + inSample + ", cross-fitted " + crossFitted;
+    assertThat(inSample).as(both).isLessThan(0.7);
+    assertThat(crossFitted).as(both).isGreaterThan(inSample + 0.2).isGreaterThanOrEqualTo(0.8);
+  }
+
+  private static OpenSetCalibration fit(
+      List<ViewEmbedding> held, List<ViewEmbedding> empty, ClassEmbeddings vocabulary, int folds) {
+    return OpenSetFitting.fit(
+            held,
+            empty,
+            vocabulary,
+            new float[0][],
+            20,
+            new OpenSetFitting.Options(0.9, 5, List.of(), ThresholdScope.WINDOW, folds))
+        .get(OpenSetScore.LEARNED_BACKGROUND.ordinal());
+  }
+
+  private static double kept(
+      OpenSetCalibration c, List<float[]> clips, ClassEmbeddings vocabulary) {
+    long n =
+        clips.stream()
+            .filter(
+                v ->
+                    !c.unknown(
+                        vocabulary.labels(),
+                        OpenSetFitting.rawScores(
+                            c.score(), c.learnedBackground(), v, vocabulary, new float[0][], 20)))
+            .count();
+    return n / (double) clips.size();
+  }
+
+  /** A unit vector on {@code axis} (weight 1) with noise of sd 0.3 on every axis. */
+  private static float[] noisy(Random r, int axis, int dim) {
+    float[] v = new float[dim];
+    for (int d = 0; d < dim; d++) {
+      v[d] = (float) (0.3 * r.nextGaussian());
+    }
+    v[axis] += 1;
+    return unit(v);
+  }
+
+  @Test
   void fit_withoutNegatives_fitsNoLearnedBackground() {
     Random r = new Random(6);
     List<ViewEmbedding> views = new ArrayList<>();
