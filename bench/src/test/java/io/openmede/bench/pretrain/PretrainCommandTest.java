@@ -113,6 +113,32 @@ class PretrainCommandTest {
   }
 
   @Test
+  void presetSmall_rendersTheWorldAt48Pixels_andWritesSmallWeightsUnderItsOwnName(@TempDir Path dir)
+      throws Exception {
+    PretrainCommand cmd = new PretrainCommand(new PrintStream(new ByteArrayOutputStream()));
+    new CommandLine(cmd)
+        .parseArgs(
+            "--preset",
+            "small",
+            "--steps",
+            "1",
+            "--warmup",
+            "1",
+            "--batch",
+            "2",
+            "--corpus",
+            "8",
+            "--out",
+            dir.toString());
+    PretrainCommand.Trained trained = cmd.train();
+
+    assertThat(trained.world().settings().frameSize()).isEqualTo(48);
+    assertThat(trained.weights().getFileName().toString())
+        .isEqualTo("small-pretrained.safetensors");
+    assertThat(ClipModel.inspect(trained.weights())).isEqualTo(ClipConfig.preset("small"));
+  }
+
+  @Test
   void threads_negative_isRefusedWithTheFix() {
     java.io.StringWriter err = new java.io.StringWriter();
     CommandLine cl = new CommandLine(new PretrainCommand());
