@@ -245,8 +245,9 @@ class RecognizerIT {
           if (b == 4) {
             // the initial model has scored some windows; swap while the rest flow
             h.pollUntil(got, 4, Duration.ofSeconds(30));
-            // with open-set thresholds of the default score that no window can reach (a
-            // probability of 2): every window the new model scores is unknown
+            // with max-softmax thresholds that no window can reach (a probability of 2), and no
+            // learned background class, so that the default learned-background score falls back
+            // to them: every window the new model scores is unknown
             CheckpointAnnouncement a =
                 announcement("ckpt-2", weights, sha256(weights), Files.size(weights));
             a.setOpenSet(
