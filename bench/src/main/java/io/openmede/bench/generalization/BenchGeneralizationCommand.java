@@ -3,7 +3,6 @@ package io.openmede.bench.generalization;
 import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.DefaultWeights;
-import io.openmede.trainer.eval.PairedComparison;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -97,6 +96,21 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
   Long validationWorldSeed;
 
   @Option(
+      names = "--arms",
+      split = ",",
+      paramLabel = "ARM",
+      converter = ArmSelection.NameConverter.class,
+      description =
+          "The arms to run, comma-separated, among: "
+              + ArmSelection.NAMES_TEXT
+              + " (default: all). An"
+              + " arm brings its -gwa row (and plain its interp row); only the arms run are tuned"
+              + " (plain also for an oracle: they take its rate); a comparison or gate needing an"
+              + " arm not run says so, and its RESULT values are na. Example:"
+              + " --arms plain,oracle-every-scene.")
+  List<String> arms;
+
+  @Option(
       names = "--world-seed",
       description =
           "The world's seed (default 0, the test world); tune hyper-parameters on another seed,"
@@ -144,9 +158,15 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
         innerSteps == null ? c.innerSteps() : innerSteps);
   }
 
+  /** The arms of {@code --arms}, or every arm. */
+  ArmSelection arms() {
+    return arms == null ? ArmSelection.all() : ArmSelection.of(arms);
+  }
+
   @Override
   public Integer call() throws IOException {
     BenchmarkConfig c = config();
+    ArmSelection selected = arms();
     Path w = weights != null ? weights : DefaultWeights.extract();
     Files.createDirectories(out);
     ClipConfig arch = ClipModel.inspect(w);
@@ -161,10 +181,11 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
             + arch.visionLayers()
             + " layers)");
     stdout.println(c.describe());
+    stdout.println("arms: " + (selected.isAll() ? "all" : selected.describe()));
     long started = System.nanoTime();
     Path interim = out.resolve(INTERIM);
     GeneralizationBenchmark.Outcome o =
-        new GeneralizationBenchmark(w, arch.imageResolution(), c, stdout)
+        new GeneralizationBenchmark(w, arch.imageResolution(), c, selected, stdout)
             .run(
                 partial -> {
                   int n = partial.methods().get(0).perSeed().size();
@@ -193,7 +214,7 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
                 });
     List<MethodResult> results = o.methods();
     Verdict.Gate gate = Verdict.gate(o);
-    List<PairedComparison> primary = Verdict.primary(results, o.tuning().chosenOpenMeDe());
+    List<Verdict.Primary> primary = Verdict.primary(results, o.tuning().chosenOpenMeDe());
     stdout.print(report(c, o));
     Path csv = out.resolve(BenchmarkReport.CSV);
     Path png = out.resolve(BenchmarkReport.PNG);
@@ -225,7 +246,7 @@ public final class BenchGeneralizationCommand implements Callable<Integer> {
   private static String report(BenchmarkConfig c, GeneralizationBenchmark.Outcome o) {
     List<MethodResult> results = o.methods();
     Verdict.Gate gate = Verdict.gate(o);
-    List<PairedComparison> primary = Verdict.primary(results, o.tuning().chosenOpenMeDe());
+    List<Verdict.Primary> primary = Verdict.primary(results, o.tuning().chosenOpenMeDe());
     return String.format(Locale.ROOT, "%nhyper-parameters:%n%s%n%n", c.describe())
         + BenchmarkReport.tuning(o.tuning())
         + System.lineSeparator()

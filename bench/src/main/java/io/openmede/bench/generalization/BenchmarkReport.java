@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /** Tables, verdict, CSV, chart and the RESULT line of the generalization benchmark. Stateless. */
@@ -179,13 +180,13 @@ final class BenchmarkReport {
         String.format(
             Locale.ROOT,
             "  Open-MeDe method chosen on the validation world for comparison (c): %s%n",
-            t.chosenOpenMeDe()));
+            t.chosenOpenMeDe().orElse("none (no Open-MeDe arm run)")));
     return sb.toString();
   }
 
   /** The gate, the primary comparisons' sentences and the secondary differences. */
   static String verdict(
-      Verdict.Gate gate, List<PairedComparison> primary, List<MethodResult> results) {
+      Verdict.Gate gate, List<Verdict.Primary> primary, List<MethodResult> results) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%n%s%n", gate.describe()));
     sb.append(diagnosticOracle(results));
@@ -196,7 +197,7 @@ final class BenchmarkReport {
                 + " over all six at familywise 5 %%). HAT-like: actor on another action's home"
                 + " scene, all labels; scuba_novel: novel actions on scenes held out of video"
                 + " training (world v3), novel labels:%n"));
-    for (PairedComparison c : primary) {
+    for (Verdict.Primary c : primary) {
       sb.append("  ").append(Verdict.sentence(gate, c)).append('\n');
     }
     sb.append(
@@ -213,6 +214,9 @@ final class BenchmarkReport {
             Verdict.secondary(results, "novel_ooc"),
             Verdict.secondary(results, "hm_ic_ooc"),
             Verdict.secondary(results, "hm_b2n"));
+    if (Verdict.findRun(results, Verdict.CONTROL).isEmpty()) {
+      sb.append("  not run: arm plain not run\n");
+    }
     for (int i = 0; i < cols.get(0).size(); i++) {
       String name = cols.get(0).get(i).name();
       sb.append(String.format(Locale.ROOT, "%-20s", name.substring(0, name.indexOf(" - "))));
@@ -237,7 +241,6 @@ final class BenchmarkReport {
    * small to see the motion at this scale (issue 33, item 3).
    */
   static String diagnosticOracle(List<MethodResult> results) {
-    MethodResult every = Verdict.find(results, "oracle-every-scene");
     StringBuilder sb = new StringBuilder();
     boolean clear = true;
     sb.append(
@@ -245,7 +248,19 @@ final class BenchmarkReport {
             Locale.ROOT,
             "%nDiagnostic oracle (plain at B, every in-context and held-out scene independent of"
                 + " the action; not a method), paired, 95 %%:%n"));
+    if (Verdict.findRun(results, "oracle-every-scene").isEmpty()) {
+      return sb.append("  not run: arm oracle-every-scene not run\n").toString();
+    }
+    MethodResult every = Verdict.find(results, "oracle-every-scene");
+    boolean all = true;
     for (String other : List.of("plain", "frozen")) {
+      if (Verdict.findRun(results, other).isEmpty()) {
+        all = false;
+        sb.append(
+            String.format(
+                Locale.ROOT, "  oracle-every-scene - %s: not run: arm %s not run%n", other, other));
+        continue;
+      }
       for (String metric : Verdict.PRIMARY) {
         PairedComparison c =
             PairedComparison.of(
@@ -265,47 +280,67 @@ final class BenchmarkReport {
       }
     }
     sb.append(
-        clear
-            ? "  it beats plain and frozen on both: the model can see the motion on these scenes\n"
-            : "  it does not clearly beat plain and frozen on both (an interval reaches 0): at this"
+        !clear
+            ? "  it does not clearly beat plain and frozen on both (an interval reaches 0): at this"
                 + " scale the model may be too small to see the motion (issue 33 item 3: a larger"
-                + " preset)\n");
+                + " preset)\n"
+            : all
+                ? "  it beats plain and frozen on both: the model can see the motion on these"
+                    + " scenes\n"
+                : "  it beats every arm that ran on both; the others were not run\n");
     return sb.toString();
   }
 
-  /** The one {@code RESULT ...} line (percent; the meta-term ratio as a fraction). */
+  /**
+   * The one {@code RESULT ...} line (percent; the meta-term ratio as a fraction). Its keys are the
+   * same whatever arms ran; a value whose arms did not run is {@code na}.
+   */
   static String resultLine(
       Verdict.Gate gate,
-      List<PairedComparison> primary,
+      List<Verdict.Primary> primary,
       List<MethodResult> results,
       GeneralizationBenchmark.Outcome outcome) {
-    PairedComparison meta = primary.get(0);
-    PairedComparison gwa = primary.get(2);
-    String chosen = outcome.tuning().chosenOpenMeDe();
-    return String.format(
-        Locale.ROOT,
-        "RESULT seeds=%d gate=%s oracle_hat=%.1f plain_hat=%.1f openmede_hat=%.1f"
-            + " oracle_scuba_novel=%.1f plain_scuba_novel=%.1f openmede_scuba_novel=%.1f"
-            + " meta_vs_plain2nb_hat=%.1f ci_low=%.1f ci_high=%.1f gwa_effect_hat=%.1f"
-            + " meta_term_ratio=%.4f oracle_every_scene_hat=%.1f"
-            + " oracle_every_scene_scuba_novel=%.1f frozen_hat=%.1f frozen_scuba_novel=%.1f%n",
-        meta.n(),
-        gate.pass() ? "pass" : "fail",
-        100 * Verdict.find(results, "oracle").mean(Verdict.HAT),
-        100 * Verdict.find(results, "plain").mean(Verdict.HAT),
-        100 * Verdict.find(results, chosen).mean(Verdict.HAT),
-        100 * Verdict.find(results, "oracle").mean(Verdict.SCUBA_NOVEL),
-        100 * Verdict.find(results, "plain").mean(Verdict.SCUBA_NOVEL),
-        100 * Verdict.find(results, chosen).mean(Verdict.SCUBA_NOVEL),
-        100 * meta.meanDifference(),
-        finite(100 * meta.ciLow()),
-        finite(100 * meta.ciHigh()),
-        100 * gwa.meanDifference(),
-        metaTermRatio(outcome.diagnostics(), "open-mede-acting"),
-        100 * Verdict.find(results, "oracle-every-scene").mean(Verdict.HAT),
-        100 * Verdict.find(results, "oracle-every-scene").mean(Verdict.SCUBA_NOVEL),
-        100 * Verdict.find(results, "frozen").mean(Verdict.HAT),
-        100 * Verdict.find(results, "frozen").mean(Verdict.SCUBA_NOVEL));
+    Optional<PairedComparison> meta = primary.get(0).comparison();
+    Optional<PairedComparison> gwa = primary.get(2).comparison();
+    Optional<String> chosen = outcome.tuning().chosenOpenMeDe();
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("seeds", Integer.toString(results.get(0).perSeed().size()));
+    v.put("gate", !gate.notRun().isEmpty() ? "na" : gate.pass() ? "pass" : "fail");
+    v.put("oracle_hat", mean(results, Optional.of("oracle"), Verdict.HAT));
+    v.put("plain_hat", mean(results, Optional.of("plain"), Verdict.HAT));
+    v.put("openmede_hat", mean(results, chosen, Verdict.HAT));
+    v.put("oracle_scuba_novel", mean(results, Optional.of("oracle"), Verdict.SCUBA_NOVEL));
+    v.put("plain_scuba_novel", mean(results, Optional.of("plain"), Verdict.SCUBA_NOVEL));
+    v.put("openmede_scuba_novel", mean(results, chosen, Verdict.SCUBA_NOVEL));
+    v.put("meta_vs_plain2nb_hat", number(meta.map(c -> 100 * c.meanDifference()), "%.1f"));
+    v.put("ci_low", number(meta.map(c -> finite(100 * c.ciLow())), "%.1f"));
+    v.put("ci_high", number(meta.map(c -> finite(100 * c.ciHigh())), "%.1f"));
+    v.put("gwa_effect_hat", number(gwa.map(c -> 100 * c.meanDifference()), "%.1f"));
+    v.put(
+        "meta_term_ratio",
+        number(
+            Verdict.findRun(results, "open-mede-acting")
+                .map(r -> metaTermRatio(outcome.diagnostics(), "open-mede-acting")),
+            "%.4f"));
+    v.put("oracle_every_scene_hat", mean(results, Optional.of("oracle-every-scene"), Verdict.HAT));
+    v.put(
+        "oracle_every_scene_scuba_novel",
+        mean(results, Optional.of("oracle-every-scene"), Verdict.SCUBA_NOVEL));
+    v.put("frozen_hat", mean(results, Optional.of("frozen"), Verdict.HAT));
+    v.put("frozen_scuba_novel", mean(results, Optional.of("frozen"), Verdict.SCUBA_NOVEL));
+    StringBuilder sb = new StringBuilder("RESULT");
+    v.forEach((k, x) -> sb.append(' ').append(k).append('=').append(x));
+    return sb.append(String.format("%n")).toString();
+  }
+
+  /** A method's mean in percent, or {@code na} when it did not run. */
+  private static String mean(List<MethodResult> results, Optional<String> method, String metric) {
+    return number(
+        method.flatMap(m -> Verdict.findRun(results, m)).map(r -> 100 * r.mean(metric)), "%.1f");
+  }
+
+  private static String number(Optional<Double> v, String format) {
+    return v.map(x -> String.format(Locale.ROOT, format, x)).orElse("na");
   }
 
   /** An infinite interval end (one seed) is written as ±999. */
@@ -348,7 +383,7 @@ final class BenchmarkReport {
       BenchmarkConfig config,
       GeneralizationBenchmark.Outcome outcome,
       Verdict.Gate gate,
-      List<PairedComparison> primary)
+      List<Verdict.Primary> primary)
       throws IOException {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("hyper_parameters", config.describe());
@@ -362,12 +397,35 @@ final class BenchmarkReport {
     }
     r.put("per_seed", methods);
     r.put("meta_term", outcome.diagnostics());
-    r.put("tuning", outcome.tuning());
-    r.put("gate", gate);
+    GeneralizationBenchmark.Tuning t = outcome.tuning();
+    Map<String, Object> tuning = new LinkedHashMap<>();
+    tuning.put("rates", t.rates());
+    tuning.put("scores", t.scores());
+    tuning.put("chosenOpenMeDe", t.chosenOpenMeDe().orElse(null));
+    tuning.put("validationWorldSeed", t.validationWorldSeed());
+    tuning.put("tuned", t.tuned());
+    r.put("tuning", tuning);
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("pass", gate.pass());
+    g.put("not_run", gate.notRun());
+    g.put("chance", gate.chance());
+    g.put("frozenTop1", gate.frozenTop1());
+    g.put("frozenLow", gate.frozenLow());
+    g.put("oracleHat", gate.oracleHat().orElse(null));
+    g.put("oracleNovel", gate.oracleNovel().orElse(null));
+    g.put("verdict", gate.describe());
+    r.put("gate", g);
     List<Object> comparisons = new java.util.ArrayList<>();
-    for (PairedComparison c : primary) {
+    for (Verdict.Primary p : primary) {
       Map<String, Object> x = new LinkedHashMap<>();
-      x.put("comparison", c.name());
+      x.put("comparison", p.name());
+      if (p.comparison().isEmpty()) {
+        x.put("not_run", p.notRun());
+        x.put("verdict", Verdict.sentence(gate, p));
+        comparisons.add(x);
+        continue;
+      }
+      PairedComparison c = p.comparison().get();
       x.put("n", c.n());
       x.put("mean_difference", c.meanDifference());
       x.put("level", c.level());

@@ -103,14 +103,15 @@ final class GeneralizationBenchmark {
    *
    * @param rates peak β per arm (method name of the arm's trajectory)
    * @param scores validation score per method and candidate rate ("method@rate")
-   * @param chosenOpenMeDe the Open-MeDe method (of {@link #OPEN_MEDE}) best on the validation world
+   * @param chosenOpenMeDe the Open-MeDe method (of {@link #OPEN_MEDE}) best on the validation
+   *     world; empty when no Open-MeDe arm ran
    * @param validationWorldSeed the validation world's seed
    * @param tuned false when one rate was given for every arm (nothing tuned)
    */
   record Tuning(
       Map<String, Double> rates,
       Map<String, Double> scores,
-      String chosenOpenMeDe,
+      Optional<String> chosenOpenMeDe,
       long validationWorldSeed,
       boolean tuned) {}
 
@@ -127,6 +128,7 @@ final class GeneralizationBenchmark {
   private final Worlds test;
   private final Worlds validation;
   private final PrintStream log;
+  private final ArmSelection arms;
   private final ComputeDevice device = ComputeDevice.CPU;
   private final LabelSpace base = space("base", Action.base());
   private final LabelSpace novel = space("novel", Action.novel());
@@ -146,6 +148,15 @@ final class GeneralizationBenchmark {
    *     48), so that a larger image tower sees finer pixels, not the same ones resized
    */
   GeneralizationBenchmark(Path weights, int frameSize, BenchmarkConfig config, PrintStream log) {
+    this(weights, frameSize, config, ArmSelection.all(), log);
+  }
+
+  /**
+   * @param arms the arms to tune, train and score (the others are not run)
+   */
+  GeneralizationBenchmark(
+      Path weights, int frameSize, BenchmarkConfig config, ArmSelection arms, PrintStream log) {
+    this.arms = arms;
     this.weights = weights;
     this.config = config;
     this.test = Worlds.of(config.worldSeed(), frameSize);
@@ -181,19 +192,19 @@ final class GeneralizationBenchmark {
   Outcome run(java.util.function.Consumer<Outcome> afterSeed) throws IOException {
     Tuning tuning = tune();
     Map<String, List<Scores>> byMethod = new LinkedHashMap<>();
-    METHODS.forEach(m -> byMethod.put(m, new ArrayList<>()));
+    arms.methods().forEach(m -> byMethod.put(m, new ArrayList<>()));
     List<Diagnostics> diagnostics = new ArrayList<>();
     int[] frozen = new int[2];
     Map<Arm, Double> rates = new LinkedHashMap<>();
-    for (Arm arm : Arm.values()) {
+    for (Arm arm : arms.trajectories()) {
       rates.put(arm, tuning.rates().get(arm.method));
     }
     long all0 = System.nanoTime();
     for (int seed = 1; seed <= config.seeds(); seed++) {
       long started = System.nanoTime();
       Map<String, Scores> s =
-          runSeed(test, seed, seed, 1_000L + seed, rates, true, diagnostics, frozen);
-      for (String m : METHODS) {
+          runSeed(test, seed, seed, 1_000L + seed, rates, arms.runs("frozen"), diagnostics, frozen);
+      for (String m : arms.methods()) {
         byMethod.get(m).add(s.get(m));
         logScores("seed " + seed, m, s.get(m));
       }
@@ -226,6 +237,7 @@ final class GeneralizationBenchmark {
    * test clips, seeds disjoint from the test world's) and keeps, per arm, the rate whose mean
    * validation score over the arm's methods (with and without GWA) is best; the oracle takes
    * plain's rate. Then picks the Open-MeDe method best on the validation world at its arm's rate.
+   * Only the arms that run are tuned (plain also when only an oracle runs: they take its rate).
    */
   Tuning tune() throws IOException {
     List<Double> grid = config.learningRates();
@@ -233,7 +245,11 @@ final class GeneralizationBenchmark {
     Map<String, Double> rates = new LinkedHashMap<>();
     Map<String, Scores> best = new LinkedHashMap<>();
     long started = System.nanoTime();
+    boolean oracle = arms.runs(Arm.ORACLE.method) || arms.runs(Arm.ORACLE_EVERY_SCENE.method);
     for (Arm arm : Arm.TUNED) {
+      if (!arms.runs(arm.method) && !(arm == Arm.PLAIN && oracle)) {
+        continue;
+      }
       double bestScore = Double.NEGATIVE_INFINITY;
       for (double rate : grid) {
         Map<String, Scores> s =
@@ -269,14 +285,16 @@ final class GeneralizationBenchmark {
     }
     rates.put(Arm.ORACLE.method, rates.get(Arm.PLAIN.method));
     rates.put(Arm.ORACLE_EVERY_SCENE.method, rates.get(Arm.PLAIN.method));
-    String chosen = OPEN_MEDE.get(0);
+    Optional<String> chosen = Optional.empty();
     for (String m : OPEN_MEDE) {
-      if (validationScore(best.get(m)) > validationScore(best.get(chosen))) {
-        chosen = m;
+      if (best.containsKey(m)
+          && (chosen.isEmpty()
+              || validationScore(best.get(m)) > validationScore(best.get(chosen.get())))) {
+        chosen = Optional.of(m);
       }
     }
     Map<String, Double> ordered = new LinkedHashMap<>();
-    for (Arm arm : Arm.values()) {
+    for (Arm arm : arms.trajectories()) {
       ordered.put(arm.method, rates.get(arm.method));
     }
     return new Tuning(ordered, scores, chosen, config.validationWorldSeed(), grid.size() > 1);

@@ -5,6 +5,7 @@ import io.openmede.world.Action;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What the benchmark may conclude. The primary comparisons are fixed in advance, paired per seed,
@@ -23,7 +24,8 @@ import java.util.Locale;
  * training) beats plain on each primary metric with a paired 95 % interval above 0, and the frozen
  * model's zero-shot video top-1 on novel actions on held-out scenes (SCUBA-like) is above chance
  * (the lower end of a 95 % Wilson interval over the pooled clips above 1/7). Otherwise no method
- * could show an out-of-context gain at this scale, and the benchmark says so.
+ * could show an out-of-context gain at this scale, and the benchmark says so. A comparison or gate
+ * whose arms did not run ({@code --arms}) is not computed: it says which arm is missing.
  */
 final class Verdict {
 
@@ -36,22 +38,63 @@ final class Verdict {
   /**
    * The gate.
    *
-   * @param pass every part passes
+   * @param pass every part passes (false when an arm it needs did not run)
+   * @param notRun the arms the gate needs that did not run ({@code frozen}, {@code oracle}, {@code
+   *     plain}); the gate cannot decide when not empty
    * @param chance chance top-1 among the novel labels
    * @param frozenTop1 frozen zero-shot video top-1 on novel out-of-context clips (pooled)
    * @param frozenLow its 95 % Wilson lower end
-   * @param oracleHat oracle − plain on HAT-like top-1, paired, 95 %
-   * @param oracleNovel oracle − plain on novel out-of-context top-1, paired, 95 %
+   * @param oracleHat oracle − plain on HAT-like top-1, paired, 95 % (empty when one did not run)
+   * @param oracleNovel oracle − plain on novel out-of-context top-1, paired, 95 % (likewise)
    */
   record Gate(
       boolean pass,
+      List<String> notRun,
       double chance,
       double frozenTop1,
       double frozenLow,
-      PairedComparison oracleHat,
-      PairedComparison oracleNovel) {
+      Optional<PairedComparison> oracleHat,
+      Optional<PairedComparison> oracleNovel) {
+
+    Gate {
+      notRun = List.copyOf(notRun);
+      if (!notRun.isEmpty() && pass) {
+        throw new IllegalArgumentException("a gate cannot pass without arms " + notRun);
+      }
+    }
+
+    /** A gate whose arms all ran. */
+    Gate(
+        boolean pass,
+        double chance,
+        double frozenTop1,
+        double frozenLow,
+        PairedComparison oracleHat,
+        PairedComparison oracleNovel) {
+      this(
+          pass,
+          List.of(),
+          chance,
+          frozenTop1,
+          frozenLow,
+          Optional.of(oracleHat),
+          Optional.of(oracleNovel));
+    }
+
+    /** Why the gate cannot decide: "cannot decide: arm(s) X not run". */
+    String cannotDecide() {
+      return "cannot decide: arm"
+          + (notRun.size() > 1 ? "s " : " ")
+          + String.join(", ", notRun)
+          + " not run";
+    }
 
     String describe() {
+      if (!notRun.isEmpty()) {
+        return "gate: " + cannotDecide() + " (it needs frozen, oracle and plain)";
+      }
+      PairedComparison oracleHat = this.oracleHat.orElseThrow();
+      PairedComparison oracleNovel = this.oracleNovel.orElseThrow();
       List<String> why = new ArrayList<>();
       if (frozenLow <= chance) {
         why.add("the frozen model cannot name novel actions in video out of context");
@@ -87,6 +130,10 @@ final class Verdict {
     double chance = 1.0 / Action.novel().size();
     double ft = o.frozenNovelTotal() == 0 ? 0 : o.frozenNovelHit() / (double) o.frozenNovelTotal();
     double fl = wilsonLow(o.frozenNovelHit(), o.frozenNovelTotal());
+    List<String> notRun = notRun(o.methods(), "frozen", "oracle", CONTROL);
+    if (!notRun.isEmpty()) {
+      return new Gate(false, notRun, chance, ft, fl, Optional.empty(), Optional.empty());
+    }
     MethodResult oracle = find(o.methods(), "oracle");
     MethodResult plain = find(o.methods(), CONTROL);
     PairedComparison hat =
@@ -132,48 +179,147 @@ final class Verdict {
   }
 
   /**
-   * The six primary comparisons, Holm-adjusted together, in order: meta (hat, novel), GWA (hat,
-   * novel), chosen Open-MeDe vs plain (hat, novel).
+   * One primary comparison: computed when its arms ran, else the arms that did not.
+   *
+   * @param name the comparison's name
+   * @param comparison the paired comparison, Holm-adjusted (empty when an arm did not run)
+   * @param notRun the arms it needs that did not run
    */
-  static List<PairedComparison> primary(List<MethodResult> methods, String chosenOpenMeDe) {
-    MethodResult acting = find(methods, "open-mede-acting");
-    MethodResult actingGwa = find(methods, "open-mede-acting-gwa");
-    MethodResult large = find(methods, "plain-2nb");
-    MethodResult largeGwa = find(methods, "plain-2nb-gwa");
-    MethodResult chosen = find(methods, chosenOpenMeDe);
-    MethodResult plain = find(methods, CONTROL);
+  record Primary(String name, Optional<PairedComparison> comparison, List<String> notRun) {
+
+    Primary {
+      notRun = List.copyOf(notRun);
+      if (comparison.isPresent() != notRun.isEmpty()) {
+        throw new IllegalArgumentException(name + ": computed exactly when every arm ran");
+      }
+    }
+
+    /** "cannot decide: arm(s) X not run". */
+    String cannotDecide() {
+      return "cannot decide: arm"
+          + (notRun.size() > 1 ? "s " : " ")
+          + String.join(", ", notRun)
+          + " not run";
+    }
+  }
+
+  /** The arms among {@code needed} that have no row in {@code methods}. */
+  static List<String> notRun(List<MethodResult> methods, String... needed) {
+    List<String> out = new ArrayList<>();
+    for (String n : needed) {
+      if (findRun(methods, n).isEmpty()) {
+        String arm = ArmSelection.armOf(n);
+        if (!out.contains(arm)) {
+          out.add(arm);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The six primary comparisons, Holm-adjusted together, in order: meta (hat, novel), GWA (hat,
+   * novel), chosen Open-MeDe vs plain (hat, novel). One whose arms did not run is not computed and
+   * enters Holm's family with p = 1 (never rejected), so that the others are adjusted over the six
+   * fixed in advance, as in a full run.
+   *
+   * @param chosenOpenMeDe the Open-MeDe method chosen on the validation world (empty: none ran)
+   */
+  static List<Primary> primary(List<MethodResult> methods, Optional<String> chosenOpenMeDe) {
+    List<String> names = new ArrayList<>();
+    List<List<String>> missing = new ArrayList<>();
     List<PairedComparison> family = new ArrayList<>();
     for (String metric : PRIMARY) {
-      family.add(
-          PairedComparison.of(
-              label(metric) + ": meta (open-mede-acting ± GWA) - plain-2nb (± GWA)",
-              mean(acting, actingGwa, metric),
-              mean(large, largeGwa, metric),
-              1 - ALPHA));
+      names.add(label(metric) + ": meta (open-mede-acting ± GWA) - plain-2nb (± GWA)");
+      missing.add(
+          notRun(
+              methods, "open-mede-acting", "open-mede-acting-gwa", "plain-2nb", "plain-2nb-gwa"));
     }
     for (String metric : PRIMARY) {
-      family.add(
-          PairedComparison.of(
-              label(metric) + ": GWA - none (pooled over plain-2nb and open-mede-acting)",
-              mean(actingGwa, largeGwa, metric),
-              mean(acting, large, metric),
-              1 - ALPHA));
+      names.add(label(metric) + ": GWA - none (pooled over plain-2nb and open-mede-acting)");
+      missing.add(
+          notRun(
+              methods, "open-mede-acting", "open-mede-acting-gwa", "plain-2nb", "plain-2nb-gwa"));
     }
     for (String metric : PRIMARY) {
-      family.add(
-          PairedComparison.of(
-              label(metric) + ": " + chosenOpenMeDe + " (chosen on validation) - plain",
-              chosen.values(metric),
-              plain.values(metric),
-              1 - ALPHA));
+      names.add(
+          label(metric)
+              + ": "
+              + chosenOpenMeDe.orElse("the Open-MeDe method chosen")
+              + " (chosen on validation) - plain");
+      List<String> m = new ArrayList<>();
+      if (chosenOpenMeDe.isEmpty()) {
+        m.add("open-mede-acting or open-mede-paper");
+      } else {
+        m.addAll(notRun(methods, chosenOpenMeDe.get()));
+      }
+      m.addAll(notRun(methods, CONTROL));
+      missing.add(m);
     }
-    return PairedComparison.holm(family, ALPHA);
+    for (int i = 0; i < names.size(); i++) {
+      String metric = PRIMARY.get(i % 2);
+      String name = names.get(i);
+      if (!missing.get(i).isEmpty()) {
+        family.add(
+            new PairedComparison(
+                name,
+                0,
+                0,
+                Double.NaN,
+                1 - ALPHA,
+                Double.NEGATIVE_INFINITY,
+                Double.POSITIVE_INFINITY,
+                1,
+                Double.POSITIVE_INFINITY,
+                ALPHA));
+        continue;
+      }
+      family.add(
+          switch (i / 2) {
+            case 0 ->
+                PairedComparison.of(
+                    name,
+                    mean(
+                        find(methods, "open-mede-acting"),
+                        find(methods, "open-mede-acting-gwa"),
+                        metric),
+                    mean(find(methods, "plain-2nb"), find(methods, "plain-2nb-gwa"), metric),
+                    1 - ALPHA);
+            case 1 ->
+                PairedComparison.of(
+                    name,
+                    mean(
+                        find(methods, "open-mede-acting-gwa"),
+                        find(methods, "plain-2nb-gwa"),
+                        metric),
+                    mean(find(methods, "open-mede-acting"), find(methods, "plain-2nb"), metric),
+                    1 - ALPHA);
+            default ->
+                PairedComparison.of(
+                    name,
+                    find(methods, chosenOpenMeDe.orElseThrow()).values(metric),
+                    find(methods, CONTROL).values(metric),
+                    1 - ALPHA);
+          });
+    }
+    List<PairedComparison> adjusted = PairedComparison.holm(family, ALPHA);
+    List<Primary> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      out.add(
+          missing.get(i).isEmpty()
+              ? new Primary(names.get(i), Optional.of(adjusted.get(i)), List.of())
+              : new Primary(names.get(i), Optional.empty(), missing.get(i)));
+    }
+    return out;
   }
 
   /** Every method against plain on one metric, uncorrected (secondary, descriptive). */
   static List<PairedComparison> secondary(List<MethodResult> methods, String metric) {
-    MethodResult c = find(methods, CONTROL);
     List<PairedComparison> out = new ArrayList<>();
+    if (findRun(methods, CONTROL).isEmpty()) {
+      return out;
+    }
+    MethodResult c = find(methods, CONTROL);
     for (MethodResult m : methods) {
       if (!m.method().equals(CONTROL)) {
         out.add(
@@ -184,7 +330,15 @@ final class Verdict {
     return out;
   }
 
-  /** The sentence for one primary comparison. */
+  /** The sentence for one primary comparison, or why it cannot be decided. */
+  static String sentence(Gate gate, Primary p) {
+    if (p.comparison().isEmpty()) {
+      return p.name() + ": " + p.cannotDecide();
+    }
+    return sentence(gate, p.comparison().get());
+  }
+
+  /** The sentence for one computed primary comparison. */
   static String sentence(Gate gate, PairedComparison c) {
     String figures =
         String.format(
@@ -198,6 +352,9 @@ final class Verdict {
             c.p(),
             c.n(),
             100 * c.smallestDetectable());
+    if (!gate.notRun().isEmpty()) {
+      return c.name() + ": " + gate.cannotDecide() + " (the gate needs them); " + figures;
+    }
     if (!gate.pass()) {
       return c.name() + ": cannot decide at this scale (gate failed); " + figures;
     }
@@ -210,9 +367,12 @@ final class Verdict {
   }
 
   static MethodResult find(List<MethodResult> methods, String name) {
-    return methods.stream()
-        .filter(m -> m.method().equals(name))
-        .findFirst()
+    return findRun(methods, name)
         .orElseThrow(() -> new IllegalArgumentException("no method " + name));
+  }
+
+  /** The row of {@code name}, empty when its arm did not run. */
+  static Optional<MethodResult> findRun(List<MethodResult> methods, String name) {
+    return methods.stream().filter(m -> m.method().equals(name)).findFirst();
   }
 }

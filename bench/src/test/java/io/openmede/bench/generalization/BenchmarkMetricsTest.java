@@ -7,6 +7,7 @@ import io.openmede.trainer.eval.PairedComparison;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkMetricsTest {
@@ -100,7 +101,10 @@ class BenchmarkMetricsTest {
             method("open-mede-acting", 0.30, 0.32, 0.31),
             method("open-mede-acting-gwa", 0.34, 0.36, 0.35),
             method("open-mede-paper", 0.20, 0.22, 0.21));
-    List<PairedComparison> p = Verdict.primary(m, "open-mede-acting-gwa");
+    List<PairedComparison> p =
+        Verdict.primary(m, Optional.of("open-mede-acting-gwa")).stream()
+            .map(c -> c.comparison().orElseThrow())
+            .toList();
     assertThat(p).hasSize(6);
     assertThat(p.get(0).name()).startsWith("hat: meta");
     assertThat(p.get(0).meanDifference()).isCloseTo(0.11, within(1e-9));
