@@ -72,8 +72,28 @@ public record StackService(
             Map.of(),
             "96m",
             true),
-        recognizer("recognizer", Role.PAGE, List.of("recognize", "--http", COMPOSE_PAGE_PORT)),
-        recognizer("recognizer-2", Role.RECOGNIZER, List.of("recognize")),
+        new StackService(
+            "operator-keys",
+            Optional.empty(),
+            List.of(
+                "keys",
+                "generate",
+                "--operator",
+                "--out",
+                "/var/lib/openmede/keys",
+                "--name",
+                "operator",
+                "--keep-existing"),
+            Map.of(),
+            "96m",
+            true),
+        recognizer(
+            "recognizer",
+            Role.PAGE,
+            List.of("recognize", "--http", COMPOSE_PAGE_PORT),
+            // the live page's Promote, Roll back and Unpin sign with the operator's key
+            Map.of("OPENMEDE_OPERATOR_SIGNING_KEY", "/var/lib/openmede/keys/operator.key")),
+        recognizer("recognizer-2", Role.RECOGNIZER, List.of("recognize"), Map.of()),
         new StackService(
             "trainer",
             Optional.of(Role.TRAINER),
@@ -83,8 +103,8 @@ public record StackService(
                 "OPENMEDE_TRAINER_CHECKPOINT_DIR", "/var/lib/openmede/checkpoints",
                 "OPENMEDE_TRAINER_STATE_DIR", "/var/lib/openmede/trainer",
                 "OPENMEDE_TRAINER_DEVICE", "cpu",
-                "OPENMEDE_TRAINER_CHECKPOINT_SIGNING_KEY",
-                    "/var/lib/openmede/keys/checkpoints.key"),
+                "OPENMEDE_TRAINER_CHECKPOINT_SIGNING_KEY", "/var/lib/openmede/keys/checkpoints.key",
+                "OPENMEDE_TRAINER_GATE_OPERATOR_KEYS", "/var/lib/openmede/keys/operator.pub"),
             "1g",
             false),
         new StackService(
@@ -106,11 +126,9 @@ public record StackService(
             false));
   }
 
-  private static StackService recognizer(String name, Role role, List<String> args) {
-    return new StackService(
-        name,
-        Optional.of(role),
-        args,
+  private static StackService recognizer(
+      String name, Role role, List<String> args, Map<String, String> more) {
+    Map<String, String> env =
         ordered(
             "OPENMEDE_RECOGNIZER_METRICS_PORT", COMPOSE_METRICS_PORT,
             "OPENMEDE_RECOGNIZER_STATE_DIR", "/var/lib/openmede/" + name + "/streams",
@@ -119,10 +137,11 @@ public record StackService(
             "OPENMEDE_RECOGNIZER_CHECKPOINTS_ROOTS", "/var/lib/openmede/checkpoints",
             "OPENMEDE_RECOGNIZER_CHECKPOINTS_TRUSTED_KEYS",
                 "/var/lib/openmede/keys/checkpoints.pub",
+            "OPENMEDE_RECOGNIZER_CHECKPOINTS_OPERATOR_KEYS", "/var/lib/openmede/keys/operator.pub",
             "OPENMEDE_RECOGNIZER_STREAM_THREADS", "2",
-            "OPENMEDE_RECOGNIZER_DEVICES", "cpu"),
-        "768m",
-        false);
+            "OPENMEDE_RECOGNIZER_DEVICES", "cpu");
+    env.putAll(more);
+    return new StackService(name, Optional.of(role), args, env, "768m", false);
   }
 
   private static Map<String, String> ordered(String... kv) {
