@@ -92,7 +92,7 @@ public final class SyntheticClipFeed implements AutoCloseable {
         TestSet set = HELD_OUT_SETS.get((int) (chunk % HELD_OUT_SETS.size()));
         List<Clip> heldOut =
             o.evalEvery() == 0 ? List.of() : world.testClips(set, 1, o.seed() * 7_919L + chunk);
-        int h = 0;
+        int h = firstHeldOut(chunk, o.evalEvery(), heldOut.size());
         for (Clip c : clips) {
           if (stopped || (o.total().isPresent() && sent >= o.total().getAsLong())) {
             break;
@@ -118,6 +118,20 @@ public final class SyntheticClipFeed implements AutoCloseable {
       metrics.error();
       LOG.error("synthetic clip feed stopped after {} clips: {}", sent, e.getMessage());
     }
+  }
+
+  /**
+   * Where a chunk's held-out clips start in its set's test clips: where the same set's previous
+   * chunk stopped, so that every action of the set is held out in turn (starting at 0 in every
+   * chunk held out only the first {@code CHUNK / evalEvery} actions of each set, over and over).
+   */
+  static int firstHeldOut(long chunk, int evalEvery, int setClips) {
+    if (evalEvery <= 0 || setClips <= 0) {
+      return 0;
+    }
+    long earlierChunksOfTheSet = chunk / HELD_OUT_SETS.size();
+    long perChunk = CHUNK / evalEvery;
+    return (int) Math.floorMod(earlierChunksOfTheSet * perChunk, (long) setClips);
   }
 
   private void pace(Options o, long sent, long startNanos) {
