@@ -101,6 +101,18 @@ final class EpisodeProcessor implements Processor<byte[], byte[], Object, Object
           "bad-stream-id");
       return;
     }
+    Optional<String> badScore = Episodes.scoreRefusal(r);
+    if (badScore.isPresent()) {
+      deadLetter(
+          record,
+          new IllegalArgumentException(
+              "a recognition of stream "
+                  + Printable.quote(r.getStreamId())
+                  + " whose scores are no scores: "
+                  + badScore.get()),
+          "bad-score");
+      return;
+    }
     metrics.recognitions.inc();
     String stream = r.getStreamId();
     Instant now = clock.instant();

@@ -5,6 +5,7 @@ import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.EventState;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
+import io.openmede.schemas.values.Printable;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,6 +29,31 @@ final class Episodes {
 
   /** The outcome of one recognition: the state to keep (empty: delete it) and an event, if any. */
   public record Step(Optional<EpisodeState> next, Optional<Event> event) {}
+
+  /**
+   * Why the scores of window {@code r} are no scores, empty when each of its top labels has a
+   * probability in [0, 1] and a calibrated score, when present, in [0, 1]: a NaN compares false
+   * with every minimum, so such a window would hold every rule of its label.
+   */
+  public static Optional<String> scoreRefusal(Recognition r) {
+    for (LabelScore s : r.getTop()) {
+      double p = s.getProbability();
+      if (!(p >= 0 && p <= 1)) {
+        return Optional.of(
+            "label " + Printable.quote(s.getLabel()) + " has probability " + p + ", not in [0, 1]");
+      }
+      Double c = s.getCalibrated();
+      if (c != null && !(c >= 0 && c <= 1)) {
+        return Optional.of(
+            "label "
+                + Printable.quote(s.getLabel())
+                + " has calibrated score "
+                + c
+                + ", not in [0, 1]");
+      }
+    }
+    return Optional.empty();
+  }
 
   /** The label's probability in the window, 0 when it is not among the window's top labels. */
   public static double probability(Recognition r, String label) {

@@ -206,6 +206,13 @@ class EventsTopologyWithFakeRegistryTest {
   /** A recognition of frames {@code first..last} from {@code startMs} to {@code endMs}. */
   void recognition(
       String stream, long first, long last, long startMs, long endMs, String label, double p) {
+    recognition(stream, first, last, startMs, endMs, new LabelScore(label, p, 0.3, null));
+  }
+
+  /** A recognition whose best label is {@code best}. */
+  void recognition(
+      String stream, long first, long last, long startMs, long endMs, LabelScore best) {
+    double p = best.getProbability();
     Recognition r =
         Recognition.newBuilder()
             .setStreamId(stream)
@@ -213,10 +220,7 @@ class EventsTopologyWithFakeRegistryTest {
             .setLastSequence(last)
             .setWindowStart(Instant.ofEpochMilli(startMs))
             .setWindowEnd(Instant.ofEpochMilli(endMs))
-            .setTop(
-                List.of(
-                    new LabelScore(label, p, 0.3, null),
-                    new LabelScore("other", Math.max(0, 1 - p), 0.1, null)))
+            .setTop(List.of(best, new LabelScore("other", p >= 0 && p <= 1 ? 1 - p : 0, 0.1, null)))
             .setModelVersion("m")
             .setVocabularyVersion(1)
             .setProcessingLatencyMs(10)
@@ -487,5 +491,36 @@ class EventsTopologyWithFakeRegistryTest {
         .contains("stream 'cam-3' is new")
         .contains("events.streams.max-per-task=2");
     assertThat(metrics.deadLetters.labelValues("too-many-streams").get()).isEqualTo(1.0);
+  }
+
+  @Test
+  void recognitionsWithScoresThatAreNoScores_areRefused_andEveryRuleOfTheStreamGoesOn() {
+    AlertRule scored = rule("scored", "falling", 0.6, 1, Duration.ZERO);
+    scored.setMinScore(0.5);
+    rules.pipeInput("scored", scored);
+    rules.pipeInput("plain", rule("plain", "waving", 0.6, 1, Duration.ZERO));
+    double[][] bad = {
+      {Double.NaN, 0.9}, {0.9, Double.NaN}, {Double.POSITIVE_INFINITY, 0.9}, {0.9, 7}, {-1, 0.9}
+    };
+    for (int i = 0; i < bad.length; i++) {
+      // a NaN compares false with every minimum: before, each of these opened an episode
+      recognition(
+          "cam-1",
+          8L * i,
+          8L * i + 7,
+          1000L * i,
+          1000L * i + 875,
+          new LabelScore("falling", bad[i][0], 0.3, bad[i][1]));
+    }
+    recognition("cam-1", 40, 47, 5000, 5875, new LabelScore("falling", 0.9, 0.3, 0.8));
+    recognition("cam-2", 0, 7, 0, 875, new LabelScore("waving", 0.9, 0.3, null));
+    assertThat(events())
+        .containsExactly(
+            "OPENED scored/cam-1/40 windows=1 last=47", "OPENED plain/cam-2/0 windows=1 last=7");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(bad.length);
+    assertThat(letters.get(0).getError()).contains("probability NaN, not in [0, 1]");
+    assertThat(letters.get(1).getError()).contains("calibrated score NaN, not in [0, 1]");
+    assertThat(metrics.deadLetters.labelValues("bad-score").get()).isEqualTo(bad.length);
   }
 }
