@@ -122,7 +122,7 @@ public final class DemoRun implements AutoCloseable {
     ClipSettings clips = ClipSettings.from(settings);
     if (clips.enabled()) {
       // before the services: a line for every clip committed from now on
-      open.add(new ClipPrinter(cluster, clips.dir().toAbsolutePath(), out)).start();
+      open.add(ClipPrinter.start(cluster, clips.dir().toAbsolutePath(), out));
     }
     LiveState state = new LiveState();
     List<PrometheusRegistry> metrics = new CopyOnWriteArrayList<>();
@@ -133,12 +133,10 @@ public final class DemoRun implements AutoCloseable {
     startStreams(o, cluster, world, ingestMetrics);
     if (o.trainer()) {
       // before the trainer: a line for each checkpoint's gate outcome
-      open.add(new CheckpointPrinter(cluster, out)).start();
+      open.add(CheckpointPrinter.start(cluster, out));
       startTrainer(o, settings, cluster, world, ingestMetrics, state);
     }
-    RecognitionPrinter printer = new RecognitionPrinter(cluster, out);
-    printer.start();
-    open.add(printer);
+    open.add(RecognitionPrinter.start(cluster, out));
     step(
         String.format(
             "running (%.1f s to start). Ctrl-C stops everything. In another terminal:"

@@ -5,76 +5,26 @@ import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.topic.Cluster;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * Prints recognitions as they are committed, one line each: stream, top label, probability, cosine,
- * model version. Reads from the end of the topic; runs on its own thread until closed.
+ * The demo's line for each recognition as it is committed: stream, top label (or "nothing
+ * recognized"), probability, calibrated score, cosine, model version; printed by a {@link
+ * TopicPrinter}.
  */
-final class RecognitionPrinter implements AutoCloseable {
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final org.apache.kafka.common.serialization.Deserializer<Recognition> values;
-  private final Thread thread;
-  private final PrintStream out;
-  private volatile boolean stopping;
+final class RecognitionPrinter {
+  private RecognitionPrinter() {}
 
-  RecognitionPrinter(Cluster cluster, PrintStream out) {
-    Map<String, Object> config =
-        cluster.consumerConfig("openmede-demo-printer-" + System.nanoTime());
-    config.put("auto.offset.reset", "latest");
-    this.consumer =
-        new KafkaConsumer<>(
-            config,
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-    this.values = cluster.topics().recognitions().valueSerde().deserializer();
-    this.consumer.subscribe(List.of(cluster.topics().recognitions().name()));
-    this.out = out;
-    this.thread = new Thread(this::loop, "demo-recognition-printer");
-    this.thread.setDaemon(true);
-  }
-
-  void start() {
-    thread.start();
-  }
-
-  private void loop() {
-    try {
-      while (!stopping) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-          if (r.value() == null) {
-            continue;
-          }
-          String text;
-          try {
-            text = line(values.deserialize(r.topic(), r.value()));
-          } catch (RuntimeException e) {
-            text =
-                "(skipped an unreadable recognition at "
-                    + r.topic()
-                    + "-"
-                    + r.partition()
-                    + "@"
-                    + r.offset()
-                    + ": "
-                    + e.getMessage()
-                    + ")";
-          }
-          out.println(text);
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      out.println("recognition printer stopped: " + e.getMessage());
-    } finally {
-      consumer.close();
-    }
+  /** Starts printing each recognition committed from now on. */
+  static TopicPrinter<Recognition> start(Cluster cluster, PrintStream out) {
+    return new TopicPrinter<>(
+            cluster,
+            cluster.topics().recognitions(),
+            "recognition",
+            Duration.ofMillis(250),
+            RecognitionPrinter::line,
+            out)
+        .start();
   }
 
   static String line(Recognition r) {
@@ -102,16 +52,5 @@ final class RecognitionPrinter implements AutoCloseable {
         r.getModelVersion(),
         r.getVocabularyVersion(),
         r.getProcessingLatencyMs());
-  }
-
-  @Override
-  public void close() {
-    stopping = true;
-    consumer.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
