@@ -88,7 +88,8 @@ final class RecognizeCommand implements Callable<Integer> {
               http,
               WebSettings.from(s),
               ClipSettings.from(s),
-              OperatorDecisionWriter.signingKey(s)));
+              OperatorDecisionWriter.signingKey(s),
+              OperatorDecisionWriter.trainerKeys(s.get(RecognizerSettings.TRUSTED_KEYS))));
     } catch (Exception | Error e) {
       service.close();
       throw e;
@@ -125,7 +126,8 @@ final class RecognizeCommand implements Callable<Integer> {
         int port,
         WebSettings web,
         ClipSettings clips,
-        Optional<KeyPair> operatorKey)
+        Optional<KeyPair> operatorKey,
+        List<java.security.PublicKey> trainerKeys)
         throws java.io.IOException {
       LiveState state = new LiveState();
       LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
@@ -146,7 +148,8 @@ final class RecognizeCommand implements Callable<Integer> {
                       cluster.clientConfig(),
                       cluster.topics().checkpoints(),
                       "openmede-live-page-operator",
-                      k));
+                      k,
+                      trainerKeys));
       LivePage page =
           new LivePage(
               state,

@@ -141,7 +141,11 @@ class LivePageModelHistoryIT {
     feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     writer =
         new OperatorDecisionWriter(
-            cluster.clientConfig(), cluster.topics().checkpoints(), "it-page-operator", operator);
+            cluster.clientConfig(),
+            cluster.topics().checkpoints(),
+            "it-page-operator",
+            operator,
+            List.of(trainer.getPublic()));
     page =
         new LivePage(
             state,

@@ -203,7 +203,9 @@ public final class DemoRun implements AutoCloseable {
                             cluster.clientConfig(),
                             cluster.topics().checkpoints(),
                             "openmede-live-page-operator",
-                            k)));
+                            k,
+                            OperatorDecisionWriter.trainerKeys(
+                                settings.get(RecognizerSettings.TRUSTED_KEYS)))));
     seedVocabulary(o, vocabulary);
     LiveFeed feed = new LiveFeed(cluster.clientConfig(), cluster.topics(), state);
     feed.start();

@@ -317,7 +317,7 @@ public final class ModelHistoryCommands {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       String name = action().word();
-      Settings s = line.settings(List.of(OperatorSettings.GROUP));
+      Settings s = line.settings(List.of(OperatorSettings.GROUP, RecognizerSettings.GROUP));
       Optional<KeyPair> key;
       try {
         key = OperatorDecisionWriter.signingKey(s);
@@ -342,7 +342,8 @@ public final class ModelHistoryCommands {
               cluster.clientConfig(),
               cluster.topics().checkpoints(),
               "openmede-model-" + name,
-              key.get())) {
+              key.get(),
+              OperatorDecisionWriter.trainerKeys(s.get(RecognizerSettings.TRUSTED_KEYS)))) {
         decision = writer.publish(h, action(), version());
       } catch (OperatorDecisionWriter.RefusedException e) {
         err.println(e.getMessage());

@@ -141,7 +141,30 @@ class ModelHistoryCommandsIT {
       assertThat(unknown.err()).contains("u99 is not on the checkpoints topic", "u20, u40, u60");
       assertThat(run(platform, "model", "unpin", "--set", key).err()).contains("is pinned");
 
-      Result rollback = run(platform, "model", "rollback", "u20", "--set", key);
+      // an operator signs only what the trainer announced: a copy of u20 with other weights,
+      // written later by anyone who can write the topic, is not what a rollback to u20 signs
+      CheckpointAnnouncement forged =
+          announcement("u20", null, 20, now.minusSeconds(30), CheckpointStatus.PROMOTED);
+      forged.setSha256("66".repeat(32));
+      CheckpointAnnouncement unsigned =
+          announcement("u90", "u40", 90, now.minusSeconds(5), CheckpointStatus.PROMOTED);
+      try (KafkaProducer<String, CheckpointAnnouncement> p =
+          new KafkaProducer<>(
+              cluster.producerConfig("it-forger"),
+              new StringSerializer(),
+              cluster.topics().checkpoints().valueSerde().serializer())) {
+        for (CheckpointAnnouncement a : List.of(forged, unsigned)) {
+          p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), LINE + "#x", a)).get();
+        }
+      }
+      KeyFiles.write(trainer, temp.resolve("trainer.key"), temp.resolve("trainer.pub"));
+      String trusted = "recognizer.checkpoints.trusted-keys=" + temp.resolve("trainer.pub");
+      Result refused = run(platform, "model", "promote", "u90", "--set", key, "--set", trusted);
+      assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
+      assertThat(refused.err())
+          .contains("u90", "not signed by a trainer key the recognizers trust");
+
+      Result rollback = run(platform, "model", "rollback", "u20", "--set", key, "--set", trusted);
       assertThat(rollback.exit()).as(rollback.err()).isZero();
       assertThat(rollback.out())
           .contains("rollback u20 of " + LINE, CheckpointSigning.keyId(operator.getPublic()));

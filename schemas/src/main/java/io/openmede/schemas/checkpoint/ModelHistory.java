@@ -41,8 +41,8 @@ public final class ModelHistory {
   /**
    * One announced version.
    *
-   * @param announcement the trainer's announcement (or, when the topic holds only operator
-   *     decisions on it, the first of them)
+   * @param announcement the trainer's first announcement of the version (or, when the topic holds
+   *     only operator decisions on it, the first of them)
    * @param decisions the operator decisions on it, in topic order
    */
   public record Entry(CheckpointAnnouncement announcement, List<OperatorDecision> decisions) {
@@ -80,7 +80,12 @@ public final class ModelHistory {
       String v = a.getVersion();
       OperatorDecision op = a.getOperator();
       if (op == null) {
-        first.put(v, a); // the trainer's announcement wins over operator copies
+        // the version's first trainer announcement wins over operator copies, and over a later one
+        // of the same version: an operator's promote signs what it names
+        CheckpointAnnouncement had = first.get(v);
+        if (had == null || had.getOperator() != null) {
+          first.put(v, a);
+        }
       } else {
         first.putIfAbsent(v, a);
         decisions.computeIfAbsent(v, k -> new ArrayList<>()).add(op);

@@ -8,7 +8,10 @@ import io.openmede.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,22 +47,54 @@ public final class OperatorDecisionWriter implements AutoCloseable {
     }
   }
 
+  /** The setting that recognizers list the trainers' public keys in. */
+  public static final String RECOGNIZER_TRUSTED_KEYS = "recognizer.checkpoints.trusted-keys";
+
   private final AckedWriter<String, CheckpointAnnouncement> writer;
   private final KeyPair key;
+  private final List<PublicKey> trainerKeys;
 
   /**
    * @param kafkaClientConfig client properties (bootstrap, security)
    * @param topic the checkpoints topic
    * @param clientId the producer's client id
    * @param operatorKey the operator's key pair ({@link #signingKey})
+   * @param trainerKeys the trainers' public keys the recognizers trust ({@link #trainerKeys}): a
+   *     version is signed only when its trainer announcement verifies with one of them; empty: as
+   *     the topic holds it (recognizers that check no signature install it either way)
    */
   public OperatorDecisionWriter(
       Map<String, Object> kafkaClientConfig,
       Topic<String, CheckpointAnnouncement> topic,
       String clientId,
-      KeyPair operatorKey) {
+      KeyPair operatorKey,
+      List<PublicKey> trainerKeys) {
     this.key = operatorKey;
+    this.trainerKeys = List.copyOf(trainerKeys);
     this.writer = new AckedWriter<>(kafkaClientConfig, topic, clientId);
+  }
+
+  /**
+   * The trainers' public keys in {@code files} (the recognizers' {@value
+   * #RECOGNIZER_TRUSTED_KEYS}).
+   *
+   * @throws IllegalArgumentException when one cannot be read, with the fix in the message
+   */
+  public static List<PublicKey> trainerKeys(List<String> files) {
+    List<PublicKey> keys = new ArrayList<>();
+    for (String f : files) {
+      try {
+        keys.add(KeyFiles.readPublic(Path.of(f)));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            RECOGNIZER_TRUSTED_KEYS
+                + ": "
+                + e.getMessage()
+                + "; give the trainer's public key file (NAME.pub from openmede keys generate)",
+            e);
+      }
+    }
+    return keys;
   }
 
   /** What to do when no operator key is configured: the setting to set and the key to make. */
@@ -103,9 +138,46 @@ public final class OperatorDecisionWriter implements AutoCloseable {
    * The entry {@code action} applies to: {@code version}'s for promote and rollback, the pinned
    * serving version's for unpin ({@code version} is then ignored).
    *
-   * @throws RefusedException when the version is not in the history, or nothing is pinned
+   * @param trainerKeys the trainers' keys the recognizers trust; when any, the entry's announcement
+   *     must be the trainer's, signed by one of them
+   * @throws RefusedException when the version is not in the history, nothing is pinned, or the
+   *     version's announcement is not signed by one of {@code trainerKeys}
    */
   public static ModelHistory.Entry target(
+      ModelHistory h,
+      OperatorDecisions.Action action,
+      Optional<String> version,
+      List<PublicKey> trainerKeys) {
+    ModelHistory.Entry e = entry(h, action, version);
+    if (!trainerKeys.isEmpty()) {
+      // the operator's signature would make recognizers install whatever this announcement names:
+      // it must be the trainer's own, not a copy written by anyone who can write the topic
+      CheckpointAnnouncement a = e.announcement();
+      Optional<String> forged =
+          a.getOperator() != null
+              ? Optional.of(
+                  "the topic holds only operator decisions on it, no trainer announcement")
+              : CheckpointSigning.refusal(a, trainerKeys);
+      if (forged.isPresent()) {
+        throw new RefusedException(
+            "model "
+                + action.word()
+                + ": version "
+                + e.version()
+                + " of "
+                + h.model()
+                + " is not signed by a trainer key the recognizers trust ("
+                + RECOGNIZER_TRUSTED_KEYS
+                + "): "
+                + forged.get()
+                + "; an operator signs only checkpoints the trainer announced",
+            false);
+      }
+    }
+    return e;
+  }
+
+  private static ModelHistory.Entry entry(
       ModelHistory h, OperatorDecisions.Action action, Optional<String> version) {
     if (action == OperatorDecisions.Action.UNPIN) {
       if (!h.pinned() || h.serving().isEmpty()) {
@@ -148,7 +220,7 @@ public final class OperatorDecisionWriter implements AutoCloseable {
    */
   public CheckpointAnnouncement publish(
       ModelHistory h, OperatorDecisions.Action action, Optional<String> version) {
-    ModelHistory.Entry target = target(h, action, version);
+    ModelHistory.Entry target = target(h, action, version, trainerKeys);
     CheckpointAnnouncement decision =
         OperatorDecisions.decide(target.announcement(), action, Instant.now(), key);
     writer.send(OperatorDecisions.key(h.model()), decision);
