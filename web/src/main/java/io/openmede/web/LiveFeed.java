@@ -152,7 +152,20 @@ public final class LiveFeed implements AutoCloseable {
         }
       } else if (t.equals(topics.checkpoints().name())) {
         if (r.value() != null) {
-          state.onCheckpoint(decode(topics.checkpoints(), r));
+          io.openmede.schemas.avro.CheckpointAnnouncement a = decode(topics.checkpoints(), r);
+          if (a != null) {
+            io.openmede.schemas.values.Identifiers.modelNameRefusal(a.getModelName())
+                .or(
+                    () ->
+                        io.openmede.schemas.values.Identifiers.checkpointVersionRefusal(
+                            a.getVersion()))
+                .ifPresent(
+                    why -> {
+                      throw new IllegalArgumentException(
+                          "not a model history's announcement: " + why);
+                    });
+          }
+          state.onCheckpoint(a, r.value().length);
         }
       } else if (t.equals(topics.deadLetters().name())) {
         io.openmede.schemas.avro.DeadLetter d = decode(topics.deadLetters(), r);

@@ -35,6 +35,14 @@ import java.util.TreeMap;
 public final class LiveState {
   static final int HISTORY = 500;
 
+  /**
+   * The most bytes (as encoded on the topic) of checkpoint announcements the model history keeps,
+   * and as many again of the checkpoints' curves: the oldest go first. Anyone who can write the
+   * checkpoints topic can send announcements of a megabyte each, which the page would otherwise
+   * keep {@value #HISTORY} of, and send in every state.
+   */
+  static final long CHECKPOINT_BYTES = 8L << 20;
+
   /** The last frame and recognition of one stream. */
   public record StreamView(
       String streamId,
@@ -142,9 +150,15 @@ public final class LiveState {
         }
       };
   private final Map<String, VocabularyEntry> vocabulary = new TreeMap<>();
-  private final Map<String, CheckpointAnnouncement> checkpoints = new LinkedHashMap<>();
+
+  // a checkpoint announcement with its encoded size, which bounds what the history keeps
+  private record Sized(CheckpointAnnouncement announcement, long bytes) {}
+
+  private final Map<String, Sized> checkpoints = new LinkedHashMap<>();
+  private long checkpointBytes;
   // every announcement (trainer's and operators'), in topic order: the model history
-  private final Deque<CheckpointAnnouncement> announcements = new ArrayDeque<>();
+  private final Deque<Sized> announcements = new ArrayDeque<>();
+  private long announcementBytes;
   private final Deque<SwapView> swaps = new ArrayDeque<>();
   private final Deque<TrainerPoint> trainer = new ArrayDeque<>();
   private final Deque<DeadLetterView> deadLetters = new ArrayDeque<>();
@@ -245,14 +259,23 @@ public final class LiveState {
    * Records a checkpoint announcement, in topic order: the model history; a trainer's
    * announcement's evaluation metrics feed the evaluation curves.
    */
-  public synchronized void onCheckpoint(CheckpointAnnouncement a) {
-    if (a != null && a.getModelName() != null && a.getVersion() != null) {
-      bounded(announcements, a);
+  public synchronized void onCheckpoint(CheckpointAnnouncement a, long bytes) {
+    if (a == null || a.getModelName() == null || a.getVersion() == null) {
+      return;
     }
-    if (a != null && a.getOperator() == null) {
-      checkpoints.put(a.getVersion(), a);
-      while (checkpoints.size() > HISTORY) {
-        checkpoints.remove(checkpoints.keySet().iterator().next());
+    Sized kept = new Sized(a, bytes);
+    announcements.addLast(kept);
+    announcementBytes += bytes;
+    while (announcements.size() > HISTORY || announcementBytes > CHECKPOINT_BYTES) {
+      announcementBytes -= announcements.removeFirst().bytes();
+    }
+    if (a.getOperator() == null) {
+      Sized was = checkpoints.remove(a.getVersion());
+      checkpointBytes -= was == null ? 0 : was.bytes();
+      checkpoints.put(a.getVersion(), kept);
+      checkpointBytes += bytes;
+      while (checkpoints.size() > HISTORY || checkpointBytes > CHECKPOINT_BYTES) {
+        checkpointBytes -= checkpoints.remove(checkpoints.keySet().iterator().next()).bytes();
       }
     }
   }
@@ -262,7 +285,7 @@ public final class LiveState {
    * ModelHistory}), by line name.
    */
   public synchronized List<ModelHistory> modelHistories() {
-    List<CheckpointAnnouncement> all = List.copyOf(announcements);
+    List<CheckpointAnnouncement> all = announcements.stream().map(Sized::announcement).toList();
     return ModelHistory.lines(all).stream().map(line -> ModelHistory.of(line, all)).toList();
   }
 
@@ -397,7 +420,8 @@ public final class LiveState {
     }
     out.put("vocabulary", vocab);
     List<Map<String, Object>> models = new ArrayList<>();
-    for (CheckpointAnnouncement a : checkpoints.values()) {
+    for (Sized kept : checkpoints.values()) {
+      CheckpointAnnouncement a = kept.announcement();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("version", a.getVersion());
       m.put("preset", a.getPreset());

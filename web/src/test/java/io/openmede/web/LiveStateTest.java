@@ -177,4 +177,56 @@ class LiveStateTest {
     assertThat(after.get(2).clipId()).hasSizeLessThanOrEqualTo(LiveState.MAX_TEXT + 1);
     assertThat(after.get(2).sender()).hasSizeLessThanOrEqualTo(LiveState.MAX_TEXT + 1);
   }
+
+  static io.openmede.schemas.avro.CheckpointAnnouncement announcement(String version, String why) {
+    return io.openmede.schemas.avro.CheckpointAnnouncement.newBuilder()
+        .setModelName("openmede-tiny")
+        .setVersion(version)
+        .setUri("file:///store/" + version + "/weights.safetensors")
+        .setSha256("ab".repeat(32))
+        .setSizeBytes(1000)
+        .setPreset("tiny")
+        .setTraining(
+            io.openmede.schemas.avro.TrainingSummary.newBuilder()
+                .setMethod("open-mede")
+                .setUpdates(40)
+                .setClips(320)
+                .setOffsets(Map.of())
+                .setMu(1)
+                .setSigma(1)
+                .setCycleSnapshots(2)
+                .setSnapshotInterval(10)
+                .setAlpha(1e-4)
+                .setBeta(1e-4)
+                .setDelta(1.67e-3)
+                .build())
+        .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+        .setStatus(io.openmede.schemas.avro.CheckpointStatus.HELD_BACK)
+        .setGate(
+            io.openmede.schemas.avro.GateDecision.newBuilder()
+                .setReason(why)
+                .setFigures(Map.of("base.candidate.top1", Double.NaN))
+                .build())
+        .build();
+  }
+
+  @Test
+  void checkpointAnnouncementsOfAMegabyteEach_areKeptWithinTheByteBound_newestFirst()
+      throws Exception {
+    LiveState state = new LiveState();
+    String huge = "<script>alert(1)</script>".repeat(40_000); // a megabyte of reason
+    for (int i = 0; i < 300; i++) {
+      state.onCheckpoint(announcement("u" + i, huge), huge.length() + 200);
+    }
+    byte[] json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .findAndRegisterModules()
+            .writeValueAsBytes(state.snapshot());
+    // before: 300 announcements kept twice over, 600 MB of JSON in every state
+    assertThat((long) json.length).isLessThan(4 * LiveState.CHECKPOINT_BYTES);
+    List<String> versions =
+        state.modelHistories().get(0).entries().stream().map(e -> e.version()).toList();
+    assertThat(versions).isNotEmpty().endsWith("u299");
+    assertThat(versions.size()).isLessThanOrEqualTo(8);
+  }
 }
