@@ -2,8 +2,6 @@ package io.openmede.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,15 +124,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on the loopback interface", e);
-    }
-  }
-
   static void deleteRecursively(Path root) {
     if (root == null || !Files.exists(root)) {
       return;
@@ -234,10 +223,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the broker data directory " + dataDir, e);
       }
-      int brokerPort = port == 0 ? freePort() : port;
-      int ctlPort = controllerPort == 0 ? freePort() : controllerPort;
+      int brokerPort = port == 0 ? LoopbackPorts.free() : port;
+      int ctlPort = controllerPort == 0 ? LoopbackPorts.free() : controllerPort;
       if (ctlPort == brokerPort) {
-        ctlPort = freePort();
+        ctlPort = LoopbackPorts.free();
       }
       Path logDir = dir.resolve("kafka-logs");
       Map<String, String> props = properties(logDir, brokerPort, ctlPort);

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
 import io.openmede.embedded.EmbeddedSchemaRegistry;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.topic.ConnectionSettings;
 import io.openmede.schemas.values.InputBounds;
 import io.openmede.settings.Settings;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,12 +43,6 @@ class TrainerRegistryOutageIT {
   private static final int CLIPS_PER_UPDATE = 4; // 2·N·B with N=1, B=2
 
   private final HttpClient http = HttpClient.newHttpClient();
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private HttpResponse<String> get(int port, String path) {
     try {
@@ -101,12 +95,12 @@ class TrainerRegistryOutageIT {
   void registryStoppedAcrossARestart_healthSaysWhy_noClipDeadLettered_eachClipTrainedOnce(
       @TempDir Path dir) throws Exception {
     try (EmbeddedPlatform platform = EmbeddedPlatform.startTemporary()) {
-      int registryPort = freePort();
+      int registryPort = LoopbackPorts.free();
       String schemas = "it-trainer-outage-schemas";
       String url = "http://127.0.0.1:" + registryPort;
       EmbeddedSchemaRegistry registry =
           EmbeddedSchemaRegistry.start(platform.bootstrapServers(), registryPort, schemas);
-      int port = freePort();
+      int port = LoopbackPorts.free();
       Cluster writer = Cluster.local(platform.bootstrapServers(), url);
       writer.ensureTopics();
       String topic = writer.topics().labeledClips().name();

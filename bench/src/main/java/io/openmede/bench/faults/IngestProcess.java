@@ -1,6 +1,6 @@
 package io.openmede.bench.faults;
 
-import io.openmede.bench.recognizer.BrokerProcess;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.recognizer.process.ChildJvm;
 import io.openmede.schemas.topic.Cluster;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ final class IngestProcess implements AutoCloseable {
       Path work, int generation, Cluster cluster, MetricsScrape metrics, Progress progress)
       throws Exception {
     Path log = work.resolve("ingest.log");
-    int metricsPort = BrokerProcess.freePort();
+    int metricsPort = LoopbackPorts.free();
     List<String> args =
         List.of(
             "ingest",

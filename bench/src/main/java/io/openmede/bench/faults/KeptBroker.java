@@ -1,6 +1,7 @@
 package io.openmede.bench.faults;
 
 import io.openmede.bench.recognizer.BrokerProcess;
+import io.openmede.embedded.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -30,8 +31,8 @@ final class KeptBroker implements AutoCloseable {
         new KeptBroker(
             work.resolve("broker.log"),
             work.resolve("broker"),
-            BrokerProcess.freePort(),
-            BrokerProcess.freePort());
+            LoopbackPorts.free(),
+            LoopbackPorts.free());
     progress.line(
         "starting the broker (embedded platform in a JVM of its own, data %s, log %s)",
         broker.data, broker.log);

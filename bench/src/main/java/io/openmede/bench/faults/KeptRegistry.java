@@ -1,7 +1,7 @@
 package io.openmede.bench.faults;
 
-import io.openmede.bench.recognizer.BrokerProcess;
 import io.openmede.embedded.EmbeddedSchemaRegistry;
+import io.openmede.embedded.LoopbackPorts;
 import java.io.IOException;
 
 /**
@@ -25,7 +25,7 @@ final class KeptRegistry implements AutoCloseable {
   }
 
   static KeptRegistry start(String bootstrapServers) throws IOException {
-    KeptRegistry r = new KeptRegistry(bootstrapServers, BrokerProcess.freePort());
+    KeptRegistry r = new KeptRegistry(bootstrapServers, LoopbackPorts.free());
     r.startAgain();
     return r;
   }

@@ -1,6 +1,6 @@
 package io.openmede.bench.faults;
 
-import io.openmede.bench.recognizer.BrokerProcess;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.recognizer.RecognizerSettings;
 import io.openmede.recognizer.process.RecognizerProcess;
 import java.io.IOException;
@@ -46,7 +46,7 @@ final class RecognizerInstances implements AutoCloseable {
       Path dir = work.resolve(name);
       values.put(RecognizerSettings.STATE_DIR.name(), dir.resolve("state").toString());
       values.put(RecognizerSettings.CHECKPOINT_CACHE.name(), dir.resolve("ckpt").toString());
-      int port = BrokerProcess.freePort();
+      int port = LoopbackPorts.free();
       values.put(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
       Path log = work.resolve(name + ".log");
       Thread t =

@@ -1,6 +1,6 @@
 package io.openmede.bench.faults;
 
-import io.openmede.bench.recognizer.BrokerProcess;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.recognizer.process.ChildJvm;
 import java.io.IOException;
 import java.net.URI;
@@ -131,7 +131,7 @@ final class ServiceInstances implements AutoCloseable {
       String name, String command, Map<String, String> settings, String portSetting, Path work)
       throws IOException {
     Map<String, String> values = new LinkedHashMap<>(settings);
-    int port = BrokerProcess.freePort();
+    int port = LoopbackPorts.free();
     values.put(portSetting, Integer.toString(port));
     Service s = new Service(name, command, values, port, work.resolve(name + ".log"));
     services.put(name, s);

@@ -71,14 +71,6 @@ public final class BrokerProcess implements AutoCloseable {
             Integer.toString(registryPort)));
   }
 
-  /** A port free on the loopback interface now. */
-  public static int freePort() throws IOException {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private static BrokerProcess start(Path log, List<String> args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
 import io.openmede.embedded.EmbeddedSchemaRegistry;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.topic.Cluster;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,18 +53,12 @@ class EventsClosedDuringRegistryOutageIT {
     }
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void closedWhileWaitingForTheRegistry_stopsInSeconds_deadLettersNothing_commitsNothing(
       @TempDir Path dir) throws Exception {
     EmbeddedSchemaRegistry registry =
         EmbeddedSchemaRegistry.start(
-            platform.bootstrapServers(), freePort(), "it-events-close-schemas");
+            platform.bootstrapServers(), LoopbackPorts.free(), "it-events-close-schemas");
     String registryUrl = registry.url();
     Cluster writer = Cluster.local(platform.bootstrapServers(), registryUrl);
     writer.ensureTopics();
@@ -95,7 +89,7 @@ class EventsClosedDuringRegistryOutageIT {
     }
     registry.close();
 
-    int port = freePort();
+    int port = LoopbackPorts.free();
     String app = "it-events-close";
     EventsSettings settings =
         new EventsSettings(

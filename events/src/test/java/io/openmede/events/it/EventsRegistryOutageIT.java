@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
 import io.openmede.embedded.EmbeddedSchemaRegistry;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.events.EventsService;
 import io.openmede.events.EventsSettings;
 import io.openmede.schemas.avro.AlertRule;
@@ -12,7 +13,6 @@ import io.openmede.schemas.avro.Event;
 import io.openmede.schemas.avro.LabelScore;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.topic.Cluster;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,12 +57,6 @@ class EventsRegistryOutageIT {
   static void stop() {
     if (platform != null) {
       platform.close();
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
@@ -118,11 +112,11 @@ class EventsRegistryOutageIT {
   @Test
   void registryStoppedAcrossARestart_healthSaysWhy_noRecordDeadLettered_eachEpisodeOnce(
       @TempDir Path dir) throws Exception {
-    int registryPort = freePort();
+    int registryPort = LoopbackPorts.free();
     String schemas = "it-events-outage-schemas";
     EmbeddedSchemaRegistry registry =
         EmbeddedSchemaRegistry.start(platform.bootstrapServers(), registryPort, schemas);
-    int port = freePort();
+    int port = LoopbackPorts.free();
     EventsSettings settings =
         new EventsSettings(
             "it-events-outage",

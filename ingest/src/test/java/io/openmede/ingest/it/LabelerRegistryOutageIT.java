@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openmede.embedded.EmbeddedPlatform;
 import io.openmede.embedded.EmbeddedSchemaRegistry;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.ingest.feedback.LabelerService;
 import io.openmede.ingest.feedback.LabelerSettings;
 import io.openmede.schemas.avro.Feedback;
@@ -13,7 +14,6 @@ import io.openmede.schemas.avro.FrameBatch;
 import io.openmede.schemas.avro.FrameEncoding;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.schemas.values.Identifiers;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,12 +57,6 @@ class LabelerRegistryOutageIT {
   static void stop() {
     if (platform != null) {
       platform.close();
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
@@ -116,11 +110,11 @@ class LabelerRegistryOutageIT {
   @Test
   void registryStoppedAcrossARestart_healthSaysWhy_noRecordDeadLettered_eachClipOnce()
       throws Exception {
-    int registryPort = freePort();
+    int registryPort = LoopbackPorts.free();
     String schemas = "it-labeler-outage-schemas";
     EmbeddedSchemaRegistry registry =
         EmbeddedSchemaRegistry.start(platform.bootstrapServers(), registryPort, schemas);
-    int port = freePort();
+    int port = LoopbackPorts.free();
     LabelerSettings settings = new LabelerSettings("it-labeler-outage", 64, 0, port);
     Cluster writer = Cluster.local(platform.bootstrapServers(), registry.url());
     writer.ensureTopics();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openmede.embedded.EmbeddedPlatform;
+import io.openmede.embedded.LoopbackPorts;
 import io.openmede.model.ClipConfig;
 import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
@@ -14,7 +15,6 @@ import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.Recognition;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
 import io.openmede.settings.SettingsException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,12 +54,6 @@ class RecognizerHealthIT {
     }
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   private int status(int port, String path) {
     try {
       return http.send(
@@ -81,7 +75,7 @@ class RecognizerHealthIT {
   @Test
   void readyAndLiveWhileRecognizing_withEveryComponentReported(
       @TempDir Path dir, @TempDir Path outsideDir) throws Exception {
-    int port = freePort();
+    int port = LoopbackPorts.free();
     try (RecognizerHarness h =
         new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "hl", dir)) {
       h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
@@ -166,7 +160,7 @@ class RecognizerHealthIT {
     try (ClipModel m = ClipModel.random(ClipConfig.preset("tiny"), 7, ComputeDevice.CPU)) {
       m.saveSafetensors(weights);
     }
-    int port = freePort();
+    int port = LoopbackPorts.free();
     try (RecognizerHarness h =
         new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "sig", dir)) {
       h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
@@ -219,7 +213,7 @@ class RecognizerHealthIT {
   @Test
   void restartedWithBadVocabularyRecordsStillOnTheTopic_restoresTheGoodEntriesAndRecognizes(
       @TempDir Path dir) throws Exception {
-    int port = freePort();
+    int port = LoopbackPorts.free();
     try (RecognizerHarness h =
         new RecognizerHarness(platform.bootstrapServers(), platform.registryUrl(), "rst", dir)) {
       h.set(RecognizerSettings.METRICS_PORT.name(), Integer.toString(port));
@@ -269,12 +263,12 @@ class RecognizerHealthIT {
   @Test
   void registryStoppedAcrossARestart_healthSaysWhy_noRecordDeadLettered_recognitionResumes(
       @TempDir Path dir) throws Exception {
-    int registryPort = freePort();
+    int registryPort = LoopbackPorts.free();
     String schemas = "it-outage-schemas";
     io.openmede.embedded.EmbeddedSchemaRegistry registry =
         io.openmede.embedded.EmbeddedSchemaRegistry.start(
             platform.bootstrapServers(), registryPort, schemas);
-    int port = freePort();
+    int port = LoopbackPorts.free();
     try (RecognizerHarness h =
         new RecognizerHarness(platform.bootstrapServers(), registry.url(), "outage", dir)) {
       h.set(RecognizerSettings.FOLLOW_CHECKPOINTS.name(), "false");
