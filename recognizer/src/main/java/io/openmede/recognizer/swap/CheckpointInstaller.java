@@ -136,9 +136,27 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
       return Optional.empty();
     }
     CheckpointAnnouncement a = r.get().serving();
+    // judged by its signature only: it was installed (or decided) before, so neither its age nor
+    // the time of its decision counts now. One this recognizer would refuse was not written by it
+    // (a file changed on disk, or keys changed since): nothing of the file counts, so that it can
+    // neither pin the recognizer nor make every announcement a downgrade
+    Optional<CheckpointRefusedException> refusal =
+        a.getOperator() != null ? policy.operatorRefusal(a) : policy.refusal(a, Optional.empty());
+    if (refusal.isPresent()) {
+      listener.refused(a.getVersion(), refusal.get().reason());
+      LOG.warn(
+          "the remembered checkpoint {} is refused ({}): the serving memory {} is ignored, the"
+              + " initial weights serve and every announcement is judged afresh",
+          a.getVersion(),
+          refusal.get().getMessage(),
+          memory.file().map(Object::toString).orElse("-"));
+      return Optional.empty();
+    }
     pinned = r.get().pinned();
-    lastDecision = r.get().lastDecision();
-    supersededBefore = r.get().supersededBefore();
+    // times are not signed: one later than now would refuse every operator decision to come
+    Instant now = Instant.now();
+    lastDecision = r.get().lastDecision().map(t -> t.isAfter(now) ? now : t);
+    supersededBefore = r.get().supersededBefore().map(t -> t.isAfter(now) ? now : t);
     listener.pinned(pinned);
     LOG.info(
         "served {} before the restart{}: installing it again",
@@ -147,14 +165,6 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
             ? " (pinned by an operator: newer trainer checkpoints wait for openmede model unpin)"
             : "");
     try {
-      // judged by its signature only: it was installed (or decided) before, so neither its age
-      // nor the time of its decision counts now
-      Optional<CheckpointRefusedException> refusal =
-          a.getOperator() != null ? policy.operatorRefusal(a) : policy.refusal(a, Optional.empty());
-      if (refusal.isPresent()) {
-        listener.refused(a.getVersion(), refusal.get().reason());
-        throw refusal.get();
-      }
       swapIn(a);
     } catch (CheckpointRefusedException e) {
       LOG.warn(

@@ -526,4 +526,60 @@ class CheckpointInstallerWithFakeLoaderTest {
     installer.install(signedB("L", 8, 6_000, trainer)); // created after it: installed
     assertThat(installer.servingVersion()).isEqualTo("L");
   }
+
+  @Test
+  void aRememberedCheckpointTheRecognizerWouldRefuse_isForgotten_withItsPinAndTimes()
+      throws Exception {
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair operator = KeyFiles.generate();
+    CheckpointPolicy policy =
+        new CheckpointPolicy(List.of(trainer.getPublic()), false, List.of(operator.getPublic()));
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    // a file written by someone else: a forged rollback far in the future, pinned
+    CheckpointAnnouncement forged =
+        decision(
+            tinyB("Z", 1_000_000, Long.MAX_VALUE / 4),
+            OperatorDecisions.Action.ROLLBACK,
+            Long.MAX_VALUE / 4,
+            KeyFiles.generate());
+    ServingMemory.in(memory)
+        .save(
+            new ServingMemory.Remembered(
+                forged,
+                true,
+                Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE / 4)),
+                Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE / 4))));
+    List<ModelSlot<FakeModel>> restarted = slots();
+    CheckpointInstaller<FakeModel> installer = installerRemembering(restarted, memory, policy);
+    events.clear();
+    // before, the forged decision stayed the serving one, pinned: every checkpoint waited
+    assertThat(installer.resume()).isEmpty();
+    assertThat(installer.pinned()).isFalse();
+    assertThat(events).containsExactly("refused Z operator-signature");
+    CheckpointAnnouncement b = signedB("B", 4, 2_000, trainer);
+    installer.install(b);
+    assertThat(restarted).allSatisfy(s -> assertThat(s.version()).isEqualTo("B"));
+    installer.install(decision(b, OperatorDecisions.Action.ROLLBACK, 3_000, operator));
+    assertThat(installer.pinned()).isTrue();
+  }
+
+  @Test
+  void rememberedDecisionTimesLaterThanNow_doNotRefuseTheDecisionsToCome() throws Exception {
+    KeyPair trainer = KeyFiles.generate();
+    KeyPair operator = KeyFiles.generate();
+    CheckpointPolicy policy =
+        new CheckpointPolicy(List.of(trainer.getPublic()), false, List.of(operator.getPublic()));
+    Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
+    CheckpointAnnouncement b = signedB("B", 4, 2_000, trainer);
+    Instant future = Instant.now().plus(java.time.Duration.ofDays(3650));
+    ServingMemory.in(memory)
+        .save(new ServingMemory.Remembered(b, false, Optional.of(future), Optional.of(future)));
+    CheckpointInstaller<FakeModel> installer = installerRemembering(slots(), memory, policy);
+    assertThat(installer.resume()).contains("B");
+    CheckpointAnnouncement a = signedB("A", 2, 1_000, trainer);
+    Thread.sleep(5);
+    installer.install(
+        decision(a, OperatorDecisions.Action.ROLLBACK, Instant.now().toEpochMilli(), operator));
+    assertThat(installer.servingVersion()).isEqualTo("A");
+  }
 }
