@@ -199,6 +199,25 @@ class ModelHistoryCommandsIT {
           .contains("serves u60", "held-back", "base 0.292/0.333 n=24", "rollback by");
       JsonNode promoted = json(run(platform, "model", "list", "--json"));
       assertThat(promoted.get("serving").asText()).isEqualTo("u60");
+      // what the trainer's gate reads: the same, past the forged records and bytes that are none
+      try (KafkaProducer<byte[], byte[]> raw =
+          new KafkaProducer<>(
+              cluster.producerConfig("it-garbage"),
+              new org.apache.kafka.common.serialization.ByteArraySerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        raw.send(
+                new ProducerRecord<>(
+                    cluster.topics().checkpoints().name(), "x".getBytes(), new byte[] {0, 0, 0}))
+            .get();
+      }
+      assertThat(
+              new io.openmede.trainer.checkpoint.TopicServedVersion(
+                      cluster,
+                      LINE,
+                      List.of(operator.getPublic()),
+                      java.util.Optional.of(trainer.getPublic()))
+                  .now())
+          .contains("u60");
       assertThat(promoted.get("pinned").asBoolean()).isFalse();
       assertThat(OperatorDecisions.key(LINE)).isEqualTo(LINE + "#operator");
     }

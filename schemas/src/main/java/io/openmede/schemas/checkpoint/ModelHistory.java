@@ -68,11 +68,7 @@ public final class ModelHistory {
   public static ModelHistory of(String model, List<CheckpointAnnouncement> inTopicOrder) {
     Map<String, CheckpointAnnouncement> first = new LinkedHashMap<>();
     Map<String, List<OperatorDecision>> decisions = new LinkedHashMap<>();
-    CheckpointAnnouncement serving = null;
-    boolean pinned = false;
-    Instant lastDecision = null;
-    Instant supersededBefore = null;
-    CheckpointAnnouncement latestTrainer = null;
+    Replay replay = new Replay(model);
     for (CheckpointAnnouncement a : inTopicOrder) {
       if (!model.equals(a.getModelName())) {
         continue;
@@ -90,11 +86,41 @@ public final class ModelHistory {
         first.putIfAbsent(v, a);
         decisions.computeIfAbsent(v, k -> new ArrayList<>()).add(op);
       }
-      // what a recognizer following the topic does (CheckpointInstaller)
+      replay.accept(a);
+    }
+    List<Entry> entries = new ArrayList<>();
+    first.forEach((v, a) -> entries.add(new Entry(a, decisions.getOrDefault(v, List.of()))));
+    return new ModelHistory(model, entries, replay.serving(), replay.pinned());
+  }
+
+  /**
+   * What a recognizer following the topic does ({@code CheckpointInstaller}), one announcement at a
+   * time and in constant memory: which version of one model line it serves, and whether an operator
+   * pinned it. Announcements of other lines are ignored. Not thread-safe.
+   */
+  public static final class Replay {
+    private final String model;
+    private CheckpointAnnouncement serving;
+    private boolean pinned;
+    private Instant lastDecision;
+    private Instant supersededBefore;
+    private CheckpointAnnouncement latestTrainer;
+
+    /** Serving the initial weights of {@code model}, nothing pinned. */
+    public Replay(String model) {
+      this.model = model;
+    }
+
+    /** Applies the next announcement in topic order. */
+    public void accept(CheckpointAnnouncement a) {
+      if (!model.equals(a.getModelName())) {
+        return;
+      }
+      OperatorDecision op = a.getOperator();
       if (op != null) {
         Instant at = op.getDecidedAt();
         if (at == null || (lastDecision != null && !at.isAfter(lastDecision))) {
-          continue;
+          return;
         }
         lastDecision = at;
         if (op.getAction().equals("unpin")) {
@@ -123,13 +149,16 @@ public final class ModelHistory {
         }
       }
     }
-    List<Entry> entries = new ArrayList<>();
-    first.forEach((v, a) -> entries.add(new Entry(a, decisions.getOrDefault(v, List.of()))));
-    return new ModelHistory(
-        model,
-        entries,
-        Optional.ofNullable(serving).map(CheckpointAnnouncement::getVersion),
-        pinned);
+
+    /** The version served, or empty while the initial weights serve. */
+    public Optional<String> serving() {
+      return Optional.ofNullable(serving).map(CheckpointAnnouncement::getVersion);
+    }
+
+    /** Whether an operator's rollback pins the serving version. */
+    public boolean pinned() {
+      return pinned;
+    }
   }
 
   /** The model line. */
@@ -274,12 +303,25 @@ public final class ModelHistory {
 
   /** Every announcement on the checkpoints topic, in topic order, decoded; others are reported. */
   public static List<CheckpointAnnouncement> read(Cluster cluster, PrintWriter err) {
+    List<CheckpointAnnouncement> out = new ArrayList<>();
+    read(cluster, err, out::add);
+    return out;
+  }
+
+  /**
+   * Gives every announcement on the checkpoints topic to {@code each}, in topic order, as it is
+   * decoded (nothing is kept here: a topic of any size is read in the memory of one record); others
+   * are reported on {@code err}.
+   *
+   * @throws IllegalStateException when the topic cannot be read to its end within 60 s
+   */
+  public static void read(
+      Cluster cluster, PrintWriter err, java.util.function.Consumer<CheckpointAnnouncement> each) {
     String topic = cluster.topics().checkpoints().name();
     Deserializer<CheckpointAnnouncement> values =
         cluster.topics().checkpoints().valueSerde().deserializer();
     Map<String, Object> cc = cluster.consumerConfig("openmede-model-list");
     cc.remove("group.id");
-    List<CheckpointAnnouncement> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
@@ -302,7 +344,7 @@ public final class ModelHistory {
           try {
             CheckpointAnnouncement a = values.deserialize(topic, r.value());
             if (a != null && a.getModelName() != null && a.getVersion() != null) {
-              out.add(a);
+              each.accept(a);
             }
           } catch (RuntimeException e) {
             err.println(
@@ -319,7 +361,6 @@ public final class ModelHistory {
         }
       }
     }
-    return out;
   }
 
   /** The model lines on the topic, sorted. */

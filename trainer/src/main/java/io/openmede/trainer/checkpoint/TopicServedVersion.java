@@ -8,7 +8,6 @@ import io.openmede.schemas.checkpoint.OperatorDecisions;
 import io.openmede.schemas.topic.Cluster;
 import io.openmede.trainer.gate.ServedVersion;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
@@ -53,15 +52,43 @@ public final class TopicServedVersion implements ServedVersion {
 
   @Override
   public Optional<String> now() {
-    StringWriter skipped = new StringWriter();
-    List<CheckpointAnnouncement> all;
-    try (PrintWriter err = new PrintWriter(skipped)) {
-      all = ModelHistory.read(cluster, err);
+    // one record at a time: anyone who can write the topic can fill it, and nothing of what is
+    // untrusted is kept
+    ModelHistory.Replay replay = new ModelHistory.Replay(modelName);
+    long[] skipped = {0};
+    try (PrintWriter err =
+        new PrintWriter(
+            new java.io.Writer() {
+              @Override
+              public void write(char[] b, int off, int len) {
+                for (int i = off; i < off + len; i++) {
+                  skipped[0] += b[i] == '\n' ? 1 : 0;
+                }
+              }
+
+              @Override
+              public void flush() {}
+
+              @Override
+              public void close() {}
+            })) {
+      ModelHistory.read(cluster, err, a -> apply(replay, modelName, a, operatorKeys, trainerKey));
     }
-    if (!skipped.toString().isBlank()) {
-      LOG.debug("reading the checkpoints topic: {}", skipped.toString().strip());
+    if (skipped[0] > 0) {
+      LOG.debug("reading the checkpoints topic: {} records are no announcements", skipped[0]);
     }
-    return served(modelName, all, operatorKeys, trainerKey);
+    return replay.serving();
+  }
+
+  private static void apply(
+      ModelHistory.Replay replay,
+      String modelName,
+      CheckpointAnnouncement a,
+      List<PublicKey> operatorKeys,
+      Optional<PublicKey> trainerKey) {
+    if (modelName.equals(a.getModelName()) && counts(a, operatorKeys, trainerKey)) {
+      replay.accept(a);
+    }
   }
 
   /**
@@ -73,9 +100,9 @@ public final class TopicServedVersion implements ServedVersion {
       List<CheckpointAnnouncement> inTopicOrder,
       List<PublicKey> operatorKeys,
       Optional<PublicKey> trainerKey) {
-    List<CheckpointAnnouncement> trusted =
-        inTopicOrder.stream().filter(a -> counts(a, operatorKeys, trainerKey)).toList();
-    return ModelHistory.of(modelName, trusted).serving();
+    ModelHistory.Replay replay = new ModelHistory.Replay(modelName);
+    inTopicOrder.forEach(a -> apply(replay, modelName, a, operatorKeys, trainerKey));
+    return replay.serving();
   }
 
   private static boolean counts(
