@@ -77,7 +77,9 @@ record ModelReplicas(
         new ClassEmbeddingCache(
             ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES),
         version,
-        new OpenSetThresholdBook(settings.openSetScore()),
+        new OpenSetThresholdBook(
+            settings.openSetScore(),
+            java.util.OptionalInt.of(slots.get(0).peek().config().embedDim())),
         new ClassEmbeddingCache(
             ClipTokenizer.standard()::encodePadded, ClassTextEncoder.DEFAULT_TEMPLATES));
   }

@@ -48,11 +48,22 @@ public final class OpenSetThresholdBook {
   }
 
   private final OpenSetScore score;
+  private final java.util.OptionalInt embedDim;
   private final Map<String, Entry> byVersion = new LinkedHashMap<>();
 
-  /** A book for score kind {@code score}. */
+  /** A book for score kind {@code score}, for models of any embedding width (tests). */
   public OpenSetThresholdBook(OpenSetScore score) {
+    this(score, java.util.OptionalInt.empty());
+  }
+
+  /**
+   * A book for score kind {@code score} of models whose video embeddings have {@code embedDim}
+   * dimensions (every model a recognizer serves has its initial model's architecture): a learned
+   * background class of another width would fail every window it scores, so it is refused.
+   */
+  public OpenSetThresholdBook(OpenSetScore score, java.util.OptionalInt embedDim) {
     this.score = Objects.requireNonNull(score, "score");
+    this.embedDim = embedDim;
   }
 
   /** The score kind whose thresholds this book keeps. */
@@ -105,7 +116,20 @@ public final class OpenSetThresholdBook {
       return;
     }
     try {
-      put(a.getVersion(), fromRecord(own.get()));
+      Entry entry = fromRecord(own.get());
+      entry
+          .calibration()
+          .learnedBackground()
+          .filter(b -> embedDim.isPresent() && b.dimension() != embedDim.getAsInt())
+          .ifPresent(
+              b -> {
+                throw new IllegalArgumentException(
+                    "its learned background class has "
+                        + b.dimension()
+                        + " dimensions, the model embeds videos in "
+                        + embedDim.getAsInt());
+              });
+      put(a.getVersion(), entry);
     } catch (RuntimeException e) {
       LOG.warn(
           "open-set thresholds of checkpoint {} ignored ({}); its windows are not decided",

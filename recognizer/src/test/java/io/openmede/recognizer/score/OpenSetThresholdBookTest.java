@@ -85,6 +85,28 @@ class OpenSetThresholdBookTest {
   }
 
   @Test
+  void offer_learnedBackgroundOfAnotherWidthThanTheModel_isIgnored_soWindowsAreStillScored() {
+    OpenSetThresholdBook book =
+        new OpenSetThresholdBook(OpenSetScore.LEARNED_BACKGROUND, java.util.OptionalInt.of(2));
+    OpenSetThresholds wide = thresholds("learned-background", 0.4);
+    wide.setLearnedBackground(
+        io.openmede.schemas.avro.LearnedBackgroundClass.newBuilder()
+            .setDirection(List.of(0.5f, -1f, 0.25f))
+            .setBias(2.0)
+            .build());
+    // the calibration throws on every window of the model: before, each window failed to score
+    OpenSetCalibration wrong = OpenSetThresholdBook.fromRecord(wide).calibration();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> wrong.backgroundCosines(new float[] {0.6f, 0.8f}, new double[0], 100))
+        .hasMessageContaining("fitted for another model");
+    book.offer(announcement("v1", List.of(wide)));
+    assertThat(book.forVersion("v1")).isEmpty();
+    wide.getLearnedBackground().setDirection(List.of(0.5f, -1f));
+    book.offer(announcement("v2", List.of(wide)));
+    assertThat(book.forVersion("v2")).isPresent();
+  }
+
+  @Test
   void offer_learnedBackground_withoutALearnedClass_decidesWithTheSoftmaxThresholds() {
     OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.LEARNED_BACKGROUND);
     book.offer(
