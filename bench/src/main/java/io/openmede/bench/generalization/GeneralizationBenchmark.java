@@ -42,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * Fine-tunes the pretrained tiny CLIP on base actions in context with every arm of an equal-budget
@@ -130,6 +131,7 @@ final class GeneralizationBenchmark {
   private final PrintStream log;
   private final ArmSelection arms;
   private final ComputeDevice device = ComputeDevice.CPU;
+  private final PhaseClock clock = new PhaseClock();
   private final LabelSpace base = space("base", Action.base());
   private final LabelSpace novel = space("novel", Action.novel());
   private final LabelSpace all = space("all", List.of(Action.values()));
@@ -203,7 +205,13 @@ final class GeneralizationBenchmark {
     for (int seed = 1; seed <= config.seeds(); seed++) {
       long started = System.nanoTime();
       Map<String, Scores> s =
-          runSeed(test, seed, seed, 1_000L + seed, rates, arms.runs("frozen"), diagnostics, frozen);
+          runSeed(
+              prepare(test, seed, 1_000L + seed, ALL_SETS),
+              seed,
+              rates,
+              arms.runs("frozen"),
+              diagnostics,
+              frozen);
       for (String m : arms.methods()) {
         byMethod.get(m).add(s.get(m));
         logScores("seed " + seed, m, s.get(m));
@@ -217,6 +225,7 @@ final class GeneralizationBenchmark {
           config.seeds(),
           secs,
           total / seed * (config.seeds() - seed));
+      log.println("time so far, validation world included: " + clock.summary());
       List<MethodResult> partial = new ArrayList<>();
       byMethod.forEach((m, l) -> partial.add(new MethodResult(m, List.copyOf(l))));
       afterSeed.accept(
@@ -229,8 +238,28 @@ final class GeneralizationBenchmark {
 
   /** The validation score a rate is chosen by: the mean of the two primary metrics. */
   static double validationScore(Scores s) {
-    return (s.get("foreign_home_top1") + s.get("novel_ooc")) / 2;
+    return validationScore(s.get("foreign_home_top1"), s.get("novel_ooc"));
   }
+
+  private static double validationScore(double foreignHomeTop1, double novelHeldOutTop1) {
+    return (foreignHomeTop1 + novelHeldOutTop1) / 2;
+  }
+
+  /** The test sets the validation score needs: the rest is not rendered or scored in tuning. */
+  private static final List<TestSet> VALIDATION_SETS =
+      List.of(TestSet.NOVEL_HELD_OUT, TestSet.FOREIGN_HOME);
+
+  /** Every test set, in scoring order. */
+  private static final List<TestSet> ALL_SETS =
+      List.of(
+          TestSet.BASE_IN_CONTEXT,
+          TestSet.NOVEL_IN_CONTEXT,
+          TestSet.BASE_OUT_OF_CONTEXT,
+          TestSet.NOVEL_OUT_OF_CONTEXT,
+          TestSet.BASE_HELD_OUT,
+          TestSet.NOVEL_HELD_OUT,
+          TestSet.FOREIGN_HOME,
+          TestSet.SCENE_ONLY);
 
   /**
    * Trains every tuned arm at every candidate rate on the validation world (its own training and
@@ -238,33 +267,53 @@ final class GeneralizationBenchmark {
    * validation score over the arm's methods (with and without GWA) is best; the oracle takes
    * plain's rate. Then picks the Open-MeDe method best on the validation world at its arm's rate.
    * Only the arms that run are tuned (plain also when only an oracle runs: they take its rate).
+   *
+   * <p>The validation world is rendered once and shared by every arm and rate, and only the two
+   * sets of the validation score are scored; {@code reference} instead renders every set afresh for
+   * each arm and rate and scores it all, as the benchmark once did (for the test that holds the two
+   * equal).
    */
   Tuning tune() throws IOException {
+    return tune(false);
+  }
+
+  Tuning tune(boolean reference) throws IOException {
     List<Double> grid = config.learningRates();
     Map<String, Double> scores = new LinkedHashMap<>();
     Map<String, Double> rates = new LinkedHashMap<>();
-    Map<String, Scores> best = new LinkedHashMap<>();
+    Map<String, Double> best = new LinkedHashMap<>();
     long started = System.nanoTime();
     boolean oracle = arms.runs(Arm.ORACLE.method) || arms.runs(Arm.ORACLE_EVERY_SCENE.method);
+    SeedData shared = null;
     for (Arm arm : Arm.TUNED) {
       if (!arms.runs(arm.method) && !(arm == Arm.PLAIN && oracle)) {
         continue;
       }
       double bestScore = Double.NEGATIVE_INFINITY;
       for (double rate : grid) {
-        Map<String, Scores> s =
-            runSeed(
-                validation,
-                1,
-                2_000_001L,
-                3_000_001L,
-                Map.of(arm, rate),
-                false,
-                new ArrayList<>(),
-                new int[2]);
+        Map<String, Double> s;
+        if (reference) {
+          SeedData fresh = prepare(validation, 2_000_001L, 3_000_001L, ALL_SETS);
+          s =
+              train(
+                  1,
+                  arm,
+                  rate,
+                  fresh.training(),
+                  m -> validationScore(evaluate(m, fresh.test(), fresh.classes())),
+                  new ArrayList<>());
+        } else {
+          if (shared == null) {
+            shared = prepare(validation, 2_000_001L, 3_000_001L, VALIDATION_SETS);
+          }
+          SeedData data = shared;
+          s =
+              train(
+                  1, arm, rate, data.training(), m -> validationScore(m, data), new ArrayList<>());
+        }
         double mean = 0;
-        for (Map.Entry<String, Scores> e : s.entrySet()) {
-          double v = validationScore(e.getValue());
+        for (Map.Entry<String, Double> e : s.entrySet()) {
+          double v = e.getValue();
           scores.put(e.getKey() + "@" + rate, v);
           mean += v / s.size();
         }
@@ -287,9 +336,7 @@ final class GeneralizationBenchmark {
     rates.put(Arm.ORACLE_EVERY_SCENE.method, rates.get(Arm.PLAIN.method));
     Optional<String> chosen = Optional.empty();
     for (String m : OPEN_MEDE) {
-      if (best.containsKey(m)
-          && (chosen.isEmpty()
-              || validationScore(best.get(m)) > validationScore(best.get(chosen.get())))) {
+      if (best.containsKey(m) && (chosen.isEmpty() || best.get(m) > best.get(chosen.get()))) {
         chosen = Optional.of(m);
       }
     }
@@ -323,84 +370,113 @@ final class GeneralizationBenchmark {
   private record TestSets(Map<TestSet, List<Clip>> clips, Map<TestSet, VideoBatch> batches) {}
 
   /**
-   * Trains the arms of {@code rates} on one seed of {@code worlds} and scores them.
+   * One seed of a world, rendered once and shared by every arm (and, on the validation world, every
+   * candidate rate) that runs on it: rendering does not depend on the arm, so each arm sees exactly
+   * the pixels it would have rendered itself.
+   *
+   * @param worlds the world and its oracle twin
+   * @param trainSeed seed of the training clips
+   * @param test the test sets
+   * @param classes every action's class embedding from the frozen text tower
+   * @param training the training batches of the arms that train on the world itself
+   */
+  private record SeedData(
+      Worlds worlds,
+      long trainSeed,
+      TestSets test,
+      ClassEmbeddings classes,
+      List<TrainingBatch> training) {}
+
+  /**
+   * Renders {@code sets} and the training batches of one seed and embeds the class names.
+   *
+   * @param sets the test sets to render (each from its own random stream: a subset renders the same
+   *     clips as the whole)
+   */
+  private SeedData prepare(Worlds worlds, long trainSeed, long testSeed, List<TestSet> sets)
+      throws IOException {
+    try (PhaseClock.Lap lap = clock.lap("render")) {
+      SyntheticWorld world = worlds.world();
+      ImagePreprocessor pre = preprocessor(world);
+      Map<TestSet, List<Clip>> clips = new LinkedHashMap<>();
+      Map<TestSet, VideoBatch> batches = new LinkedHashMap<>();
+      for (TestSet set : sets) {
+        clips.put(set, world.testClips(set, clipsPerAction(set), testSeed));
+      }
+      clips.forEach((set, c) -> batches.put(set, WorldData.videoBatch(c, pre)));
+      ClassEmbeddings classes;
+      try (ClipModel frozen = ClipModel.load(weights, device)) {
+        classes = WorldData.classes(frozen, List.of(Action.values()));
+      }
+      List<TrainingBatch> training =
+          batches(world.trainingClips(config.clipsPerRun(), trainSeed), pre, base.select(classes));
+      return new SeedData(worlds, trainSeed, new TestSets(clips, batches), classes, training);
+    }
+  }
+
+  private int clipsPerAction(TestSet set) {
+    return switch (set) {
+      case NOVEL_HELD_OUT, FOREIGN_HOME -> config.primaryPerAction();
+      case SCENE_ONLY -> config.sceneOnlyPerAction();
+      default -> config.evalPerAction();
+    };
+  }
+
+  private static ImagePreprocessor preprocessor(SyntheticWorld world) {
+    return new ImagePreprocessor(world.settings().frameSize());
+  }
+
+  /**
+   * Trains the arms of {@code rates} on one prepared seed and scores them.
    *
    * @param seed the seed's number (for the log)
-   * @param trainSeed seed of the training clips
-   * @param testSeed seed of the test clips
    * @param rates the arms to train and their peak rates
    * @param withFrozen also score the frozen model (and count its novel out-of-context hits)
    */
   private Map<String, Scores> runSeed(
-      Worlds worlds,
+      SeedData data,
       int seed,
-      long trainSeed,
-      long testSeed,
       Map<Arm, Double> rates,
       boolean withFrozen,
       List<Diagnostics> diagnostics,
       int[] frozenNovel)
       throws IOException {
-    SyntheticWorld world = worlds.world();
-    ImagePreprocessor pre = new ImagePreprocessor(world.settings().frameSize());
-    Map<TestSet, List<Clip>> clips = new LinkedHashMap<>();
-    Map<TestSet, VideoBatch> batches = new LinkedHashMap<>();
-    for (TestSet set :
-        List.of(
-            TestSet.BASE_IN_CONTEXT,
-            TestSet.NOVEL_IN_CONTEXT,
-            TestSet.BASE_OUT_OF_CONTEXT,
-            TestSet.NOVEL_OUT_OF_CONTEXT)) {
-      clips.put(set, world.testClips(set, config.evalPerAction(), testSeed));
-    }
-    clips.put(
-        TestSet.BASE_HELD_OUT,
-        world.testClips(TestSet.BASE_HELD_OUT, config.evalPerAction(), testSeed));
-    clips.put(
-        TestSet.NOVEL_HELD_OUT,
-        world.testClips(TestSet.NOVEL_HELD_OUT, config.primaryPerAction(), testSeed));
-    clips.put(
-        TestSet.FOREIGN_HOME,
-        world.testClips(TestSet.FOREIGN_HOME, config.primaryPerAction(), testSeed));
-    clips.put(
-        TestSet.SCENE_ONLY,
-        world.testClips(TestSet.SCENE_ONLY, config.sceneOnlyPerAction(), testSeed));
-    clips.forEach((set, c) -> batches.put(set, WorldData.videoBatch(c, pre)));
-    TestSets sets = new TestSets(clips, batches);
     Map<String, Scores> out = new LinkedHashMap<>();
-    ClassEmbeddings classes;
-    try (ClipModel frozen = ClipModel.load(weights, device)) {
-      classes = WorldData.classes(frozen, List.of(Action.values()));
-      if (withFrozen) {
-        Scores f = evaluate(frozen, sets, classes);
+    if (withFrozen) {
+      try (ClipModel frozen = ClipModel.load(weights, device)) {
+        Scores f = evaluate(frozen, data.test(), data.classes());
         out.put("frozen", f);
-        int n = clips.get(TestSet.NOVEL_HELD_OUT).size();
+        int n = data.test().clips().get(TestSet.NOVEL_HELD_OUT).size();
         frozenNovel[0] += (int) Math.round(f.get("novel_ooc") * n);
         frozenNovel[1] += n;
       }
     }
-    ClassEmbeddings baseClasses = base.select(classes);
-    List<TrainingBatch> training =
-        batches(world.trainingClips(config.clipsPerRun(), trainSeed), pre, baseClasses);
     for (Map.Entry<Arm, Double> e : rates.entrySet()) {
       Arm arm = e.getKey();
-      List<TrainingBatch> data =
-          switch (arm) {
-            case ORACLE ->
-                batches(
-                    worlds.oracle().trainingClips(config.clipsPerRun(), trainSeed),
-                    pre,
-                    baseClasses);
-            case ORACLE_EVERY_SCENE ->
-                batches(
-                    world.everySceneTrainingClips(config.clipsPerRun(), trainSeed),
-                    pre,
-                    baseClasses);
-            default -> training;
-          };
-      out.putAll(train(seed, arm, e.getValue(), data, sets, classes, diagnostics));
+      List<TrainingBatch> training = arm.oracle() ? oracleBatches(data, arm) : data.training();
+      out.putAll(
+          train(
+              seed,
+              arm,
+              e.getValue(),
+              training,
+              m -> evaluate(m, data.test(), data.classes()),
+              diagnostics));
     }
     return out;
+  }
+
+  /** An oracle's training batches, rendered when its arm runs (used once, so not kept). */
+  private List<TrainingBatch> oracleBatches(SeedData data, Arm arm) {
+    try (PhaseClock.Lap lap = clock.lap("render")) {
+      List<Clip> clips =
+          arm == Arm.ORACLE
+              ? data.worlds().oracle().trainingClips(config.clipsPerRun(), data.trainSeed())
+              : data.worlds()
+                  .world()
+                  .everySceneTrainingClips(config.clipsPerRun(), data.trainSeed());
+      return batches(clips, preprocessor(data.worlds().world()), base.select(data.classes()));
+    }
   }
 
   private List<TrainingBatch> batches(
@@ -442,7 +518,12 @@ final class GeneralizationBenchmark {
     }
 
     boolean averaged() {
-      return this != ORACLE && this != ORACLE_EVERY_SCENE;
+      return !oracle();
+    }
+
+    /** Trains on its own clips (scene independent of the action), not the world's. */
+    boolean oracle() {
+      return this == ORACLE || this == ORACLE_EVERY_SCENE;
     }
 
     boolean meta() {
@@ -484,18 +565,21 @@ final class GeneralizationBenchmark {
     };
   }
 
-  private Map<String, Scores> train(
+  /**
+   * Trains one arm and scores each of its methods (the arm, its GWA average, plain's interpolation)
+   * with {@code scorer}.
+   */
+  private <T> Map<String, T> train(
       int seed,
       Arm arm,
       double peak,
       List<TrainingBatch> batches,
-      TestSets test,
-      ClassEmbeddings classes,
+      Function<ClipModel, T> scorer,
       List<Diagnostics> diagnostics)
       throws IOException {
     String name = arm.method;
     boolean averaged = arm.averaged();
-    Map<String, Scores> out = new LinkedHashMap<>();
+    Map<String, T> out = new LinkedHashMap<>();
     long started = System.nanoTime();
     try (ClipModel model = ClipModel.load(weights, device);
         ParameterSet theta0 = model.parameters().copy()) {
@@ -518,36 +602,38 @@ final class GeneralizationBenchmark {
         average.begin(model.parameters());
         Optional<ParameterSet> published = Optional.empty();
         int next = 0;
-        for (int u = 1; u <= config.updates(); u++) {
-          List<Task> tasks = new ArrayList<>();
-          for (int t = 0; t < config.tasksPerUpdate(); t++) {
-            tasks.add(new Task(batches.get(next), batches.get(next + 1)));
-            next += 2;
-          }
-          UpdateReport r = opt.update(tasks);
-          outer += r.outerStepNorm() / config.updates();
-          inner += r.innerStepNorm() / config.updates();
-          support += r.supportGradientNorm() / config.updates();
-          query += r.queryTermNorm() / config.updates();
-          ratio += r.metaTermRatio().orElse(0) / config.updates();
-          if (averaged) {
-            Optional<ParameterSet> p = average.afterUpdate(u, model.parameters());
-            if (p.isPresent()) {
-              published.ifPresent(ParameterSet::close);
-              published = p;
+        try (PhaseClock.Lap training = clock.lap("train")) {
+          for (int u = 1; u <= config.updates(); u++) {
+            List<Task> tasks = new ArrayList<>();
+            for (int t = 0; t < config.tasksPerUpdate(); t++) {
+              tasks.add(new Task(batches.get(next), batches.get(next + 1)));
+              next += 2;
             }
-          }
-          if (u % Math.max(1, config.updates() / 4) == 0 || u == config.updates()) {
-            log.printf(
-                Locale.ROOT,
-                "seed %d %-16s update %3d/%d loss %.4f beta %.2e  %.0f s%n",
-                seed,
-                name,
-                u,
-                config.updates(),
-                r.loss(),
-                r.beta(),
-                (System.nanoTime() - started) / 1e9);
+            UpdateReport r = opt.update(tasks);
+            outer += r.outerStepNorm() / config.updates();
+            inner += r.innerStepNorm() / config.updates();
+            support += r.supportGradientNorm() / config.updates();
+            query += r.queryTermNorm() / config.updates();
+            ratio += r.metaTermRatio().orElse(0) / config.updates();
+            if (averaged) {
+              Optional<ParameterSet> p = average.afterUpdate(u, model.parameters());
+              if (p.isPresent()) {
+                published.ifPresent(ParameterSet::close);
+                published = p;
+              }
+            }
+            if (u % Math.max(1, config.updates() / 4) == 0 || u == config.updates()) {
+              log.printf(
+                  Locale.ROOT,
+                  "seed %d %-16s update %3d/%d loss %.4f beta %.2e  %.0f s%n",
+                  seed,
+                  name,
+                  u,
+                  config.updates(),
+                  r.loss(),
+                  r.beta(),
+                  (System.nanoTime() - started) / 1e9);
+            }
           }
         }
         if (arm.meta()) {
@@ -565,7 +651,7 @@ final class GeneralizationBenchmark {
               support == 0 ? 0 : query / support,
               ratio);
         }
-        out.put(name, evaluate(model, test, classes));
+        out.put(name, scorer.apply(model));
         if (averaged) {
           try (ParameterSet avg =
               published.orElseGet(
@@ -580,10 +666,10 @@ final class GeneralizationBenchmark {
                 mix.addScaled(theta0, 1 - config.interpolation());
                 model.parameters().setFrom(mix);
               }
-              out.put("interp", evaluate(model, test, classes));
+              out.put("interp", scorer.apply(model));
             }
             model.parameters().setFrom(avg);
-            out.put(name + "-gwa", evaluate(model, test, classes));
+            out.put(name + "-gwa", scorer.apply(model));
           }
         }
       }
@@ -591,8 +677,28 @@ final class GeneralizationBenchmark {
     return out;
   }
 
+  /**
+   * The validation score of {@code model} on {@code data}'s two primary sets, as {@link
+   * #validationScore(Scores)} of the full {@link #evaluate} (the same figures, the same sums).
+   */
+  private double validationScore(ClipModel model, SeedData data) {
+    try (PhaseClock.Lap lap = clock.lap("score")) {
+      double scale = model.logitScale();
+      TestSets t = data.test();
+      return validationScore(
+          score(model, t, TestSet.FOREIGN_HOME, all, data.classes(), scale).top1(),
+          score(model, t, TestSet.NOVEL_HELD_OUT, novel, data.classes(), scale).top1());
+    }
+  }
+
   /** Scores {@code model} (at its current parameters) on the test sets. */
   private Scores evaluate(ClipModel model, TestSets test, ClassEmbeddings classes) {
+    try (PhaseClock.Lap lap = clock.lap("score")) {
+      return evaluateUntimed(model, test, classes);
+    }
+  }
+
+  private Scores evaluateUntimed(ClipModel model, TestSets test, ClassEmbeddings classes) {
     double scale = model.logitScale();
     Map<String, Double> v = new LinkedHashMap<>();
     VideoEvaluation bic = score(model, test, TestSet.BASE_IN_CONTEXT, base, classes, scale);
