@@ -42,6 +42,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
 /**
@@ -66,8 +72,13 @@ import java.util.function.Function;
  *
  * <p>Each arm's learning rate is tuned first on a validation world (another world seed: another
  * scene assignment, other clips), never on the test world's clips.
+ *
+ * <p>Cost: each seed (and the validation world) is rendered once for all its arms; each trained arm
+ * is scored on a scoring thread while the next arm trains on the caller's; neither changes a figure
+ * (SharedValidationWorldIT, ScoringBesideTrainingIT). Not thread-safe; {@link #close} stops the
+ * scoring thread.
  */
-final class GeneralizationBenchmark {
+final class GeneralizationBenchmark implements AutoCloseable {
 
   /** Method names in table order. */
   static final List<String> METHODS =
@@ -132,6 +143,20 @@ final class GeneralizationBenchmark {
   private final ArmSelection arms;
   private final ComputeDevice device = ComputeDevice.CPU;
   private final PhaseClock clock = new PhaseClock();
+
+  /**
+   * Scores each trained arm while the next one trains (DJL collects gradients for one model at a
+   * time in a process, so training stays on the caller's thread); closed by {@link #close}.
+   */
+  private final ExecutorService scoring =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-scoring");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final boolean overlap;
   private final LabelSpace base = space("base", Action.base());
   private final LabelSpace novel = space("novel", Action.novel());
   private final LabelSpace all = space("all", List.of(Action.values()));
@@ -158,6 +183,21 @@ final class GeneralizationBenchmark {
    */
   GeneralizationBenchmark(
       Path weights, int frameSize, BenchmarkConfig config, ArmSelection arms, PrintStream log) {
+    this(weights, frameSize, config, arms, true, log);
+  }
+
+  /**
+   * @param overlap score each arm on the scoring thread while the next trains; false scores it on
+   *     the caller's thread before the next trains (the same figures, one core)
+   */
+  GeneralizationBenchmark(
+      Path weights,
+      int frameSize,
+      BenchmarkConfig config,
+      ArmSelection arms,
+      boolean overlap,
+      PrintStream log) {
+    this.overlap = overlap;
     this.arms = arms;
     this.weights = weights;
     this.config = config;
@@ -285,32 +325,42 @@ final class GeneralizationBenchmark {
     long started = System.nanoTime();
     boolean oracle = arms.runs(Arm.ORACLE.method) || arms.runs(Arm.ORACLE_EVERY_SCENE.method);
     SeedData shared = null;
+    // every arm and rate trains in turn while the scoring thread scores the ones before
+    Map<Arm, List<Future<Map<String, Double>>>> runs = new LinkedHashMap<>();
     for (Arm arm : Arm.TUNED) {
       if (!arms.runs(arm.method) && !(arm == Arm.PLAIN && oracle)) {
         continue;
       }
-      double bestScore = Double.NEGATIVE_INFINITY;
+      List<Future<Map<String, Double>>> perRate = new ArrayList<>();
       for (double rate : grid) {
-        Map<String, Double> s;
         if (reference) {
           SeedData fresh = prepare(validation, 2_000_001L, 3_000_001L, ALL_SETS);
-          s =
+          perRate.add(
               train(
                   1,
                   arm,
                   rate,
                   fresh.training(),
                   m -> validationScore(evaluate(m, fresh.test(), fresh.classes())),
-                  new ArrayList<>());
+                  new ArrayList<>()));
         } else {
           if (shared == null) {
             shared = prepare(validation, 2_000_001L, 3_000_001L, VALIDATION_SETS);
           }
           SeedData data = shared;
-          s =
+          perRate.add(
               train(
-                  1, arm, rate, data.training(), m -> validationScore(m, data), new ArrayList<>());
+                  1, arm, rate, data.training(), m -> validationScore(m, data), new ArrayList<>()));
         }
+      }
+      runs.put(arm, perRate);
+    }
+    for (Map.Entry<Arm, List<Future<Map<String, Double>>>> run : runs.entrySet()) {
+      Arm arm = run.getKey();
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < grid.size(); i++) {
+        double rate = grid.get(i);
+        Map<String, Double> s = done(run.getValue().get(i));
         double mean = 0;
         for (Map.Entry<String, Double> e : s.entrySet()) {
           double v = e.getValue();
@@ -441,20 +491,20 @@ final class GeneralizationBenchmark {
       List<Diagnostics> diagnostics,
       int[] frozenNovel)
       throws IOException {
-    Map<String, Scores> out = new LinkedHashMap<>();
-    if (withFrozen) {
-      try (ClipModel frozen = ClipModel.load(weights, device)) {
-        Scores f = evaluate(frozen, data.test(), data.classes());
-        out.put("frozen", f);
-        int n = data.test().clips().get(TestSet.NOVEL_HELD_OUT).size();
-        frozenNovel[0] += (int) Math.round(f.get("novel_ooc") * n);
-        frozenNovel[1] += n;
-      }
-    }
+    Future<Scores> frozen =
+        withFrozen
+            ? scoreLater(
+                () -> {
+                  try (ClipModel m = ClipModel.load(weights, device)) {
+                    return evaluate(m, data.test(), data.classes());
+                  }
+                })
+            : null;
+    List<Future<Map<String, Scores>>> trained = new ArrayList<>();
     for (Map.Entry<Arm, Double> e : rates.entrySet()) {
       Arm arm = e.getKey();
       List<TrainingBatch> training = arm.oracle() ? oracleBatches(data, arm) : data.training();
-      out.putAll(
+      trained.add(
           train(
               seed,
               arm,
@@ -463,7 +513,55 @@ final class GeneralizationBenchmark {
               m -> evaluate(m, data.test(), data.classes()),
               diagnostics));
     }
+    Map<String, Scores> out = new LinkedHashMap<>();
+    if (frozen != null) {
+      Scores f = done(frozen);
+      out.put("frozen", f);
+      int n = data.test().clips().get(TestSet.NOVEL_HELD_OUT).size();
+      frozenNovel[0] += (int) Math.round(f.get("novel_ooc") * n);
+      frozenNovel[1] += n;
+    }
+    for (Future<Map<String, Scores>> f : trained) {
+      out.putAll(done(f));
+    }
     return out;
+  }
+
+  /** Runs {@code task} on the scoring thread, or at once when scoring does not overlap. */
+  private <T> Future<T> scoreLater(Callable<T> task) {
+    if (overlap) {
+      return scoring.submit(task);
+    }
+    FutureTask<T> now = new FutureTask<>(task);
+    now.run();
+    return now;
+  }
+
+  /** Stops the scoring thread (after the scores asked for). */
+  @Override
+  public void close() {
+    scoring.shutdown();
+  }
+
+  /** The result of a scoring task, its failure rethrown as it was thrown. */
+  private static <T> T done(Future<T> task) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the scores", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   /** An oracle's training batches, rendered when its arm runs (used once, so not kept). */
@@ -569,7 +667,7 @@ final class GeneralizationBenchmark {
    * Trains one arm and scores each of its methods (the arm, its GWA average, plain's interpolation)
    * with {@code scorer}.
    */
-  private <T> Map<String, T> train(
+  private <T> Future<Map<String, T>> train(
       int seed,
       Arm arm,
       double peak,
@@ -579,10 +677,11 @@ final class GeneralizationBenchmark {
       throws IOException {
     String name = arm.method;
     boolean averaged = arm.averaged();
-    Map<String, T> out = new LinkedHashMap<>();
+    // the parameters of the arm's other methods, in scoring order (interp, then the average)
+    Map<String, ParameterSet> others = new LinkedHashMap<>();
     long started = System.nanoTime();
-    try (ClipModel model = ClipModel.load(weights, device);
-        ParameterSet theta0 = model.parameters().copy()) {
+    ClipModel model = ClipModel.load(weights, device);
+    try (ParameterSet theta0 = model.parameters().copy()) {
       ClipModelGradientSource source = new ClipModelGradientSource(model);
       int interval = config.updates() / config.gwaSnapshots();
       double inner = 0;
@@ -651,30 +750,43 @@ final class GeneralizationBenchmark {
               support == 0 ? 0 : query / support,
               ratio);
         }
-        out.put(name, scorer.apply(model));
         if (averaged) {
-          try (ParameterSet avg =
+          ParameterSet avg =
               published.orElseGet(
                   () ->
                       average
                           .current()
                           .map(ParameterSet::copy)
-                          .orElseGet(() -> model.parameters().copy()))) {
-            if (arm == Arm.PLAIN) {
-              try (ParameterSet mix = model.parameters().copy()) {
-                mix.scale(config.interpolation());
-                mix.addScaled(theta0, 1 - config.interpolation());
-                model.parameters().setFrom(mix);
-              }
-              out.put("interp", scorer.apply(model));
-            }
-            model.parameters().setFrom(avg);
-            out.put(name + "-gwa", scorer.apply(model));
+                          .orElseGet(() -> model.parameters().copy()));
+          if (arm == Arm.PLAIN) {
+            ParameterSet mix = model.parameters().copy();
+            others.put("interp", mix);
+            mix.scale(config.interpolation());
+            mix.addScaled(theta0, 1 - config.interpolation());
           }
+          others.put(name + "-gwa", avg);
         }
       }
+    } catch (RuntimeException | Error e) {
+      others.values().forEach(ParameterSet::close);
+      model.close();
+      throw e;
     }
-    return out;
+    // scored on the scoring thread while the next arm trains; the task owns the model
+    return scoreLater(
+        () -> {
+          try (model) {
+            Map<String, T> out = new LinkedHashMap<>();
+            out.put(name, scorer.apply(model));
+            for (Map.Entry<String, ParameterSet> e : others.entrySet()) {
+              model.parameters().setFrom(e.getValue());
+              out.put(e.getKey(), scorer.apply(model));
+            }
+            return out;
+          } finally {
+            others.values().forEach(ParameterSet::close);
+          }
+        });
   }
 
   /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SharedValidationWorldIT {
 
   /** A small size on the bundled weights: two rates far apart, so that training shows. */
-  private static BenchmarkConfig small() {
+  static BenchmarkConfig small() {
     return new BenchmarkConfig(
         1,
         2,
@@ -48,16 +48,18 @@ class SharedValidationWorldIT {
   @Test
   void tune_sharedRenderingOfTheTwoScoredSets_equalsFreshRenderingOfEverySet() throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    GeneralizationBenchmark bench =
+    GeneralizationBenchmark.Tuning shared;
+    GeneralizationBenchmark.Tuning reference;
+    try (GeneralizationBenchmark bench =
         new GeneralizationBenchmark(
             DefaultWeights.extract(),
             WorldSettings.DEFAULT_FRAME_SIZE,
             small(),
             ArmSelection.of(List.of("plain", "open-mede-acting")),
-            new PrintStream(log, true, StandardCharsets.UTF_8));
-
-    GeneralizationBenchmark.Tuning shared = bench.tune();
-    GeneralizationBenchmark.Tuning reference = bench.tune(true);
+            new PrintStream(log, true, StandardCharsets.UTF_8))) {
+      shared = bench.tune();
+      reference = bench.tune(true);
+    }
 
     assertThat(shared).isEqualTo(reference);
     // plain, interp, plain-gwa, open-mede-acting and its -gwa, each at both rates
