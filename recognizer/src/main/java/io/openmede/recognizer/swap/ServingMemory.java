@@ -39,6 +39,14 @@ public final class ServingMemory {
   private static final Logger LOG = LoggerFactory.getLogger(ServingMemory.class);
 
   /**
+   * The largest file read: an announcement fits a checkpoints record (at most {@link
+   * io.openmede.schemas.topic.Topics#SMALL_TOPIC_MAX_MESSAGE_BYTES}), Base64 adds a third, the
+   * schema and the rest a few kilobytes. A larger file is not this recognizer's and is not read.
+   */
+  static final long MAX_FILE_BYTES =
+      2L * io.openmede.schemas.topic.Topics.SMALL_TOPIC_MAX_MESSAGE_BYTES;
+
+  /**
    * What was served.
    *
    * @param serving the announcement of the serving checkpoint
@@ -89,6 +97,11 @@ public final class ServingMemory {
     }
     Path f = file.get();
     try (InputStream in = Files.newInputStream(f)) {
+      long size = Files.size(f);
+      if (size > MAX_FILE_BYTES) {
+        throw new IOException(
+            size + " bytes, more than the " + MAX_FILE_BYTES + " a serving memory can hold");
+      }
       Properties p = new Properties();
       p.load(in);
       Schema writer = new Schema.Parser().parse(p.getProperty("schema"));

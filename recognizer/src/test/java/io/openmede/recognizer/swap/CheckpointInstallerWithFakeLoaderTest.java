@@ -354,6 +354,21 @@ class CheckpointInstallerWithFakeLoaderTest {
   }
 
   @Test
+  void oversizedMemory_isNotRead_andTreatedAsAbsent() throws Exception {
+    Path memory = dir.resolve("state").resolve("big.properties");
+    ServingMemory.in(memory).save(new ServingMemory.Remembered(tinyB("B", 4, 2_000), true));
+    assertThat(ServingMemory.in(memory).load()).as("a valid memory is read").isPresent();
+    // still a valid properties file, padded past the bound with a key nobody reads
+    Files.writeString(
+        memory,
+        "\npadding=" + "x".repeat((int) ServingMemory.MAX_FILE_BYTES),
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThat(ServingMemory.in(memory).load()).isEmpty();
+    CheckpointInstaller<FakeModel> installer = installerRemembering(slots(), memory);
+    assertThat(installer.resume()).isEmpty();
+  }
+
+  @Test
   void unreadableMemory_isTreatedAsAbsent() throws Exception {
     Path memory = Files.writeString(dir.resolve("broken.properties"), "schema=not json\n");
     CheckpointInstaller<FakeModel> installer = installerRemembering(slots(), memory);
