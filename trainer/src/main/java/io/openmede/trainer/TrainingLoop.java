@@ -2,11 +2,13 @@ package io.openmede.trainer;
 
 import io.openmede.model.ClassEmbeddings;
 import io.openmede.model.ImagePreprocessor;
+import io.openmede.model.openset.KnownRegion;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import io.openmede.model.train.ParameterSet;
 import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.avro.GateDecision;
+import io.openmede.schemas.avro.KnownRegionReferences;
 import io.openmede.schemas.avro.LabeledClip;
 import io.openmede.schemas.avro.LearnedBackgroundClass;
 import io.openmede.schemas.avro.OpenSetThresholds;
@@ -520,8 +522,16 @@ public final class TrainingLoop implements AutoCloseable {
       }
     }
     List<OpenSetThresholds> openSet = List.of();
+    Optional<KnownRegionReferences> knownRegion = Optional.empty();
     if (settings.evaluate() && !heldOut.stream().isEmpty()) {
-      openSet = openSetThresholds(averaged ? Optional.of(weights) : Optional.empty(), metrics);
+      HeldOutEvaluation.OpenSetFit fit =
+          evaluation.fitOpenSet(
+              averaged ? Optional.of(weights) : Optional.empty(),
+              heldOut.stream(),
+              heldOut.negatives(),
+              settings.openSet());
+      openSet = openSetThresholds(fit, metrics);
+      knownRegion = fit.region().map(TrainingLoop::knownRegion);
     }
     if (!metrics.isEmpty()) {
       LOG.info("evaluation at update {}: {}", updates, metrics);
@@ -548,6 +558,7 @@ public final class TrainingLoop implements AutoCloseable {
               summary(),
               metrics,
               openSet,
+              knownRegion,
               judged);
       LOG.info("published checkpoint {}", version);
     } catch (CheckpointExistsException e) {
@@ -679,9 +690,7 @@ public final class TrainingLoop implements AutoCloseable {
    * {@code metrics} as {@code openset.<kind>.false-alarms}.
    */
   private List<OpenSetThresholds> openSetThresholds(
-      Optional<ParameterSet> weights, Map<String, Double> metrics) throws IOException {
-    HeldOutEvaluation.OpenSetFit fit =
-        evaluation.fitOpenSet(weights, heldOut.stream(), heldOut.negatives(), settings.openSet());
+      HeldOutEvaluation.OpenSetFit fit, Map<String, Double> metrics) {
     List<OpenSetThresholds> out = new ArrayList<>();
     for (int i = 0; i < fit.calibrations().size(); i++) {
       OpenSetCalibration c = fit.calibrations().get(i);
@@ -717,6 +726,23 @@ public final class TrainingLoop implements AutoCloseable {
               .build());
     }
     return out;
+  }
+
+  /** A known region as its announcement record. */
+  static KnownRegionReferences knownRegion(KnownRegion region) {
+    List<List<Float>> references = new ArrayList<>();
+    for (float[] r : region.references()) {
+      List<Float> values = new ArrayList<>(r.length);
+      for (float x : r) {
+        values.add(x);
+      }
+      references.add(values);
+    }
+    return KnownRegionReferences.newBuilder()
+        .setReferences(references)
+        .setMinSimilarity(region.minSimilarity())
+        .setTargetRecall(region.targetRecall())
+        .build();
   }
 
   private String averagePrefix() {

@@ -230,6 +230,7 @@ class TrainingLoopTest {
             TestClips.tinySettings(
                 temp.resolve("state").toString(), temp.resolve("ckpt").toString(), 100));
     values.put("trainer.eval.enabled", "true");
+    values.put("trainer.openset.region", "true");
     TrainerSettings settings =
         TrainerSettings.from(
             Settings.of(List.of(TrainerSettings.GROUP, InputBounds.GROUP), values));
@@ -312,6 +313,16 @@ class TrainingLoopTest {
         assertThat(announced.get(0).getOpenSet().get(4).getLearnedBackground().getDirection())
             .isNotEmpty();
         assertThat(announced.get(0).getOpenSet().get(3).getLearnedBackground()).isNull();
+        // and the known region (trainer.openset.region, asked for): the two held-out
+        // 'waving' clips as references, of the learned class's dimension, with their threshold
+        var region = announced.get(0).getKnownRegion();
+        assertThat(region).isNotNull();
+        assertThat(region.getReferences()).hasSize(2);
+        assertThat(region.getReferences().get(0))
+            .hasSameSizeAs(
+                announced.get(0).getOpenSet().get(4).getLearnedBackground().getDirection());
+        assertThat(region.getMinSimilarity()).isBetween(-1.0, 1.0);
+        assertThat(region.getTargetRecall()).isEqualTo(0.95);
       }
     }
   }

@@ -88,6 +88,14 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
   int folds;
 
   @Option(
+      names = "--region-recall",
+      defaultValue = "0.95",
+      description =
+          "Share of the calibration draw's known clips the known region keeps, as"
+              + " trainer.openset.region.recall (default ${DEFAULT-VALUE}).")
+  double regionRecall;
+
+  @Option(
       names = "--validation",
       description =
           "Also measure the validation draws (world seeds 4001.. and 5001.., on which design"
@@ -127,7 +135,8 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
         sceneNegatives == null ? pa : sceneNegatives,
         ThresholdScope.parse(thresholds),
         validation,
-        folds);
+        folds,
+        regionRecall);
   }
 
   @Override
@@ -183,7 +192,8 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
         "RESULT auroc_softmax=%.4f auroc_best=%.4f fpr90_softmax=%.4f fpr90_best=%.4f"
             + " false_episodes_per_hour_softmax=%.1f false_episodes_per_hour_best=%.1f best=%s"
             + " frozen_fpr90_softmax=%.4f frozen_fpr90_best=%.4f seeds=%d"
-            + " fpr90_ratio=%.3f chosen_on=%s%n",
+            + " fpr90_ratio=%.3f chosen_on=%s kept_best=%.4f region_kept_best=%.4f"
+            + " fpr_best=%.4f region_fpr_best=%.4f region_fpr90_best=%.4f region_recall=%.2f%n",
         tuned.mean(soft + "auroc"),
         tuned.mean(b + "auroc"),
         tuned.mean(soft + "fpr90"),
@@ -195,7 +205,13 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
         figures.get("frozen").mean(b + "fpr90"),
         c.seeds(),
         tuned.mean(b + "fpr90") / tuned.mean(soft + "fpr90"),
-        c.validation() ? "validation" : "test");
+        c.validation() ? "validation" : "test",
+        tuned.mean(b + "calibrated.kept"),
+        tuned.mean(b + "region.kept"),
+        tuned.mean(b + "calibrated.fpr"),
+        tuned.mean(b + "region.fpr"),
+        tuned.mean(b + "region.fpr90"),
+        c.regionRecall());
     return 0;
   }
 
@@ -232,6 +248,29 @@ public final class BenchOpenSetCommand implements Callable<Integer> {
               pm(f, p + "calibrated.kept", 3),
               pm(f, p + "calibrated.fpr", 3),
               pm(f, p + "episodes-per-hour", 0)));
+    }
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "with the known region (kept at %s of known, %s of unknown, %s of empty clips):%n"
+                + "%-18s %-15s %-15s %-15s%n",
+            pm(f, "region.inside.known", 3),
+            pm(f, "region.inside.unknown", 3),
+            pm(f, "region.inside.empty", 3),
+            "score",
+            "cal. kept",
+            "cal. FPR",
+            "FPR@90 all"));
+    for (OpenSetScore k : OpenSetScore.values()) {
+      String p = k.text() + ".";
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %-15s %-15s %-15s%n",
+              k.text(),
+              pm(f, p + "region.kept", 3),
+              pm(f, p + "region.fpr", 3),
+              pm(f, p + "region.fpr90", 3)));
     }
     return s.toString();
   }

@@ -7,6 +7,7 @@ import io.openmede.model.ClipModel;
 import io.openmede.model.ComputeDevice;
 import io.openmede.model.ImagePreprocessor;
 import io.openmede.model.VideoBatch;
+import io.openmede.model.openset.KnownRegion;
 import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
@@ -69,6 +70,8 @@ final class OpenSetBenchmark {
    * @param scope per-label thresholds or one on window scores, as trainer.openset.thresholds
    * @param validation whether the validation draws are measured too (before the test draws)
    * @param folds cross-fitting folds of the learned-background thresholds, as trainer.openset.folds
+   * @param regionRecall the share of calibration known clips the known region keeps, as
+   *     trainer.openset.region.recall
    */
   record Config(
       int seeds,
@@ -80,7 +83,8 @@ final class OpenSetBenchmark {
       int sceneNegatives,
       ThresholdScope scope,
       boolean validation,
-      int folds) {}
+      int folds,
+      double regionRecall) {}
 
   /**
    * Where a run's draws come from: per seed s, the calibration draw is world seed {@code
@@ -259,6 +263,24 @@ final class OpenSetBenchmark {
                   config.folds()));
       learned =
           calibrations.get(OpenSetScore.LEARNED_BACKGROUND.ordinal()).learnedBackground().get();
+      // the known region as the trainer fits it (trainer.openset.region): on the calibration
+      // draw's known clips only
+      KnownRegion region =
+          KnownRegion.fit(
+              calKnown.vectors(),
+              config.regionRecall(),
+              Math.max(2, config.folds()),
+              OpenSetFitting.Options.REGION_REFERENCES);
+      boolean[] knownInside = inside(region, known, knownOoc);
+      boolean[] negInside = inside(region, unknown, unknownOoc, empty);
+      f.add("region.inside.known", trueShare(knownInside, 0, knownInside.length));
+      f.add(
+          "region.inside.unknown",
+          trueShare(negInside, 0, unknown.vectors().size() + unknownOoc.vectors().size()));
+      f.add(
+          "region.inside.empty",
+          trueShare(
+              negInside, unknown.vectors().size() + unknownOoc.vectors().size(), negInside.length));
 
       for (OpenSetScore kind : OpenSetScore.values()) {
         String k = kind.text() + ".";
@@ -306,6 +328,18 @@ final class OpenSetBenchmark {
         f.add(
             k + "episodes-per-hour",
             episodesPerHour(kind, c, streams, vocabulary, background, scale));
+        // with the known region: a window outside it is unknown whatever its scores
+        int keptInside = 0;
+        for (int i = 0; i < pos.size(); i++) {
+          keptInside += knownInside[i] && !c.unknown(base, pos.get(i)) ? 1 : 0;
+        }
+        f.add(k + "region.kept", keptInside / (double) pos.size());
+        int alarmsInside = 0;
+        for (int i = 0; i < neg.size(); i++) {
+          alarmsInside += negInside[i] && !c.unknown(base, neg.get(i)) ? 1 : 0;
+        }
+        f.add(k + "region.fpr", alarmsInside / (double) neg.size());
+        f.add(k + "region.fpr90", regionFpr90(posScores, knownInside, negScores, negInside));
       }
       log.printf(
           Locale.ROOT,
@@ -478,6 +512,56 @@ final class OpenSetBenchmark {
   }
 
   /** The share of {@code values} at or above {@code threshold}. */
+  /** Per clip of the sets, in order, whether it lies in the region. */
+  private static boolean[] inside(KnownRegion region, Embedded... sets) {
+    List<Boolean> out = new ArrayList<>();
+    for (Embedded set : sets) {
+      for (float[] v : set.vectors()) {
+        out.add(region.contains(v));
+      }
+    }
+    boolean[] b = new boolean[out.size()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = out.get(i);
+    }
+    return b;
+  }
+
+  private static double trueShare(boolean[] values, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      n += values[i] ? 1 : 0;
+    }
+    return to > from ? n / (double) (to - from) : Double.NaN;
+  }
+
+  /**
+   * The false alarm rate at 90 % recall of known clips when a window must lie in the region and
+   * reach a global threshold on its window score: the threshold keeps 90 % of all known clips among
+   * those inside; NaN when the region alone keeps fewer than 90 %.
+   */
+  static double regionFpr90(
+      double[] known, boolean[] knownInside, double[] negatives, boolean[] negInside) {
+    List<Double> in = new ArrayList<>();
+    for (int i = 0; i < known.length; i++) {
+      if (knownInside[i]) {
+        in.add(known[i]);
+      }
+    }
+    double need = 0.9 * known.length;
+    if (in.size() < need - 1e-9) {
+      return Double.NaN;
+    }
+    double t =
+        OpenSetCalibration.recallThreshold(
+            in.stream().mapToDouble(Double::doubleValue).toArray(), need / in.size());
+    int alarms = 0;
+    for (int i = 0; i < negatives.length; i++) {
+      alarms += negInside[i] && negatives[i] >= t ? 1 : 0;
+    }
+    return alarms / (double) negatives.length;
+  }
+
   static double share(double[] values, double threshold) {
     int n = 0;
     for (double v : values) {

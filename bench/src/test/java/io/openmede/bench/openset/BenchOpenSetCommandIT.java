@@ -52,10 +52,14 @@ class BenchOpenSetCommandIT {
                     + " fpr90_best=(\\S+) false_episodes_per_hour_softmax=\\S+"
                     + " false_episodes_per_hour_best=\\S+ best=(max-softmax|max-cosine|energy"
                     + "|background|learned-background) frozen_fpr90_softmax=\\S+"
-                    + " frozen_fpr90_best=\\S+ seeds=1 fpr90_ratio=(\\S+) chosen_on=validation$")
+                    + " frozen_fpr90_best=\\S+ seeds=1 fpr90_ratio=(\\S+) chosen_on=validation"
+                    + " kept_best=(\\S+) region_kept_best=(\\S+) fpr_best=\\S+ region_fpr_best=\\S+"
+                    + " region_fpr90_best=\\S+ region_recall=0.95$")
             .matcher(last);
     assertThat(m.matches()).as(last).isTrue();
     assertThat(Double.parseDouble(m.group(1))).isBetween(0.0, 1.0);
+    // the known region only ever turns windows unknown: it keeps no more known windows
+    assertThat(Double.parseDouble(m.group(7))).isLessThanOrEqualTo(Double.parseDouble(m.group(6)));
     // the best is chosen on the validation draws, so on the test draws it may lose; the ratio is
     // the test draws' best over max-softmax
     assertThat(Double.parseDouble(m.group(5)))

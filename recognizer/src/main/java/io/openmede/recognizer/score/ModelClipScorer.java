@@ -165,7 +165,8 @@ public final class ModelClipScorer implements ClipScorer {
                   backgroundVectors,
                   model.logitScale(),
                   topK,
-                  entry.map(OpenSetThresholdBook.Entry::calibration));
+                  entry.map(OpenSetThresholdBook.Entry::calibration),
+                  entry.flatMap(OpenSetThresholdBook.Entry::region));
         }
       }
       return new ScoredBatch(lease.version(), Arrays.asList(out));

@@ -1,9 +1,11 @@
 package io.openmede.recognizer.score;
 
+import io.openmede.model.openset.KnownRegion;
 import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.KnownRegionReferences;
 import io.openmede.schemas.avro.LearnedBackgroundClass;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import java.util.LinkedHashMap;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * trainer) decides nothing, and its windows are never unknown. For {@link
  * OpenSetScore#LEARNED_BACKGROUND}, a version whose trainer saw no negative (so learned no
  * background class) is decided with its {@link OpenSetScore#MAX_SOFTMAX} thresholds, which the
- * window then names as its score kind.
+ * window then names as its score kind. A version whose announcement brings a known region ({@link
+ * KnownRegion}) also calls unknown every window outside it; one whose region does not validate is
+ * refused whole (logged with the reason, like thresholds that do not validate).
  *
  * <p>Thread-safe: the checkpoint follower offers, the scoring threads read. Keeps the thresholds of
  * the last {@link #KEPT} versions offered.
@@ -39,11 +43,20 @@ public final class OpenSetThresholdBook {
    *
    * @param background the background class names the thresholds were fitted with (the background
    *     score only; empty otherwise)
+   * @param region where the version's held-out known clips lie: a window outside it is unknown
+   *     whatever its scores; empty (an older trainer, or none fitted): the thresholds alone decide
    */
-  public record Entry(OpenSetCalibration calibration, List<String> background) {
+  public record Entry(
+      OpenSetCalibration calibration, List<String> background, Optional<KnownRegion> region) {
     public Entry {
       Objects.requireNonNull(calibration, "calibration");
       background = List.copyOf(background);
+      Objects.requireNonNull(region, "region");
+    }
+
+    /** Thresholds without a known region. */
+    public Entry(OpenSetCalibration calibration, List<String> background) {
+      this(calibration, background, Optional.empty());
     }
   }
 
@@ -129,7 +142,19 @@ public final class OpenSetThresholdBook {
                         + " dimensions, the model embeds videos in "
                         + embedDim.getAsInt());
               });
-      put(a.getVersion(), entry);
+      Optional<KnownRegion> region =
+          Optional.ofNullable(a.getKnownRegion()).map(OpenSetThresholdBook::region);
+      region
+          .filter(r -> embedDim.isPresent() && r.dimension() != embedDim.getAsInt())
+          .ifPresent(
+              r -> {
+                throw new IllegalArgumentException(
+                    "its known region has "
+                        + r.dimension()
+                        + " dimensions, the model embeds videos in "
+                        + embedDim.getAsInt());
+              });
+      put(a.getVersion(), new Entry(entry.calibration(), entry.background(), region));
     } catch (RuntimeException e) {
       LOG.warn(
           "open-set thresholds of checkpoint {} ignored ({}); its windows are not decided",
@@ -153,6 +178,38 @@ public final class OpenSetThresholdBook {
       direction[i] = c.getDirection().get(i);
     }
     return new LearnedBackground(direction, c.getBias());
+  }
+
+  /**
+   * The known region of an announcement, validated ({@link KnownRegion}: bounded count and size,
+   * finite values); the counts are checked before anything is copied.
+   */
+  public static KnownRegion region(KnownRegionReferences r) {
+    List<List<Float>> refs = r.getReferences();
+    if (refs.size() > KnownRegion.MAX_REFERENCES) {
+      throw new IllegalArgumentException(
+          "known region has "
+              + refs.size()
+              + " reference embeddings, more than "
+              + KnownRegion.MAX_REFERENCES);
+    }
+    long values = 0;
+    for (List<Float> v : refs) {
+      values += v.size();
+    }
+    if (values > KnownRegion.MAX_VALUES) {
+      throw new IllegalArgumentException(
+          "known region has " + values + " values, more than " + KnownRegion.MAX_VALUES);
+    }
+    float[][] references = new float[refs.size()][];
+    for (int i = 0; i < references.length; i++) {
+      List<Float> v = refs.get(i);
+      references[i] = new float[v.size()];
+      for (int d = 0; d < v.size(); d++) {
+        references[i][d] = v.get(d);
+      }
+    }
+    return new KnownRegion(references, r.getMinSimilarity(), r.getTargetRecall());
   }
 
   /** The thresholds of one announcement entry, validated. */

@@ -1,5 +1,6 @@
 package io.openmede.recognizer.score;
 
+import io.openmede.model.openset.KnownRegion;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
 import java.util.ArrayList;
@@ -27,16 +28,21 @@ final class Ranking {
    */
   public static List<RankedLabel> topK(
       float[] clip, float[][] classes, List<String> labels, double logitScale, int k) {
-    return score(clip, classes, labels, new float[0][], logitScale, k, Optional.empty()).top();
+    return score(
+            clip,
+            classes,
+            labels,
+            new float[0][],
+            logitScale,
+            k,
+            Optional.empty(),
+            Optional.empty())
+        .top();
   }
 
   /**
-   * Ranks classes for one clip and, with {@code calibration}, decides whether anything of the
-   * vocabulary happens in it: each label's raw score of the calibration's kind (over all {@code C}
-   * labels, not only the top k) against its threshold.
-   *
-   * @param background class embeddings of the background classes, {@code [B][D]} (read by the
-   *     background score only; the learned-background score takes its class from the calibration)
+   * {@link #score(float[], float[][], List, float[][], double, int, Optional, Optional)} without a
+   * known region.
    */
   public static WindowScore score(
       float[] clip,
@@ -46,6 +52,28 @@ final class Ranking {
       double logitScale,
       int k,
       Optional<OpenSetCalibration> calibration) {
+    return score(clip, classes, labels, background, logitScale, k, calibration, Optional.empty());
+  }
+
+  /**
+   * Ranks classes for one clip and, with {@code calibration}, decides whether anything of the
+   * vocabulary happens in it: each label's raw score of the calibration's kind (over all {@code C}
+   * labels, not only the top k) against its threshold.
+   *
+   * @param background class embeddings of the background classes, {@code [B][D]} (read by the
+   *     background score only; the learned-background score takes its class from the calibration)
+   * @param region where known clips lie (with a calibration only): a clip outside it is unknown
+   *     whatever its scores
+   */
+  public static WindowScore score(
+      float[] clip,
+      float[][] classes,
+      List<String> labels,
+      float[][] background,
+      double logitScale,
+      int k,
+      Optional<OpenSetCalibration> calibration,
+      Optional<KnownRegion> region) {
     int c = classes.length;
     double[] cos = cosines(clip, classes);
     double[] probability = OpenSetScore.MAX_SOFTMAX.labelScores(cos, new double[0], logitScale);
@@ -73,7 +101,8 @@ final class Ranking {
       return WindowScore.of(top);
     }
     OpenSetCalibration cal = calibration.get();
-    return WindowScore.decided(top, cal.score(), cal.unknown(labels, raw));
+    boolean outside = region.isPresent() && !region.get().contains(clip);
+    return WindowScore.decided(top, cal.score(), outside || cal.unknown(labels, raw));
   }
 
   private static double[] cosines(float[] clip, float[][] classes) {

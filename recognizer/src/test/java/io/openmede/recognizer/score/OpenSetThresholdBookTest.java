@@ -120,6 +120,89 @@ class OpenSetThresholdBookTest {
     assertThat(energy.forVersion("v1")).isEmpty();
   }
 
+  static io.openmede.schemas.avro.KnownRegionReferences region(
+      List<List<Float>> references, double minSimilarity) {
+    return io.openmede.schemas.avro.KnownRegionReferences.newBuilder()
+        .setReferences(references)
+        .setMinSimilarity(minSimilarity)
+        .setTargetRecall(0.95)
+        .build();
+  }
+
+  @Test
+  void offer_bringsTheKnownRegion_andAWindowOutsideItIsUnknown() throws Exception {
+    OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.MAX_COSINE);
+    CheckpointAnnouncement a = announcement("v1", List.of(thresholds("max-cosine", 0.1)));
+    a.setKnownRegion(region(List.of(List.of(1f, 0f), List.of(0.8f, 0.6f)), 0.9));
+    // as the recognizer gets it: through Avro's binary encoding
+    book.offer(CheckpointAnnouncement.fromByteBuffer(a.toByteBuffer()));
+    OpenSetThresholdBook.Entry e = book.forVersion("v1").orElseThrow();
+    io.openmede.model.openset.KnownRegion r = e.region().orElseThrow();
+    assertThat(r.references()[1]).containsExactly(0.8f, 0.6f);
+    assertThat(r.minSimilarity()).isEqualTo(0.9);
+    assertThat(r.targetRecall()).isEqualTo(0.95);
+
+    // both clips pass the thresholds (cosine 1 to label "waving"); the one far from every known
+    // clip is unknown all the same
+    float[][] classes = {{1, 0}, {0, 1}};
+    List<String> labels = List.of("waving", "falling");
+    WindowScore near =
+        Ranking.score(
+            new float[] {1, 0},
+            classes,
+            labels,
+            new float[0][],
+            10,
+            1,
+            java.util.Optional.of(e.calibration()),
+            e.region());
+    WindowScore far =
+        Ranking.score(
+            new float[] {0, 1},
+            classes,
+            labels,
+            new float[0][],
+            10,
+            1,
+            java.util.Optional.of(e.calibration()),
+            e.region());
+    assertThat(near.unknown()).isFalse();
+    assertThat(far.unknown()).isTrue();
+    // without a region (an older trainer) the thresholds alone decide
+    book.offer(announcement("v2", List.of(thresholds("max-cosine", 0.1))));
+    assertThat(book.forVersion("v2").orElseThrow().region()).isEmpty();
+  }
+
+  @Test
+  void offer_withAHostileKnownRegion_refusesTheVersionsOpenSetWithTheReason() {
+    List<io.openmede.schemas.avro.KnownRegionReferences> hostile =
+        List.of(
+            region(List.of(List.of(Float.NaN, 0f)), 0.5),
+            region(List.of(List.of(1f, 0f)), Double.NaN),
+            region(List.of(List.of(1f, 0f)), 1e300),
+            region(List.of(List.of(1f, 0f), List.of(1f)), 0.5),
+            region(List.of(), 0.5),
+            region(
+                java.util.Collections.nCopies(
+                    io.openmede.model.openset.KnownRegion.MAX_REFERENCES + 1, List.of(1f)),
+                0.5),
+            region(
+                List.of(
+                    java.util.Collections.nCopies(
+                        io.openmede.model.openset.KnownRegion.MAX_VALUES + 1, 1f)),
+                0.5));
+    for (io.openmede.schemas.avro.KnownRegionReferences r : hostile) {
+      OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.MAX_COSINE);
+      CheckpointAnnouncement a = announcement("v1", List.of(thresholds("max-cosine", 0.1)));
+      a.setKnownRegion(r);
+      book.offer(a);
+      assertThat(book.forVersion("v1")).as(r.toString().substring(0, 40)).isEmpty();
+      assertThatThrownBy(() -> OpenSetThresholdBook.region(r))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("known region");
+    }
+  }
+
   @Test
   void keepsTheLastFewVersions() {
     OpenSetThresholdBook book = new OpenSetThresholdBook(OpenSetScore.ENERGY);

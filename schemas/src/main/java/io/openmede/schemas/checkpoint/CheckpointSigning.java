@@ -2,6 +2,7 @@ package io.openmede.schemas.checkpoint;
 
 import io.openmede.platform.signing.Ed25519;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
+import io.openmede.schemas.avro.KnownRegionReferences;
 import io.openmede.schemas.avro.LearnedBackgroundClass;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import java.io.ByteArrayOutputStream;
@@ -54,6 +55,13 @@ public final class CheckpointSigning {
    */
   private static final String CONTEXT_V4 = "openmede checkpoint announcement v4";
 
+  /**
+   * The context of announcements that carry a known region: the v4 (or v3) fields, then the
+   * region's references, threshold and target, so that nobody can widen the region (no window ever
+   * unknown) or narrow it (every window unknown). Announcements without one keep their bytes.
+   */
+  private static final String CONTEXT_V5 = "openmede checkpoint announcement v5";
+
   /** The longest signature field accepted (an Ed25519 signature is 64 bytes, 88 in base64). */
   private static final int MAX_SIGNATURE_LENGTH = 200;
 
@@ -63,10 +71,12 @@ public final class CheckpointSigning {
   public static byte[] signedBytes(CheckpointAnnouncement a) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      boolean v3 = a.getOpenSet() != null && !a.getOpenSet().isEmpty();
+      boolean v5 = a.getKnownRegion() != null;
+      boolean v3 = v5 || (a.getOpenSet() != null && !a.getOpenSet().isEmpty());
       boolean v4 = v3 && a.getOpenSet().stream().anyMatch(t -> t.getLearnedBackground() != null);
       boolean v2 = v3 || a.getStatus() != null || a.getOperator() != null;
-      writeString(out, v4 ? CONTEXT_V4 : v3 ? CONTEXT_V3 : v2 ? CONTEXT_V2 : CONTEXT);
+      writeString(
+          out, v5 ? CONTEXT_V5 : v4 ? CONTEXT_V4 : v3 ? CONTEXT_V3 : v2 ? CONTEXT_V2 : CONTEXT);
       writeString(out, a.getModelName());
       writeString(out, a.getVersion());
       writeString(out, a.getSha256());
@@ -89,7 +99,10 @@ public final class CheckpointSigning {
         }
       }
       if (v3) {
-        writeOpenSet(out, a.getOpenSet(), v4);
+        writeOpenSet(out, a.getOpenSet() == null ? List.of() : a.getOpenSet(), v4 || v5);
+      }
+      if (v5) {
+        writeKnownRegion(out, a.getKnownRegion());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
@@ -134,6 +147,21 @@ public final class CheckpointSigning {
         }
       }
     }
+  }
+
+  /** The region's references in order, each with its length, then its threshold and target. */
+  private static void writeKnownRegion(DataOutputStream out, KnownRegionReferences region)
+      throws IOException {
+    List<List<Float>> references = region.getReferences();
+    out.writeInt(references == null ? -1 : references.size());
+    for (List<Float> r : references == null ? List.<List<Float>>of() : references) {
+      out.writeInt(r == null ? -1 : r.size());
+      for (Float x : r == null ? List.<Float>of() : r) {
+        out.writeFloat(x);
+      }
+    }
+    out.writeDouble(region.getMinSimilarity());
+    out.writeDouble(region.getTargetRecall());
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

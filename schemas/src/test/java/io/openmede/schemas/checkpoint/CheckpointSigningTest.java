@@ -211,6 +211,43 @@ class CheckpointSigningTest {
   }
 
   @Test
+  void changingAddingOrDroppingAKnownRegion_breaksTheSignature() {
+    KeyPair key = KeyFiles.generate();
+    List<Consumer<CheckpointAnnouncement>> tampers =
+        List.of(
+            a -> a.getKnownRegion().setMinSimilarity(-1.0),
+            a -> a.getKnownRegion().setTargetRecall(0.5),
+            a -> a.getKnownRegion().getReferences().get(0).set(0, 0.5f),
+            a -> a.getKnownRegion().getReferences().remove(1),
+            a -> a.setKnownRegion(null));
+    for (Consumer<CheckpointAnnouncement> tamper : tampers) {
+      CheckpointAnnouncement a = withLearnedBackground();
+      a.setKnownRegion(region());
+      a.setSignature(CheckpointSigning.sign(a, key));
+      assertEquals(Optional.empty(), CheckpointSigning.refusal(a, List.of(key.getPublic())));
+      tamper.accept(a);
+      assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+    }
+    // adding a region to an announcement signed without one breaks it too
+    CheckpointAnnouncement a = withLearnedBackground();
+    a.setSignature(CheckpointSigning.sign(a, key));
+    a.setKnownRegion(region());
+    assertTrue(CheckpointSigning.refusal(a, List.of(key.getPublic())).isPresent());
+  }
+
+  private static io.openmede.schemas.avro.KnownRegionReferences region() {
+    return io.openmede.schemas.avro.KnownRegionReferences.newBuilder()
+        .setReferences(
+            new java.util.ArrayList<>(
+                List.of(
+                    new java.util.ArrayList<>(List.of(1f, 0f, 0f)),
+                    new java.util.ArrayList<>(List.of(0f, 1f, 0f)))))
+        .setMinSimilarity(0.6)
+        .setTargetRecall(0.95)
+        .build();
+  }
+
+  @Test
   void thresholdsWithoutALearnedBackground_signTheV3Bytes() {
     // announcements signed before the learned class existed still verify: same bytes as v3
     CheckpointAnnouncement a = withOpenSet();

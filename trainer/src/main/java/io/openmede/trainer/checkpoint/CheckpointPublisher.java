@@ -3,6 +3,7 @@ package io.openmede.trainer.checkpoint;
 import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.CheckpointStatus;
 import io.openmede.schemas.avro.GateDecision;
+import io.openmede.schemas.avro.KnownRegionReferences;
 import io.openmede.schemas.avro.OpenSetThresholds;
 import io.openmede.schemas.avro.TrainingSummary;
 import io.openmede.schemas.checkpoint.CheckpointSigning;
@@ -102,6 +103,24 @@ public final class CheckpointPublisher {
       List<OpenSetThresholds> openSet,
       Optional<Judged> gate)
       throws IOException {
+    return publish(
+        version, weights, parentVersion, training, metrics, openSet, Optional.empty(), gate);
+  }
+
+  /**
+   * Stores the weights, then announces them with their open-set thresholds, their known region
+   * (where known actions live in the embedding space; empty: none fitted) and the gate's decision.
+   */
+  public CheckpointAnnouncement publish(
+      String version,
+      WeightsWriter weights,
+      Optional<String> parentVersion,
+      TrainingSummary training,
+      Map<String, Double> metrics,
+      List<OpenSetThresholds> openSet,
+      Optional<KnownRegionReferences> knownRegion,
+      Optional<Judged> gate)
+      throws IOException {
     Instant now = Instant.now();
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("modelName", modelName);
@@ -140,6 +159,7 @@ public final class CheckpointPublisher {
             .setMetrics(new LinkedHashMap<>(metrics))
             .setCreatedAt(now)
             .setOpenSet(List.copyOf(openSet))
+            .setKnownRegion(knownRegion.orElse(null))
             .setStatus(gate.map(Judged::status).orElse(null))
             .setGate(gate.map(Judged::decision).orElse(null))
             .build();

@@ -72,7 +72,7 @@ public final class HeldOutEvaluation {
       OpenSetFitting.Options options)
       throws IOException {
     if (clips.isEmpty() || vocabulary.labels().isEmpty()) {
-      return new OpenSetFit(List.of(), List.of());
+      return new OpenSetFit(List.of(), List.of(), Optional.empty());
     }
     ClassEmbeddings cls = classes.embed(vocabulary.labels());
     float[][] background =
@@ -102,7 +102,7 @@ public final class HeldOutEvaluation {
                 OpenSetFitting.falseAlarmRate(
                     c, allNegatives, cls, background, model.logitScale()));
           }
-          return new OpenSetFit(fitted, rates);
+          return new OpenSetFit(fitted, rates, OpenSetFitting.fitRegion(views, cls, options));
         };
     return weights.isPresent() ? model.withParameters(weights.get(), run) : run.run();
   }
@@ -113,11 +113,16 @@ public final class HeldOutEvaluation {
    * @param calibrations one per score kind, empty when no held-out clip shows a vocabulary label
    * @param falseAlarmRates per calibration, the share of negatives it would report as recognized
    *     (in-sample: the negatives are those the width was fitted with)
+   * @param region where the held-out known clips lie in the embedding space, when asked for
    */
-  public record OpenSetFit(List<OpenSetCalibration> calibrations, List<Double> falseAlarmRates) {
+  public record OpenSetFit(
+      List<OpenSetCalibration> calibrations,
+      List<Double> falseAlarmRates,
+      Optional<io.openmede.model.openset.KnownRegion> region) {
     public OpenSetFit {
       calibrations = List.copyOf(calibrations);
       falseAlarmRates = List.copyOf(falseAlarmRates);
+      java.util.Objects.requireNonNull(region, "region");
     }
   }
 

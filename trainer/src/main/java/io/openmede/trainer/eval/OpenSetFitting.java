@@ -1,6 +1,7 @@
 package io.openmede.trainer.eval;
 
 import io.openmede.model.ClassEmbeddings;
+import io.openmede.model.openset.KnownRegion;
 import io.openmede.model.openset.LearnedBackground;
 import io.openmede.model.openset.OpenSetCalibration;
 import io.openmede.model.openset.OpenSetScore;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Fits a checkpoint's open-set thresholds ({@link OpenSetCalibration}) for every {@link
@@ -39,6 +41,8 @@ public final class OpenSetFitting {
    *     comes from a class fitted without the clip's fold (of {@code folds}, by its position among
    *     the positives or the negatives); 1 scores every clip with the class fitted on it, which
    *     with a few dozen held-out clips keeps far fewer than the target of new known windows
+   * @param regionRecall the share of held-out known clips the checkpoint's {@link KnownRegion}
+   *     keeps (cross-fitted with {@code max(2, folds)} folds); empty: no region is fitted
    */
   public record Options(
       double targetRecall,
@@ -46,7 +50,35 @@ public final class OpenSetFitting {
       List<String> background,
       LearnedBackground.FitOptions learnedBackground,
       ThresholdScope scope,
-      int folds) {
+      int folds,
+      OptionalDouble regionRecall) {
+
+    /** Most held-out known clips a known region keeps as references. */
+    public static final int REGION_REFERENCES = 256;
+
+    /** Options without a known region. */
+    public Options(
+        double targetRecall,
+        int minClipsPerLabel,
+        List<String> background,
+        LearnedBackground.FitOptions learnedBackground,
+        ThresholdScope scope,
+        int folds) {
+      this(
+          targetRecall,
+          minClipsPerLabel,
+          background,
+          learnedBackground,
+          scope,
+          folds,
+          OptionalDouble.empty());
+    }
+
+    /** These options with a known region kept at {@code recall} of known clips, or none. */
+    public Options withRegionRecall(OptionalDouble recall) {
+      return new Options(
+          targetRecall, minClipsPerLabel, background, learnedBackground, scope, folds, recall);
+    }
 
     /** Options with the learned background's default fitting and per-label thresholds. */
     public Options(double targetRecall, int minClipsPerLabel, List<String> background) {
@@ -87,6 +119,12 @@ public final class OpenSetFitting {
       java.util.Objects.requireNonNull(scope, "scope");
       if (folds < 1) {
         throw new IllegalArgumentException("cross-fitting folds " + folds + " < 1");
+      }
+      java.util.Objects.requireNonNull(regionRecall, "regionRecall");
+      if (regionRecall.isPresent()
+          && !(regionRecall.getAsDouble() > 0 && regionRecall.getAsDouble() <= 1)) {
+        throw new IllegalArgumentException(
+            "known region recall " + regionRecall.getAsDouble() + " is not in (0, 1]");
       }
     }
   }
@@ -180,6 +218,29 @@ public final class OpenSetFitting {
               kind, options.targetRecall(), p, n, options.minClipsPerLabel(), learned));
     }
     return out;
+  }
+
+  /**
+   * The known region of the held-out clips of vocabulary labels, as {@code options} ask; empty when
+   * they ask for none or fewer than 2 such clips are held out.
+   */
+  public static Optional<KnownRegion> fitRegion(
+      List<ViewEmbedding> views, ClassEmbeddings vocabulary, Options options) {
+    List<float[]> known = new ArrayList<>();
+    for (ViewEmbedding v : views) {
+      if (vocabulary.labels().contains(v.label())) {
+        known.add(v.embedding());
+      }
+    }
+    if (options.regionRecall().isEmpty() || known.size() < 2) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        KnownRegion.fit(
+            known,
+            options.regionRecall().getAsDouble(),
+            Math.max(2, options.folds()),
+            Options.REGION_REFERENCES));
   }
 
   /**
