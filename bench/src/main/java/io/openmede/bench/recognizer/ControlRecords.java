@@ -1,6 +1,5 @@
 package io.openmede.bench.recognizer;
 
-import io.openmede.schemas.avro.CheckpointAnnouncement;
 import io.openmede.schemas.avro.VocabularyEntry;
 import io.openmede.schemas.topic.Cluster;
 import java.time.Instant;
@@ -10,9 +9,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The control records the benchmarks send the recognizer: vocabulary entries and checkpoint
- * announcements, each through a producer of its own that is closed when the record is acknowledged
- * (or, for the vocabulary, flushed).
+ * The vocabulary entries the benchmarks send the recognizer, through a producer of their own that
+ * is closed when they are flushed (the paced phase's checkpoint announcements: {@link Announcer}).
  */
 public final class ControlRecords {
 
@@ -33,18 +31,6 @@ public final class ControlRecords {
                 new VocabularyEntry(l, List.of(), true, Instant.now())));
       }
       p.flush();
-    }
-  }
-
-  /** Sends {@code a}, keyed by its model name, and waits for the broker's acknowledgement. */
-  static void announce(Cluster cluster, CheckpointAnnouncement a) throws Exception {
-    try (KafkaProducer<String, CheckpointAnnouncement> p =
-        new KafkaProducer<>(
-            cluster.producerConfig("bench-ckpt"),
-            new StringSerializer(),
-            cluster.topics().checkpoints().valueSerde().serializer())) {
-      p.send(new ProducerRecord<>(cluster.topics().checkpoints().name(), a.getModelName(), a))
-          .get();
     }
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +41,8 @@ final class PacedLoad {
   private final JitClock jit;
   private final PrintStream out;
   private final Iterator<CheckpointAnnouncement> checkpoints;
+  private final Announcer announcer;
+  private final List<Double> announceCpuMs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ExecutorService control =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -53,7 +56,10 @@ final class PacedLoad {
 
   private LeadIn leadIn;
 
-  /** {@code checkpoints}: the announcements the swaps send, in order, the rehearsal's first. */
+  /**
+   * {@code checkpoints}: the announcements the swaps send, in order, the rehearsal's first, through
+   * {@code announcer} (opened beforehand).
+   */
   PacedLoad(
       PacedSchedule schedule,
       Cluster cluster,
@@ -61,6 +67,7 @@ final class PacedLoad {
       RecognitionReader reader,
       JitClock jit,
       List<CheckpointAnnouncement> checkpoints,
+      Announcer announcer,
       PrintStream out) {
     this.schedule = schedule;
     this.cluster = cluster;
@@ -68,6 +75,7 @@ final class PacedLoad {
     this.reader = reader;
     this.jit = jit;
     this.checkpoints = checkpoints.iterator();
+    this.announcer = announcer;
     this.out = out;
     this.segmentStart = new long[schedule.measured().size()];
   }
@@ -102,8 +110,13 @@ final class PacedLoad {
     }
     control.shutdown();
     out.printf(
-        "  load generator: at most %.1f ms behind its schedule (period %.2f ms)%n",
-        maxLagNanos / 1e6, period / 1e6);
+        "  load generator: at most %.1f ms behind its schedule (period %.2f ms); announcing took"
+            + " %.1f ms of CPU when the producer was made, before the phase, then %s ms per"
+            + " announcement%n",
+        maxLagNanos / 1e6,
+        period / 1e6,
+        announcer.openCpuMs(),
+        announceCpuMs.stream().map(ms -> String.format(Locale.ROOT, "%.1f", ms)).toList());
     reader.awaitArrivals((int) i, Duration.ofSeconds(120)); // all of them, the lead-in's too
     reader.stopAndJoin(10_000);
     return new PacedRun(
@@ -142,7 +155,12 @@ final class PacedLoad {
       case VOCABULARY -> submit(() -> ControlRecords.publishVocabulary(cluster, List.of(label)));
       case SWAP -> {
         CheckpointAnnouncement a = checkpoints.next();
-        submit(() -> ControlRecords.announce(cluster, a));
+        submit(
+            () -> {
+              long cpu0 = ThreadCpu.currentThreadCpuNanos();
+              announcer.announce(a);
+              announceCpuMs.add((ThreadCpu.currentThreadCpuNanos() - cpu0) / 1e6);
+            });
       }
       case STEADY, QUIET -> {}
     }

@@ -125,10 +125,13 @@ final class RecognizerBenchmark {
           PacedSchedule.of(rate, options.pacedSeconds(), options.swaps(), options.rehearse());
       List<CheckpointAnnouncement> checkpoints =
           SwapCheckpoints.make(setup.settings(), workDir, schedule.swaps());
-      reader.clearArrivals();
-      PacedRun paced =
-          new PacedLoad(schedule, setup.cluster(), load, reader, jit, checkpoints, out).run();
-      return RecognizerFigures.of(throughput, PacedReport.print(paced, service, load, out));
+      try (Announcer announcer = Announcer.open(setup.cluster(), checkpoints.get(0))) {
+        reader.clearArrivals();
+        PacedRun paced =
+            new PacedLoad(schedule, setup.cluster(), load, reader, jit, checkpoints, announcer, out)
+                .run();
+        return RecognizerFigures.of(throughput, PacedReport.print(paced, service, load, out));
+      }
     } finally {
       reader.stop();
     }

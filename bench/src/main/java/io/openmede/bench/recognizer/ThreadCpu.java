@@ -90,6 +90,11 @@ final class ThreadCpu {
     }
   }
 
+  /** The CPU the calling thread has used so far (ns). */
+  static long currentThreadCpuNanos() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
   /** Milliseconds the JIT compilers have spent so far (0 when the JVM does not say). */
   static long jitMillis() {
     var jit = ManagementFactory.getCompilationMXBean();

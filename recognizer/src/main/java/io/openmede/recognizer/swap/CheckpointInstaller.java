@@ -191,11 +191,13 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
    * started recognizer is as smooth as the later ones: {@code weights} (the weights served now) are
    * copied and digested as a fetch does, one throwaway copy per replica is loaded on that replica's
    * device, checked against the serving architecture, warmed up and its class embeddings computed
-   * ({@link Loader#rehearse}), then closed, and the copy deleted. Nothing is served, remembered or
-   * counted. The code of that path (the copy and digest, the checkpoint reader, the warm-up, the
-   * text tower) is then compiled by the JIT and the native allocator has held a model's memory
-   * once; without it, both happen during the first swap, on the cores that serve. Runs on the
-   * caller's thread (the one that starts the service).
+   * ({@link Loader#rehearse}), then given up as a swap gives up the model a batch still holds
+   * ({@link ModelSlot#handOverAndClose}: closed on the background closer thread, which this
+   * starts), and the copy deleted. Nothing is served, remembered or counted. The code of that path
+   * (the copy and digest, the checkpoint reader, the warm-up, the text tower) is then compiled by
+   * the JIT and the native allocator has held a model's memory once; without it, both happen during
+   * the first swap, on the cores that serve. Runs on the caller's thread (the one that starts the
+   * service).
    *
    * @throws IOException when {@code weights} cannot be copied or loaded, or have another
    *     architecture than the serving model; every throwaway model is closed then
@@ -211,8 +213,15 @@ public final class CheckpointInstaller<M extends AutoCloseable> {
             throw new IOException("swap rehearsal with " + weights + ": " + problem.get());
           }
           loader.rehearse(candidate);
-        } finally {
+        } catch (IOException | RuntimeException e) {
           closeQuietly(candidate);
+          throw e;
+        }
+        try {
+          ModelSlot.handOverAndClose(candidate, REHEARSAL_VERSION);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("swap rehearsal interrupted", e);
         }
       }
     } finally {

@@ -141,6 +141,30 @@ public final class ModelSlot<M extends AutoCloseable> implements AutoCloseable {
     return new ModelSlot<>(initial, version, BackgroundCloser.INSTANCE);
   }
 
+  /**
+   * Gives {@code model} up as a swap gives up a serving model that a batch still holds, and returns
+   * once it is closed: in a slot of its own that closes in the background ({@link
+   * #closingInBackground}), leased as a batch leases it, the slot closed, then the lease, whose
+   * close hands the model to the background closer thread. For a swap rehearsal at start ({@link
+   * CheckpointInstaller#rehearse}): the closer thread is started and the hand-over's code has run
+   * before the first swap, and nothing any slot serves is touched.
+   *
+   * @throws InterruptedException when interrupted while the model is closed (it is closed anyway)
+   */
+  public static <M extends AutoCloseable> void handOverAndClose(M model, String version)
+      throws InterruptedException {
+    ModelSlot<M> slot = closingInBackground(model, version);
+    Lease<M> lease = slot.acquire();
+    slot.close();
+    lease.close();
+    try {
+      // one closer thread, in order: the model is closed once this no-op has run
+      BackgroundCloser.INSTANCE.submit(() -> {}).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the model closer failed", e.getCause());
+    }
+  }
+
   /** The model to use for one batch. */
   public Lease<M> acquire() {
     while (true) {

@@ -26,7 +26,12 @@ class CheckpointInstallerWithFakeLoaderTest {
   record FakeModel(String arch, List<String> log) implements AutoCloseable {
     @Override
     public void close() {
-      log.add("closed " + arch);
+      log.add(
+          "closed "
+              + arch
+              + (Thread.currentThread().getName().equals("model-closer")
+                  ? " in the background"
+                  : ""));
     }
   }
 
@@ -304,7 +309,7 @@ class CheckpointInstallerWithFakeLoaderTest {
   }
 
   @Test
-  void rehearse_loadsWarmsAndClosesAThrowawayPerReplica_andChangesNothing() throws Exception {
+  void rehearse_loadsWarmsAndHandsOverAThrowawayPerReplica_andChangesNothing() throws Exception {
     Path memory = dir.resolve("state").resolve("app.serving-openmede-tiny.properties");
     List<ModelSlot<FakeModel>> slots = slots();
     List<FakeModel> serving = slots.stream().map(ModelSlot::peek).toList();
@@ -315,10 +320,10 @@ class CheckpointInstallerWithFakeLoaderTest {
         .containsExactly(
             "loaded tiny-a on 0",
             "warmed tiny-a",
-            "closed tiny-a",
+            "closed tiny-a in the background",
             "loaded tiny-a on 1",
             "warmed tiny-a",
-            "closed tiny-a");
+            "closed tiny-a in the background");
     assertThat(slots).extracting(ModelSlot::version).containsOnly("v1");
     assertThat(slots.get(0).peek()).isSameAs(serving.get(0));
     assertThat(slots.get(1).peek()).isSameAs(serving.get(1));

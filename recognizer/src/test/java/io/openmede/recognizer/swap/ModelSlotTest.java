@@ -41,6 +41,13 @@ class ModelSlotTest {
   }
 
   @Test
+  void handOverAndClose_closesTheModelOnTheCloserThread_beforeItReturns() throws Exception {
+    AtomicReference<String> closedOn = new AtomicReference<>();
+    ModelSlot.handOverAndClose(() -> closedOn.set(Thread.currentThread().getName()), "rehearsal");
+    assertThat(closedOn.get()).isEqualTo("model-closer");
+  }
+
+  @Test
   void closingInBackground_theBatchThatGivesUpTheOldModelDoesNotCloseIt() throws Exception {
     CountDownLatch closed = new CountDownLatch(1);
     AtomicReference<String> closedOn = new AtomicReference<>();
